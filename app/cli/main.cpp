@@ -1,7 +1,63 @@
+#include "CliSupport.h"
+#include "Commands.h"
+
 #include <QCoreApplication>
+#include <cstdio>
+#include <functional>
+#include <map>
+
+namespace {
+
+struct Command
+{
+    std::function<int(const QStringList &)> run;
+    const char *summary;
+};
+
+const std::map<QString, Command> &commands()
+{
+    static const std::map<QString, Command> table = {
+        {QStringLiteral("analyze"), {analyzeCommand, "scan a dataset, import predictions/embeddings, fit failure directions"}},
+        {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},
+        {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
+    };
+    return table;
+}
+
+void printUsage(FILE *to)
+{
+    std::fputs("Usage: faultline-cli COMMAND [options]   (faultline-cli COMMAND --help for its options)\n\n"
+               "Finds, explains and exports a classifier's failure modes.\n\nCommands:\n", to);
+    for (const auto &[name, command] : commands())
+        std::fprintf(to, "  %-10s %s\n", name.toLatin1().constData(), command.summary);
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    return 0;
+    QCoreApplication::setApplicationName(QStringLiteral("faultline-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FAULTLINE_VERSION));
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2) {
+        printUsage(stderr);
+        return cli::Usage;
+    }
+    const QString name = args.at(1);
+    if (name == QLatin1String("--help") || name == QLatin1String("-h") || name == QLatin1String("help")) {
+        printUsage(stdout);
+        return cli::Ok;
+    }
+    if (name == QLatin1String("--version")) {
+        std::printf("faultline-cli %s\n", FAULTLINE_VERSION);
+        return cli::Ok;
+    }
+    const auto it = commands().find(name);
+    if (it == commands().end()) {
+        cli::printError(QStringLiteral("unknown command '%1' (see faultline-cli --help)").arg(name));
+        return cli::Usage;
+    }
+    args.removeAt(1); // the parser sees "faultline-cli [options]"
+    return it->second.run(args);
 }

@@ -1,0 +1,151 @@
+#include "CliSupport.h"
+
+#include "common/Error.h"
+#include "store/ProjectStore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <csignal>
+#include <cstdio>
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+namespace cli {
+
+namespace {
+
+faultline::JobControl *g_interruptible = nullptr;
+
+extern "C" void onInterrupt(int)
+{
+    if (g_interruptible)
+        g_interruptible->requestCancel();
+}
+
+void printLine(const QString &text)
+{
+    std::fputs(text.toLocal8Bit().constData(), stderr);
+    std::fputc('\n', stderr);
+}
+
+} // namespace
+
+bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, const QString &command,
+                      const QString &description, int *exitCode)
+{
+    parser.setApplicationDescription(description);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(args)) {
+        printError(parser.errorText() + QStringLiteral(" (see faultline-cli %1 --help)").arg(command));
+        *exitCode = Usage;
+        return false;
+    }
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(QCoreApplication::applicationFilePath(), QStringLiteral("faultline-cli"));
+        text.replace(QStringLiteral("Usage: faultline-cli"), QStringLiteral("Usage: faultline-cli ") + command);
+        std::fputs(text.toLocal8Bit().constData(), stdout);
+        *exitCode = Ok;
+        return false;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(QStringLiteral("unexpected argument '%1' (see faultline-cli %2 --help)")
+                       .arg(parser.positionalArguments().first(), command));
+        *exitCode = Usage;
+        return false;
+    }
+    return true;
+}
+
+void addDatasetOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset folder (ImageFolder layout)."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("project"),
+                      QStringLiteral("Project store (default DIR/.faultline/project.sqlite)."), QStringLiteral("FILE")});
+}
+
+std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot)
+{
+    const QString dataset = parser.value(QStringLiteral("dataset"));
+    if (dataset.isEmpty())
+        throw faultline::Error(QStringLiteral("--dataset DIR is required"));
+    if (!QFileInfo(dataset).isDir())
+        throw faultline::Error(QStringLiteral("%1: no such dataset folder").arg(dataset));
+    *datasetRoot = QDir(dataset).absolutePath();
+    const QString project = parser.isSet(QStringLiteral("project")) ? parser.value(QStringLiteral("project"))
+                                                                    : faultline::ProjectStore::defaultPath(*datasetRoot);
+    return std::make_unique<faultline::ProjectStore>(project);
+}
+
+void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit)
+{
+    faultline::Diagnostics ordered;
+    for (const auto &d : diagnostics)
+        if (d.severity == faultline::Diagnostic::Severity::Error)
+            ordered.push_back(d);
+    for (const auto &d : diagnostics)
+        if (d.severity != faultline::Diagnostic::Severity::Error)
+            ordered.push_back(d);
+    for (qsizetype i = 0; i < ordered.size() && i < limit; ++i)
+        printLine(ordered[i].toString());
+    if (ordered.size() > limit)
+        printLine(QStringLiteral("... and %1 more problems").arg(ordered.size() - limit));
+}
+
+void printError(const QString &message)
+{
+    printLine(QStringLiteral("faultline-cli: error: ") + message);
+}
+
+ConsoleJob::ConsoleJob()
+{
+#ifdef Q_OS_UNIX
+    m_terminal = isatty(fileno(stderr));
+#endif
+    m_clock.start();
+    m_control.setProgressHandler([this](qint64 done, qint64 total, const QString &stage) { onProgress(done, total, stage); });
+    g_interruptible = &m_control;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+ConsoleJob::~ConsoleJob()
+{
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    g_interruptible = nullptr;
+    if (m_terminal && m_lastPrintMs >= 0)
+        std::fputc('\n', stderr);
+}
+
+void ConsoleJob::onProgress(qint64 done, qint64 total, const QString &stage)
+{
+    const qint64 now = m_clock.elapsed();
+    const bool finished = done >= total;
+    // Live line on a terminal; one line per 10 s in logs.
+    const qint64 interval = m_terminal ? 200 : 10000;
+    if (stage == m_lastStage && !finished && m_lastPrintMs >= 0 && now - m_lastPrintMs < interval)
+        return;
+    if (stage != m_lastStage)
+        m_clock.restart();
+    const qint64 elapsed = m_clock.elapsed();
+    m_lastStage = stage;
+    m_lastPrintMs = now;
+    const double fraction = total > 0 ? double(done) / double(total) : 0.0;
+    QString eta;
+    if (fraction > 0.02 && !finished)
+        eta = QStringLiteral(", ETA %1 s").arg(qRound64(elapsed / 1000.0 * (1 - fraction) / fraction));
+    const QString text = QStringLiteral("%1: %2/%3 (%4%)%5").arg(stage).arg(done).arg(total)
+                             .arg(qRound(fraction * 100)).arg(eta);
+    if (m_terminal)
+        std::fprintf(stderr, "\r\033[K%s", text.toLocal8Bit().constData());
+    else
+        printLine(text);
+}
+
+} // namespace cli

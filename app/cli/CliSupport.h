@@ -1,0 +1,51 @@
+#pragma once
+
+#include "common/Diagnostic.h"
+#include "common/JobControl.h"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QString>
+#include <memory>
+
+namespace faultline {
+class ProjectStore;
+}
+
+namespace cli {
+
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Cancelled = 130 };
+
+// Parses `args` for `command`; prints help or a usage error itself. Returns false when the
+// caller should return `*exitCode` right away.
+bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, const QString &command,
+                      const QString &description, int *exitCode);
+
+// --dataset DIR and --project FILE, shared by every command that works on a dataset.
+void addDatasetOptions(QCommandLineParser &parser);
+std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot);
+
+// Problems go to stderr, errors first; at most `limit` lines, then a count.
+void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit = 20);
+void printError(const QString &message);
+
+// A JobControl whose progress goes to stderr (a live line on a terminal, a few lines in logs)
+// and which is cancelled by Ctrl-C.
+class ConsoleJob
+{
+public:
+    ConsoleJob();
+    ~ConsoleJob();
+    faultline::JobControl *control() { return &m_control; }
+
+private:
+    void onProgress(qint64 done, qint64 total, const QString &stage);
+
+    faultline::JobControl m_control;
+    QElapsedTimer m_clock;
+    qint64 m_lastPrintMs = -1;
+    QString m_lastStage;
+    bool m_terminal = false;
+};
+
+} // namespace cli

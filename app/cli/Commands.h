@@ -1,0 +1,9 @@
+#pragma once
+
+#include <QStringList>
+
+// One function per faultline-cli command; each parses its own arguments (args[0] is the
+// command name) and returns the process exit status.
+int analyzeCommand(const QStringList &args);
+int exportCommand(const QStringList &args);
+int runsCommand(const QStringList &args);

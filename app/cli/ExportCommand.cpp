@@ -1,0 +1,107 @@
+#include "CliSupport.h"
+#include "Commands.h"
+
+#include "common/Error.h"
+#include "export/HardSubsetExporter.h"
+#include "store/ProjectStore.h"
+
+#include <cstdio>
+
+using namespace faultline;
+
+namespace {
+
+qint64 resolveRun(const ProjectStore &store, const QString &text)
+{
+    if (text.isEmpty() || text == QLatin1String("latest")) {
+        const qint64 latest = store.latestCompletedRun();
+        if (latest == 0)
+            throw Error(QStringLiteral("the project has no completed analysis run: run faultline-cli analyze first"));
+        return latest;
+    }
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw Error(QStringLiteral("--run: '%1' is not a run id or 'latest'").arg(text));
+    const RunInfo run = store.run(id);
+    if (run.status != QLatin1String("done"))
+        throw Error(QStringLiteral("run %1 did not complete (%2)").arg(id).arg(run.status));
+    return id;
+}
+
+} // namespace
+
+int exportCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    cli::addDatasetOptions(parser);
+    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
+                      QStringLiteral("ID"), QStringLiteral("latest")});
+    parser.addOption({QStringLiteral("split"), QStringLiteral("Split to export from (default pool)."),
+                      QStringLiteral("SPLIT"), QStringLiteral("pool")});
+    parser.addOption({QStringLiteral("per-class"), QStringLiteral("The K hardest images of each class."),
+                      QStringLiteral("K")});
+    parser.addOption({QStringLiteral("threshold"), QStringLiteral("Every image with decision value below T."),
+                      QStringLiteral("T")});
+    parser.addOption({QStringLiteral("to"), QStringLiteral("Destination folder (nothing in it is overwritten)."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("mode"), QStringLiteral("copy (default), symlink or manifest."),
+                      QStringLiteral("MODE"), QStringLiteral("copy")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("export"),
+                               QStringLiteral("Export the hardest images of each class as an ImageFolder tree plus"
+                                              " manifest.csv."), &exitCode))
+        return exitCode;
+
+    try {
+        HardSubsetCriteria criteria;
+        if (parser.isSet(QStringLiteral("per-class"))) {
+            bool ok = false;
+            criteria.perClass = parser.value(QStringLiteral("per-class")).toInt(&ok);
+            if (!ok || criteria.perClass <= 0)
+                throw Error(QStringLiteral("--per-class: '%1' is not a positive integer")
+                                .arg(parser.value(QStringLiteral("per-class"))));
+        }
+        if (parser.isSet(QStringLiteral("threshold"))) {
+            bool ok = false;
+            criteria.threshold = parser.value(QStringLiteral("threshold")).toDouble(&ok);
+            if (!ok)
+                throw Error(QStringLiteral("--threshold: '%1' is not a number").arg(parser.value(QStringLiteral("threshold"))));
+        }
+        if ((criteria.perClass > 0) == criteria.threshold.has_value())
+            throw Error(QStringLiteral("give exactly one of --per-class K and --threshold T"));
+        if (!parser.isSet(QStringLiteral("to")))
+            throw Error(QStringLiteral("--to DIR is required"));
+        const ExportMode mode = parseExportMode(parser.value(QStringLiteral("mode")));
+        Split split;
+        if (!splitFromName(parser.value(QStringLiteral("split")), &split))
+            throw Error(QStringLiteral("--split: '%1' is not a split (train, val, test, pool)")
+                            .arg(parser.value(QStringLiteral("split"))));
+
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        QVector<ScoredImage> scored;
+        for (const RunScoreRow &row : store->runScores(runId))
+            if (row.split == split && row.decisionValue)
+                scored.push_back({row.path, row.label, *row.decisionValue});
+        if (scored.isEmpty())
+            throw Error(QStringLiteral("run %1 scored no image in split '%2'").arg(runId).arg(splitName(split)));
+
+        const QVector<ExportItem> items = selectHardSubset(scored, criteria);
+        cli::ConsoleJob job;
+        const ExportSummary summary = exportHardSubset(root, items, parser.value(QStringLiteral("to")), mode, job.control());
+        cli::printDiagnostics(summary.diagnostics);
+        std::fprintf(stderr, "exported %d of %lld selected images (run %lld, split %s); %d existed already; manifest %s\n",
+                     summary.exported, static_cast<long long>(items.size()), static_cast<long long>(runId),
+                     splitName(split).toLatin1().constData(), summary.skippedExisting,
+                     summary.manifestPath.toLocal8Bit().constData());
+        return summary.stoppedEarly ? cli::Failed : cli::Ok;
+    } catch (const JobCancelled &) {
+        cli::printError(QStringLiteral("cancelled; the manifest lists what was exported"));
+        return cli::Cancelled;
+    } catch (const Error &error) {
+        cli::printError(error.message());
+        return cli::Failed;
+    }
+}

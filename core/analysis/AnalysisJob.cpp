@@ -1,0 +1,130 @@
+#include "analysis/AnalysisJob.h"
+
+#include "analysis/FailureDirectionFitter.h"
+#include "common/Error.h"
+#include "common/JobControl.h"
+#include "store/ProjectStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <algorithm>
+
+namespace faultline {
+
+namespace {
+
+QString paramsJson(const AnalysisParams &params, const EmbeddingModelInfo &model)
+{
+    QJsonArray grid;
+    for (double c : params.cGrid)
+        grid.append(c);
+    QJsonObject object{{QStringLiteral("fit_split"), splitName(params.fitSplit)},
+                       {QStringLiteral("whiten_split"), splitName(params.whitenSplit)},
+                       {QStringLiteral("folds"), params.folds},
+                       {QStringLiteral("c_grid"), grid},
+                       {QStringLiteral("embedding_model"), model.name},
+                       {QStringLiteral("solver"), QStringLiteral("libsvm C-SVC, linear kernel, balanced weights")}};
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+EmbeddingModelInfo findModel(const ProjectStore &store, qint64 id)
+{
+    for (const EmbeddingModelInfo &model : store.embeddingModels())
+        if (model.id == id)
+            return model;
+    throw Error(QStringLiteral("%1: there is no embedding model %2").arg(store.path()).arg(id));
+}
+
+} // namespace
+
+AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, AnalysisParams params, JobControl *control)
+{
+    AnalysisOutcome outcome;
+    const EmbeddingModelInfo model = findModel(store, embeddingModelId);
+    QVector<LabeledImage> labeled = store.labeledImages();
+    if (labeled.isEmpty())
+        throw Error(QStringLiteral("no image has a prediction: import a predictions CSV first"));
+
+    // Keep only images that have an embedding from this model.
+    QVector<qint64> ids;
+    for (const LabeledImage &image : labeled)
+        ids.push_back(image.id);
+    EmbeddingMatrix all(ids.size(), model.dim);
+    const QVector<qint64> missing = store.loadEmbeddings(model.id, ids, all.data(), model.dim);
+    if (!missing.isEmpty()) {
+        const QSet<qint64> missingSet(missing.begin(), missing.end());
+        outcome.diagnostics.push_back({Diagnostic::Severity::Warning, QString(), 0, QString(),
+                                       QStringLiteral("%1 of %2 images have no '%3' embedding and are left out")
+                                           .arg(missing.size()).arg(labeled.size()).arg(model.name)});
+        QVector<LabeledImage> kept;
+        EmbeddingMatrix compact(labeled.size() - missing.size(), model.dim);
+        for (qsizetype i = 0; i < labeled.size(); ++i) {
+            if (missingSet.contains(labeled[i].id))
+                continue;
+            compact.row(kept.size()) = all.row(i);
+            kept.push_back(labeled[i]);
+        }
+        labeled = kept;
+        all = std::move(compact);
+        if (labeled.isEmpty())
+            throw Error(QStringLiteral("no image has a '%1' embedding").arg(model.name));
+    }
+
+    AnalysisData data;
+    data.embeddings = std::move(all);
+    QStringList classes;
+    for (const LabeledImage &image : labeled)
+        classes << image.label;
+    classes.removeDuplicates();
+    classes.sort();
+    data.classNames = classes;
+    QHash<QString, int> classIndex;
+    for (int i = 0; i < classes.size(); ++i)
+        classIndex.insert(classes[i], i);
+    bool anyFit = false, allUnassigned = true;
+    for (const LabeledImage &image : labeled) {
+        data.label.push_back(classIndex.value(image.label));
+        data.correct.push_back(image.correct());
+        data.split.push_back(image.split);
+        anyFit |= image.split == params.fitSplit;
+        allUnassigned &= image.split == Split::Unassigned;
+    }
+    if (!anyFit) {
+        if (!allUnassigned)
+            throw Error(QStringLiteral("no image is in the fit split '%1'; choose another with --fit-split")
+                            .arg(splitName(params.fitSplit)));
+        // A dataset without splits: fit on everything, as the reference does with no split column.
+        outcome.diagnostics.push_back({Diagnostic::Severity::Warning, QString(), 0, QString(),
+                                       QStringLiteral("the dataset has no splits: fitting on all images")});
+        params.fitSplit = Split::Unassigned;
+    }
+    outcome.rows = int(labeled.size());
+
+    FailureDirectionFitter fitter(data, params);
+    const qint64 runId = store.createRun(paramsJson(params, model), model.id, labeled);
+    outcome.runId = runId;
+    std::vector<qint64> rowImageIds;
+    for (const LabeledImage &image : labeled)
+        rowImageIds.push_back(image.id);
+    try {
+        const auto &w = fitter.whitener();
+        store.storeWhitening(runId, std::vector<double>(w.mean().data(), w.mean().data() + w.mean().size()),
+                             std::vector<double>(w.stddev().data(), w.stddev().data() + w.stddev().size()));
+        fitter.run(control, [&](const ClassResult &result) {
+            store.storeClassResult(runId, data.classNames[result.classIndex], result, rowImageIds);
+            (result.ok ? outcome.classesOk : outcome.classesSkipped) += 1;
+        });
+        store.finishRun(runId, QStringLiteral("done"));
+    } catch (const JobCancelled &) {
+        store.finishRun(runId, QStringLiteral("cancelled"));
+        throw;
+    } catch (const Error &error) {
+        store.finishRun(runId, QStringLiteral("failed"), error.message());
+        throw;
+    }
+    return outcome;
+}
+
+} // namespace faultline

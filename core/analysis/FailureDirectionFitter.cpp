@@ -1,0 +1,222 @@
+#include "analysis/FailureDirectionFitter.h"
+
+#include "analysis/LinearSvm.h"
+#include "analysis/StratifiedKFold.h"
+#include "common/Error.h"
+#include "common/JobControl.h"
+
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <atomic>
+#include <memory>
+
+namespace faultline {
+
+namespace {
+
+// Bytes of LIBSVM kernel tables held at once; bounds memory when many classes fit together.
+constexpr double kKernelMemoryBudget = 768.0 * 1024 * 1024;
+
+struct ClassJob
+{
+    ClassResult result;
+    std::vector<int> fitRows;          // rows of the class in the fit split
+    std::vector<int> testFold;         // per fit row
+    std::unique_ptr<LinearSvmProblem> problem;
+    std::vector<std::vector<double>> foldScores; // [C][fold]
+    QString failure;                   // an unexpected solver error, reported after the phase
+};
+
+struct FitTask
+{
+    ClassJob *job;
+    int cIndex;
+    int fold;
+};
+
+double estimatedKernelBytes(size_t n)
+{
+    return n <= size_t(LinearSvmProblem::kPrecomputedKernelLimit) ? 16.0 * double(n) * double(n + 2) : 0.0;
+}
+
+QString skipReason(int nFit, int errors, int folds)
+{
+    const int correct = nFit - errors;
+    if (nFit == 0)
+        return QStringLiteral("no images in the fit split");
+    if (errors == 0)
+        return QStringLiteral("no errors in the fit split");
+    if (correct == 0)
+        return QStringLiteral("no correct predictions in the fit split");
+    if (errors < folds || correct < folds)
+        return QStringLiteral("too few %1 (%2) for %3-fold cross-validation")
+            .arg(errors < folds ? QStringLiteral("errors") : QStringLiteral("correct predictions"))
+            .arg(std::min(errors, correct))
+            .arg(folds);
+    return QString();
+}
+
+} // namespace
+
+FailureDirectionFitter::FailureDirectionFitter(const AnalysisData &data, AnalysisParams params)
+    : m_data(data), m_params(std::move(params)), m_whitener(EmbeddingWhitener::fit(data, m_params.whitenSplit))
+{
+    if (m_params.folds < 2)
+        throw Error(QStringLiteral("--folds must be at least 2, got %1").arg(m_params.folds));
+    if (m_params.cGrid.empty())
+        throw Error(QStringLiteral("the C grid is empty"));
+}
+
+void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &onClassDone)
+{
+    const int classCount = int(m_data.classNames.size());
+    std::vector<ClassJob> jobs(static_cast<size_t>(classCount));
+    for (int c = 0; c < classCount; ++c)
+        jobs[size_t(c)].result.classIndex = c;
+    for (size_t i = 0; i < m_data.label.size(); ++i) {
+        ClassJob &job = jobs[size_t(m_data.label[i])];
+        job.result.rows.push_back(int(i));
+        if (m_data.split[i] == m_params.fitSplit) {
+            job.fitRows.push_back(int(i));
+            job.result.nFitErrors += !m_data.correct[i];
+        }
+    }
+
+    const int grid = int(m_params.cGrid.size());
+    const int folds = m_params.folds;
+    qint64 totalUnits = 0;
+    for (ClassJob &job : jobs) {
+        job.result.nFit = int(job.fitRows.size());
+        job.result.skipReason = skipReason(job.result.nFit, job.result.nFitErrors, folds);
+        if (job.result.skipReason.isEmpty())
+            totalUnits += grid * folds + 1;
+    }
+
+    QThreadPool pool;
+    pool.setMaxThreadCount(m_params.threads > 0 ? m_params.threads : QThread::idealThreadCount());
+    std::atomic<qint64> doneUnits{0};
+    auto tick = [&] {
+        const qint64 done = ++doneUnits;
+        if (control)
+            control->report(done, totalUnits, QStringLiteral("fit"));
+    };
+    auto cancelled = [&] { return control && control->isCancelled(); };
+
+    int next = 0;
+    while (next < classCount) {
+        // A group of classes whose kernel tables fit the memory budget (at least one class).
+        std::vector<ClassJob *> group;
+        double bytes = 0;
+        while (next < classCount) {
+            ClassJob &job = jobs[size_t(next)];
+            const double cost = job.result.skipReason.isEmpty() ? estimatedKernelBytes(job.fitRows.size()) : 0;
+            if (!group.empty() && bytes + cost > kKernelMemoryBudget)
+                break;
+            bytes += cost;
+            group.push_back(&job);
+            ++next;
+        }
+        std::vector<ClassJob *> active;
+        for (ClassJob *job : group)
+            if (job->result.skipReason.isEmpty())
+                active.push_back(job);
+
+        // Phase 1: whiten each class's fit rows and build its kernel table.
+        QtConcurrent::blockingMap(&pool, active, [&](ClassJob *job) {
+            if (cancelled())
+                return;
+            std::vector<int> targets(job->fitRows.size());
+            for (size_t i = 0; i < job->fitRows.size(); ++i)
+                targets[i] = m_data.correct[size_t(job->fitRows[i])] ? 1 : 0;
+            job->testFold = stratifiedTestFolds(targets, folds);
+            job->problem = std::make_unique<LinearSvmProblem>(
+                m_whitener.transform(m_data.embeddings, job->fitRows), std::move(targets));
+            job->foldScores.assign(size_t(grid), std::vector<double>(size_t(folds), 0.0));
+        });
+        if (control)
+            control->checkCancelled();
+
+        // Phase 2: every (class, C, fold) cross-validation fit, all in parallel.
+        std::vector<FitTask> tasks;
+        for (ClassJob *job : active)
+            for (int ci = 0; ci < grid; ++ci)
+                for (int f = 0; f < folds; ++f)
+                    tasks.push_back({job, ci, f});
+        QtConcurrent::blockingMap(&pool, tasks, [&](const FitTask &task) {
+            if (cancelled())
+                return;
+            ClassJob &job = *task.job;
+            const LinearSvmProblem &problem = *job.problem;
+            std::vector<int> train, test;
+            for (size_t i = 0; i < job.testFold.size(); ++i)
+                (job.testFold[i] == task.fold ? test : train).push_back(int(i));
+            try {
+                const LinearSvmModel model = problem.train(train, m_params.cGrid[size_t(task.cIndex)]);
+                std::vector<int> truth, predicted;
+                for (int i : test) {
+                    truth.push_back(problem.targets()[size_t(i)]);
+                    const double decision = problem.features().row(i).dot(model.normal) + model.bias;
+                    predicted.push_back(decision > 0 ? 1 : 0);
+                }
+                job.foldScores[size_t(task.cIndex)][size_t(task.fold)] = balancedAccuracy(truth, predicted);
+            } catch (const Error &error) {
+                job.failure = error.message();
+            }
+            tick();
+        });
+        if (control)
+            control->checkCancelled();
+
+        // Phase 3: pick C, refit on all fit rows, score every row of the class.
+        QtConcurrent::blockingMap(&pool, active, [&](ClassJob *job) {
+            if (cancelled() || !job->failure.isEmpty())
+                return;
+            ClassResult &result = job->result;
+            result.cvScores.clear();
+            int best = 0;
+            for (int ci = 0; ci < grid; ++ci) {
+                double mean = 0;
+                for (double s : job->foldScores[size_t(ci)])
+                    mean += s;
+                mean /= folds;
+                result.cvScores.push_back(mean);
+                if (mean > result.cvScores[size_t(best)])
+                    best = ci;
+            }
+            result.C = m_params.cGrid[size_t(best)];
+            result.cvBalancedAccuracy = result.cvScores[size_t(best)];
+            std::vector<int> all(job->fitRows.size());
+            for (size_t i = 0; i < all.size(); ++i)
+                all[i] = int(i);
+            try {
+                const LinearSvmModel model = job->problem->train(all, result.C);
+                result.normal = model.normal;
+                result.bias = model.bias;
+                const Eigen::VectorXd decisions =
+                    m_whitener.transform(m_data.embeddings, result.rows) * model.normal;
+                result.decisionValues.assign(decisions.data(), decisions.data() + decisions.size());
+                for (double &v : result.decisionValues)
+                    v += model.bias;
+                result.ok = true;
+            } catch (const Error &error) {
+                job->failure = error.message();
+            }
+            job->problem.reset();
+            tick();
+        });
+        if (control)
+            control->checkCancelled();
+
+        for (ClassJob *job : group) {
+            if (!job->failure.isEmpty())
+                throw Error(QStringLiteral("class '%1': %2")
+                                .arg(m_data.classNames[job->result.classIndex], job->failure));
+            onClassDone(job->result);
+            job->result = ClassResult(); // release decision values once delivered
+        }
+    }
+}
+
+} // namespace faultline

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "common/Diagnostic.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace faultline {
+
+class JobControl;
+class ProjectStore;
+
+enum class DatasetLayout { SplitClassFile, ClassFile }; // ROOT/<split>/<class>/… or ROOT/<class>/…
+
+struct ScanReport
+{
+    DatasetLayout layout = DatasetLayout::ClassFile;
+    int images = 0;          // image files in the dataset now
+    int added = 0;
+    int changed = 0;         // size or mtime differ from the store: re-verified
+    int unchanged = 0;       // taken from the store without reading the file
+    int removed = 0;
+    int unreadable = 0;      // image files OpenCV cannot decode
+    int skippedHidden = 0;
+    int skippedNonImage = 0;
+    QStringList classes;     // folder classes, sorted
+    Diagnostics diagnostics;
+};
+
+// Walks an ImageFolder tree and brings the project store's image table up to date.
+// Files whose size and mtime match the store are not read again, so reopening a large
+// dataset costs one stat per file. New or changed images are decoded once (in parallel)
+// to catch corrupt files, which are kept in the store as unreadable and reported.
+class DatasetScanner
+{
+public:
+    static ScanReport scan(const QString &root, ProjectStore &store, JobControl *control = nullptr);
+
+    // Extensions OpenCV's imgcodecs decodes (lower case, without the dot).
+    static const QStringList &imageExtensions();
+};
+
+QString layoutName(DatasetLayout layout);
+
+} // namespace faultline

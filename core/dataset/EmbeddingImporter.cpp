@@ -1,0 +1,86 @@
+#include "dataset/EmbeddingImporter.h"
+
+#include "common/Error.h"
+#include "dataset/DatasetPaths.h"
+#include "io/NpyFile.h"
+#include "store/ProjectStore.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QStringDecoder>
+
+namespace faultline {
+
+namespace {
+
+QStringList readPathLines(const QString &pathsFile)
+{
+    QFile file(pathsFile);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("%1: cannot open: %2").arg(pathsFile, file.errorString()));
+    QStringList lines;
+    int lineNumber = 0;
+    while (!file.atEnd()) {
+        QByteArray bytes = file.readLine();
+        ++lineNumber;
+        while (bytes.endsWith('\n') || bytes.endsWith('\r'))
+            bytes.chop(1);
+        QStringDecoder utf8(QStringDecoder::Utf8);
+        const QString line = utf8(bytes);
+        if (utf8.hasError())
+            throw Error(QStringLiteral("%1:%2: not valid UTF-8").arg(pathsFile).arg(lineNumber));
+        lines << line;
+    }
+    // A trailing empty line is the usual final newline, not a row.
+    while (!lines.isEmpty() && lines.last().isEmpty())
+        lines.removeLast();
+    return lines;
+}
+
+} // namespace
+
+EmbeddingImportReport importEmbeddings(const QString &npyPath, const QString &pathsFile, ProjectStore &store,
+                                       QString modelName)
+{
+    const NpyMatrix matrix = readNpyMatrix(npyPath);
+    const QStringList lines = readPathLines(pathsFile);
+    if (matrix.rows != lines.size())
+        throw Error(QStringLiteral("%1 has %2 rows but %3 lists %4 paths: they must match row for row")
+                        .arg(npyPath).arg(matrix.rows).arg(pathsFile).arg(lines.size()));
+    if (matrix.cols < 1)
+        throw Error(QStringLiteral("%1: embeddings have no dimensions").arg(npyPath));
+    if (const qint64 bad = firstNonFiniteRow(matrix); bad >= 0)
+        throw Error(QStringLiteral("%1: row %2 (%3:%4, '%5') holds NaN or Inf")
+                        .arg(npyPath).arg(bad).arg(pathsFile).arg(bad + 1).arg(lines[int(bad)]));
+
+    QHash<QString, qint64> idByPath;
+    for (const StoredImage &image : store.images())
+        idByPath.insert(image.path, image.id);
+    QVector<qint64> ids;
+    ids.reserve(lines.size());
+    QHash<qint64, int> lineOf;
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString path = normalizeDatasetPath(lines[i]);
+        const qint64 id = idByPath.value(path, 0);
+        if (id == 0)
+            throw Error(QStringLiteral("%1:%2: '%3' is not an image of the dataset").arg(pathsFile).arg(i + 1).arg(lines[i]));
+        if (const int first = lineOf.value(id); first > 0)
+            throw Error(QStringLiteral("%1:%2: '%3' is listed twice (first at line %4)")
+                            .arg(pathsFile).arg(i + 1).arg(lines[i]).arg(first));
+        lineOf.insert(id, i + 1);
+        ids.push_back(id);
+    }
+
+    EmbeddingImportReport report;
+    report.modelName = modelName.isEmpty() ? QStringLiteral("import:%1").arg(QFileInfo(npyPath).fileName()) : modelName;
+    report.rows = matrix.rows;
+    report.dim = int(matrix.cols);
+    store.transaction([&] {
+        report.modelId = store.ensureEmbeddingModel(report.modelName, report.dim, QFileInfo(npyPath).absoluteFilePath());
+        store.storeEmbeddings(report.modelId, ids, matrix.values.data(), report.dim);
+    });
+    return report;
+}
+
+} // namespace faultline

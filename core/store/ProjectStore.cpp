@@ -1,0 +1,542 @@
+#include "store/ProjectStore.h"
+
+#include "analysis/AnalysisTypes.h"
+#include "common/Error.h"
+
+#include <QAtomicInt>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <csignal>
+#endif
+
+namespace faultline {
+
+namespace {
+
+// Each schema version's statements; a database at version v runs steps v..end.
+const char *const kMigrations[][12] = {
+    // 1: the initial schema
+    {
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE images(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, folder_class TEXT NOT NULL,"
+        " folder_split TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms INTEGER NOT NULL,"
+        " readable INTEGER NOT NULL DEFAULT 1, read_error TEXT)",
+        "CREATE TABLE predictions(image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,"
+        " label TEXT, prediction TEXT NOT NULL, split TEXT, confidence REAL, source TEXT, source_line INTEGER)",
+        "CREATE TABLE embedding_models(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, dim INTEGER NOT NULL,"
+        " source TEXT, created TEXT NOT NULL)",
+        "CREATE TABLE embeddings(model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,"
+        " image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE, vector BLOB NOT NULL,"
+        " PRIMARY KEY(model_id, image_id)) WITHOUT ROWID",
+        "CREATE TABLE runs(id INTEGER PRIMARY KEY, created TEXT NOT NULL, finished TEXT, status TEXT NOT NULL,"
+        " params TEXT NOT NULL, model_id INTEGER, owner_pid INTEGER, whiten_mean BLOB, whiten_std BLOB, message TEXT)",
+        "CREATE TABLE run_classes(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, class TEXT NOT NULL,"
+        " n_fit INTEGER NOT NULL, n_fit_errors INTEGER NOT NULL, cv_balanced_accuracy REAL, c REAL,"
+        " status TEXT NOT NULL, reason TEXT, cv_scores TEXT, normal BLOB, bias REAL, PRIMARY KEY(run_id, class))"
+        " WITHOUT ROWID",
+        // The rows a run analysed, as they were then (predictions may be replaced later).
+        "CREATE TABLE run_scores(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+        " image_id INTEGER NOT NULL, split TEXT NOT NULL, label TEXT NOT NULL, prediction TEXT NOT NULL,"
+        " decision_value REAL, PRIMARY KEY(run_id, image_id)) WITHOUT ROWID",
+        nullptr,
+    },
+};
+constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
+static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
+
+QSqlQuery prepare(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.prepare(sql))
+        throw Error(QStringLiteral("%1: SQL error: %2").arg(db.databaseName(), query.lastError().text()));
+    return query;
+}
+
+void exec(QSqlQuery &query)
+{
+    if (!query.exec())
+        throw Error(QStringLiteral("project store: %1").arg(query.lastError().text()));
+}
+
+QSqlQuery execSql(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {})
+{
+    QSqlQuery query = prepare(db, sql);
+    for (const QVariant &value : binds)
+        query.addBindValue(value);
+    exec(query);
+    return query;
+}
+
+template <typename T>
+QByteArray toBlob(const T *values, qsizetype count)
+{
+    return QByteArray(reinterpret_cast<const char *>(values), count * qsizetype(sizeof(T)));
+}
+
+QVariant optionalValue(const std::optional<double> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<double>());
+}
+
+std::optional<double> optionalDouble(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
+}
+
+Split splitOrUnassigned(const QString &name)
+{
+    Split split = Split::Unassigned;
+    splitFromName(name, &split);
+    return split;
+}
+
+bool processAlive(qint64 pid)
+{
+#ifdef Q_OS_UNIX
+    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
+#else
+    Q_UNUSED(pid);
+    return false;
+#endif
+}
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+QString ProjectStore::defaultPath(const QString &datasetRoot)
+{
+    return QDir(datasetRoot).filePath(QStringLiteral(".faultline/project.sqlite"));
+}
+
+ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
+{
+    static QAtomicInt counter;
+    m_connection = QStringLiteral("faultline-store-%1").arg(counter.fetchAndAddRelaxed(1));
+    const QFileInfo info(databasePath);
+    if (!QDir().mkpath(info.absolutePath()))
+        throw Error(QStringLiteral("%1: cannot create the project folder").arg(info.absolutePath()));
+
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    m_db.setDatabaseName(databasePath);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!m_db.open())
+        throw Error(QStringLiteral("%1: cannot open project store: %2").arg(databasePath, m_db.lastError().text()));
+    try {
+        {
+            QSqlQuery check = execSql(m_db, QStringLiteral("PRAGMA quick_check"));
+            if (!check.next() || check.value(0).toString() != QLatin1String("ok"))
+                throw Error(QStringLiteral("%1: the project store is damaged (%2); move it away to start afresh")
+                                .arg(databasePath, check.value(0).toString()));
+        }
+        execSql(m_db, QStringLiteral("PRAGMA journal_mode=WAL"));
+        execSql(m_db, QStringLiteral("PRAGMA synchronous=NORMAL"));
+        execSql(m_db, QStringLiteral("PRAGMA foreign_keys=ON"));
+        migrate();
+        // Runs whose process is gone were killed mid-way; what they committed stays.
+        QSqlQuery running = execSql(m_db, QStringLiteral("SELECT id, owner_pid FROM runs WHERE status='running'"));
+        QVector<qint64> orphaned;
+        while (running.next())
+            if (!processAlive(running.value(1).toLongLong()))
+                orphaned.push_back(running.value(0).toLongLong());
+        for (qint64 id : orphaned)
+            finishRun(id, QStringLiteral("interrupted"), QStringLiteral("the process running it ended early"));
+    } catch (...) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connection);
+        throw;
+    }
+}
+
+ProjectStore::~ProjectStore()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+int ProjectStore::schemaVersion() const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("PRAGMA user_version"));
+    return query.next() ? query.value(0).toInt() : 0;
+}
+
+void ProjectStore::migrate()
+{
+    const int version = schemaVersion();
+    if (version > kSchemaVersion)
+        throw Error(QStringLiteral("%1: made by a newer Faultline (schema %2, this one knows up to %3)")
+                        .arg(m_path).arg(version).arg(kSchemaVersion));
+    for (int step = version; step < kSchemaVersion; ++step) {
+        transaction([&] {
+            for (const char *const *sql = kMigrations[step]; *sql; ++sql)
+                execSql(m_db, QString::fromLatin1(*sql));
+            execSql(m_db, QStringLiteral("PRAGMA user_version=%1").arg(step + 1));
+        });
+    }
+}
+
+void ProjectStore::transaction(const std::function<void()> &work)
+{
+    // Nested calls join the outermost transaction, so composite writes stay all-or-nothing.
+    if (m_transactionDepth > 0) {
+        ++m_transactionDepth;
+        try {
+            work();
+        } catch (...) {
+            --m_transactionDepth;
+            throw;
+        }
+        --m_transactionDepth;
+        return;
+    }
+    if (!m_db.transaction())
+        throw Error(QStringLiteral("%1: cannot start a transaction: %2").arg(m_path, m_db.lastError().text()));
+    m_transactionDepth = 1;
+    try {
+        work();
+    } catch (...) {
+        m_transactionDepth = 0;
+        m_db.rollback();
+        throw;
+    }
+    m_transactionDepth = 0;
+    if (!m_db.commit()) {
+        const QString reason = m_db.lastError().text();
+        m_db.rollback();
+        throw Error(QStringLiteral("%1: cannot commit: %2").arg(m_path, reason));
+    }
+}
+
+QString ProjectStore::meta(const QString &key) const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT value FROM meta WHERE key=?"), {key});
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+void ProjectStore::setMeta(const QString &key, const QString &value)
+{
+    execSql(m_db, QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"),
+        {key, value});
+}
+
+QHash<QString, FileStamp> ProjectStore::fileStamps() const
+{
+    QHash<QString, FileStamp> stamps;
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT path, size, mtime_ms FROM images"));
+    while (query.next())
+        stamps.insert(query.value(0).toString(), {query.value(1).toLongLong(), query.value(2).toLongLong()});
+    return stamps;
+}
+
+QVector<StoredImage> ProjectStore::images() const
+{
+    QVector<StoredImage> images;
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT id, path, folder_class, folder_split, size, mtime_ms, readable,"
+                                               " read_error FROM images ORDER BY path"));
+    while (query.next()) {
+        StoredImage image;
+        image.id = query.value(0).toLongLong();
+        image.path = query.value(1).toString();
+        image.folderClass = query.value(2).toString();
+        image.folderSplit = splitOrUnassigned(query.value(3).toString());
+        image.stamp = {query.value(4).toLongLong(), query.value(5).toLongLong()};
+        image.readable = query.value(6).toBool();
+        image.readError = query.value(7).toString();
+        images.push_back(image);
+    }
+    return images;
+}
+
+void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths)
+{
+    transaction([&] {
+        QSqlQuery upsert = prepare(m_db, QStringLiteral(
+            "INSERT INTO images(path, folder_class, folder_split, size, mtime_ms, readable, read_error)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET folder_class=excluded.folder_class,"
+            " folder_split=excluded.folder_split, size=excluded.size, mtime_ms=excluded.mtime_ms,"
+            " readable=excluded.readable, read_error=excluded.read_error"));
+        for (const StoredImage &image : upserts) {
+            upsert.addBindValue(image.path);
+            upsert.addBindValue(image.folderClass);
+            upsert.addBindValue(splitName(image.folderSplit));
+            upsert.addBindValue(image.stamp.size);
+            upsert.addBindValue(image.stamp.mtimeMs);
+            upsert.addBindValue(image.readable ? 1 : 0);
+            upsert.addBindValue(image.readError.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : image.readError);
+            exec(upsert);
+        }
+        // A changed file's old embeddings describe other pixels.
+        QSqlQuery dropEmbeddings = prepare(m_db, QStringLiteral(
+            "DELETE FROM embeddings WHERE image_id=(SELECT id FROM images WHERE path=?)"));
+        for (const StoredImage &image : upserts) {
+            if (image.id == 0)
+                continue;
+            dropEmbeddings.addBindValue(image.path);
+            exec(dropEmbeddings);
+        }
+        QSqlQuery remove = prepare(m_db, QStringLiteral("DELETE FROM images WHERE path=?"));
+        for (const QString &path : removedPaths) {
+            remove.addBindValue(path);
+            exec(remove);
+        }
+    });
+}
+
+void ProjectStore::replacePredictions(const QVector<PredictionRecord> &records, const QString &source)
+{
+    transaction([&] {
+        execSql(m_db, QStringLiteral("DELETE FROM predictions"));
+        QSqlQuery insert = prepare(m_db, QStringLiteral(
+            "INSERT INTO predictions(image_id, label, prediction, split, confidence, source, source_line)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?)"));
+        for (const PredictionRecord &r : records) {
+            insert.addBindValue(r.imageId);
+            insert.addBindValue(r.label.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : r.label);
+            insert.addBindValue(r.prediction);
+            insert.addBindValue(r.split ? QVariant(splitName(*r.split)) : QVariant(QMetaType::fromType<QString>()));
+            insert.addBindValue(optionalValue(r.confidence));
+            insert.addBindValue(source);
+            insert.addBindValue(r.sourceLine);
+            exec(insert);
+        }
+        setMeta(QStringLiteral("predictions_source"), source);
+    });
+}
+
+qint64 ProjectStore::predictionCount() const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM predictions"));
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+QVector<LabeledImage> ProjectStore::labeledImages() const
+{
+    QVector<LabeledImage> images;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT i.id, i.path, COALESCE(p.label, i.folder_class), p.prediction, COALESCE(p.split, i.folder_split),"
+        " p.confidence FROM images i JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 ORDER BY i.path"));
+    while (query.next()) {
+        LabeledImage image;
+        image.id = query.value(0).toLongLong();
+        image.path = query.value(1).toString();
+        image.label = query.value(2).toString();
+        image.prediction = query.value(3).toString();
+        image.split = splitOrUnassigned(query.value(4).toString());
+        image.confidence = optionalDouble(query.value(5));
+        images.push_back(image);
+    }
+    return images;
+}
+
+qint64 ProjectStore::ensureEmbeddingModel(const QString &name, int dim, const QString &source)
+{
+    QSqlQuery existing = execSql(m_db, QStringLiteral("SELECT id, dim FROM embedding_models WHERE name=?"), {name});
+    if (existing.next()) {
+        if (existing.value(1).toInt() != dim)
+            throw Error(QStringLiteral("embedding model '%1' is stored with %2 dimensions, not %3")
+                            .arg(name).arg(existing.value(1).toInt()).arg(dim));
+        return existing.value(0).toLongLong();
+    }
+    QSqlQuery insert = execSql(m_db, QStringLiteral("INSERT INTO embedding_models(name, dim, source, created) VALUES(?, ?, ?, ?)"),
+                           {name, dim, source, now()});
+    return insert.lastInsertId().toLongLong();
+}
+
+QVector<EmbeddingModelInfo> ProjectStore::embeddingModels() const
+{
+    QVector<EmbeddingModelInfo> models;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT m.id, m.name, m.dim, m.source, (SELECT COUNT(*) FROM embeddings e WHERE e.model_id = m.id)"
+        " FROM embedding_models m ORDER BY m.id"));
+    while (query.next())
+        models.push_back({query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt(),
+                          query.value(3).toString(), query.value(4).toLongLong()});
+    return models;
+}
+
+void ProjectStore::storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim)
+{
+    transaction([&] {
+        QSqlQuery insert = prepare(m_db, QStringLiteral(
+            "INSERT INTO embeddings(model_id, image_id, vector) VALUES(?, ?, ?)"
+            " ON CONFLICT(model_id, image_id) DO UPDATE SET vector=excluded.vector"));
+        for (qsizetype i = 0; i < imageIds.size(); ++i) {
+            insert.addBindValue(modelId);
+            insert.addBindValue(imageIds[i]);
+            insert.addBindValue(toBlob(values + i * dim, dim));
+            exec(insert);
+        }
+    });
+}
+
+QVector<qint64> ProjectStore::loadEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, float *out, int dim) const
+{
+    QHash<qint64, qsizetype> rowOf;
+    rowOf.reserve(imageIds.size());
+    for (qsizetype i = 0; i < imageIds.size(); ++i)
+        rowOf.insert(imageIds[i], i);
+    std::vector<bool> found(size_t(imageIds.size()), false);
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT image_id, vector FROM embeddings WHERE model_id=?"), {modelId});
+    const qsizetype bytes = qsizetype(dim) * qsizetype(sizeof(float));
+    while (query.next()) {
+        const auto it = rowOf.constFind(query.value(0).toLongLong());
+        if (it == rowOf.constEnd())
+            continue;
+        const QByteArray blob = query.value(1).toByteArray();
+        if (blob.size() != bytes)
+            throw Error(QStringLiteral("%1: embedding of image %2 has %3 bytes, expected %4")
+                            .arg(m_path).arg(it.key()).arg(blob.size()).arg(bytes));
+        std::memcpy(out + *it * dim, blob.constData(), size_t(bytes));
+        found[size_t(*it)] = true;
+    }
+    QVector<qint64> missing;
+    for (qsizetype i = 0; i < imageIds.size(); ++i)
+        if (!found[size_t(i)])
+            missing.push_back(imageIds[i]);
+    return missing;
+}
+
+qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows)
+{
+    qint64 runId = 0;
+    transaction([&] {
+        QSqlQuery insert = execSql(m_db, QStringLiteral(
+            "INSERT INTO runs(created, status, params, model_id, owner_pid) VALUES(?, 'running', ?, ?, ?)"),
+            {now(), paramsJson, embeddingModelId, QCoreApplication::applicationPid()});
+        runId = insert.lastInsertId().toLongLong();
+        QSqlQuery row = prepare(m_db, QStringLiteral(
+            "INSERT INTO run_scores(run_id, image_id, split, label, prediction) VALUES(?, ?, ?, ?, ?)"));
+        for (const LabeledImage &image : rows) {
+            row.addBindValue(runId);
+            row.addBindValue(image.id);
+            row.addBindValue(splitName(image.split));
+            row.addBindValue(image.label);
+            row.addBindValue(image.prediction);
+            exec(row);
+        }
+    });
+    return runId;
+}
+
+void ProjectStore::storeWhitening(qint64 runId, const std::vector<double> &mean, const std::vector<double> &stddev)
+{
+    execSql(m_db, QStringLiteral("UPDATE runs SET whiten_mean=?, whiten_std=? WHERE id=?"),
+        {toBlob(mean.data(), qsizetype(mean.size())), toBlob(stddev.data(), qsizetype(stddev.size())), runId});
+}
+
+void ProjectStore::storeClassResult(qint64 runId, const QString &className, const ClassResult &result,
+                                    const std::vector<qint64> &rowImageIds)
+{
+    transaction([&] {
+        QStringList cvScores;
+        for (double s : result.cvScores)
+            cvScores << QString::number(s, 'g', 17);
+        execSql(m_db, QStringLiteral(
+            "INSERT INTO run_classes(run_id, class, n_fit, n_fit_errors, cv_balanced_accuracy, c, status, reason,"
+            " cv_scores, normal, bias) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            {runId, className, result.nFit, result.nFitErrors,
+             result.ok ? QVariant(result.cvBalancedAccuracy) : QVariant(QMetaType::fromType<double>()),
+             result.ok ? QVariant(result.C) : QVariant(QMetaType::fromType<double>()),
+             result.ok ? QStringLiteral("ok") : QStringLiteral("skipped"), result.skipReason,
+             QStringLiteral("[%1]").arg(cvScores.join(QLatin1Char(','))),
+             result.ok ? QVariant(toBlob(result.normal.data(), result.normal.size())) : QVariant(QMetaType::fromType<QByteArray>()),
+             result.ok ? QVariant(result.bias) : QVariant(QMetaType::fromType<double>())});
+        if (!result.ok)
+            return;
+        QSqlQuery update = prepare(m_db, QStringLiteral(
+            "UPDATE run_scores SET decision_value=? WHERE run_id=? AND image_id=?"));
+        for (size_t i = 0; i < result.rows.size(); ++i) {
+            update.addBindValue(result.decisionValues[i]);
+            update.addBindValue(runId);
+            update.addBindValue(rowImageIds[size_t(result.rows[i])]);
+            exec(update);
+        }
+    });
+}
+
+void ProjectStore::finishRun(qint64 runId, const QString &status, const QString &message)
+{
+    execSql(m_db, QStringLiteral("UPDATE runs SET status=?, finished=?, message=? WHERE id=?"),
+        {status, now(), message, runId});
+}
+
+namespace {
+
+RunInfo runFromQuery(const QSqlQuery &query)
+{
+    RunInfo info;
+    info.id = query.value(0).toLongLong();
+    info.created = QDateTime::fromString(query.value(1).toString(), Qt::ISODateWithMs);
+    info.finished = QDateTime::fromString(query.value(2).toString(), Qt::ISODateWithMs);
+    info.status = query.value(3).toString();
+    info.params = query.value(4).toString();
+    info.embeddingModelId = query.value(5).toLongLong();
+    info.message = query.value(6).toString();
+    return info;
+}
+
+const char kRunColumns[] = "SELECT id, created, finished, status, params, model_id, message FROM runs";
+
+} // namespace
+
+QVector<RunInfo> ProjectStore::runs() const
+{
+    QVector<RunInfo> runs;
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kRunColumns) + QStringLiteral(" ORDER BY id DESC"));
+    while (query.next())
+        runs.push_back(runFromQuery(query));
+    return runs;
+}
+
+RunInfo ProjectStore::run(qint64 runId) const
+{
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kRunColumns) + QStringLiteral(" WHERE id=?"), {runId});
+    if (!query.next())
+        throw Error(QStringLiteral("%1: there is no analysis run %2").arg(m_path).arg(runId));
+    return runFromQuery(query);
+}
+
+qint64 ProjectStore::latestCompletedRun() const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT MAX(id) FROM runs WHERE status='done'"));
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+QVector<RunClassRow> ProjectStore::runClasses(qint64 runId) const
+{
+    QVector<RunClassRow> rows;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT class, n_fit, n_fit_errors, cv_balanced_accuracy, c, status, reason FROM run_classes"
+        " WHERE run_id=? ORDER BY class"), {runId});
+    while (query.next())
+        rows.push_back({query.value(0).toString(), query.value(1).toInt(), query.value(2).toInt(),
+                        optionalDouble(query.value(3)), optionalDouble(query.value(4)), query.value(5).toString(),
+                        query.value(6).toString()});
+    return rows;
+}
+
+QVector<RunScoreRow> ProjectStore::runScores(qint64 runId) const
+{
+    QVector<RunScoreRow> rows;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value FROM run_scores s"
+        " JOIN images i ON i.id = s.image_id WHERE s.run_id = ? ORDER BY i.path"), {runId});
+    while (query.next())
+        rows.push_back({query.value(0).toLongLong(), query.value(1).toString(), splitOrUnassigned(query.value(2).toString()),
+                        query.value(3).toString(), query.value(4).toString(), optionalDouble(query.value(5))});
+    return rows;
+}
+
+} // namespace faultline

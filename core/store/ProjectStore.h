@@ -1,0 +1,88 @@
+#pragma once
+
+#include "store/StoreTypes.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QString>
+#include <QVector>
+#include <functional>
+#include <vector>
+
+namespace faultline {
+
+struct ClassResult;
+
+// The per-dataset SQLite project: images, labels, splits, predictions, embeddings (with the
+// model that made them) and every analysis run. WAL journal, every write in a transaction,
+// so a crash or kill -9 leaves it consistent and keeps what was committed.
+// A ProjectStore is one connection: use it from the thread that opened it (jobs open their own).
+class ProjectStore
+{
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    // ROOT/.faultline/project.sqlite
+    static QString defaultPath(const QString &datasetRoot);
+
+    // Opens or creates the database and migrates it to kSchemaVersion. Throws Error.
+    explicit ProjectStore(const QString &databasePath);
+    ~ProjectStore();
+    ProjectStore(const ProjectStore &) = delete;
+    ProjectStore &operator=(const ProjectStore &) = delete;
+
+    const QString &path() const { return m_path; }
+    int schemaVersion() const;
+
+    // Runs `work` in one transaction: all of it is stored, or none of it. Nests.
+    void transaction(const std::function<void()> &work);
+
+    QString meta(const QString &key) const;
+    void setMeta(const QString &key, const QString &value);
+
+    // --- images -----------------------------------------------------------------------
+    QHash<QString, FileStamp> fileStamps() const;
+    QVector<StoredImage> images() const;
+    // Inserts or updates these images (matched by path) and deletes the listed paths.
+    void applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths);
+
+    // --- predictions --------------------------------------------------------------------
+    // Replaces the whole prediction set (one classifier's view of the dataset).
+    void replacePredictions(const QVector<PredictionRecord> &records, const QString &source);
+    qint64 predictionCount() const;
+    // Readable images with a prediction, label (CSV or folder) and split resolved.
+    QVector<LabeledImage> labeledImages() const;
+
+    // --- embeddings ---------------------------------------------------------------------
+    qint64 ensureEmbeddingModel(const QString &name, int dim, const QString &source);
+    QVector<EmbeddingModelInfo> embeddingModels() const;
+    // rows × dim float32, row-major, one row per image id.
+    void storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim);
+    // Writes the embeddings of `imageIds` into `out` (rows × dim); returns the ids that have none.
+    QVector<qint64> loadEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, float *out, int dim) const;
+
+    // --- analysis runs ------------------------------------------------------------------
+    // A new run in state 'running' over these rows (their labels, predictions and splits are
+    // kept with the run, so later prediction imports don't change it).
+    qint64 createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows);
+    void storeWhitening(qint64 runId, const std::vector<double> &mean, const std::vector<double> &stddev);
+    // One class's result and its decision values, keyed by the image ids of result.rows.
+    void storeClassResult(qint64 runId, const QString &className, const ClassResult &result,
+                          const std::vector<qint64> &rowImageIds);
+    void finishRun(qint64 runId, const QString &status, const QString &message = QString());
+    QVector<RunInfo> runs() const;             // newest first
+    RunInfo run(qint64 runId) const;           // throws Error if absent
+    qint64 latestCompletedRun() const;         // 0 when none
+    QVector<RunClassRow> runClasses(qint64 runId) const;
+    QVector<RunScoreRow> runScores(qint64 runId) const;
+
+private:
+    void migrate();
+
+    QString m_path;
+    QString m_connection;
+    QSqlDatabase m_db;
+    int m_transactionDepth = 0;
+};
+
+} // namespace faultline

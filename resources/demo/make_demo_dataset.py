@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Build Faultline's demo dataset: a small Fashion-MNIST ImageFolder with planted failure modes.
+
+Usage: make_demo_dataset.py --out DIR [--seed 0]
+Needs only Debian packages: python3-numpy, python3-pil, python3-sklearn and dataset-fashion-mnist
+(/usr/share/datasets/fashion-mnist). Nothing is downloaded; output is deterministic per seed.
+
+Writes, under DIR:
+  <split>/<class>/<name>.png   28x28 grayscale, splits train/val/test/pool, all 10 classes
+  predictions.csv              path,label,prediction,split,confidence (confidence = P(true label))
+  embeddings.npy               float32 [N, 64], PCA of pixels fitted on train (+ mild nonlinearity)
+  embeddings.paths.txt         one dataset-relative path per embedding row
+  subgroups.csv                path,class,subgroup for every image in a planted subgroup
+  README.txt                   what was planted and how the files relate
+
+Planted subgroups (rare in train, common everywhere else, so the base classifier never learns them):
+  Bag      "inverted": colours inverted (white background)  ~2% of train, ~30% of val/test/pool
+  Sneaker  "upside-down": flipped vertically                ~2% of train, ~30% of val/test/pool
+A failure-mode finder should rank these two classes highest and put the planted images at the
+hard (most negative) end of their classes' directions.
+"""
+import argparse
+import csv
+import gzip
+import os
+import time
+
+import numpy as np
+from PIL import Image
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+
+SOURCE_DIR = "/usr/share/datasets/fashion-mnist"
+# Index = Fashion-MNIST label. "Ankle boot" keeps a space and "T-shirt" a hyphen to exercise quoting.
+CLASSES = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat",
+           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+SPLIT_SIZES = {"train": 300, "val": 200, "test": 200, "pool": 200}  # images per class
+# class -> (subgroup name, fraction of train, fraction of every other split)
+PLANTED = {"Bag": ("inverted", 0.02, 0.30),
+           "Sneaker": ("upside-down", 0.02, 0.30)}
+EMBED_DIM = 64
+
+
+def read_idx(path):
+    """Read a gzipped IDX file (big-endian header, uint8 payload) into an array."""
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def load_source():
+    """All 70k Fashion-MNIST images and labels; the official split is irrelevant for the demo."""
+    parts = [(read_idx(f"{SOURCE_DIR}/{p}-images-idx3-ubyte.gz"),
+              read_idx(f"{SOURCE_DIR}/{p}-labels-idx1-ubyte.gz")) for p in ("train", "t10k")]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def transform(img, subgroup):
+    """Apply a planted subgroup's visual change."""
+    if subgroup == "inverted":
+        return 255 - img
+    if subgroup == "upside-down":
+        return img[::-1, :].copy()
+    raise ValueError(subgroup)
+
+
+def sample_dataset(images, labels, rng):
+    """Pick disjoint source images per class and split; plant subgroups.
+
+    Returns a list of records: dict(path, split, label, subgroup, pixels).
+    """
+    records = []
+    for label, cls in enumerate(CLASSES):
+        available = rng.permutation(np.flatnonzero(labels == label))
+        start = 0
+        for split, n in SPLIT_SIZES.items():
+            chosen = np.sort(available[start:start + n])
+            start += n
+            n_planted = 0
+            if cls in PLANTED:
+                frac = PLANTED[cls][1] if split == "train" else PLANTED[cls][2]
+                n_planted = int(round(frac * n))
+            planted = set(rng.choice(n, n_planted, replace=False).tolist())
+            for i, src in enumerate(chosen):
+                subgroup = PLANTED[cls][0] if i in planted else ""
+                img = transform(images[src], subgroup) if subgroup else images[src]
+                # Name by source index so images stay traceable; the name does not reveal the subgroup.
+                path = f"{split}/{cls}/fmnist-{src:05d}.png"
+                records.append(dict(path=path, split=split, label=cls, subgroup=subgroup, pixels=img))
+    return records
+
+
+def write_images(records, out):
+    for r in records:
+        full = os.path.join(out, r["path"])
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        Image.fromarray(r["pixels"], mode="L").save(full, optimize=False)
+
+
+def pixel_matrix(records):
+    return np.stack([r["pixels"].reshape(-1) for r in records]).astype(np.float32) / 255.0
+
+
+def train_classifier(X, y, seed):
+    """Plain multinomial logistic regression on pixels; strong regularisation keeps it fast and
+    gives Fashion-MNIST's usual ~80% accuracy."""
+    clf = LogisticRegression(C=0.05, max_iter=300, random_state=seed)
+    clf.fit(X, y)
+    return clf
+
+
+def make_embeddings(X, is_train, seed):
+    """PCA fitted on train pixels, then a signed square root as a mild nonlinearity.
+
+    The planted images differ from their class in large-scale structure, so they land in a
+    linearly separable region of this space even though train barely contains them."""
+    pca = PCA(n_components=EMBED_DIM, random_state=seed).fit(X[is_train])
+    Z = pca.transform(X)
+    return (np.sign(Z) * np.sqrt(np.abs(Z))).astype(np.float32)
+
+
+def write_predictions(records, pred, conf, out):
+    with open(os.path.join(out, "predictions.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["path", "label", "prediction", "split", "confidence"])
+        for r, p, c in zip(records, pred, conf):
+            w.writerow([r["path"], r["label"], CLASSES[p], r["split"], f"{c:.6f}"])
+
+
+def write_embeddings(records, E, out):
+    np.save(os.path.join(out, "embeddings.npy"), np.ascontiguousarray(E, dtype=np.float32))
+    with open(os.path.join(out, "embeddings.paths.txt"), "w", newline="\n") as f:
+        f.writelines(r["path"] + "\n" for r in records)
+
+
+def write_subgroups(records, out):
+    with open(os.path.join(out, "subgroups.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["path", "class", "subgroup"])
+        for r in records:
+            if r["subgroup"]:
+                w.writerow([r["path"], r["label"], r["subgroup"]])
+
+
+def write_readme(out, seed, summary):
+    lines = [
+        "Faultline demo dataset (generated by resources/demo/make_demo_dataset.py, "
+        f"seed {seed}) from Fashion-MNIST.",
+        "",
+        "Layout: <split>/<class>/<name>.png with splits " + ", ".join(SPLIT_SIZES) + ";",
+        "per class: " + ", ".join(f"{s} {n}" for s, n in SPLIT_SIZES.items()) + " images.",
+        "",
+        "Planted subgroups (rare in train, so the base classifier fails on them):",
+    ]
+    for cls, (name, f_train, f_other) in PLANTED.items():
+        lines.append(f"  {cls}: '{name}' - {f_train:.0%} of train, {f_other:.0%} of val/test/pool")
+    lines += [
+        "Every planted image is listed in subgroups.csv (path,class,subgroup).",
+        "",
+        "predictions.csv: a logistic regression on raw pixels, trained on train only;",
+        "  confidence = its probability of the true label.",
+        f"embeddings.npy: float32 [N, {EMBED_DIM}], signed-sqrt PCA of pixels fitted on train;",
+        "  row i belongs to line i of embeddings.paths.txt.",
+        "",
+        summary,
+    ]
+    with open(os.path.join(out, "README.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def summarise(records, correct):
+    """Per-split counts and accuracies, and planted-vs-rest accuracy on the non-train splits."""
+    split = np.array([r["split"] for r in records])
+    label = np.array([r["label"] for r in records])
+    sub = np.array([r["subgroup"] for r in records])
+    lines = ["Images per split: " + ", ".join(f"{s} {int((split == s).sum())}" for s in SPLIT_SIZES)
+             + f" (total {len(records)})"]
+    lines.append("Accuracy per split: " + ", ".join(
+        f"{s} {correct[split == s].mean():.3f}" for s in SPLIT_SIZES)
+        + f" (overall {correct.mean():.3f})")
+    held_out = split != "train"
+    for cls, (name, _, _) in PLANTED.items():
+        m = held_out & (label == cls)
+        lines.append(f"{cls} (val/test/pool): '{name}' accuracy {correct[m & (sub == name)].mean():.3f}"
+                     f" (n={int((m & (sub == name)).sum())}), rest {correct[m & (sub == '')].mean():.3f}"
+                     f" (n={int((m & (sub == '')).sum())})")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True, help="output directory (created)")
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args()
+    t0 = time.time()
+    rng = np.random.default_rng(a.seed)
+
+    images, labels = load_source()
+    records = sample_dataset(images, labels, rng)
+    os.makedirs(a.out, exist_ok=True)
+    write_images(records, a.out)
+
+    X = pixel_matrix(records)
+    y = np.array([CLASSES.index(r["label"]) for r in records])
+    is_train = np.array([r["split"] == "train" for r in records])
+    clf = train_classifier(X[is_train], y[is_train], a.seed)
+    proba = clf.predict_proba(X)
+    pred = clf.classes_[proba.argmax(1)]
+    conf = proba[np.arange(len(y)), np.searchsorted(clf.classes_, y)]
+    correct = (pred == y).astype(float)
+
+    write_predictions(records, pred, conf, a.out)
+    write_embeddings(records, make_embeddings(X, is_train, a.seed), a.out)
+    write_subgroups(records, a.out)
+    summary = summarise(records, correct)
+    write_readme(a.out, a.seed, summary)
+    print(summary)
+    print(f"Wrote {a.out} in {time.time() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
