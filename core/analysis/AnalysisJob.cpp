@@ -58,16 +58,17 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
         outcome.diagnostics.push_back({Diagnostic::Severity::Warning, QString(), 0, QString(),
                                        QStringLiteral("%1 of %2 images have no '%3' embedding and are left out")
                                            .arg(missing.size()).arg(labeled.size()).arg(model.name)});
+        // Compact in place: a second matrix would double the peak memory at 1M × 512.
         QVector<LabeledImage> kept;
-        EmbeddingMatrix compact(labeled.size() - missing.size(), model.dim);
         for (qsizetype i = 0; i < labeled.size(); ++i) {
             if (missingSet.contains(labeled[i].id))
                 continue;
-            compact.row(kept.size()) = all.row(i);
+            if (kept.size() != i)
+                all.row(kept.size()) = all.row(i);
             kept.push_back(labeled[i]);
         }
         labeled = kept;
-        all = std::move(compact);
+        all.conservativeResize(labeled.size(), Eigen::NoChange);
         if (labeled.isEmpty())
             throw Error(QStringLiteral("no image has a '%1' embedding").arg(model.name));
     }

@@ -21,7 +21,8 @@ namespace faultline {
 
 namespace {
 
-constexpr int kMaxNameBytes = 120;   // before the hash suffix; ext4/NTFS allow 255
+constexpr int kMaxNameBytes = 128;   // UTF-8 bytes, hash suffix included; ext4 allows 255
+constexpr int kHashBytes = 9;        // "_" + 8 hex digits
 constexpr int kMaxSuffixChars = 16;  // ".jpeg", ".tar" — longer "suffixes" are not extensions
 constexpr int kCopyChunk = 1 << 20;
 constexpr int kMaxManifestNumber = 9999;
@@ -150,6 +151,19 @@ QString csvField(const QString &value)
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
+// QFileDevice::write may write only part of the data (the disk filled up mid-chunk) and
+// report no error; writing the rest then fails with the OS reason (ENOSPC, EFBIG, EIO).
+bool writeFully(QFileDevice &file, const char *data, qint64 size)
+{
+    for (qint64 written = 0; written < size;) {
+        const qint64 n = file.write(data + written, size - written);
+        if (n <= 0)
+            return false;
+        written += n;
+    }
+    return true;
+}
+
 enum class WriteResult { Ok, SourceError, TargetExists, WriteError };
 
 // Removes the temporary file unless released.
@@ -184,7 +198,7 @@ WriteResult copyAtomically(const QString &source, const QString &target, QString
         if (existsOrIsLink(tmpPath) && attempt < 100)
             continue;
         out.setFileName(tmpPath);
-        if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+        if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered)) {
             *reason = out.errorString();
             return WriteResult::WriteError;
         }
@@ -201,7 +215,7 @@ WriteResult copyAtomically(const QString &source, const QString &target, QString
         }
         if (n == 0)
             break;
-        if (out.write(buffer.constData(), n) != n) {
+        if (!writeFully(out, buffer.constData(), n)) {
             *reason = out.errorString();
             return WriteResult::WriteError;
         }
@@ -359,7 +373,7 @@ QString sanitizeFileName(const QString &name)
     if (out.toUtf8().size() > kMaxNameBytes) {
         QString stem, suffix;
         splitSuffix(out, &stem, &suffix);
-        stem = truncateUtf8(stem, kMaxNameBytes - int(suffix.toUtf8().size()));
+        stem = truncateUtf8(stem, kMaxNameBytes - kHashBytes - int(suffix.toUtf8().size()));
         stripTrailing(stem);
         if (stem.isEmpty())
             stem = QStringLiteral("unnamed");
@@ -427,9 +441,11 @@ ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportI
                     + QLatin1Char(',') + QString::number(item.rank) + QLatin1Char('\n');
                 data += row.toUtf8();
             }
+            // Unbuffered + writeFully: a short write (disk full) must not go unnoticed and
+            // commit a truncated manifest.
             QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size()
-                || !file.commit()) {
+            if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)
+                || !writeFully(file, data.constData(), data.size()) || !file.commit()) {
                 failure = QStringLiteral("cannot write manifest '%1': %2").arg(path, file.errorString());
                 file.cancelWriting();
             }

@@ -67,7 +67,7 @@ ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportI
 // path separators, control characters and <>:"|?* become '_'; leading dots/spaces and
 // trailing dots/spaces are dropped (no "..", no hidden names); Windows device names
 // (CON, PRN, AUX, NUL, COM1-9, LPT1-9, any case, with or without extension) are avoided;
-// the result is never empty and at most ~140 UTF-8 bytes. Non-ASCII letters are kept.
+// the result is never empty and at most 128 UTF-8 bytes. Non-ASCII letters are kept.
 // A name that is already safe is returned unchanged; any name that had to change gets
 // "_" + 8 hex digits of SHA-1(NAME) before its extension, so distinct names never merge.
 QString sanitizeFileName(const QString &name);
