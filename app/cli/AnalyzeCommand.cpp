@@ -102,13 +102,7 @@ int analyzeCommand(const QStringList &args)
         auto store = cli::openProject(parser, &root);
         cli::ConsoleJob job;
 
-        const ScanReport scan = DatasetScanner::scan(root, *store, job.control());
-        report(QStringLiteral("dataset: %1 images in %2 classes (%3; %4 new, %5 changed, %6 unchanged, %7 removed;"
-                              " skipped %8 hidden and %9 non-image files)")
-                   .arg(scan.images).arg(scan.classes.size()).arg(layoutName(scan.layout)).arg(scan.added)
-                   .arg(scan.changed).arg(scan.unchanged).arg(scan.removed).arg(scan.skippedHidden)
-                   .arg(scan.skippedNonImage));
-        cli::printDiagnostics(scan.diagnostics);
+        cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
 
         QString predictions = parser.value(QStringLiteral("predictions"));
         const QString defaultPredictions = QDir(root).filePath(QStringLiteral("predictions.csv"));

@@ -1,6 +1,7 @@
 #include "CliSupport.h"
 
 #include "common/Error.h"
+#include "dataset/DatasetScanner.h"
 #include "store/ProjectStore.h"
 
 #include <QCoreApplication>
@@ -100,6 +101,16 @@ void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit)
 void printError(const QString &message)
 {
     printLine(QStringLiteral("faultline-cli: error: ") + message);
+}
+
+void printScanReport(const faultline::ScanReport &scan)
+{
+    printLine(QStringLiteral("dataset: %1 images in %2 classes (%3; %4 new, %5 changed, %6 unchanged, %7 removed;"
+                             " %8 unreadable; skipped %9 hidden and %10 non-image files)")
+                  .arg(scan.images).arg(scan.classes.size()).arg(faultline::layoutName(scan.layout)).arg(scan.added)
+                  .arg(scan.changed).arg(scan.unchanged).arg(scan.removed).arg(scan.unreadable)
+                  .arg(scan.skippedHidden).arg(scan.skippedNonImage));
+    printDiagnostics(scan.diagnostics);
 }
 
 ConsoleJob::ConsoleJob()

@@ -10,6 +10,7 @@
 
 namespace faultline {
 class ProjectStore;
+struct ScanReport;
 }
 
 namespace cli {
@@ -28,6 +29,8 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
 // Problems go to stderr, errors first; at most `limit` lines, then a count.
 void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit = 20);
 void printError(const QString &message);
+// One summary line on stderr, then the scan's problems.
+void printScanReport(const faultline::ScanReport &scan);
 
 // A JobControl whose progress goes to stderr (a live line on a terminal, a few lines in logs)
 // and which is cancelled by Ctrl-C.

@@ -7,3 +7,4 @@
 int analyzeCommand(const QStringList &args);
 int exportCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
+int scanCommand(const QStringList &args);

@@ -20,6 +20,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("analyze"), {analyzeCommand, "scan a dataset, import predictions/embeddings, fit failure directions"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
+        {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},
     };
     return table;
 }

@@ -1,0 +1,83 @@
+#pragma once
+
+// Helpers shared by tests that build small datasets on disk: valid PNG files written
+// without QtGui (faultline_core links Qt Core only), arbitrary bytes, text files.
+
+#include <QByteArray>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QString>
+#include <QtEndian>
+
+#include <array>
+#include <cstdint>
+
+namespace faultline::testing {
+
+inline quint32 crc32(const QByteArray &bytes)
+{
+    static const std::array<quint32, 256> table = [] {
+        std::array<quint32, 256> t{};
+        for (quint32 n = 0; n < 256; ++n) {
+            quint32 c = n;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[n] = c;
+        }
+        return t;
+    }();
+    quint32 c = 0xFFFFFFFFu;
+    for (char ch : bytes)
+        c = table[(c ^ quint8(ch)) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+// A valid RGB PNG of w × h pixels; `seed` varies the pixels (so files differ).
+inline QByteArray pngBytes(int w = 2, int h = 2, int seed = 0)
+{
+    auto be32 = [](quint32 v) {
+        QByteArray b(4, '\0');
+        qToBigEndian(v, b.data());
+        return b;
+    };
+    auto chunk = [&](const char *type, const QByteArray &data) {
+        const QByteArray typed = QByteArray(type, 4) + data;
+        return be32(quint32(data.size())) + typed + be32(crc32(typed));
+    };
+    QByteArray header = be32(quint32(w)) + be32(quint32(h));
+    header.append(char(8)).append(char(2)).append(char(0)).append(char(0)).append(char(0));
+    QByteArray raw;
+    for (int y = 0; y < h; ++y) {
+        raw.append(char(0)); // filter: none
+        for (int x = 0; x < w; ++x) {
+            raw.append(char((seed * 37 + x * 11) & 0xFF));
+            raw.append(char((seed * 13 + y * 7) & 0xFF));
+            raw.append(char((seed + x + y) & 0xFF));
+        }
+    }
+    const QByteArray zlib = qCompress(raw).mid(4); // qCompress prefixes the length
+    return QByteArray("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", zlib)
+           + chunk("IEND", QByteArray());
+}
+
+inline bool writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    return file.write(bytes) == bytes.size();
+}
+
+inline bool writePng(const QString &path, int seed = 0)
+{
+    return writeBytes(path, pngBytes(2, 2, seed));
+}
+
+inline bool writeText(const QString &path, const QString &text)
+{
+    return writeBytes(path, text.toUtf8());
+}
+
+} // namespace faultline::testing
