@@ -2,6 +2,8 @@
 
 #include "common/Error.h"
 #include "common/JobControl.h"
+#include "io/AtomicFileWriter.h"
+#include "io/CsvWriter.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -11,7 +13,6 @@
 #include <QLocale>
 #include <QMap>
 #include <QRandomGenerator>
-#include <QSaveFile>
 #include <QSet>
 
 #include <filesystem>
@@ -139,30 +140,6 @@ bool makeDirs(const QString &path, QString *reason)
     return true;
 }
 
-QString csvField(const QString &value)
-{
-    const bool needsQuotes = value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"'))
-        || value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r'))
-        || (!value.isEmpty() && (value.front().isSpace() || value.back().isSpace()));
-    if (!needsQuotes)
-        return value;
-    QString quoted = value;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-// QFileDevice::write may write only part of the data (the disk filled up mid-chunk) and
-// report no error; writing the rest then fails with the OS reason (ENOSPC, EFBIG, EIO).
-bool writeFully(QFileDevice &file, const char *data, qint64 size)
-{
-    for (qint64 written = 0; written < size;) {
-        const qint64 n = file.write(data + written, size - written);
-        if (n <= 0)
-            return false;
-        written += n;
-    }
-    return true;
-}
 
 enum class WriteResult { Ok, SourceError, TargetExists, WriteError };
 
@@ -432,22 +409,19 @@ ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportI
                           .arg(dest)
                           .arg(kMaxManifestNumber);
         } else {
-            QByteArray data("path,class,decision_value,rank\n");
-            for (int index : exportedRows) {
-                const ExportItem &item = items.at(index);
-                const QString row = csvField(item.relativePath) + QLatin1Char(',')
-                    + csvField(item.className) + QLatin1Char(',')
-                    + QString::number(item.decisionValue, 'g', QLocale::FloatingPointShortest)
-                    + QLatin1Char(',') + QString::number(item.rank) + QLatin1Char('\n');
-                data += row.toUtf8();
-            }
-            // Unbuffered + writeFully: a short write (disk full) must not go unnoticed and
-            // commit a truncated manifest.
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)
-                || !writeFully(file, data.constData(), data.size()) || !file.commit()) {
-                failure = QStringLiteral("cannot write manifest '%1': %2").arg(path, file.errorString());
-                file.cancelWriting();
+            try {
+                AtomicFileWriter manifest(path);
+                manifest.write(csvLine({QStringLiteral("path"), QStringLiteral("class"),
+                                        QStringLiteral("decision_value"), QStringLiteral("rank")}));
+                for (int index : exportedRows) {
+                    const ExportItem &item = items.at(index);
+                    manifest.write(csvLine({item.relativePath, item.className,
+                                            QString::number(item.decisionValue, 'g', QLocale::FloatingPointShortest),
+                                            QString::number(item.rank)}));
+                }
+                manifest.commit();
+            } catch (const Error &error) {
+                failure = QStringLiteral("cannot write manifest: %1").arg(error.message());
             }
         }
         if (failure.isEmpty()) {

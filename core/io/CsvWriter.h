@@ -5,7 +5,8 @@
 
 namespace faultline {
 
-// One RFC 4180 line: fields with a comma, quote, CR or LF are quoted, quotes doubled.
+// One RFC 4180 line ending in LF: fields with a comma, quote, CR, LF or edge spaces are
+// quoted, quotes doubled.
 QString csvLine(const QStringList &fields);
 
 } // namespace faultline

@@ -1,11 +1,12 @@
 #include "io/NpyFile.h"
 
 #include "common/Error.h"
+#include "io/AtomicFileWriter.h"
 
 #include <Eigen/Core>
 
 #include <QFile>
-#include <QSaveFile>
+
 #include <QtEndian>
 
 #include <algorithm>
@@ -376,18 +377,8 @@ void writeNpyMatrix(const QString &path, const float *values, qint64 rows, qint6
     bytes.append(lengthBytes, 2);
     bytes.append(header);
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        fail(path, QStringLiteral("cannot open for writing: %1").arg(file.errorString()));
-    auto writeAll = [&](const char *data, qint64 size) {
-        while (size > 0) {
-            const qint64 written = file.write(data, size);
-            if (written <= 0)
-                fail(path, QStringLiteral("write error: %1").arg(file.errorString()));
-            data += written;
-            size -= written;
-        }
-    };
+    AtomicFileWriter file(path);
+    auto writeAll = [&](const char *data, qint64 size) { file.write(data, size); };
     writeAll(bytes.constData(), bytes.size());
     if (QSysInfo::ByteOrder == QSysInfo::LittleEndian) {
         writeAll(reinterpret_cast<const char *>(values), count * 4);
@@ -405,8 +396,7 @@ void writeNpyMatrix(const QString &path, const float *values, qint64 rows, qint6
             done += n;
         }
     }
-    if (!file.commit())
-        fail(path, QStringLiteral("cannot write: %1").arg(file.errorString()));
+    file.commit();
 }
 
 qint64 firstNonFiniteRow(const NpyMatrix &matrix)
