@@ -1,15 +1,14 @@
 #include "analysis/AnalysisTypes.h"
 
-#include <cmath>
 
 namespace faultline {
 
 std::vector<double> AnalysisParams::defaultCGrid()
 {
-    std::vector<double> grid;
-    for (int e = -6; e <= 0; ++e)
-        grid.push_back(std::pow(10.0, e));
-    return grid;
+    // numpy.logspace(-6, 0, 7) exactly as numpy computes it (its power() is one ulp below
+    // 1e-5, 1e-4 and 0.1). On small, nearly separable folds LIBSVM's all-at-bound solutions
+    // flip with a one-ulp change of C, so the grid must be the reference's to the last bit.
+    return {1e-06, 9.999999999999999e-06, 9.999999999999999e-05, 0.001, 0.01, 0.09999999999999999, 1.0};
 }
 
 } // namespace faultline

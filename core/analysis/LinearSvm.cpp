@@ -5,6 +5,7 @@
 #include <svm.h>
 
 #include <QString>
+#include <algorithm>
 #include <mutex>
 
 namespace faultline {
@@ -72,14 +73,20 @@ bool LinearSvmProblem::usesPrecomputedKernel() const
 
 LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C) const
 {
-    const int l = int(subset.size());
+    // scikit-learn's LIBSVM sorts the labels, so the solver sees every target-0 row first, then
+    // every target-1 row, each in data order. Stock LIBSVM orders them by first appearance
+    // instead; SMO breaks ties by index, so presenting the rows in scikit-learn's order is what
+    // keeps the solutions identical, not just close, on near-degenerate folds.
+    std::vector<int> ordered(subset);
+    std::stable_partition(ordered.begin(), ordered.end(), [&](int row) { return m_targets[size_t(row)] == 0; });
+    const int l = int(ordered.size());
     std::vector<double> y(static_cast<size_t>(l));
     std::vector<svm_node *> x(static_cast<size_t>(l));
     int positives = 0;
     for (int i = 0; i < l; ++i) {
-        y[size_t(i)] = m_targets[size_t(subset[size_t(i)])];
-        x[size_t(i)] = m_nodes->rows[size_t(subset[size_t(i)])];
-        positives += m_targets[size_t(subset[size_t(i)])] == 1;
+        y[size_t(i)] = m_targets[size_t(ordered[size_t(i)])];
+        x[size_t(i)] = m_nodes->rows[size_t(ordered[size_t(i)])];
+        positives += m_targets[size_t(ordered[size_t(i)])] == 1;
     }
     const int negatives = l - positives;
     if (positives == 0 || negatives == 0)
@@ -111,7 +118,7 @@ LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C)
     LinearSvmModel result;
     result.normal = Eigen::VectorXd::Zero(m_features.cols());
     for (int s = 0; s < model->l; ++s)
-        result.normal += model->sv_coef[0][s] * m_features.row(subset[size_t(svIndices[size_t(s)] - 1)]).transpose();
+        result.normal += model->sv_coef[0][s] * m_features.row(ordered[size_t(svIndices[size_t(s)] - 1)]).transpose();
     result.bias = -model->rho[0];
     if (model->label[0] != 1) {
         result.normal = -result.normal;

@@ -27,9 +27,10 @@ bool isHidden(const QString &name)
     return name.startsWith(QLatin1Char('.'));
 }
 
-void walkClassFolder(const QDir &root, const QFileInfo &classDir, Split split, Walk &walk)
+// `dir` is the class folder or a folder nested in it; its images belong to `className`.
+void walkClassFolder(const QDir &root, const QFileInfo &dir, const QString &className, Split split, Walk &walk)
 {
-    QDirIterator it(classDir.absoluteFilePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    QDirIterator it(dir.absoluteFilePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
     while (it.hasNext()) {
         it.next();
         const QFileInfo info = it.fileInfo();
@@ -38,7 +39,7 @@ void walkClassFolder(const QDir &root, const QFileInfo &classDir, Split split, W
             continue;
         }
         if (info.isDir()) { // ImageFolder semantics: nested folders belong to the class
-            walkClassFolder(root, info, split, walk);
+            walkClassFolder(root, info, className, split, walk);
             continue;
         }
         if (!DatasetScanner::imageExtensions().contains(info.suffix().toLower())) {
@@ -47,7 +48,7 @@ void walkClassFolder(const QDir &root, const QFileInfo &classDir, Split split, W
         }
         StoredImage image;
         image.path = root.relativeFilePath(info.absoluteFilePath());
-        image.folderClass = classDir.fileName();
+        image.folderClass = className;
         image.folderSplit = split;
         image.stamp = {info.size(), info.lastModified().toMSecsSinceEpoch()};
         walk.found.push_back(image);
@@ -66,7 +67,7 @@ void walkClasses(const QDir &root, const QDir &dir, Split split, Walk &walk)
             continue;
         }
         if (entry.isDir()) {
-            walkClassFolder(root, entry, split, walk);
+            walkClassFolder(root, entry, entry.fileName(), split, walk);
         } else if (DatasetScanner::imageExtensions().contains(entry.suffix().toLower())) {
             walk.report.diagnostics.push_back({Diagnostic::Severity::Warning, root.relativeFilePath(entry.absoluteFilePath()),
                                                0, QString(), QStringLiteral("image outside a class folder, skipped")});

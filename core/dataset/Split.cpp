@@ -29,7 +29,8 @@ QString splitName(Split split)
     case Split::Pool: return QStringLiteral("pool");
     case Split::Unassigned: break;
     }
-    return QString();
+    return QStringLiteral(""); // not a null QString: SQL binds that as NULL
+
 }
 
 } // namespace faultline

@@ -134,10 +134,30 @@ ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
         throw Error(QStringLiteral("%1: cannot open project store: %2").arg(databasePath, m_db.lastError().text()));
     try {
         {
-            QSqlQuery check = execSql(m_db, QStringLiteral("PRAGMA quick_check"));
-            if (!check.next() || check.value(0).toString() != QLatin1String("ok"))
-                throw Error(QStringLiteral("%1: the project store is damaged (%2); move it away to start afresh")
-                                .arg(databasePath, check.value(0).toString()));
+            // A file that is not SQLite fails the statement itself (SQLITE_NOTADB 26, SQLITE_CORRUPT 11);
+            // a damaged one reports its problems, one per line: show the first, as one line.
+            QSqlQuery check(m_db);
+            QString problem;
+            if (!check.exec(QStringLiteral("PRAGMA quick_check"))) {
+                const QString code = check.lastError().nativeErrorCode();
+                if (code != QLatin1String("26") && code != QLatin1String("11"))
+                    throw Error(QStringLiteral("%1: cannot open project store: %2")
+                                    .arg(databasePath, check.lastError().text()));
+                problem = check.lastError().databaseText();
+            } else if (!check.next()) {
+                problem = QStringLiteral("no answer to quick_check");
+            } else if (check.value(0).toString() != QLatin1String("ok")) {
+                QStringList lines = check.value(0).toString().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+                while (check.next())
+                    lines += check.value(0).toString().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+                lines.removeIf([](const QString &line) { return line.startsWith(QLatin1String("***")); });
+                problem = lines.isEmpty() ? QStringLiteral("quick_check failed") : lines.first().simplified();
+                if (lines.size() > 1)
+                    problem += QStringLiteral(", and %1 more problems").arg(lines.size() - 1);
+            }
+            if (!problem.isEmpty())
+                throw Error(QStringLiteral("%1: the project store is damaged or not a Faultline project (%2);"
+                                           " move it away to start afresh").arg(databasePath, problem));
         }
         execSql(m_db, QStringLiteral("PRAGMA journal_mode=WAL"));
         execSql(m_db, QStringLiteral("PRAGMA synchronous=NORMAL"));

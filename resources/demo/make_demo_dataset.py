@@ -36,8 +36,8 @@ CLASSES = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat",
            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 SPLIT_SIZES = {"train": 300, "val": 200, "test": 200, "pool": 200}  # images per class
 # class -> (subgroup name, fraction of train, fraction of every other split)
-PLANTED = {"Bag": ("inverted", 0.02, 0.30),
-           "Sneaker": ("upside-down", 0.02, 0.30)}
+PLANTED = {"Bag": ("rotated-90ccw", 0.02, 0.30),
+           "Sneaker": ("rotated-90cw", 0.02, 0.30)}
 EMBED_DIM = 64
 
 
@@ -59,10 +59,10 @@ def load_source():
 
 def transform(img, subgroup):
     """Apply a planted subgroup's visual change."""
-    if subgroup == "inverted":
-        return 255 - img
-    if subgroup == "upside-down":
-        return img[::-1, :].copy()
+    if subgroup == "rotated-90ccw":
+        return np.rot90(img, 1).copy()
+    if subgroup == "rotated-90cw":
+        return np.rot90(img, 3).copy()
     raise ValueError(subgroup)
 
 

@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 
 CV_TOLERANCE = 0.01
 MIN_SPEARMAN = 0.99
+PRINT_TOLERANCE = 2.5e-6  # decision values are written with 6 decimals
 
 
 def fail_setup(message):
@@ -143,7 +144,7 @@ def compare(ref_dir, fl_dir, label=""):
         for col in ("n_val", "n_val_errors"):
             if r[col] != f[col]:
                 problems.append(f"{col} {f[col]} != reference {r[col]}")
-        cv_diff = rho = None
+        cv_diff = rho = max_diff = None
         c_note = ""
         if r["status"] == "ok" and f["status"] == "ok":
             cv_diff = abs(float(r["cv_balanced_accuracy"]) - float(f["cv_balanced_accuracy"]))
@@ -169,10 +170,15 @@ def compare(ref_dir, fl_dir, label=""):
             if unscored:
                 problems.append(f"{len(unscored)} rows scored by only one tool, e.g. {unscored[0]}")
             rho = spearman(a, b)
-            if not (rho >= MIN_SPEARMAN):
-                problems.append(f"Spearman of decision values {rho:.4f} < {MIN_SPEARMAN} over {len(a)} rows")
+            max_diff = float(np.max(np.abs(np.subtract(a, b)))) if a else 0.0
+            # At tiny C the decision values differ from the bias by less than the 6 printed
+            # decimals, so their ranks are rounding noise: identical printed values also pass.
+            if not (rho >= MIN_SPEARMAN or max_diff <= PRINT_TOLERANCE):
+                problems.append(f"Spearman of decision values {rho:.4f} < {MIN_SPEARMAN} over {len(a)} rows "
+                                f"(max |difference| {max_diff:.6f})")
             worst["cv"] = max(worst["cv"], cv_diff)
-            worst["rho"] = min(worst["rho"], rho) if not math.isnan(rho) else float("nan")
+            if max_diff > PRINT_TOLERANCE:
+                worst["rho"] = min(worst["rho"], rho) if not math.isnan(rho) else float("nan")
         elif r["status"] != "ok" and f["status"] != "ok":
             scored = [p for p in by_class.get(name, []) if fl_scores.get(p, {}).get("decision_value")]
             if scored:
@@ -180,13 +186,14 @@ def compare(ref_dir, fl_dir, label=""):
         rows.append((name, r["n_val"], r["n_val_errors"], r["status"], f["status"],
                      r["cv_balanced_accuracy"] or "-", f["cv_balanced_accuracy"] or "-",
                      (r["C"] or "-"), (f["C"] or "-") + c_note,
-                     "-" if rho is None else f"{rho:.5f}", "FAIL" if problems else "ok"))
+                     "-" if rho is None else f"{rho:.5f}", "-" if max_diff is None else f"{max_diff:.6f}",
+                     "FAIL" if problems else "ok"))
         failures += [f"{label}class {name!r}: {p}" for p in problems]
     return rows, failures, worst
 
 
 def print_table(title, rows):
-    head = ("class", "n_fit", "errors", "ref", "fl", "ref cv", "fl cv", "ref C", "fl C", "spearman", "result")
+    head = ("class", "n_fit", "errors", "ref", "fl", "ref cv", "fl cv", "ref C", "fl C", "spearman", "max|Δ|", "result")
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     print(f"\n== {title}")
     for row in (head, *rows):
@@ -239,7 +246,7 @@ def main():
             rows, failures, worst = compare(os.path.join(case, "reference"), os.path.join(case, "faultline"),
                                             f"[{title}] ")
             print_table(f"{title}: {n} images × {dim} dims; reference {t_ref:.2f} s, faultline {t_fl:.2f} s; "
-                        f"max |cv diff| {worst['cv']:.4f}, min spearman {worst['rho']:.5f}", rows)
+                        f"max |cv diff| {worst['cv']:.4f}, min spearman {worst['rho']:.5f} (classes whose values differ beyond print precision)", rows)
             ok_classes = sum(1 for r in rows if r[3] == "ok")
             if ok_classes == 0:
                 failures.append(f"[{title}] no class was fitted: the generator is broken")

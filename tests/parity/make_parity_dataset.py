@@ -67,14 +67,14 @@ def make_parity_spec(seed):
         return {"name": name, "counts": counts, "errors": errors, "strength": strength}
 
     return [
-        cls("airplane", 320, 200, 120, 60, 0.22, 3.0),            # strong direction
-        cls("sea lion", 160, 100, 90, 0, 0.30, 1.2),              # space in the name, no pool
-        cls("cat, domestic", 90, 60, 70, 25, 0.18, 1.8),          # comma in the name (CSV quoting)
-        cls("ship", 420, 150, 100, 40, 0.12, 0.6),                # weak direction, imbalanced
-        cls("truck", 24, 20, 60, 10, 0.30, 2.0),                  # tiny fit split
-        cls("dog", 50, 40, 40, 0, 0.20, 1.5, lambda n: 0),        # no errors in val -> skipped
-        cls("frog", 70, 40, 40, 20, 0.20, 1.5, lambda n: 1),      # a single val error -> skipped
-        cls("horse", 30, 30, 60, 0, 0.25, 1.5, lambda n: n - 1),  # all val errors but one -> skipped
+        cls("airplane", 320, 200, 120, 60, 0.22, 5.0),            # strong direction
+        cls("sea lion", 160, 100, 90, 0, 0.30, 2.5),              # space in the name, no pool
+        cls("cat, domestic", 90, 60, 70, 25, 0.18, 3.5),          # comma in the name (CSV quoting)
+        cls("ship", 420, 150, 100, 40, 0.12, 1.2),                # weak direction, imbalanced
+        cls("truck", 24, 20, 60, 10, 0.30, 3.0),                  # tiny fit split
+        cls("dog", 50, 40, 40, 0, 0.20, 3.0, lambda n: 0),        # no errors in val -> skipped
+        cls("frog", 70, 40, 40, 20, 0.20, 3.0, lambda n: 1),      # a single val error -> skipped
+        cls("horse", 30, 30, 60, 0, 0.25, 3.0, lambda n: n - 1),  # all val errors but one -> skipped
     ]
 
 
@@ -90,6 +90,11 @@ def make_uniform_spec(classes, fit, train, error_rate=(0.1, 0.3), strength=(0.5,
         spec.append({"name": f"class_{c:0{width}d}", "counts": counts,
                      "errors": {s: int(round(counts[s] * rate)) for s in SPLITS},
                      "strength": float(rng.uniform(*strength))})
+    if classes == 1:
+        # wrong predictions must name a class of the dataset: add a small one with no errors
+        # (skipped by both tools, so it costs nothing)
+        spec.append({"name": "other", "counts": {"val": 20, "train": 10, "test": 0, "pool": 0},
+                     "errors": {s: 0 for s in SPLITS}, "strength": 0.0})
     return spec
 
 
@@ -121,8 +126,9 @@ def generate(out, seed, spec, dim, write_images=True, progress=None):
             blocks.append(x.astype(np.float32))
             folder = os.path.join(out, split, c["name"])
             os.makedirs(folder, exist_ok=True)
-            others = [j for j in range(len(names)) if j != ci] or [ci]
-            other = rng.choice(others, size=n)
+            # a wrong prediction names another class
+            others = [names[j] for j in range(len(names)) if j != ci] or [c["name"]]
+            other = rng.choice(len(others), size=n)
             conf = rng.uniform(0.3, 1.0, n)
             for i in range(n):
                 rel = f"{split}/{c['name']}/img_{i:05d}.png"
@@ -131,7 +137,7 @@ def generate(out, seed, spec, dim, write_images=True, progress=None):
                         f.write(palette[(ci + i) % len(palette)])
                 paths.append(rel)
                 labels.append(c["name"])
-                preds.append(names[other[i]] if wrong[i] else c["name"])
+                preds.append(others[other[i]] if wrong[i] else c["name"])
                 splits.append(split)
                 confs.append(conf[i])
         if progress:

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -29,9 +30,9 @@ constexpr int kSmallClasses = 3;
 constexpr int kSmallTrain = 10, kSmallVal = 30, kSmallPool = 10;
 constexpr int kSmallDim = 16;
 // Big part: added afterwards; its analysis takes a second or more so it can be killed mid-way.
-constexpr int kBigClasses = 8;
-constexpr int kBigTrain = 400, kBigVal = 2000, kBigPool = 400;
-constexpr int kBigDim = 96;
+constexpr int kBigClasses = 6;
+constexpr int kBigTrain = 60, kBigVal = 1500, kBigPool = 40;
+constexpr int kBigDim = 64;
 
 struct Row
 {
@@ -378,7 +379,7 @@ private Q_SLOTS:
         writeDataset(QStringLiteral("big"), kBigClasses, kBigTrain, kBigVal, kBigPool, allRows, rng, pngs);
         writePredictions(QDir(tmp).filePath(QStringLiteral("big.csv")), allRows);
         writeEmbeddings(QDir(tmp).filePath(QStringLiteral("big.npy")), QDir(tmp).filePath(QStringLiteral("big.txt")),
-                        allRows, kBigDim, 0.05, rng);
+                        allRows, kBigDim, 0.0, rng);
         m_bigImages = allRows.size();
     }
 

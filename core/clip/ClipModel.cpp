@@ -1,0 +1,292 @@
+#include "clip/ClipModel.h"
+
+#include "clip/ClipCheckpoint.h"
+#include "common/Error.h"
+
+#include <QStringList>
+#include <QThread>
+#include <cmath>
+
+namespace faultline {
+
+namespace {
+
+using torch::Tensor;
+
+struct ResidualBlock
+{
+    Tensor inProjWeight, inProjBias, outProjWeight, outProjBias;
+    Tensor ln1Weight, ln1Bias, ln2Weight, ln2Bias;
+    Tensor fcWeight, fcBias, projWeight, projBias;
+};
+
+QString shapeText(c10::IntArrayRef shape)
+{
+    QStringList dims;
+    for (int64_t d : shape)
+        dims << QString::number(d);
+    return QLatin1Char('[') + dims.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+// Looks tensors up by OpenAI name and checks their shapes, naming the file in every error.
+class WeightReader
+{
+public:
+    WeightReader(ClipTensors tensors, QString path) : m_tensors(std::move(tensors)), m_path(std::move(path)) {}
+
+    bool has(const std::string &name) const { return m_tensors.count(name) > 0; }
+
+    Tensor get(const std::string &name, std::vector<int64_t> shape) const
+    {
+        const auto it = m_tensors.find(name);
+        if (it == m_tensors.end())
+            throw Error(QStringLiteral("%1: missing tensor '%2'").arg(m_path, QString::fromStdString(name)));
+        if (it->second.sizes() != c10::IntArrayRef(shape))
+            throw Error(QStringLiteral("%1: tensor '%2' has shape %3, expected %4")
+                            .arg(m_path, QString::fromStdString(name), shapeText(it->second.sizes()), shapeText(shape)));
+        return it->second;
+    }
+
+    // The size of dimension `dim` of a tensor that must exist, for inferring hyper-parameters.
+    int64_t size(const std::string &name, int dim) const
+    {
+        const auto it = m_tensors.find(name);
+        if (it == m_tensors.end())
+            throw Error(QStringLiteral("%1: missing tensor '%2' (is this a CLIP ViT checkpoint?)")
+                            .arg(m_path, QString::fromStdString(name)));
+        if (it->second.dim() <= dim)
+            throw Error(QStringLiteral("%1: tensor '%2' has shape %3")
+                            .arg(m_path, QString::fromStdString(name), shapeText(it->second.sizes())));
+        return it->second.size(dim);
+    }
+
+    int countLayers(const std::string &prefix) const
+    {
+        int layers = 0;
+        while (has(prefix + std::to_string(layers) + ".attn.in_proj_weight"))
+            ++layers;
+        return layers;
+    }
+
+    ResidualBlock block(const std::string &prefix, int64_t width) const
+    {
+        ResidualBlock b;
+        b.inProjWeight = get(prefix + "attn.in_proj_weight", {3 * width, width});
+        b.inProjBias = get(prefix + "attn.in_proj_bias", {3 * width});
+        b.outProjWeight = get(prefix + "attn.out_proj.weight", {width, width});
+        b.outProjBias = get(prefix + "attn.out_proj.bias", {width});
+        b.ln1Weight = get(prefix + "ln_1.weight", {width});
+        b.ln1Bias = get(prefix + "ln_1.bias", {width});
+        b.ln2Weight = get(prefix + "ln_2.weight", {width});
+        b.ln2Bias = get(prefix + "ln_2.bias", {width});
+        b.fcWeight = get(prefix + "mlp.c_fc.weight", {4 * width, width});
+        b.fcBias = get(prefix + "mlp.c_fc.bias", {4 * width});
+        b.projWeight = get(prefix + "mlp.c_proj.weight", {width, 4 * width});
+        b.projBias = get(prefix + "mlp.c_proj.bias", {width});
+        return b;
+    }
+
+private:
+    ClipTensors m_tensors;
+    QString m_path;
+};
+
+// OpenAI's LayerNorm subclass computes in fp32 whatever the activations' precision.
+Tensor layerNorm(const Tensor &x, const Tensor &weight, const Tensor &bias)
+{
+    return torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, weight, bias, 1e-5).to(x.scalar_type());
+}
+
+Tensor quickGelu(const Tensor &x)
+{
+    return x * torch::sigmoid(1.702 * x);
+}
+
+// nn.MultiheadAttention's computation, batch-first: x is [N, L, W].
+Tensor attention(const Tensor &x, const ResidualBlock &b, int heads, const Tensor &mask)
+{
+    const int64_t n = x.size(0), l = x.size(1), w = x.size(2), headDim = w / heads;
+    const Tensor qkv = torch::linear(x, b.inProjWeight, b.inProjBias).view({n, l, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
+    const Tensor q = qkv[0] / std::sqrt(double(headDim));
+    Tensor scores = torch::matmul(q, qkv[1].transpose(-2, -1));
+    if (mask.defined())
+        scores = scores + mask;
+    const Tensor out = torch::matmul(torch::softmax(scores, -1), qkv[2]).permute({0, 2, 1, 3}).reshape({n, l, w});
+    return torch::linear(out, b.outProjWeight, b.outProjBias);
+}
+
+Tensor transformer(Tensor x, const std::vector<ResidualBlock> &blocks, int heads, const Tensor &mask)
+{
+    for (const ResidualBlock &b : blocks) {
+        x = x + attention(layerNorm(x, b.ln1Weight, b.ln1Bias), b, heads, mask);
+        x = x + torch::linear(quickGelu(torch::linear(layerNorm(x, b.ln2Weight, b.ln2Bias), b.fcWeight, b.fcBias)),
+                              b.projWeight, b.projBias);
+    }
+    return x;
+}
+
+} // namespace
+
+ComputeDevice parseComputeDevice(const QString &name)
+{
+    const QString n = name.trimmed().toLower();
+    if (n == QLatin1String("auto"))
+        return ComputeDevice::Auto;
+    if (n == QLatin1String("cpu"))
+        return ComputeDevice::Cpu;
+    if (n == QLatin1String("cuda") || n == QLatin1String("gpu"))
+        return ComputeDevice::Cuda;
+    throw Error(QStringLiteral("'%1' is not a device (auto, cpu, cuda)").arg(name));
+}
+
+struct ClipModel::Impl
+{
+    ClipHyperParams hp;
+    torch::Device device = torch::kCPU;
+    torch::ScalarType dtype = torch::kFloat32;
+
+    Tensor conv1, classEmbedding, visualPositions, lnPreWeight, lnPreBias, lnPostWeight, lnPostBias, visualProj;
+    std::vector<ResidualBlock> visualBlocks;
+    Tensor tokenEmbedding, textPositions, lnFinalWeight, lnFinalBias, textProj, causalMask;
+    std::vector<ResidualBlock> textBlocks;
+
+    // Matrices go to the compute precision; layer-norm parameters stay fp32 (as OpenAI's
+    // convert_weights leaves them) because layer norm runs in fp32.
+    Tensor weight(const Tensor &t) const { return t.to(device, dtype); }
+    Tensor normParam(const Tensor &t) const { return t.to(device, torch::kFloat32); }
+    ResidualBlock moved(const ResidualBlock &b) const
+    {
+        return {weight(b.inProjWeight), weight(b.inProjBias), weight(b.outProjWeight), weight(b.outProjBias),
+                normParam(b.ln1Weight), normParam(b.ln1Bias), normParam(b.ln2Weight), normParam(b.ln2Bias),
+                weight(b.fcWeight), weight(b.fcBias), weight(b.projWeight), weight(b.projBias)};
+    }
+};
+
+ClipModel::ClipModel(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+ClipModel::~ClipModel() = default;
+
+void ClipModel::setThreadCount(int threads)
+{
+    at::set_num_threads(threads > 0 ? threads : QThread::idealThreadCount());
+}
+
+std::unique_ptr<ClipModel> ClipModel::load(const QString &path, ComputeDevice device)
+{
+    const WeightReader w(loadClipCheckpoint(path), path);
+    auto impl = std::make_unique<Impl>();
+    ClipHyperParams &hp = impl->hp;
+
+    hp.visionWidth = int(w.size("visual.conv1.weight", 0));
+    hp.patchSize = int(w.size("visual.conv1.weight", 3));
+    const int64_t tokens = w.size("visual.positional_embedding", 0);
+    const int grid = int(std::lround(std::sqrt(double(tokens - 1))));
+    if (grid * grid + 1 != tokens)
+        throw Error(QStringLiteral("%1: visual.positional_embedding has %2 rows, not a square grid plus one").arg(path).arg(tokens));
+    hp.imageResolution = grid * hp.patchSize;
+    hp.visionLayers = w.countLayers("visual.transformer.resblocks.");
+    hp.visionHeads = hp.visionWidth / 64;
+    hp.embedDim = int(w.size("text_projection", 1));
+    hp.contextLength = int(w.size("positional_embedding", 0));
+    hp.vocabSize = int(w.size("token_embedding.weight", 0));
+    hp.textWidth = int(w.size("ln_final.weight", 0));
+    hp.textLayers = w.countLayers("transformer.resblocks.");
+    hp.textHeads = hp.textWidth / 64;
+    if (hp.visionLayers == 0 || hp.textLayers == 0 || hp.visionHeads == 0 || hp.textHeads == 0)
+        throw Error(QStringLiteral("%1: not a CLIP ViT checkpoint (%2 vision and %3 text layers of widths %4/%5)")
+                        .arg(path).arg(hp.visionLayers).arg(hp.textLayers).arg(hp.visionWidth).arg(hp.textWidth));
+
+    const bool cudaAvailable = torch::cuda::is_available();
+    if (device == ComputeDevice::Cuda && !cudaAvailable)
+        throw Error(QStringLiteral("CUDA was requested but this libtorch has no usable CUDA device"));
+    if (device != ComputeDevice::Cpu && cudaAvailable) {
+        impl->device = torch::Device(torch::kCUDA, 0);
+        impl->dtype = torch::kFloat16;
+    }
+
+    const int64_t vw = hp.visionWidth, tw = hp.textWidth;
+    impl->conv1 = impl->weight(w.get("visual.conv1.weight", {vw, 3, hp.patchSize, hp.patchSize}));
+    impl->classEmbedding = impl->weight(w.get("visual.class_embedding", {vw}));
+    impl->visualPositions = impl->weight(w.get("visual.positional_embedding", {tokens, vw}));
+    impl->lnPreWeight = impl->normParam(w.get("visual.ln_pre.weight", {vw}));
+    impl->lnPreBias = impl->normParam(w.get("visual.ln_pre.bias", {vw}));
+    impl->lnPostWeight = impl->normParam(w.get("visual.ln_post.weight", {vw}));
+    impl->lnPostBias = impl->normParam(w.get("visual.ln_post.bias", {vw}));
+    impl->visualProj = impl->weight(w.get("visual.proj", {vw, hp.embedDim}));
+    for (int i = 0; i < hp.visionLayers; ++i)
+        impl->visualBlocks.push_back(impl->moved(w.block("visual.transformer.resblocks." + std::to_string(i) + ".", vw)));
+
+    impl->tokenEmbedding = impl->weight(w.get("token_embedding.weight", {hp.vocabSize, tw}));
+    impl->textPositions = impl->weight(w.get("positional_embedding", {hp.contextLength, tw}));
+    impl->lnFinalWeight = impl->normParam(w.get("ln_final.weight", {tw}));
+    impl->lnFinalBias = impl->normParam(w.get("ln_final.bias", {tw}));
+    impl->textProj = impl->weight(w.get("text_projection", {tw, hp.embedDim}));
+    for (int i = 0; i < hp.textLayers; ++i)
+        impl->textBlocks.push_back(impl->moved(w.block("transformer.resblocks." + std::to_string(i) + ".", tw)));
+    impl->causalMask = torch::full({hp.contextLength, hp.contextLength}, -std::numeric_limits<float>::infinity())
+                           .triu(1).to(impl->device, impl->dtype);
+
+    if (at::get_num_threads() <= 1)
+        setThreadCount(0);
+    return std::unique_ptr<ClipModel>(new ClipModel(std::move(impl)));
+}
+
+const ClipHyperParams &ClipModel::hyperParams() const
+{
+    return d->hp;
+}
+
+QString ClipModel::deviceName() const
+{
+    return d->device.is_cuda() ? QStringLiteral("cuda:0 (fp16)") : QStringLiteral("cpu (fp32, %1 threads)").arg(at::get_num_threads());
+}
+
+namespace {
+
+std::vector<float> toVector(const Tensor &t)
+{
+    const Tensor cpu = t.to(torch::kCPU, torch::kFloat32).contiguous();
+    return std::vector<float>(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
+}
+
+} // namespace
+
+std::vector<float> ClipModel::encodeImages(const float *pixels, int count) const
+{
+    if (count <= 0)
+        return {};
+    torch::InferenceMode guard;
+    const ClipHyperParams &hp = d->hp;
+    const int64_t r = hp.imageResolution;
+    Tensor x = torch::from_blob(const_cast<float *>(pixels), {count, 3, r, r}, torch::kFloat32).to(d->device, d->dtype);
+    x = torch::conv2d(x, d->conv1, {}, hp.patchSize);            // [N, W, g, g]
+    x = x.flatten(2).transpose(1, 2);                            // [N, g*g, W]
+    x = torch::cat({d->classEmbedding.expand({count, 1, hp.visionWidth}), x}, 1);
+    x = layerNorm(x + d->visualPositions, d->lnPreWeight, d->lnPreBias);
+    x = transformer(x, d->visualBlocks, hp.visionHeads, Tensor());
+    x = layerNorm(x.select(1, 0), d->lnPostWeight, d->lnPostBias);
+    return toVector(torch::matmul(x, d->visualProj));
+}
+
+std::vector<float> ClipModel::encodeText(const std::vector<qint64> &tokens, int count) const
+{
+    if (count <= 0)
+        return {};
+    const ClipHyperParams &hp = d->hp;
+    if (qint64(tokens.size()) != qint64(count) * hp.contextLength)
+        throw Error(QStringLiteral("expected %1 × %2 token ids, got %3").arg(count).arg(hp.contextLength).arg(tokens.size()));
+    for (qint64 id : tokens)
+        if (id < 0 || id >= hp.vocabSize)
+            throw Error(QStringLiteral("token id %1 is outside the vocabulary (%2)").arg(id).arg(hp.vocabSize));
+    torch::InferenceMode guard;
+    const Tensor ids = torch::from_blob(const_cast<qint64 *>(tokens.data()), {count, hp.contextLength}, torch::kInt64)
+                           .to(d->device);
+    Tensor x = torch::embedding(d->tokenEmbedding, ids) + d->textPositions;
+    x = transformer(x, d->textBlocks, hp.textHeads, d->causalMask);
+    x = layerNorm(x, d->lnFinalWeight, d->lnFinalBias);
+    // The end-of-text token has the highest id, so its position is the argmax (as in OpenAI's code).
+    const Tensor eot = ids.argmax(-1);
+    x = x.index({torch::arange(count, torch::TensorOptions().device(d->device)), eot});
+    return toVector(torch::matmul(x, d->textProj));
+}
+
+} // namespace faultline

@@ -1,0 +1,342 @@
+// Runs the built faultline-cli (FAULTLINE_CLI, set by CTest) as a user would.
+
+#include "io/CsvReader.h"
+#include "io/NpyFile.h"
+#include "TestImages.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <random>
+
+using namespace faultline;
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QStringList errLines() const { return err.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+};
+
+QVector<QStringList> readCsv(const QString &path)
+{
+    QVector<QStringList> rows;
+    CsvReader reader(path);
+    CsvRecord record;
+    while (reader.next(record))
+        rows << record.fields;
+    return rows;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    QString m_cli;
+    QTemporaryDir m_tmp;
+    QString m_root;
+    int m_images = 0;
+    int m_poolPerClass = 0;
+
+    QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
+
+    Result cli(const QStringList &args)
+    {
+        QProcess p;
+        p.start(m_cli, args);
+        Result r;
+        if (!p.waitForStarted(10000) || !p.waitForFinished(120000)) {
+            p.kill();
+            p.waitForFinished();
+            r.err = QStringLiteral("did not run or timed out");
+            return r;
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
+        r.err = QString::fromLocal8Bit(p.readAllStandardError());
+        return r;
+    }
+
+    // A failed command: exit 1 and exactly one line on stderr, "faultline-cli: error: ...".
+    void expectOneLineError(const Result &r, const QString &needle, int exitCode = 1)
+    {
+        QVERIFY2(r.exitCode == exitCode, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+        const QStringList lines = r.errLines();
+        QVERIFY2(lines.size() == 1, qPrintable(r.err));
+        QVERIFY2(lines[0].startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
+        QVERIFY2(lines[0].contains(needle), qPrintable(r.err));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_cli = qEnvironmentVariable("FAULTLINE_CLI");
+        if (m_cli.isEmpty() || !QFileInfo(m_cli).isExecutable())
+            QSKIP("FAULTLINE_CLI is not set to the faultline-cli executable (run through ctest)");
+        QVERIFY(m_tmp.isValid());
+        m_root = tmp(QStringLiteral("data"));
+        if (qEnvironmentVariableIsSet("FAULTLINE_TEST_KEEP")) { // for debugging: keep the files
+            m_tmp.setAutoRemove(false);
+            qInfo("test files kept in %s", qPrintable(m_tmp.path()));
+        }
+
+        // Two classes; errors planted along dimension 0 so every class is fitted.
+        std::mt19937 rng(11);
+        std::normal_distribution<float> normal(0.f, 1.f);
+        const int dim = 5;
+        QString csv = QStringLiteral("path,prediction,confidence\n");
+        QString paths;
+        std::vector<float> values;
+        const QStringList classes = {QStringLiteral("cat"), QStringLiteral("dog")};
+        const struct { const char *split; int n; } splits[] = {{"train", 10}, {"val", 24}, {"pool", 7}};
+        m_poolPerClass = 7;
+        int seed = 0;
+        for (const auto &split : splits) {
+            for (int c = 0; c < classes.size(); ++c) {
+                for (int i = 0; i < split.n; ++i) {
+                    const QString rel = QStringLiteral("%1/%2/%3.png").arg(QLatin1String(split.split), classes[c]).arg(i);
+                    QVERIFY(faultline::testing::writePng(QDir(m_root).filePath(rel), ++seed));
+                    const bool wrong = i % 4 == 0;
+                    csv += QStringLiteral("%1,%2,0.8\n").arg(rel, wrong ? classes[1 - c] : classes[c]);
+                    paths += rel + QLatin1Char('\n');
+                    for (int d = 0; d < dim; ++d)
+                        values.push_back(normal(rng) + (d == 0 ? (wrong ? 3.f : -3.f) : 0.f));
+                    ++m_images;
+                }
+            }
+        }
+        QVERIFY(faultline::testing::writeText(QDir(m_root).filePath(QStringLiteral("predictions.csv")), csv));
+        QVERIFY(faultline::testing::writeText(tmp(QStringLiteral("paths.txt")), paths));
+        writeNpyMatrix(tmp(QStringLiteral("E.npy")), values.data(), m_images, dim);
+    }
+
+    void topLevelHelpAndVersion()
+    {
+        const Result help = cli({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith(QLatin1String("Usage: faultline-cli COMMAND")), qPrintable(help.out));
+        for (const char *command : {"analyze", "export", "runs"})
+            QVERIFY2(help.out.contains(QLatin1String(command)), command);
+        QCOMPARE(cli({QStringLiteral("help")}).exitCode, 0);
+
+        const Result version = cli({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith(QLatin1String("faultline-cli ")));
+
+        // No command: usage on stderr, exit 2.
+        const Result none = cli({});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY(none.out.isEmpty());
+        QVERIFY(none.err.startsWith(QLatin1String("Usage: faultline-cli")));
+    }
+
+    void commandHelp_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QStringList>("options");
+        QTest::newRow("analyze") << QStringLiteral("analyze")
+                                 << QStringList{QStringLiteral("--dataset"), QStringLiteral("--embeddings"),
+                                                QStringLiteral("--embedding-paths"), QStringLiteral("--fit-split"),
+                                                QStringLiteral("--folds"), QStringLiteral("--predictions")};
+        QTest::newRow("export") << QStringLiteral("export")
+                                << QStringList{QStringLiteral("--per-class"), QStringLiteral("--threshold"),
+                                               QStringLiteral("--split"), QStringLiteral("--to"), QStringLiteral("--mode")};
+        QTest::newRow("runs") << QStringLiteral("runs") << QStringList{QStringLiteral("--dataset")};
+    }
+
+    void commandHelp()
+    {
+        QFETCH(QString, command);
+        QFETCH(QStringList, options);
+        for (const QString &flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
+            const Result r = cli({command, flag});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.startsWith(QStringLiteral("Usage: faultline-cli %1").arg(command)), qPrintable(r.out));
+            for (const QString &option : options)
+                QVERIFY2(r.out.contains(option), qPrintable(option));
+            QVERIFY2(!r.out.contains(m_cli), "the help shows the program name, not its path");
+        }
+    }
+
+    void unknownCommandIsUsageError()
+    {
+        const Result r = cli({QStringLiteral("frobnicate")});
+        expectOneLineError(r, QStringLiteral("unknown command 'frobnicate'"), 2);
+    }
+
+    void unknownOptionIsUsageError()
+    {
+        expectOneLineError(cli({QStringLiteral("analyze"), QStringLiteral("--bogus")}), QStringLiteral("bogus"), 2);
+        expectOneLineError(cli({QStringLiteral("runs"), QStringLiteral("--dataset"), m_root, QStringLiteral("stray")}),
+                           QStringLiteral("unexpected argument 'stray'"), 2);
+    }
+
+    void analyzeMissingDatasetFolder()
+    {
+        const QString missing = tmp(QStringLiteral("no-such-dir"));
+        const Result r = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), missing});
+        expectOneLineError(r, missing);
+        QVERIFY(r.errLines()[0].contains(QLatin1String("no such dataset folder")));
+        QVERIFY2(!QFileInfo::exists(missing), "nothing is created for a missing dataset");
+
+        expectOneLineError(cli({QStringLiteral("analyze")}), QStringLiteral("--dataset DIR is required"));
+    }
+
+    void analyzeEmbeddingsNeedPaths()
+    {
+        const Result r = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root, QStringLiteral("--embeddings"),
+                              tmp(QStringLiteral("E.npy"))});
+        expectOneLineError(r, QStringLiteral("--embeddings and --embedding-paths go together"));
+        const Result other = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root,
+                                  QStringLiteral("--embedding-paths"), tmp(QStringLiteral("paths.txt"))});
+        expectOneLineError(other, QStringLiteral("go together"));
+        QVERIFY2(!QFileInfo::exists(QDir(m_root).filePath(QStringLiteral(".faultline"))),
+                 "argument errors are found before the project is touched");
+    }
+
+    void analyzeBadParameters()
+    {
+        expectOneLineError(cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root, QStringLiteral("--folds"),
+                                QStringLiteral("1")}),
+                           QStringLiteral("--folds: '1'"));
+        expectOneLineError(cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root, QStringLiteral("--fit-split"),
+                                QStringLiteral("everything")}),
+                           QStringLiteral("--fit-split: 'everything' is not a split"));
+    }
+
+    void exportNeedsExactlyOneCriterion()
+    {
+        const QStringList base = {QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--to"),
+                                  tmp(QStringLiteral("never"))};
+        expectOneLineError(cli(base + QStringList{QStringLiteral("--per-class"), QStringLiteral("3"),
+                                                  QStringLiteral("--threshold"), QStringLiteral("0")}),
+                           QStringLiteral("give exactly one of --per-class K and --threshold T"));
+        expectOneLineError(cli(base), QStringLiteral("exactly one"));
+        expectOneLineError(cli(base + QStringList{QStringLiteral("--per-class"), QStringLiteral("zero")}),
+                           QStringLiteral("--per-class: 'zero' is not a positive integer"));
+        expectOneLineError(cli(base + QStringList{QStringLiteral("--threshold"), QStringLiteral("abc")}),
+                           QStringLiteral("--threshold: 'abc' is not a number"));
+        QVERIFY(!QFileInfo::exists(tmp(QStringLiteral("never"))));
+    }
+
+    void exportBeforeAnyRun()
+    {
+        // A separate, empty dataset: no run to export from.
+        const QString empty = tmp(QStringLiteral("empty"));
+        QVERIFY(QDir().mkpath(empty));
+        const Result r = cli({QStringLiteral("export"), QStringLiteral("--dataset"), empty, QStringLiteral("--per-class"),
+                              QStringLiteral("1"), QStringLiteral("--to"), tmp(QStringLiteral("out-empty"))});
+        expectOneLineError(r, QStringLiteral("no completed analysis run"));
+    }
+
+    void analyzeThenExport()
+    {
+        const QString out = tmp(QStringLiteral("report"));
+        const Result analyze = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root,
+                                    QStringLiteral("--embeddings"), tmp(QStringLiteral("E.npy")),
+                                    QStringLiteral("--embedding-paths"), tmp(QStringLiteral("paths.txt")),
+                                    QStringLiteral("--out"), out, QStringLiteral("--threads"), QStringLiteral("2")});
+        QVERIFY2(analyze.exitCode == 0, qPrintable(analyze.err));
+        QVERIFY2(analyze.err.contains(QStringLiteral("dataset: %1 images in 2 classes").arg(m_images)), qPrintable(analyze.err));
+        QVERIFY2(analyze.err.contains(QStringLiteral("predictions: %1 of %1 rows imported").arg(m_images)), qPrintable(analyze.err));
+        QVERIFY2(analyze.err.contains(QStringLiteral("embeddings: %1 × 5 imported as 'import:E.npy'").arg(m_images)),
+                 qPrintable(analyze.err));
+        QVERIFY2(analyze.err.contains(QLatin1String("run 1: ")), qPrintable(analyze.err));
+        QVERIFY2(analyze.out.contains(QLatin1String("cat")) && analyze.out.contains(QLatin1String("dog")), qPrintable(analyze.out));
+        QVERIFY(!analyze.err.contains(QLatin1String("error")));
+
+        const QVector<QStringList> classes = readCsv(QDir(out).filePath(QStringLiteral("classes.csv")));
+        QCOMPARE(classes.value(0), (QStringList{QStringLiteral("class"), QStringLiteral("n_val"), QStringLiteral("n_val_errors"),
+                                                QStringLiteral("cv_balanced_accuracy"), QStringLiteral("C"),
+                                                QStringLiteral("status")}));
+        QCOMPARE(classes.size(), qsizetype(3));
+        for (int i = 1; i < 3; ++i) {
+            QCOMPARE(classes[i][1], QStringLiteral("24"));
+            QCOMPARE(classes[i][2], QStringLiteral("6"));
+            QCOMPARE(classes[i][5], QStringLiteral("ok"));
+            bool ok = false;
+            const double cv = classes[i][3].toDouble(&ok);
+            QVERIFY2(ok && cv > 0.5 && cv <= 1.0, qPrintable(classes[i].join(QLatin1Char(','))));
+        }
+        QCOMPARE(classes[1][0], QStringLiteral("cat"));
+
+        const QVector<QStringList> scores = readCsv(QDir(out).filePath(QStringLiteral("scores.csv")));
+        QCOMPARE(scores.value(0), (QStringList{QStringLiteral("path"), QStringLiteral("split"), QStringLiteral("label"),
+                                               QStringLiteral("prediction"), QStringLiteral("correct"),
+                                               QStringLiteral("decision_value")}));
+        QCOMPARE(scores.size(), qsizetype(m_images + 1));
+        for (int i = 1; i < scores.size(); ++i) {
+            QCOMPARE(scores[i].size(), qsizetype(6));
+            QCOMPARE(scores[i][4], scores[i][2] == scores[i][3] ? QStringLiteral("1") : QStringLiteral("0"));
+            QVERIFY2(!scores[i][5].isEmpty(), qPrintable(scores[i].join(QLatin1Char(','))));
+            QVERIFY(scores[i][0].startsWith(scores[i][1] + QLatin1Char('/')));
+        }
+
+        const Result runs = cli({QStringLiteral("runs"), QStringLiteral("--dataset"), m_root});
+        QCOMPARE(runs.exitCode, 0);
+        QVERIFY2(runs.out.contains(QRegularExpression(QStringLiteral("\\n\\s+1\\s+\\S+\\s+done\\s"))), qPrintable(runs.out));
+
+        // Export the 3 hardest pool images per class.
+        const QString dest = tmp(QStringLiteral("hard"));
+        const Result exported = cli({QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--per-class"),
+                                     QStringLiteral("3"), QStringLiteral("--split"), QStringLiteral("pool"),
+                                     QStringLiteral("--run"), QStringLiteral("1"), QStringLiteral("--to"), dest});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        QVERIFY2(exported.err.contains(QLatin1String("exported 6 of 6 selected images (run 1, split pool)")),
+                 qPrintable(exported.err));
+        const QVector<QStringList> manifest = readCsv(QDir(dest).filePath(QStringLiteral("manifest.csv")));
+        QCOMPARE(manifest.value(0), (QStringList{QStringLiteral("path"), QStringLiteral("class"),
+                                                 QStringLiteral("decision_value"), QStringLiteral("rank")}));
+        QCOMPARE(manifest.size(), qsizetype(1 + 2 * 3));
+
+        // The manifest's rows are the 3 lowest pool decision values of each class, from scores.csv.
+        QHash<QString, QVector<QPair<double, QString>>> poolByClass;
+        for (int i = 1; i < scores.size(); ++i)
+            if (scores[i][1] == QLatin1String("pool"))
+                poolByClass[scores[i][2]].push_back({scores[i][5].toDouble(), scores[i][0]});
+        for (auto it = poolByClass.begin(); it != poolByClass.end(); ++it) {
+            QCOMPARE(it->size(), qsizetype(m_poolPerClass));
+            std::sort(it->begin(), it->end());
+        }
+        for (int i = 1; i < manifest.size(); ++i) {
+            const QStringList &row = manifest[i];
+            const QString cls = row[1];
+            const int rank = row[3].toInt();
+            QCOMPARE(cls, i <= 3 ? QStringLiteral("cat") : QStringLiteral("dog"));
+            QCOMPARE(rank, (i - 1) % 3 + 1);
+            QVERIFY(row[0].startsWith(QStringLiteral("pool/%1/").arg(cls)));
+            QCOMPARE(row[0], poolByClass[cls][rank - 1].second);
+            QVERIFY(qAbs(row[2].toDouble() - poolByClass[cls][rank - 1].first) < 1e-5);
+            QVERIFY2(QFileInfo::exists(QDir(dest).filePath(cls + QLatin1Char('/') + QFileInfo(row[0]).fileName())),
+                     qPrintable(row[0]));
+        }
+
+        // A run that does not exist, and a split the run did not score.
+        expectOneLineError(cli({QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--per-class"),
+                                QStringLiteral("3"), QStringLiteral("--run"), QStringLiteral("42"), QStringLiteral("--to"),
+                                tmp(QStringLiteral("x"))}),
+                           QStringLiteral("no analysis run 42"));
+        expectOneLineError(cli({QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--per-class"),
+                                QStringLiteral("3"), QStringLiteral("--split"), QStringLiteral("test"), QStringLiteral("--to"),
+                                tmp(QStringLiteral("x"))}),
+                           QStringLiteral("scored no image in split 'test'"));
+
+        // A second analyze reuses the stored predictions and embeddings and rescans nothing.
+        const Result again = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root});
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY2(again.err.contains(QStringLiteral("0 new, 0 changed, %1 unchanged, 0 removed").arg(m_images)),
+                 qPrintable(again.err));
+        QVERIFY2(!again.err.contains(QLatin1String("predictions:")), qPrintable(again.err));
+        QVERIFY2(again.err.contains(QLatin1String("run 2: ")), qPrintable(again.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

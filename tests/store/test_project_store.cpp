@@ -1,0 +1,470 @@
+#include "analysis/AnalysisTypes.h"
+#include "common/Error.h"
+#include "store/ProjectStore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace faultline;
+
+namespace {
+
+// Runs `sql` on a second, independent connection and returns the first column of each row.
+QStringList rawQuery(const QString &dbPath, const QString &sql)
+{
+    static int counter = 0;
+    const QString name = QStringLiteral("raw-%1").arg(++counter);
+    QStringList out;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(dbPath);
+        if (!db.open()) {
+            out << QStringLiteral("<cannot open>");
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                out << QStringLiteral("<query failed>");
+            while (q.next())
+                out << q.value(0).toString();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return out;
+}
+
+QString openError(const QString &path)
+{
+    try {
+        ProjectStore store(path);
+    } catch (const Error &e) {
+        return e.message();
+    }
+    return QString();
+}
+
+StoredImage image(const QString &path, const QString &cls, Split split)
+{
+    StoredImage i;
+    i.path = path;
+    i.folderClass = cls;
+    i.folderSplit = split;
+    i.stamp = {100, 1000};
+    return i;
+}
+
+} // namespace
+
+class TestProjectStore : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_tmp;
+
+    QString dbPath(const QString &name = QStringLiteral("p/.faultline/project.sqlite")) const
+    {
+        return QDir(m_tmp->path()).filePath(name);
+    }
+
+    // Four images (two classes), predictions for all; returns them labelled.
+    static QVector<LabeledImage> populate(ProjectStore &store)
+    {
+        store.applyScan({image(QStringLiteral("val/cat/1.png"), QStringLiteral("cat"), Split::Val),
+                         image(QStringLiteral("val/cat/2.png"), QStringLiteral("cat"), Split::Val),
+                         image(QStringLiteral("val/dog/3.png"), QStringLiteral("dog"), Split::Val),
+                         image(QStringLiteral("pool/dog/4.png"), QStringLiteral("dog"), Split::Pool)},
+                        {});
+        QVector<PredictionRecord> records;
+        int line = 1;
+        for (const StoredImage &i : store.images()) {
+            PredictionRecord r;
+            r.imageId = i.id;
+            r.prediction = i.path == QLatin1String("val/cat/2.png") ? QStringLiteral("dog") : i.folderClass;
+            r.sourceLine = ++line;
+            records << r;
+        }
+        store.replacePredictions(records, QStringLiteral("p.csv"));
+        return store.labeledImages();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+    }
+
+    void cleanup() { m_tmp.reset(); }
+
+    void defaultPathIsInsideTheDataset()
+    {
+        QCOMPARE(ProjectStore::defaultPath(QStringLiteral("/data/set")), QStringLiteral("/data/set/.faultline/project.sqlite"));
+    }
+
+    void createsAndReopens()
+    {
+        const QString path = dbPath();
+        {
+            ProjectStore store(path);
+            QVERIFY(QFile::exists(path)); // folders created as needed
+            QCOMPARE(store.path(), path);
+            QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
+            store.setMeta(QStringLiteral("k"), QStringLiteral("v1"));
+            store.setMeta(QStringLiteral("k"), QStringLiteral("v2")); // upsert
+            store.setMeta(QStringLiteral("ü"), QStringLiteral("ünïcode"));
+            QCOMPARE(store.meta(QStringLiteral("missing")), QString());
+        }
+        ProjectStore again(path);
+        QCOMPARE(again.schemaVersion(), ProjectStore::kSchemaVersion);
+        QCOMPARE(again.meta(QStringLiteral("k")), QStringLiteral("v2"));
+        QCOMPARE(again.meta(QStringLiteral("ü")), QStringLiteral("ünïcode"));
+        QCOMPARE(rawQuery(path, QStringLiteral("PRAGMA user_version")),
+                 QStringList{QString::number(ProjectStore::kSchemaVersion)});
+    }
+
+    void twoStoresOnOneFile()
+    {
+        ProjectStore a(dbPath());
+        ProjectStore b(dbPath());
+        a.setMeta(QStringLiteral("x"), QStringLiteral("1"));
+        QCOMPARE(b.meta(QStringLiteral("x")), QStringLiteral("1"));
+    }
+
+    void usesWriteAheadLog()
+    {
+        const QString path = dbPath();
+        ProjectStore store(path);
+        store.setMeta(QStringLiteral("k"), QStringLiteral("v"));
+        QCOMPARE(rawQuery(path, QStringLiteral("PRAGMA journal_mode")), QStringList{QStringLiteral("wal")});
+        QVERIFY(QFile::exists(path + QStringLiteral("-wal")));
+        // And the other connection sees the committed data.
+        QCOMPARE(rawQuery(path, QStringLiteral("SELECT value FROM meta WHERE key='k'")), QStringList{QStringLiteral("v")});
+    }
+
+    void refusesNewerSchema()
+    {
+        const QString path = dbPath();
+        { ProjectStore store(path); }
+        rawQuery(path, QStringLiteral("PRAGMA user_version=99"));
+        const QString error = openError(path);
+        QVERIFY2(error.contains(QLatin1String("newer")), qPrintable(error));
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("schema 99")), qPrintable(error));
+        // Nothing was migrated or changed.
+        QCOMPARE(rawQuery(path, QStringLiteral("PRAGMA user_version")), QStringList{QStringLiteral("99")});
+    }
+
+    void migratesAnEmptyDatabase()
+    {
+        // A database at version 0 (e.g. an empty file) gets the whole schema.
+        const QString path = dbPath(QStringLiteral("empty.sqlite"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        ProjectStore store(path);
+        QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
+        QCOMPARE(store.runs().size(), qsizetype(0));
+    }
+
+    void damagedFileIsAClearError()
+    {
+        const QString path = dbPath(QStringLiteral("garbage.sqlite"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray garbage;
+        for (int i = 0; i < 8192; ++i)
+            garbage.append(char((i * 131 + 7) & 0xFF));
+        file.write(garbage);
+        file.close();
+        const QString error = openError(path);
+        QVERIFY2(!error.isEmpty(), "a garbage file must not open");
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("damaged")), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("file is not a database")), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error)); // one line, for the CLI
+        // The file is left alone.
+        QFile check(path);
+        QVERIFY(check.open(QIODevice::ReadOnly));
+        QCOMPARE(check.readAll(), garbage);
+    }
+
+    void corruptedPagesAreAClearError()
+    {
+        const QString path = dbPath(QStringLiteral("corrupt.sqlite"));
+        {
+            ProjectStore store(path);
+            QVector<StoredImage> many;
+            for (int i = 0; i < 2000; ++i)
+                many << image(QStringLiteral("c/%1.png").arg(i), QStringLiteral("c"), Split::Train);
+            store.applyScan(many, {});
+        }
+        rawQuery(path, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.size() > 8 * 4096);
+        // Overwrite pages in the middle of the file (not the header).
+        file.seek(4 * 4096);
+        file.write(QByteArray(4 * 4096, '\x5A'));
+        file.close();
+        const QString error = openError(path);
+        QVERIFY2(!error.isEmpty(), "a corrupted database must not open");
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("damaged")), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("more problems")), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error)); // one line, however many problems
+    }
+
+    void nestedTransactionRollsBackEverything()
+    {
+        ProjectStore store(dbPath());
+        store.setMeta(QStringLiteral("before"), QStringLiteral("1"));
+        QVERIFY_THROWS_EXCEPTION(Error, store.transaction([&] {
+            store.setMeta(QStringLiteral("outer"), QStringLiteral("1"));
+            store.transaction([&] {
+                store.setMeta(QStringLiteral("inner"), QStringLiteral("1"));
+                store.applyScan({image(QStringLiteral("a.png"), QStringLiteral("c"), Split::Train)}, {});
+                throw Error(QStringLiteral("boom"));
+            });
+        }));
+        QCOMPARE(store.meta(QStringLiteral("before")), QStringLiteral("1"));
+        QCOMPARE(store.meta(QStringLiteral("outer")), QString());
+        QCOMPARE(store.meta(QStringLiteral("inner")), QString());
+        QCOMPARE(store.images().size(), qsizetype(0));
+
+        // A non-Error exception rolls back too, and the store is usable afterwards.
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, store.transaction([&] {
+            store.setMeta(QStringLiteral("x"), QStringLiteral("1"));
+            throw std::runtime_error("other");
+        }));
+        QCOMPARE(store.meta(QStringLiteral("x")), QString());
+        store.transaction([&] {
+            store.setMeta(QStringLiteral("after"), QStringLiteral("1"));
+            store.transaction([&] { store.setMeta(QStringLiteral("after-inner"), QStringLiteral("1")); });
+        });
+        QCOMPARE(store.meta(QStringLiteral("after")), QStringLiteral("1"));
+        QCOMPARE(store.meta(QStringLiteral("after-inner")), QStringLiteral("1"));
+        // Committed: another connection sees it.
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("SELECT value FROM meta WHERE key='after-inner'")),
+                 QStringList{QStringLiteral("1")});
+    }
+
+    void imagesAndScanUpdates()
+    {
+        ProjectStore store(dbPath());
+        StoredImage bad = image(QStringLiteral("dog/bad.png"), QStringLiteral("dog"), Split::Unassigned);
+        bad.readable = false;
+        bad.readError = QStringLiteral("corrupt");
+        store.applyScan({image(QStringLiteral("cat/a.png"), QStringLiteral("cat"), Split::Unassigned), bad}, {});
+        QVector<StoredImage> images = store.images();
+        QCOMPARE(images.size(), qsizetype(2));
+        QCOMPARE(images[0].path, QStringLiteral("cat/a.png"));
+        QCOMPARE(images[0].folderSplit, Split::Unassigned);
+        QVERIFY(images[0].readable);
+        QVERIFY(images[0].readError.isEmpty());
+        QCOMPARE(images[1].readError, QStringLiteral("corrupt"));
+        QVERIFY(!images[1].readable);
+        QCOMPARE(store.fileStamps().value(QStringLiteral("cat/a.png")), (FileStamp{100, 1000}));
+
+        // Update by path keeps the id; removal deletes the row and its prediction.
+        StoredImage changed = images[0];
+        changed.stamp = {200, 2000};
+        store.applyScan({changed}, {QStringLiteral("dog/bad.png")});
+        images = store.images();
+        QCOMPARE(images.size(), qsizetype(1));
+        QCOMPARE(images[0].id, changed.id);
+        QCOMPARE(images[0].stamp, (FileStamp{200, 2000}));
+    }
+
+    void predictionsAndLabels()
+    {
+        ProjectStore store(dbPath());
+        const QVector<LabeledImage> labeled = populate(store);
+        QCOMPARE(store.predictionCount(), qint64(4));
+        QCOMPARE(labeled.size(), qsizetype(4));
+        QCOMPARE(labeled[1].path, QStringLiteral("val/cat/1.png")); // ordered by path
+        QCOMPARE(labeled[2].path, QStringLiteral("val/cat/2.png"));
+        QVERIFY(!labeled[2].correct());
+        QCOMPARE(labeled[0].split, Split::Pool);
+        QCOMPARE(store.meta(QStringLiteral("predictions_source")), QStringLiteral("p.csv"));
+
+        // Removing an image cascades to its prediction.
+        store.applyScan({}, {QStringLiteral("val/dog/3.png")});
+        QCOMPARE(store.predictionCount(), qint64(3));
+    }
+
+    void embeddingsRoundTrip()
+    {
+        ProjectStore store(dbPath());
+        populate(store);
+        QVector<qint64> ids;
+        for (const StoredImage &i : store.images())
+            ids << i.id;
+        const qint64 model = store.ensureEmbeddingModel(QStringLiteral("clip"), 3, QStringLiteral("/x/E.npy"));
+        QCOMPARE(store.ensureEmbeddingModel(QStringLiteral("clip"), 3, QStringLiteral("other")), model);
+        QVERIFY_THROWS_EXCEPTION(Error, store.ensureEmbeddingModel(QStringLiteral("clip"), 4, QString()));
+        const float values[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        store.storeEmbeddings(model, ids.mid(0, 3), values, 3);
+        QCOMPARE(store.embeddingModels().size(), qsizetype(1));
+        QCOMPARE(store.embeddingModels()[0].count, qint64(3));
+        QCOMPARE(store.embeddingModels()[0].source, QStringLiteral("/x/E.npy"));
+        float out[12] = {};
+        const QVector<qint64> reversed = {ids[3], ids[2], ids[1], ids[0]};
+        QCOMPARE(store.loadEmbeddings(model, reversed, out, 3), QVector<qint64>{ids[3]});
+        QCOMPARE(out[3], 7.f);
+        QCOMPARE(out[9], 1.f);
+        QCOMPARE(out[11], 3.f);
+        // Wrong dimension on load: a clear error instead of reading out of bounds.
+        float small[8] = {};
+        QVERIFY_THROWS_EXCEPTION(Error, store.loadEmbeddings(model, ids.mid(0, 1), small, 2));
+    }
+
+    void runLifecycle()
+    {
+        ProjectStore store(dbPath());
+        QCOMPARE(store.latestCompletedRun(), qint64(0));
+        const QVector<LabeledImage> labeled = populate(store);
+        const qint64 model = store.ensureEmbeddingModel(QStringLiteral("clip"), 2, QString());
+        const qint64 runId = store.createRun(QStringLiteral("{\"folds\":2}"), model, labeled);
+        QVERIFY(runId > 0);
+        RunInfo info = store.run(runId);
+        QCOMPARE(info.status, QStringLiteral("running"));
+        QCOMPARE(info.params, QStringLiteral("{\"folds\":2}"));
+        QCOMPARE(info.embeddingModelId, model);
+        QVERIFY(info.created.isValid());
+        QVERIFY(!info.finished.isValid());
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("SELECT owner_pid FROM runs WHERE id=%1").arg(runId)),
+                 QStringList{QString::number(QCoreApplication::applicationPid())});
+        QCOMPARE(store.latestCompletedRun(), qint64(0));
+        store.storeWhitening(runId, {0.5, 1.5}, {2.0, 3.0});
+
+        // Rows as the analysis sees them: index into `labeled`.
+        std::vector<qint64> rowIds;
+        for (const LabeledImage &l : labeled)
+            rowIds.push_back(l.id);
+        int catRow1 = -1, catRow2 = -1;
+        for (int i = 0; i < labeled.size(); ++i) {
+            if (labeled[i].path == QLatin1String("val/cat/1.png"))
+                catRow1 = i;
+            if (labeled[i].path == QLatin1String("val/cat/2.png"))
+                catRow2 = i;
+        }
+        ClassResult cat;
+        cat.ok = true;
+        cat.nFit = 2;
+        cat.nFitErrors = 1;
+        cat.cvBalancedAccuracy = 0.75;
+        cat.C = 0.01;
+        cat.cvScores = {0.5, 0.75};
+        cat.normal = Eigen::VectorXd::Ones(2);
+        cat.bias = -0.25;
+        cat.rows = {catRow1, catRow2};
+        cat.decisionValues = {1.25, -0.5};
+        store.storeClassResult(runId, QStringLiteral("cat"), cat, rowIds);
+        ClassResult dog;
+        dog.ok = false;
+        dog.nFit = 1;
+        dog.skipReason = QStringLiteral("no errors in the fit split");
+        store.storeClassResult(runId, QStringLiteral("dog"), dog, rowIds);
+        store.finishRun(runId, QStringLiteral("done"));
+
+        info = store.run(runId);
+        QCOMPARE(info.status, QStringLiteral("done"));
+        QVERIFY(info.finished.isValid());
+        QVERIFY(info.finished >= info.created);
+        QCOMPARE(store.latestCompletedRun(), runId);
+
+        const QVector<RunClassRow> classes = store.runClasses(runId);
+        QCOMPARE(classes.size(), qsizetype(2));
+        QCOMPARE(classes[0].className, QStringLiteral("cat"));
+        QCOMPARE(classes[0].status, QStringLiteral("ok"));
+        QCOMPARE(classes[0].nFit, 2);
+        QCOMPARE(classes[0].nFitErrors, 1);
+        QCOMPARE(classes[0].cvBalancedAccuracy, std::optional<double>(0.75));
+        QCOMPARE(classes[0].C, std::optional<double>(0.01));
+        QCOMPARE(classes[1].className, QStringLiteral("dog"));
+        QCOMPARE(classes[1].status, QStringLiteral("skipped"));
+        QCOMPARE(classes[1].reason, QStringLiteral("no errors in the fit split"));
+        QVERIFY(!classes[1].cvBalancedAccuracy.has_value());
+        QVERIFY(!classes[1].C.has_value());
+
+        const QVector<RunScoreRow> scores = store.runScores(runId);
+        QCOMPARE(scores.size(), qsizetype(4));
+        QHash<QString, RunScoreRow> byPath;
+        for (const RunScoreRow &row : scores)
+            byPath.insert(row.path, row);
+        QCOMPARE(byPath.value(QStringLiteral("val/cat/1.png")).decisionValue, std::optional<double>(1.25));
+        QCOMPARE(byPath.value(QStringLiteral("val/cat/2.png")).decisionValue, std::optional<double>(-0.5));
+        QCOMPARE(byPath.value(QStringLiteral("val/cat/2.png")).prediction, QStringLiteral("dog"));
+        QCOMPARE(byPath.value(QStringLiteral("val/cat/2.png")).label, QStringLiteral("cat"));
+        QVERIFY(!byPath.value(QStringLiteral("val/dog/3.png")).decisionValue.has_value());
+        QCOMPARE(byPath.value(QStringLiteral("pool/dog/4.png")).split, Split::Pool);
+
+        // Later prediction imports do not rewrite the run.
+        store.replacePredictions({}, QStringLiteral("empty.csv"));
+        QCOMPARE(store.runScores(runId).size(), qsizetype(4));
+        QCOMPARE(store.runScores(runId)[2].prediction, QStringLiteral("dog"));
+
+        // A second run; runs() lists newest first; a failed run is not 'completed'.
+        const qint64 second = store.createRun(QStringLiteral("{}"), model, labeled);
+        store.finishRun(second, QStringLiteral("failed"), QStringLiteral("why"));
+        QCOMPARE(store.runs().size(), qsizetype(2));
+        QCOMPARE(store.runs()[0].id, second);
+        QCOMPARE(store.runs()[0].message, QStringLiteral("why"));
+        QCOMPARE(store.latestCompletedRun(), runId);
+        QVERIFY_THROWS_EXCEPTION(Error, store.run(9999));
+    }
+
+    void runWithoutSplitsIsStored()
+    {
+        // A flat dataset: the split is Unassigned everywhere.
+        ProjectStore store(dbPath());
+        store.applyScan({image(QStringLiteral("cat/1.png"), QStringLiteral("cat"), Split::Unassigned)}, {});
+        PredictionRecord r;
+        r.imageId = store.images()[0].id;
+        r.prediction = QStringLiteral("cat");
+        store.replacePredictions({r}, QStringLiteral("p.csv"));
+        const qint64 runId = store.createRun(QStringLiteral("{}"), 0, store.labeledImages());
+        QCOMPARE(store.runScores(runId).size(), qsizetype(1));
+        QCOMPARE(store.runScores(runId)[0].split, Split::Unassigned);
+    }
+
+    void orphanedRunIsMarkedInterrupted()
+    {
+        const QString path = dbPath();
+        qint64 orphan = 0, alive = 0, done = 0;
+        {
+            ProjectStore store(path);
+            const QVector<LabeledImage> labeled = populate(store);
+            done = store.createRun(QStringLiteral("{}"), 0, labeled);
+            store.finishRun(done, QStringLiteral("done"));
+            orphan = store.createRun(QStringLiteral("{}"), 0, labeled);
+            alive = store.createRun(QStringLiteral("{}"), 0, labeled); // owned by this live process
+        }
+        // A pid above Linux's maximum (2^22) cannot belong to a running process.
+        const qint64 deadPid = (qint64(1) << 22) + 4321;
+        rawQuery(path, QStringLiteral("UPDATE runs SET owner_pid=%1 WHERE id=%2").arg(deadPid).arg(orphan));
+        QCOMPARE(rawQuery(path, QStringLiteral("SELECT status FROM runs WHERE id=%1").arg(orphan)),
+                 QStringList{QStringLiteral("running")});
+
+        ProjectStore store(path);
+        const RunInfo interrupted = store.run(orphan);
+        QCOMPARE(interrupted.status, QStringLiteral("interrupted"));
+        QVERIFY(interrupted.finished.isValid());
+        QVERIFY2(!interrupted.message.isEmpty(), "an interrupted run says why");
+        QCOMPARE(store.run(alive).status, QStringLiteral("running"));
+        QCOMPARE(store.run(done).status, QStringLiteral("done"));
+        QCOMPARE(store.latestCompletedRun(), done);
+        // Its rows are still there (what it committed stays).
+        QCOMPARE(store.runScores(orphan).size(), qsizetype(4));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProjectStore)
+#include "test_project_store.moc"
