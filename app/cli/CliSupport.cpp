@@ -83,6 +83,13 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
     return std::make_unique<faultline::ProjectStore>(project);
 }
 
+QString resolveModel(const QString &fileOrName)
+{
+    if (QFileInfo(fileOrName).isFile())
+        return fileOrName;
+    throw faultline::Error(QStringLiteral("%1: no such model file").arg(fileOrName));
+}
+
 void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit)
 {
     faultline::Diagnostics ordered;

@@ -6,5 +6,8 @@
 // command name) and returns the process exit status.
 int analyzeCommand(const QStringList &args);
 int exportCommand(const QStringList &args);
+int modelsCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
 int scanCommand(const QStringList &args);
+int embedCommand(const QStringList &args);
+int embedTextCommand(const QStringList &args);

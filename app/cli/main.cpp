@@ -18,7 +18,10 @@ const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> table = {
         {QStringLiteral("analyze"), {analyzeCommand, "scan a dataset, import predictions/embeddings, fit failure directions"}},
+        {QStringLiteral("embed"), {embedCommand, "embed a dataset's images with CLIP into its project (cached)"}},
+        {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},
+        {QStringLiteral("models"), {modelsCommand, "list, download or import CLIP models (models --help)"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},
     };

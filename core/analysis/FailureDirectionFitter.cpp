@@ -17,7 +17,7 @@ namespace faultline {
 namespace {
 
 // Bytes of LIBSVM kernel tables held at once; bounds memory when many classes fit together.
-constexpr double kKernelMemoryBudget = 768.0 * 1024 * 1024;
+constexpr double kKernelMemoryBudget = 384.0 * 1024 * 1024;
 
 struct ClassJob
 {

@@ -1,15 +1,13 @@
 #include "clip/ClipPreprocessor.h"
 
 #include "common/Error.h"
+#include "dataset/ImageDecoder.h"
 
-#include <QFile>
 
 #include <opencv2/core.hpp>
-#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
-#include <mutex>
 #include <vector>
 
 namespace faultline {
@@ -225,28 +223,12 @@ void ClipPreprocessor::fromPixels(const ImageView8 &image, ChannelOrder order, f
 
 void ClipPreprocessor::loadFile(const QString &path, float *out) const
 {
-    static std::once_flag quiet;
-    // Faultline reports corrupt files with their path; OpenCV's own stderr noise adds nothing.
-    std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
+    loadEncoded(readImageFile(path), path, out);
+}
 
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
-    const QByteArray bytes = file.readAll();
-    if (bytes.isEmpty())
-        throw Error(QStringLiteral("%1: empty file").arg(path));
-
-    cv::Mat image;
-    try {
-        const cv::Mat encoded(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
-        // UNCHANGED keeps alpha and 16-bit data and, like Pillow's Image.open, ignores EXIF
-        // orientation (CLIP never calls exif_transpose).
-        image = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception &e) {
-        throw Error(QStringLiteral("%1: cannot decode image: %2").arg(path, QString::fromStdString(e.msg)));
-    }
-    if (image.empty())
-        throw Error(QStringLiteral("%1: not a supported image or corrupt data").arg(path));
+void ClipPreprocessor::loadEncoded(const QByteArray &bytes, const QString &path, float *out) const
+{
+    cv::Mat image = decodeImage(bytes, path);
     if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)
         throw Error(QStringLiteral("%1: unsupported channel count %2").arg(path).arg(image.channels()));
 

@@ -36,6 +36,8 @@ public:
     // palette PNGs resized nearest-neighbour as Pillow does) and writes 3·R·R floats, CHW, to
     // `out`. Throws Error("<path>: <why>") for unreadable, corrupt or unsupported files.
     void loadFile(const QString &path, float *out) const;
+    // Same for a file already read into memory (`path` names it in errors).
+    void loadEncoded(const QByteArray &bytes, const QString &path, float *out) const;
 
     // The same from decoded 8-bit pixels with 1 (gray), 3 or 4 (with alpha) channels.
     void fromPixels(const ImageView8 &image, ChannelOrder order, float *out) const;

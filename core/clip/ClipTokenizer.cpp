@@ -869,6 +869,13 @@ ClipTokenizer::ClipTokenizer(std::shared_ptr<const Vocab> vocab)
 {
 }
 
+ClipTokenizer ClipTokenizer::builtin()
+{
+    // Copies share the vocabulary, so one load serves every caller.
+    static const ClipTokenizer tokenizer = fromBpeGz(QStringLiteral(":/faultline/clip/bpe_simple_vocab_16e6.txt.gz"));
+    return tokenizer;
+}
+
 ClipTokenizer ClipTokenizer::fromBpeGz(const QString &path)
 {
     const QByteArray text = gunzip(readWholeFile(path), path);

@@ -33,6 +33,8 @@ class ClipTokenizer
 public:
     // OpenAI's gzip'd merges file. Throws Error("<path>: ...") / Error("<path>:<line>: ...").
     static ClipTokenizer fromBpeGz(const QString &path);
+    // The vocabulary compiled into Faultline (bpe_simple_vocab_16e6.txt.gz), loaded once.
+    static ClipTokenizer builtin();
     // Hugging Face CLIPTokenizer files: vocab.json (token → id) and merges.txt
     // ("#version" header line, then one "first second" merge per line, rank = order).
     static ClipTokenizer fromHuggingFace(const QString &vocabJson, const QString &mergesTxt);

@@ -1,5 +1,7 @@
 #include "dataset/ImageDecoder.h"
 
+#include "common/Error.h"
+
 #include <QFile>
 
 #include <opencv2/core/utils/logger.hpp>
@@ -9,25 +11,44 @@
 
 namespace faultline {
 
-QString probeImage(const QString &path)
+QByteArray readImageFile(const QString &path)
 {
-    static std::once_flag quiet;
-    // Corrupt files are reported by Faultline with their path; OpenCV's own stderr noise is not useful.
-    std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
-
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return file.errorString();
+        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
     const QByteArray bytes = file.readAll();
     if (bytes.isEmpty())
-        return QStringLiteral("empty file");
+        throw Error(QStringLiteral("%1: empty file").arg(path));
+    return bytes;
+}
+
+cv::Mat decodeImage(const QByteArray &bytes, const QString &name)
+{
+    static std::once_flag quiet;
+    // Faultline reports corrupt files with their path; OpenCV's own stderr noise adds nothing.
+    std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
+    cv::Mat image;
     try {
         const cv::Mat encoded(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
-        const cv::Mat image = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
-        if (image.empty())
-            return QStringLiteral("not a supported image or corrupt data");
+        image = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception &e) {
-        return QString::fromStdString(e.msg);
+        throw Error(QStringLiteral("%1: cannot decode image: %2").arg(name, QString::fromStdString(e.msg)));
+    }
+    if (image.empty())
+        throw Error(QStringLiteral("%1: not a supported image or corrupt data").arg(name));
+    return image;
+}
+
+QString probeImage(const QString &path)
+{
+    try {
+        decodeImage(readImageFile(path), path);
+    } catch (const Error &error) {
+        // The scanner reports the path itself; keep only the reason.
+        QString reason = error.message();
+        if (reason.startsWith(path + QLatin1String(": ")))
+            reason.remove(0, path.size() + 2);
+        return reason;
     }
     return QString();
 }

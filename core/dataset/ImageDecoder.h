@@ -1,11 +1,21 @@
 #pragma once
 
+// Core-internal: OpenCV types. Include only from core .cpp files.
+#include <QByteArray>
 #include <QString>
+#include <opencv2/core.hpp>
 
 namespace faultline {
 
-// Decodes the file with OpenCV to prove it is a readable image. Returns an empty string when
-// it is, else why not. Reads the bytes itself so non-ASCII paths work on every platform.
+// The whole file; Error("<path>: cannot open: …" / "…: empty file"). Reads through QFile so
+// non-ASCII paths work on every platform.
+QByteArray readImageFile(const QString &path);
+
+// Decodes with OpenCV as stored (alpha, 16-bit and all; no EXIF rotation, like Pillow's
+// Image.open). Error("<name>: …") when the bytes are not a decodable image.
+cv::Mat decodeImage(const QByteArray &bytes, const QString &name);
+
+// Empty when the file decodes, else why not (the scanner's check for corrupt files).
 QString probeImage(const QString &path);
 
 } // namespace faultline

@@ -47,6 +47,14 @@ const char *const kMigrations[][12] = {
         " decision_value REAL, PRIMARY KEY(run_id, image_id)) WITHOUT ROWID",
         nullptr,
     },
+    // 2: embeddings computed by Faultline are also kept by image content, so a moved, copied
+    // or re-added file costs nothing to embed again
+    {
+        "ALTER TABLE images ADD COLUMN content_hash TEXT",
+        "CREATE TABLE embedding_cache(model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,"
+        " content_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(model_id, content_hash)) WITHOUT ROWID",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -286,7 +294,7 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
             "INSERT INTO images(path, folder_class, folder_split, size, mtime_ms, readable, read_error)"
             " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET folder_class=excluded.folder_class,"
             " folder_split=excluded.folder_split, size=excluded.size, mtime_ms=excluded.mtime_ms,"
-            " readable=excluded.readable, read_error=excluded.read_error"));
+            " readable=excluded.readable, read_error=excluded.read_error, content_hash=NULL"));
         for (const StoredImage &image : upserts) {
             upsert.addBindValue(image.path);
             upsert.addBindValue(image.folderClass);
@@ -346,7 +354,9 @@ QVector<LabeledImage> ProjectStore::labeledImages() const
     QVector<LabeledImage> images;
     QSqlQuery query = execSql(m_db, QStringLiteral(
         "SELECT i.id, i.path, COALESCE(p.label, i.folder_class), p.prediction, COALESCE(p.split, i.folder_split),"
-        " p.confidence FROM images i JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 ORDER BY i.path"));
+        " p.confidence FROM images i JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1"
+        // The predictions file's row order, as the reference reads it: stratified folds follow it.
+        " ORDER BY p.source_line, i.path"));
     while (query.next()) {
         LabeledImage image;
         image.id = query.value(0).toLongLong();
@@ -426,6 +436,67 @@ QVector<qint64> ProjectStore::loadEmbeddings(qint64 modelId, const QVector<qint6
         if (!found[size_t(i)])
             missing.push_back(imageIds[i]);
     return missing;
+}
+
+QVector<StoredImage> ProjectStore::imagesWithoutEmbedding(qint64 modelId) const
+{
+    QVector<StoredImage> images;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT id, path, folder_class, folder_split, size, mtime_ms FROM images i WHERE readable = 1 AND NOT EXISTS"
+        " (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.image_id = i.id) ORDER BY path"), {modelId});
+    while (query.next()) {
+        StoredImage image;
+        image.id = query.value(0).toLongLong();
+        image.path = query.value(1).toString();
+        image.folderClass = query.value(2).toString();
+        image.folderSplit = splitOrUnassigned(query.value(3).toString());
+        image.stamp = {query.value(4).toLongLong(), query.value(5).toLongLong()};
+        images.push_back(image);
+    }
+    return images;
+}
+
+QSet<QString> ProjectStore::cachedContentHashes(qint64 modelId) const
+{
+    QSet<QString> hashes;
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT content_hash FROM embedding_cache WHERE model_id=?"), {modelId});
+    while (query.next())
+        hashes.insert(query.value(0).toString());
+    return hashes;
+}
+
+bool ProjectStore::cachedEmbedding(qint64 modelId, const QString &contentHash, float *out, int dim) const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT vector FROM embedding_cache WHERE model_id=? AND content_hash=?"),
+                              {modelId, contentHash});
+    if (!query.next())
+        return false;
+    const QByteArray blob = query.value(0).toByteArray();
+    if (blob.size() != qsizetype(dim) * qsizetype(sizeof(float)))
+        return false;
+    std::memcpy(out, blob.constData(), size_t(blob.size()));
+    return true;
+}
+
+void ProjectStore::storeComputedEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const QStringList &contentHashes,
+                                           const float *values, int dim)
+{
+    transaction([&] {
+        storeEmbeddings(modelId, imageIds, values, dim);
+        QSqlQuery cache = prepare(m_db, QStringLiteral(
+            "INSERT INTO embedding_cache(model_id, content_hash, vector) VALUES(?, ?, ?)"
+            " ON CONFLICT(model_id, content_hash) DO NOTHING"));
+        QSqlQuery hash = prepare(m_db, QStringLiteral("UPDATE images SET content_hash=? WHERE id=?"));
+        for (qsizetype i = 0; i < imageIds.size(); ++i) {
+            cache.addBindValue(modelId);
+            cache.addBindValue(contentHashes[i]);
+            cache.addBindValue(toBlob(values + i * dim, dim));
+            exec(cache);
+            hash.addBindValue(contentHashes[i]);
+            hash.addBindValue(imageIds[i]);
+            exec(hash);
+        }
+    });
 }
 
 qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows)

@@ -3,6 +3,7 @@
 #include "store/StoreTypes.h"
 
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
 #include <QVector>
@@ -20,7 +21,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -50,7 +51,8 @@ public:
     // Replaces the whole prediction set (one classifier's view of the dataset).
     void replacePredictions(const QVector<PredictionRecord> &records, const QString &source);
     qint64 predictionCount() const;
-    // Readable images with a prediction, label (CSV or folder) and split resolved.
+    // Readable images with a prediction, label (CSV or folder) and split resolved, in the
+    // predictions file's row order (the order cross-validation folds are dealt in).
     QVector<LabeledImage> labeledImages() const;
 
     // --- embeddings ---------------------------------------------------------------------
@@ -60,6 +62,14 @@ public:
     void storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim);
     // Writes the embeddings of `imageIds` into `out` (rows × dim); returns the ids that have none.
     QVector<qint64> loadEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, float *out, int dim) const;
+    // Readable images that have no embedding from this model yet, by path.
+    QVector<StoredImage> imagesWithoutEmbedding(qint64 modelId) const;
+    QSet<QString> cachedContentHashes(qint64 modelId) const;
+    // A vector this model computed earlier for the same file content (any path); false if none.
+    bool cachedEmbedding(qint64 modelId, const QString &contentHash, float *out, int dim) const;
+    // Embeddings Faultline computed: stored per image and by content, in one transaction.
+    void storeComputedEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const QStringList &contentHashes,
+                                 const float *values, int dim);
 
     // --- analysis runs ------------------------------------------------------------------
     // A new run in state 'running' over these rows (their labels, predictions and splits are

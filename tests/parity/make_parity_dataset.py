@@ -144,9 +144,9 @@ def generate(out, seed, spec, dim, write_images=True, progress=None):
             progress(ci + 1, len(spec))
 
     E = np.concatenate(blocks, axis=0) if blocks else np.zeros((0, dim), np.float32)
-    # predictions.csv in path order (the order Faultline reads rows in); embeddings in a shuffled
-    # order so the path -> row mapping is exercised.
-    order = sorted(range(len(paths)), key=lambda i: paths[i])
+    # predictions.csv rows and embedding rows each in their own shuffled order: the reference deals
+    # CV folds in the CSV's row order (Faultline must too), and the path -> row mapping is exercised.
+    order = rng.permutation(len(paths))
     with open(os.path.join(out, "predictions.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["path", "label", "prediction", "split", "confidence"])
