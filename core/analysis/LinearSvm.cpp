@@ -44,14 +44,20 @@ LinearSvmProblem::LinearSvmProblem(Eigen::MatrixXd features, std::vector<int> ta
         // LIBSVM's precomputed format: node 0 holds the sample's 1-based serial number,
         // node j holds K(i, j-1). Serial numbers index this full table, so any subset of rows
         // (a CV fold) can share it.
-        const Eigen::MatrixXd gram = m_features * m_features.transpose();
-        for (Eigen::Index i = 0; i < n; ++i) {
-            svm_node *row = &m_nodes->storage[size_t(i * width)];
-            row[0] = {0, double(i + 1)};
-            for (Eigen::Index j = 0; j < n; ++j)
-                row[j + 1] = {int(j + 1), gram(i, j)};
-            row[n + 1] = {-1, 0};
-            m_nodes->rows[size_t(i)] = row;
+        // Gram rows are computed a block at a time, so no n × n double matrix sits beside the table.
+        constexpr Eigen::Index kBlockRows = 256;
+        for (Eigen::Index first = 0; first < n; first += kBlockRows) {
+            const Eigen::Index rows = std::min(kBlockRows, n - first);
+            const Eigen::MatrixXd block = m_features.middleRows(first, rows) * m_features.transpose();
+            for (Eigen::Index b = 0; b < rows; ++b) {
+                const Eigen::Index i = first + b;
+                svm_node *row = &m_nodes->storage[size_t(i * width)];
+                row[0] = {0, double(i + 1)};
+                for (Eigen::Index j = 0; j < n; ++j)
+                    row[j + 1] = {int(j + 1), block(b, j)};
+                row[n + 1] = {-1, 0};
+                m_nodes->rows[size_t(i)] = row;
+            }
         }
     } else {
         for (Eigen::Index i = 0; i < n; ++i) {

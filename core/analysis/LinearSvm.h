@@ -36,8 +36,10 @@ public:
     const std::vector<int> &targets() const { return m_targets; }
     bool usesPrecomputedKernel() const;
 
-    // Largest n for which the Gram matrix path is used (its LIBSVM form costs 16·n² bytes).
-    static constexpr int kPrecomputedKernelLimit = 4096;
+    // Largest n for which the Gram matrix path is used (its LIBSVM form costs 16·n² bytes, 1 GiB
+    // here). Above it LIBSVM's own linear kernel runs: O(n·d) memory but slower than
+    // scikit-learn's dense copy of LIBSVM (see docs/BENCHMARKS.md).
+    static constexpr int kPrecomputedKernelLimit = 8192;
 
 private:
     struct Nodes;

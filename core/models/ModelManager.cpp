@@ -293,6 +293,8 @@ QString ModelManager::ensure(const QString &nameOrPath, JobControl *control) con
 QString ModelManager::download(const QString &name, JobControl *control) const
 {
     const ModelEntry &e = entry(name);
+    if (control)
+        control->checkCancelled();
     const QString target = QDir(m_dataDir).filePath(e.fileName);
     if (!QDir().mkpath(m_dataDir))
         throw Error(QStringLiteral("%1: cannot create the model directory").arg(m_dataDir));

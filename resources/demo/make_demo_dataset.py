@@ -30,7 +30,6 @@ import time
 
 import numpy as np
 from PIL import Image
-from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 
 SOURCE_DIR = "/usr/share/datasets/fashion-mnist"
@@ -114,13 +113,18 @@ def train_classifier(X, y, seed):
     return clf
 
 
-def make_embeddings(X, seed):
+def make_embeddings(X):
     """PCA of pixels, fitted label-free on every image.
 
     Stands in for a pretrained encoder, which has seen rotated objects before: fitting on train
-    alone (2% planted) would leave the rotations poorly represented and blur the planted groups."""
-    pca = PCA(n_components=EMBED_DIM, random_state=seed).fit(X)
-    return pca.transform(X).astype(np.float32)
+    alone (2% planted) would leave the rotations poorly represented and blur the planted groups.
+    Eigen-decomposing the 784x784 covariance is much faster than sklearn's PCA here."""
+    Xc = (X - X.mean(0)).astype(np.float64)
+    _, vecs = np.linalg.eigh(Xc.T @ Xc)
+    V = vecs[:, ::-1][:, :EMBED_DIM]  # eigh sorts ascending
+    # Fix each component's sign (largest loading positive) so output does not depend on LAPACK.
+    V *= np.sign(V[np.abs(V).argmax(0), np.arange(EMBED_DIM)])
+    return (Xc @ V).astype(np.float32)
 
 
 def write_predictions(records, pred, conf, out):
@@ -234,7 +238,7 @@ def main():
     correct = (pred == y).astype(float)
 
     write_predictions(records, pred, conf, a.out)
-    write_embeddings(records, make_embeddings(X, a.seed), a.out)
+    write_embeddings(records, make_embeddings(X), a.out)
     write_subgroups(records, a.out)
     summary = summarise(records, correct)
     write_readme(a.out, a.seed, summary)

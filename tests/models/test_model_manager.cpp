@@ -544,14 +544,12 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(part()).size(), m_server->stallAfter());
         QVERIFY(!QFileInfo::exists(target()));
 
-        // Cancelled from the progress handler, on the downloading thread, at the first bytes.
+        // Cancelled from the progress handler, on the downloading thread, at the first report
+        // (before the data arrives).
         m_server->setMode(HttpTestServer::Mode::Normal);
         QFile::remove(part());
         JobControl early;
-        early.setProgressHandler([&](qint64 done, qint64, const QString &) {
-            if (done > 0)
-                early.requestCancel();
-        });
+        early.setProgressHandler([&](qint64, qint64, const QString &) { early.requestCancel(); });
         cancelled = false;
         try {
             models.download(QStringLiteral("tiny-clip"), &early);
@@ -559,6 +557,20 @@ private Q_SLOTS:
             cancelled = true;
         }
         QVERIFY(cancelled);
+        QVERIFY(!QFileInfo::exists(target()));
+
+        // Cancelled before it starts: the server is not even asked.
+        const int requests = m_server->requests();
+        JobControl before;
+        before.requestCancel();
+        cancelled = false;
+        try {
+            models.download(QStringLiteral("tiny-clip"), &before);
+        } catch (const JobCancelled &) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QCOMPARE(m_server->requests(), requests);
         QVERIFY(!QFileInfo::exists(target()));
     }
 
