@@ -88,7 +88,7 @@ int analyzeCommand(const QStringList &args)
                                QStringLiteral("Fit a failure direction per class and store the run."), &exitCode))
         return exitCode;
 
-    try {
+    return cli::runReportingErrors([&] {
         AnalysisParams params;
         params.fitSplit = parseSplit(parser.value(QStringLiteral("fit-split")), QStringLiteral("fit-split"));
         params.whitenSplit = parseSplit(parser.value(QStringLiteral("whiten-split")), QStringLiteral("whiten-split"));
@@ -144,11 +144,5 @@ int analyzeCommand(const QStringList &args)
             report(QStringLiteral("wrote %1/classes.csv and scores.csv").arg(parser.value(QStringLiteral("out"))));
         }
         return cli::Ok;
-    } catch (const JobCancelled &) {
-        cli::printError(QStringLiteral("cancelled; finished classes are kept in the project"));
-        return cli::Cancelled;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    }, QStringLiteral("cancelled; finished classes are kept in the project"));
 }

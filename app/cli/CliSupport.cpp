@@ -110,6 +110,19 @@ void printError(const QString &message)
     printLine(QStringLiteral("faultline-cli: error: ") + message);
 }
 
+int runReportingErrors(const std::function<int()> &body, const QString &whenCancelled)
+{
+    try {
+        return body();
+    } catch (const faultline::JobCancelled &) {
+        printError(whenCancelled);
+        return Cancelled;
+    } catch (const faultline::Error &error) {
+        printError(error.message());
+        return Failed;
+    }
+}
+
 void printScanReport(const faultline::ScanReport &scan)
 {
     printLine(QStringLiteral("dataset: %1 images in %2 classes (%3; %4 new, %5 changed, %6 unchanged, %7 removed;"

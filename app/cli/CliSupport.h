@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <functional>
 #include <QString>
 #include <memory>
 
@@ -32,6 +33,11 @@ QString resolveModel(const QString &fileOrName);
 // Problems go to stderr, errors first; at most `limit` lines, then a count.
 void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit = 20);
 void printError(const QString &message);
+// Runs a command's body and turns its failures into the CLI's contract: Error → one line on
+// stderr and exit 1; JobCancelled → `whenCancelled` and exit 130.
+int runReportingErrors(const std::function<int()> &body,
+                       const QString &whenCancelled = QStringLiteral("cancelled"));
+
 // One summary line on stderr, then the scan's problems.
 void printScanReport(const faultline::ScanReport &scan);
 

@@ -106,7 +106,7 @@ int embedCommand(const QStringList &args)
                                QStringLiteral("Embed every image of a dataset with CLIP and store the vectors in the"
                                               " project (already embedded images are skipped)."), &exitCode))
         return exitCode;
-    try {
+    return cli::runReportingErrors([&] {
         bool ok = false;
         DatasetEmbeddingOptions options;
         options.batchSize = parser.value(QStringLiteral("batch")).toInt(&ok);
@@ -130,13 +130,7 @@ int embedCommand(const QStringList &args)
         if (parser.isSet(QStringLiteral("out")))
             writeEmbeddings(*store, report.modelId, loaded.model->hyperParams().embedDim, parser.value(QStringLiteral("out")));
         return report.failed > 0 ? cli::Failed : cli::Ok;
-    } catch (const JobCancelled &) {
-        cli::printError(QStringLiteral("cancelled; finished batches are kept in the project"));
-        return cli::Cancelled;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    }, QStringLiteral("cancelled; finished batches are kept in the project"));
 }
 
 int embedTextCommand(const QStringList &args)
@@ -152,7 +146,7 @@ int embedTextCommand(const QStringList &args)
     if (!cli::parseCommandLine(parser, args, QStringLiteral("embed-text"),
                                QStringLiteral("Embed texts with CLIP's text tower (features, not normalised)."), &exitCode))
         return exitCode;
-    try {
+    return cli::runReportingErrors([&] {
         const QStringList texts = parser.values(QStringLiteral("text"));
         if (texts.isEmpty())
             throw Error(QStringLiteral("give at least one --text"));
@@ -174,8 +168,5 @@ int embedTextCommand(const QStringList &args)
             }
         }
         return cli::Ok;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    });
 }

@@ -53,7 +53,7 @@ int exportCommand(const QStringList &args)
                                               " manifest.csv."), &exitCode))
         return exitCode;
 
-    try {
+    return cli::runReportingErrors([&] {
         HardSubsetCriteria criteria;
         if (parser.isSet(QStringLiteral("per-class"))) {
             bool ok = false;
@@ -97,11 +97,5 @@ int exportCommand(const QStringList &args)
                      splitName(split).toLatin1().constData(), summary.skippedExisting,
                      summary.manifestPath.toLocal8Bit().constData());
         return summary.stoppedEarly ? cli::Failed : cli::Ok;
-    } catch (const JobCancelled &) {
-        cli::printError(QStringLiteral("cancelled; the manifest lists what was exported"));
-        return cli::Cancelled;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    }, QStringLiteral("cancelled; the manifest lists what was exported"));
 }

@@ -16,7 +16,7 @@ int runsCommand(const QStringList &args)
     if (!cli::parseCommandLine(parser, args, QStringLiteral("runs"),
                                QStringLiteral("List the analysis runs stored in the project."), &exitCode))
         return exitCode;
-    try {
+    return cli::runReportingErrors([&] {
         QString root;
         auto store = cli::openProject(parser, &root);
         std::printf("%5s  %-24s  %-11s  %s\n", "id", "created (UTC)", "status", "parameters");
@@ -25,8 +25,5 @@ int runsCommand(const QStringList &args)
                         run.created.toString(Qt::ISODate).toLatin1().constData(), run.status.toLatin1().constData(),
                         run.params.toUtf8().constData());
         return cli::Ok;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    });
 }

@@ -16,17 +16,11 @@ int scanCommand(const QStringList &args)
                                QStringLiteral("Scan a dataset folder into its project and report what was found."),
                                &exitCode))
         return exitCode;
-    try {
+    return cli::runReportingErrors([&] {
         QString root;
         auto store = cli::openProject(parser, &root);
         cli::ConsoleJob job;
         cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
         return cli::Ok;
-    } catch (const JobCancelled &) {
-        cli::printError(QStringLiteral("cancelled"));
-        return cli::Cancelled;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    });
 }

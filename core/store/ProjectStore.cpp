@@ -268,11 +268,14 @@ QHash<QString, FileStamp> ProjectStore::fileStamps() const
     return stamps;
 }
 
-QVector<StoredImage> ProjectStore::images() const
+namespace {
+
+// The columns every StoredImage query selects, in this order.
+const char kImageColumns[] = "SELECT id, path, folder_class, folder_split, size, mtime_ms, readable, read_error FROM images";
+
+QVector<StoredImage> readImages(QSqlQuery &query)
 {
     QVector<StoredImage> images;
-    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT id, path, folder_class, folder_split, size, mtime_ms, readable,"
-                                               " read_error FROM images ORDER BY path"));
     while (query.next()) {
         StoredImage image;
         image.id = query.value(0).toLongLong();
@@ -285,6 +288,14 @@ QVector<StoredImage> ProjectStore::images() const
         images.push_back(image);
     }
     return images;
+}
+
+} // namespace
+
+QVector<StoredImage> ProjectStore::images() const
+{
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kImageColumns) + QStringLiteral(" ORDER BY path"));
+    return readImages(query);
 }
 
 void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths)
@@ -440,20 +451,10 @@ QVector<qint64> ProjectStore::loadEmbeddings(qint64 modelId, const QVector<qint6
 
 QVector<StoredImage> ProjectStore::imagesWithoutEmbedding(qint64 modelId) const
 {
-    QVector<StoredImage> images;
-    QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT id, path, folder_class, folder_split, size, mtime_ms FROM images i WHERE readable = 1 AND NOT EXISTS"
-        " (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.image_id = i.id) ORDER BY path"), {modelId});
-    while (query.next()) {
-        StoredImage image;
-        image.id = query.value(0).toLongLong();
-        image.path = query.value(1).toString();
-        image.folderClass = query.value(2).toString();
-        image.folderSplit = splitOrUnassigned(query.value(3).toString());
-        image.stamp = {query.value(4).toLongLong(), query.value(5).toLongLong()};
-        images.push_back(image);
-    }
-    return images;
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kImageColumns) + QStringLiteral(
+        " i WHERE readable = 1 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.image_id = i.id)"
+        " ORDER BY path"), {modelId});
+    return readImages(query);
 }
 
 QSet<QString> ProjectStore::cachedContentHashes(qint64 modelId) const

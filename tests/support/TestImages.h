@@ -61,6 +61,39 @@ inline QByteArray pngBytes(int w = 2, int h = 2, int seed = 0)
            + chunk("IEND", QByteArray());
 }
 
+// An 8-bit PNG of w × h pixels with 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA) channels.
+// `seed` varies the pixels; `solid` makes every pixel the same colour (still seed-dependent).
+inline QByteArray pngBytesWithChannels(int w, int h, int channels, int seed, bool solid = false)
+{
+    static const char colourTypes[] = {0, 0, 4, 2, 6};
+    auto be32 = [](quint32 v) {
+        QByteArray b(4, '\0');
+        qToBigEndian(v, b.data());
+        return b;
+    };
+    auto chunk = [&](const char *type, const QByteArray &data) {
+        const QByteArray typed = QByteArray(type, 4) + data;
+        return be32(quint32(data.size())) + typed + be32(crc32(typed));
+    };
+    QByteArray header = be32(quint32(w)) + be32(quint32(h));
+    header.append(char(8)).append(colourTypes[channels]).append(char(0)).append(char(0)).append(char(0));
+    QByteArray raw;
+    for (int y = 0; y < h; ++y) {
+        raw.append(char(0)); // filter: none
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < channels; ++c) {
+                const bool alpha = (channels == 2 && c == 1) || (channels == 4 && c == 3);
+                const int value = solid ? seed * 53 + c * 71
+                                        : alpha ? 255 - ((x * 13 + y * 5 + seed) & 0x7F)
+                                                : seed * 37 + x * 11 * (c + 1) + y * 7 * (3 - c) + (x * y) % 17;
+                raw.append(char(value & 0xFF));
+            }
+    }
+    const QByteArray zlib = qCompress(raw).mid(4); // qCompress prefixes the length
+    return QByteArray("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", zlib)
+           + chunk("IEND", QByteArray());
+}
+
 inline bool writeBytes(const QString &path, const QByteArray &bytes)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
