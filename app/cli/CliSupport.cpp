@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "dataset/DatasetScanner.h"
+#include "models/ModelManager.h"
 #include "store/ProjectStore.h"
 
 #include <QCoreApplication>
@@ -83,11 +84,9 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
     return std::make_unique<faultline::ProjectStore>(project);
 }
 
-QString resolveModel(const QString &fileOrName)
+QString resolveModel(const QString &fileOrName, faultline::JobControl *control)
 {
-    if (QFileInfo(fileOrName).isFile())
-        return fileOrName;
-    throw faultline::Error(QStringLiteral("%1: no such model file").arg(fileOrName));
+    return faultline::ModelManager().ensure(fileOrName, control);
 }
 
 void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit)

@@ -27,8 +27,9 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, const
 void addDatasetOptions(QCommandLineParser &parser);
 std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot);
 
-// A CLIP checkpoint argument: an existing file, else a model catalogue name.
-QString resolveModel(const QString &fileOrName);
+// A CLIP checkpoint argument: an existing file, else a catalogue name, downloaded (with
+// progress, into the model directory) on first use.
+QString resolveModel(const QString &fileOrName, faultline::JobControl *control);
 
 // Problems go to stderr, errors first; at most `limit` lines, then a count.
 void printDiagnostics(const faultline::Diagnostics &diagnostics, int limit = 20);

@@ -36,11 +36,11 @@ struct LoadedModel
     QString name; // the embedding model's name in the project: "clip:<file name>"
 };
 
-LoadedModel loadModel(const QCommandLineParser &parser)
+LoadedModel loadModel(const QCommandLineParser &parser, JobControl *control)
 {
     if (!parser.isSet(QStringLiteral("model")))
         throw Error(QStringLiteral("--model FILE|NAME is required"));
-    const QString path = cli::resolveModel(parser.value(QStringLiteral("model")));
+    const QString path = cli::resolveModel(parser.value(QStringLiteral("model")), control);
     ClipModel::setThreadCount(parser.value(QStringLiteral("threads")).toInt());
     LoadedModel loaded;
     loaded.model = ClipModel::load(path, parseComputeDevice(parser.value(QStringLiteral("device"))));
@@ -114,8 +114,8 @@ int embedCommand(const QStringList &args)
             throw Error(QStringLiteral("--batch: '%1' is not a positive integer").arg(parser.value(QStringLiteral("batch"))));
         QString root;
         auto store = cli::openProject(parser, &root);
-        const LoadedModel loaded = loadModel(parser);
         cli::ConsoleJob job;
+        const LoadedModel loaded = loadModel(parser, job.control());
         cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
         QElapsedTimer clock;
         clock.start();
@@ -150,7 +150,8 @@ int embedTextCommand(const QStringList &args)
         const QStringList texts = parser.values(QStringLiteral("text"));
         if (texts.isEmpty())
             throw Error(QStringLiteral("give at least one --text"));
-        const LoadedModel loaded = loadModel(parser);
+        cli::ConsoleJob job;
+        const LoadedModel loaded = loadModel(parser, job.control());
         const std::vector<float> vectors = embedTexts(*loaded.model, ClipTokenizer::builtin(), texts,
                                                       !parser.isSet(QStringLiteral("no-truncate")));
         const int dim = loaded.model->hyperParams().embedDim;

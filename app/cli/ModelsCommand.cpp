@@ -130,7 +130,7 @@ int modelsCommand(const QStringList &args)
         return cli::Usage;
     }
 
-    try {
+    return cli::runReportingErrors([&]() -> int {
         ModelCatalog catalog = ModelCatalog::standard();
         const QString dir = parser.isSet(QStringLiteral("dir")) ? parser.value(QStringLiteral("dir"))
                                                               : ModelManager::defaultDataDir();
@@ -164,11 +164,5 @@ int modelsCommand(const QStringList &args)
             path = manager.resolve(positional.at(0), job.control());
         printOut(QDir::toNativeSeparators(path) + QLatin1Char('\n'));
         return cli::Ok;
-    } catch (const JobCancelled &) {
-        cli::printError(QStringLiteral("cancelled"));
-        return cli::Cancelled;
-    } catch (const Error &error) {
-        cli::printError(error.message());
-        return cli::Failed;
-    }
+    });
 }

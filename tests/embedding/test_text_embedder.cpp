@@ -82,7 +82,7 @@ private Q_SLOTS:
         // 300 texts: more than the 256 embedTexts runs through the model at once.
         QStringList texts;
         for (int i = 0; i < 300; ++i)
-            texts << QStringLiteral("%1 number %2 of %3").arg(m_texts[i % m_texts.size()]).arg(i).arg(i % 7 ? "many" : "few");
+            texts << QStringLiteral("%1 number %2 of %3").arg(m_texts[i % m_texts.size()]).arg(i).arg(i % 7 ? QLatin1String("many") : QLatin1String("few"));
         const std::vector<float> all = embedTexts(*m_model, ClipTokenizer::builtin(), texts);
         QCOMPARE(all.size(), size_t(300) * size_t(m_dim));
         double worst = 0;
