@@ -240,7 +240,7 @@ private Q_SLOTS:
         const ScanReport scan = DatasetScanner::scan(m_root, *store);
         QCOMPARE(scan.images, 40);
         QCOMPARE(scan.unreadable, 1);
-        QCOMPARE(scan.diagnostics.value(0).path, QStringLiteral("cat/corrupt.png"));
+        QCOMPARE(scan.diagnostics.value(0).file, QStringLiteral("cat/corrupt.png"));
 
         const DatasetEmbeddingReport report = embed(*store);
         QVERIFY(report.modelId > 0);
@@ -465,7 +465,7 @@ private Q_SLOTS:
         QCOMPARE(report.diagnostics.size(), qsizetype(1));
         const Diagnostic &d = report.diagnostics[0];
         QCOMPARE(d.severity, Diagnostic::Severity::Error);
-        QCOMPARE(d.path, gone);
+        QCOMPARE(d.file, gone);
         QVERIFY2(d.message.contains(gone), qPrintable(d.message));
         const auto vectors = stored(*store);
         QCOMPARE(vectors.size(), qsizetype(38));
@@ -495,7 +495,7 @@ private Q_SLOTS:
         QCOMPARE(report.computed, 39);
         QCOMPARE(report.failed, 1);
         QCOMPARE(report.diagnostics.size(), qsizetype(1));
-        QCOMPARE(report.diagnostics[0].path, hdr);
+        QCOMPARE(report.diagnostics[0].file, hdr);
         QVERIFY2(report.diagnostics[0].message.contains(QLatin1String("unsupported pixel format (32-bit float)")),
                  qPrintable(report.diagnostics[0].message));
         const auto vectors = stored(*store);
