@@ -619,6 +619,38 @@ QVector<RunClassRow> ProjectStore::runClasses(qint64 runId) const
     return rows;
 }
 
+namespace {
+
+std::vector<double> doublesFromBlob(const QByteArray &blob)
+{
+    std::vector<double> values(size_t(blob.size()) / sizeof(double));
+    std::memcpy(values.data(), blob.constData(), values.size() * sizeof(double));
+    return values;
+}
+
+} // namespace
+
+RunWhitening ProjectStore::runWhitening(qint64 runId) const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT whiten_mean, whiten_std FROM runs WHERE id=?"), {runId});
+    if (!query.next() || query.value(0).isNull())
+        throw Error(QStringLiteral("%1: run %2 has no whitening statistics").arg(m_path).arg(runId));
+    return {doublesFromBlob(query.value(0).toByteArray()), doublesFromBlob(query.value(1).toByteArray())};
+}
+
+ClassDirection ProjectStore::classDirection(qint64 runId, const QString &className) const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT status, reason, normal, bias, cv_balanced_accuracy FROM run_classes WHERE run_id=? AND class=?"),
+        {runId, className});
+    if (!query.next())
+        throw Error(QStringLiteral("run %1 has no class '%2'").arg(runId).arg(className));
+    if (query.value(0).toString() != QLatin1String("ok"))
+        throw Error(QStringLiteral("class '%1' was skipped in run %2: %3").arg(className).arg(runId)
+                        .arg(query.value(1).toString()));
+    return {className, doublesFromBlob(query.value(2).toByteArray()), query.value(3).toDouble(), query.value(4).toDouble()};
+}
+
 QVector<RunScoreRow> ProjectStore::runScores(qint64 runId) const
 {
     QVector<RunScoreRow> rows;

@@ -85,6 +85,8 @@ public:
     qint64 latestCompletedRun() const;         // 0 when none
     QVector<RunClassRow> runClasses(qint64 runId) const;
     QVector<RunScoreRow> runScores(qint64 runId) const;
+    RunWhitening runWhitening(qint64 runId) const;                                   // throws Error
+    ClassDirection classDirection(qint64 runId, const QString &className) const;     // throws Error if not fitted
 
 private:
     void migrate();

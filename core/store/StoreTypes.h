@@ -6,6 +6,7 @@
 #include <QString>
 #include <QVector>
 #include <optional>
+#include <vector>
 
 namespace faultline {
 
@@ -80,6 +81,21 @@ struct RunClassRow
     std::optional<double> C;
     QString status;     // ok | skipped
     QString reason;
+};
+
+// A fitted class of a run: everything needed to score new vectors the way its images were.
+struct ClassDirection
+{
+    QString className;
+    std::vector<double> normal;   // in whitened, L2-normalised space
+    double bias = 0;
+    double cvBalancedAccuracy = 0;
+};
+
+struct RunWhitening
+{
+    std::vector<double> mean;
+    std::vector<double> stddev;
 };
 
 struct RunScoreRow

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QtGlobal>
+
+#include <memory>
+#include <vector>
+
+namespace faultline {
+
+class SearchScratch;
+
+// Exact cosine top-k over N embeddings, fast enough for an interactive slider (the difficulty
+// slider of the GUI: for any slerp(reference, ±direction, α), the nearest real images).
+//
+// Storage: every row is L2-normalised at build time and stored row-major in one contiguous,
+// 64-byte-aligned block, each row padded with zeros to a multiple of 16 values (stride()), as
+// IEEE fp16 (Eigen::half; 1M × 512 = 1 GiB) or, on request, float32 (for small N, or where
+// fp16's ±5e-4 per-component rounding matters). Next to each row the index keeps the float
+// reciprocal of the *stored* row's norm, so a reported cosine is the exact cosine between the
+// query and the stored (rounded) vector, up to float accumulation (~1e-6); fp16 rounding moves
+// cosines of unit vectors by at most ~1e-3 from the float32 values.
+//
+// Search: one pass over the rows (or a subset of them); dot products of stored rows with the
+// normalised float query, in float, with AVX2+F16C+FMA when the CPU has them (runtime check,
+// scalar fallback otherwise), memory-bandwidth-bound. Large searches are split into chunks of
+// rows taken by the caller and a persistent pool of worker threads (one per further core); each
+// keeps its own bounded top-k heap, merged at the end. Nothing is allocated per query beyond
+// `out` and the caller's SearchScratch (which grows only when k or the thread count grows).
+//
+// Order: best first — higher cosine, then lower row index on equal cosines. The cosine with a
+// zero vector (zero query, or a row that was zero at build) is 0.
+//
+// The index is immutable; copies share the stored rows; searching is safe from any number of
+// threads, each with its own SearchScratch (concurrent multi-threaded searches take turns on
+// the worker pool).
+class EmbeddingIndex
+{
+public:
+    enum class Precision { Float16, Float32 };
+
+    struct Neighbor
+    {
+        qint64 row = -1;     // row of the index (the position in `rows` at build time)
+        float cosine = 0.0f; // in [−1, 1]
+    };
+
+    EmbeddingIndex(); // empty: no rows, dim 0
+
+    // `rows`: n × dim floats, row-major. Each row is L2-normalised (in double); zero rows stay
+    // zero. Throws Error when n < 0, dim < 1, rows is null with n > 0, or a value is not finite
+    // (naming the row).
+    static EmbeddingIndex build(const float *rows, qint64 n, int dim,
+                                Precision precision = Precision::Float16);
+
+    qint64 size() const;
+    int dim() const;
+    int stride() const;    // values per stored row (dim rounded up to a multiple of 16)
+    Precision precision() const;
+    qint64 memoryBytes() const; // stored rows + per-row scales
+
+    // The k nearest rows to `query` (dim() floats; normalised internally) by cosine, best first,
+    // into `out` (cleared first; min(k, number of searched rows) entries). With `subset`, only
+    // those rows are searched (e.g. one class of one split; any order; a repeated row is
+    // reported repeatedly). Throws Error when k < 0, query is null or not finite, or a subset
+    // row is out of range.
+    void nearest(const float *query, int k, std::vector<Neighbor> &out, SearchScratch &scratch,
+                 const std::vector<qint64> *subset = nullptr) const;
+    // Same, with a scratch owned by the calling thread (thread_local).
+    void nearest(const float *query, int k, std::vector<Neighbor> &out,
+                 const std::vector<qint64> *subset = nullptr) const;
+    // Same, checking query.size() == dim().
+    void nearest(const Eigen::VectorXf &query, int k, std::vector<Neighbor> &out,
+                 const std::vector<qint64> *subset = nullptr) const;
+
+    // The stored row as the unit vector the index compares with (decoded, times its scale):
+    // the cosine nearest() reports is dot(normalised query, storedRow) up to float rounding.
+    Eigen::VectorXf storedRow(qint64 row) const;
+
+    // Whether searches use the AVX2+F16C+FMA kernels (CPU has them and they are not disabled).
+    static bool simdActive();
+    // Tests: force the portable scalar kernels (process-wide; not while searches run).
+    static void setSimdEnabledForTesting(bool enabled);
+
+    struct Data; // implementation detail (EmbeddingIndex.cpp)
+
+private:
+    std::shared_ptr<const Data> m_data;
+};
+
+// Per-caller search state, reused between queries so that a query allocates nothing: the padded
+// normalised query and one top-k heap per participating thread. Not shared between threads
+// that search at the same time.
+class SearchScratch
+{
+public:
+    SearchScratch();
+    ~SearchScratch();
+    SearchScratch(const SearchScratch &) = delete;
+    SearchScratch &operator=(const SearchScratch &) = delete;
+
+    // At most this many threads (the caller included) per search; 0 (default) = the caller plus
+    // every pool worker (one per further core).
+    void setMaxThreads(int threads);
+    int maxThreads() const { return m_maxThreads; }
+
+private:
+    friend class EmbeddingIndex;
+    std::vector<float> m_query;
+    std::vector<float> m_scores;
+    std::vector<std::vector<EmbeddingIndex::Neighbor>> m_heaps;
+    int m_maxThreads = 0;
+};
+
+} // namespace faultline
