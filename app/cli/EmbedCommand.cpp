@@ -34,6 +34,7 @@ struct LoadedModel
 {
     std::unique_ptr<ClipModel> model;
     QString name; // the embedding model's name in the project: "clip:<file name>"
+    QString path; // the checkpoint, kept with the embeddings so captions can use the same model
 };
 
 LoadedModel loadModel(const QCommandLineParser &parser, JobControl *control)
@@ -45,6 +46,7 @@ LoadedModel loadModel(const QCommandLineParser &parser, JobControl *control)
     LoadedModel loaded;
     loaded.model = ClipModel::load(path, parseComputeDevice(parser.value(QStringLiteral("device"))));
     loaded.name = QStringLiteral("clip:%1").arg(QFileInfo(path).fileName());
+    loaded.path = QFileInfo(path).absoluteFilePath();
     const ClipHyperParams &hp = loaded.model->hyperParams();
     std::fprintf(stderr, "model: %s (ViT %d layers × %d, patch %d, %d px, embed %d) on %s\n",
                  path.toLocal8Bit().constData(), hp.visionLayers, hp.visionWidth, hp.patchSize, hp.imageResolution,
@@ -112,10 +114,15 @@ int embedCommand(const QStringList &args)
         options.batchSize = parser.value(QStringLiteral("batch")).toInt(&ok);
         if (!ok || options.batchSize < 1)
             throw Error(QStringLiteral("--batch: '%1' is not a positive integer").arg(parser.value(QStringLiteral("batch"))));
+        // Argument errors are found before the project (ROOT/.faultline) is created.
+        if (!parser.isSet(QStringLiteral("model")))
+            throw Error(QStringLiteral("--model FILE|NAME is required"));
+        parseComputeDevice(parser.value(QStringLiteral("device")));
         QString root;
         auto store = cli::openProject(parser, &root);
         cli::ConsoleJob job;
         const LoadedModel loaded = loadModel(parser, job.control());
+        options.modelSource = loaded.path;
         cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
         QElapsedTimer clock;
         clock.start();

@@ -52,7 +52,7 @@ DatasetEmbeddingReport embedDataset(ProjectStore &store, const QString &datasetR
         throw Error(QStringLiteral("--batch must be at least 1, got %1").arg(options.batchSize));
     const int dim = model.hyperParams().embedDim;
     DatasetEmbeddingReport report;
-    report.modelId = store.ensureEmbeddingModel(modelName, dim, QStringLiteral("clip"));
+    report.modelId = store.ensureEmbeddingModel(modelName, dim, options.modelSource);
     const QVector<StoredImage> pending = store.imagesWithoutEmbedding(report.modelId);
     report.pending = int(pending.size());
     if (pending.isEmpty())

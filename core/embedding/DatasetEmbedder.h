@@ -14,6 +14,7 @@ struct DatasetEmbeddingOptions
 {
     int batchSize = 64;
     int decodeThreads = 0; // 0: one per core
+    QString modelSource;   // where the checkpoint came from (its path), kept with the embeddings
 };
 
 struct DatasetEmbeddingReport

@@ -55,6 +55,13 @@ const char *const kMigrations[][12] = {
         " content_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(model_id, content_hash)) WITHOUT ROWID",
         nullptr,
     },
+    // 3: caption scores of a run, per class and vocabulary
+    {
+        "CREATE TABLE caption_scores(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+        " class TEXT NOT NULL, vocabulary TEXT NOT NULL, caption TEXT NOT NULL, score REAL NOT NULL,"
+        " PRIMARY KEY(run_id, class, vocabulary, caption)) WITHOUT ROWID",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -649,6 +656,37 @@ ClassDirection ProjectStore::classDirection(qint64 runId, const QString &classNa
         throw Error(QStringLiteral("class '%1' was skipped in run %2: %3").arg(className).arg(runId)
                         .arg(query.value(1).toString()));
     return {className, doublesFromBlob(query.value(2).toByteArray()), query.value(3).toDouble(), query.value(4).toDouble()};
+}
+
+void ProjectStore::storeCaptionScores(qint64 runId, const QString &className, const QString &vocabulary,
+                                      const QVector<QPair<QString, double>> &scores)
+{
+    transaction([&] {
+        execSql(m_db, QStringLiteral("DELETE FROM caption_scores WHERE run_id=? AND class=? AND vocabulary=?"),
+                {runId, className, vocabulary});
+        QSqlQuery insert = prepare(m_db, QStringLiteral(
+            "INSERT INTO caption_scores(run_id, class, vocabulary, caption, score) VALUES(?, ?, ?, ?, ?)"));
+        for (const auto &[caption, score] : scores) {
+            insert.addBindValue(runId);
+            insert.addBindValue(className);
+            insert.addBindValue(vocabulary);
+            insert.addBindValue(caption);
+            insert.addBindValue(score);
+            exec(insert);
+        }
+    });
+}
+
+QVector<QPair<QString, double>> ProjectStore::captionScores(qint64 runId, const QString &className,
+                                                            const QString &vocabulary) const
+{
+    QVector<QPair<QString, double>> scores;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT caption, score FROM caption_scores WHERE run_id=? AND class=? AND vocabulary=? ORDER BY score, caption"),
+        {runId, className, vocabulary});
+    while (query.next())
+        scores.push_back({query.value(0).toString(), query.value(1).toDouble()});
+    return scores;
 }
 
 QVector<RunScoreRow> ProjectStore::runScores(qint64 runId) const

@@ -3,6 +3,7 @@
 #include "store/StoreTypes.h"
 
 #include <QHash>
+#include <QPair>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QString>
@@ -21,7 +22,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -87,6 +88,12 @@ public:
     QVector<RunScoreRow> runScores(qint64 runId) const;
     RunWhitening runWhitening(qint64 runId) const;                                   // throws Error
     ClassDirection classDirection(qint64 runId, const QString &className) const;     // throws Error if not fitted
+
+    // --- caption scores (per run, class and vocabulary; replaced as a whole) ------------
+    void storeCaptionScores(qint64 runId, const QString &className, const QString &vocabulary,
+                            const QVector<QPair<QString, double>> &scores);
+    QVector<QPair<QString, double>> captionScores(qint64 runId, const QString &className,
+                                                  const QString &vocabulary) const; // most negative first
 
 private:
     void migrate();

@@ -1,0 +1,610 @@
+#include "retrieval/EmbeddingIndex.h"
+
+#include "common/Error.h"
+
+#include <QString>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define FAULTLINE_X86_SIMD 1
+#include <immintrin.h>
+#endif
+
+namespace faultline {
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+struct EmbeddingIndex::Data
+{
+    qint64 n = 0;
+    int dim = 0;
+    int stride = 0; // dim rounded up to a multiple of 16; the padding is zero
+    Precision precision = Precision::Float16;
+    void *values = nullptr; // n × stride Eigen::half or float, 64-byte aligned
+    std::vector<float> scale; // 1 / |stored row| (0 for zero rows)
+
+    Data() = default;
+    Data(const Data &) = delete;
+    Data &operator=(const Data &) = delete;
+    ~Data() { std::free(values); }
+
+    size_t valueBytes() const { return precision == Precision::Float16 ? sizeof(Eigen::half) : sizeof(float); }
+    const Eigen::half *halfs() const { return static_cast<const Eigen::half *>(values); }
+    const float *floats() const { return static_cast<const float *>(values); }
+};
+
+namespace {
+
+using Neighbor = EmbeddingIndex::Neighbor;
+using Data = EmbeddingIndex::Data;
+
+constexpr int kAlign = 64;
+constexpr int kBlock = 128;                         // rows scored per kernel call
+constexpr qint64 kChunkBytes = qint64(2) << 20;     // stored bytes per unit of work (2 MiB)
+constexpr qint64 kParallelMinBytes = qint64(4) << 20; // smaller searches stay on the caller
+
+bool better(const Neighbor &a, const Neighbor &b)
+{
+    return a.cosine > b.cosine || (a.cosine == b.cosine && a.row < b.row);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A persistent pool: hardware_concurrency() − 1 workers, the caller is participant 0. It is
+// created on first use and lives until the process exits (never destroyed, so no thread is
+// joined during static destruction). Runs are serialised: one multi-threaded search or build
+// at a time; each run allocates nothing.
+
+class WorkerPool
+{
+public:
+    using Fn = void (*)(void *ctx, int participant);
+
+    static WorkerPool &instance()
+    {
+        static WorkerPool *pool = new WorkerPool();
+        return *pool;
+    }
+
+    int maxParticipants() const { return int(m_threads.size()) + 1; }
+
+    void run(int participants, Fn fn, void *ctx)
+    {
+        participants = std::clamp(participants, 1, maxParticipants());
+        if (participants == 1) {
+            fn(ctx, 0);
+            return;
+        }
+        std::lock_guard<std::mutex> serial(m_runMutex);
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_fn = fn;
+            m_ctx = ctx;
+            m_participants = participants;
+            m_pending = participants - 1;
+            ++m_generation;
+        }
+        m_wake.notify_all();
+        fn(ctx, 0);
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_done.wait(lock, [this] { return m_pending == 0; });
+    }
+
+private:
+    WorkerPool()
+    {
+        const int hardware = int(std::thread::hardware_concurrency());
+        const int workers = std::clamp(hardware - 1, 0, 15);
+        m_threads.reserve(size_t(workers));
+        for (int i = 0; i < workers; ++i)
+            m_threads.emplace_back([this, i] { loop(i + 1); });
+    }
+
+    void loop(int id)
+    {
+        quint64 seen = 0;
+        for (;;) {
+            Fn fn = nullptr;
+            void *ctx = nullptr;
+            {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                m_wake.wait(lock, [&] { return m_generation != seen; });
+                seen = m_generation;
+                if (id >= m_participants)
+                    continue;
+                fn = m_fn;
+                ctx = m_ctx;
+            }
+            fn(ctx, id);
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (--m_pending == 0)
+                m_done.notify_one();
+        }
+    }
+
+    std::vector<std::thread> m_threads;
+    std::mutex m_runMutex;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_done;
+    quint64 m_generation = 0;
+    int m_participants = 0;
+    int m_pending = 0;
+    Fn m_fn = nullptr;
+    void *m_ctx = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Kernels. score(d, rows, first, count, q, out): out[i] = dot(stored row, q) for the rows
+// rows[0..count) (or first..first+count when rows is null); q has d.stride floats (zero padded).
+
+using ScoreFn = void (*)(const Data &d, const qint64 *rows, qint64 first, int count, const float *q,
+                         float *out);
+// Stores src (stride floats, padding zero) into dst (stride values) and returns the sum of the
+// squares of the stored values, in double.
+using StoreHalfFn = double (*)(const float *src, int stride, Eigen::half *dst);
+
+template <typename T>
+void scoreScalar(const Data &d, const qint64 *rows, qint64 first, int count, const float *q, float *out)
+{
+    const T *base = static_cast<const T *>(d.values);
+    const qint64 stride = d.stride;
+    for (int i = 0; i < count; ++i) {
+        const T *r = base + (rows ? rows[i] : first + i) * stride;
+        float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (qint64 c = 0; c < stride; c += 4) {
+            for (int j = 0; j < 4; ++j)
+                acc[j] += float(r[c + j]) * q[c + j];
+        }
+        out[i] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+}
+
+double storeHalfScalar(const float *src, int stride, Eigen::half *dst)
+{
+    double sum = 0.0;
+    for (int c = 0; c < stride; ++c) {
+        dst[c] = Eigen::half(src[c]); // round to nearest even, as F16C's vcvtps2ph with imm 0
+        const double v = double(float(dst[c]));
+        sum += v * v;
+    }
+    return sum;
+}
+
+#ifdef FAULTLINE_X86_SIMD
+
+// Four rows at a time: two 8-lane accumulators per row (8 independent FMA chains), the query
+// loaded once per 16 values for all four rows. A partial group repeats its last row, so every
+// row is always computed by the same instruction sequence (equal rows give equal cosines).
+template <bool Half>
+__attribute__((target("avx2,f16c,fma"))) inline __m256 load8(const void *base, qint64 offset)
+{
+    if constexpr (Half)
+        return _mm256_cvtph_ps(_mm_loadu_si128(
+            reinterpret_cast<const __m128i *>(static_cast<const quint16 *>(base) + offset)));
+    else
+        return _mm256_loadu_ps(static_cast<const float *>(base) + offset);
+}
+
+template <bool Half>
+__attribute__((target("avx2,f16c,fma"))) void scoreAvx2(const Data &d, const qint64 *rows, qint64 first,
+                                                         int count, const float *q, float *out)
+{
+    const qint64 stride = d.stride;
+    const size_t rowBytes = size_t(stride) * (Half ? 2 : 4);
+    const char *base = static_cast<const char *>(d.values);
+    for (int i = 0; i < count; i += 4) {
+        const int m = std::min(4, count - i);
+        const void *r[4];
+        for (int j = 0; j < 4; ++j) {
+            const int t = i + std::min(j, m - 1);
+            r[j] = base + size_t(rows ? rows[t] : first + t) * rowBytes;
+        }
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
+               a3 = _mm256_setzero_ps(), a4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(),
+               a6 = _mm256_setzero_ps(), a7 = _mm256_setzero_ps();
+        for (qint64 c = 0; c < stride; c += 16) {
+            const __m256 q0 = _mm256_loadu_ps(q + c);
+            const __m256 q1 = _mm256_loadu_ps(q + c + 8);
+            a0 = _mm256_fmadd_ps(load8<Half>(r[0], c), q0, a0);
+            a1 = _mm256_fmadd_ps(load8<Half>(r[0], c + 8), q1, a1);
+            a2 = _mm256_fmadd_ps(load8<Half>(r[1], c), q0, a2);
+            a3 = _mm256_fmadd_ps(load8<Half>(r[1], c + 8), q1, a3);
+            a4 = _mm256_fmadd_ps(load8<Half>(r[2], c), q0, a4);
+            a5 = _mm256_fmadd_ps(load8<Half>(r[2], c + 8), q1, a5);
+            a6 = _mm256_fmadd_ps(load8<Half>(r[3], c), q0, a6);
+            a7 = _mm256_fmadd_ps(load8<Half>(r[3], c + 8), q1, a7);
+        }
+        const __m256 s0 = _mm256_add_ps(a0, a1), s1 = _mm256_add_ps(a2, a3);
+        const __m256 s2 = _mm256_add_ps(a4, a5), s3 = _mm256_add_ps(a6, a7);
+        // hadd(hadd(s0, s1), hadd(s2, s3)) = per 128-bit lane [Σs0, Σs1, Σs2, Σs3].
+        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(s0, s1), _mm256_hadd_ps(s2, s3));
+        const __m128 sum = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+        if (m == 4) {
+            _mm_storeu_ps(out + i, sum);
+        } else {
+            alignas(16) float tmp[4];
+            _mm_store_ps(tmp, sum);
+            for (int j = 0; j < m; ++j)
+                out[i + j] = tmp[j];
+        }
+    }
+}
+
+__attribute__((target("avx2,f16c,fma"))) double storeHalfF16c(const float *src, int stride, Eigen::half *dst)
+{
+    __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+    for (int c = 0; c < stride; c += 8) {
+        const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + c), _MM_FROUND_TO_NEAREST_INT);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + c), h);
+        const __m256 back = _mm256_cvtph_ps(h);
+        const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(back));
+        const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(back, 1));
+        acc0 = _mm256_fmadd_pd(lo, lo, acc0);
+        acc1 = _mm256_fmadd_pd(hi, hi, acc1);
+    }
+    alignas(32) double t[4];
+    _mm256_store_pd(t, _mm256_add_pd(acc0, acc1));
+    return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+bool cpuHasAvx2F16cFma()
+{
+    // libgcc's check includes the OS's support for the AVX register state (XGETBV).
+    static const bool has = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c")
+            && __builtin_cpu_supports("fma");
+    }();
+    return has;
+}
+
+#else
+
+bool cpuHasAvx2F16cFma()
+{
+    return false;
+}
+
+#endif
+
+std::atomic<bool> g_simdEnabled{true};
+
+ScoreFn scoreKernel(EmbeddingIndex::Precision precision)
+{
+    const bool half = precision == EmbeddingIndex::Precision::Float16;
+#ifdef FAULTLINE_X86_SIMD
+    if (EmbeddingIndex::simdActive())
+        return half ? &scoreAvx2<true> : &scoreAvx2<false>;
+#endif
+    return half ? &scoreScalar<Eigen::half> : &scoreScalar<float>;
+}
+
+StoreHalfFn storeHalfKernel()
+{
+#ifdef FAULTLINE_X86_SIMD
+    if (EmbeddingIndex::simdActive())
+        return &storeHalfF16c;
+#endif
+    return &storeHalfScalar;
+}
+
+// Rows per unit of work handed to a thread: about kChunkBytes of stored values, whole blocks.
+qint64 chunkRows(const Data &d)
+{
+    const qint64 rowBytes = qint64(d.stride) * qint64(d.valueBytes());
+    const qint64 rows = std::max<qint64>(1, kChunkBytes / rowBytes);
+    return std::max<qint64>(kBlock, rows / kBlock * kBlock);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build
+
+struct BuildJob
+{
+    const float *src = nullptr;
+    Data *data = nullptr;
+    StoreHalfFn storeHalf = nullptr;
+    qint64 chunk = 0;
+    std::atomic<qint64> next{0};
+    std::atomic<qint64> badRow{std::numeric_limits<qint64>::max()};
+};
+
+void buildChunks(void *ctx, int)
+{
+    BuildJob &job = *static_cast<BuildJob *>(ctx);
+    Data &d = *job.data;
+    std::vector<float> tmp(size_t(d.stride), 0.0f);
+    for (;;) {
+        const qint64 begin = job.next.fetch_add(job.chunk, std::memory_order_relaxed);
+        if (begin >= d.n)
+            return;
+        const qint64 end = std::min(d.n, begin + job.chunk);
+        for (qint64 row = begin; row < end; ++row) {
+            const float *in = job.src + row * d.dim;
+            double sum = 0.0;
+            for (int c = 0; c < d.dim; ++c)
+                sum += double(in[c]) * double(in[c]);
+            if (!std::isfinite(sum)) { // a NaN or infinite value (squares of finite floats fit a double)
+                qint64 seen = job.badRow.load();
+                while (row < seen && !job.badRow.compare_exchange_weak(seen, row)) {
+                }
+                sum = 0.0;
+            }
+            const double inv = sum > 0.0 ? 1.0 / std::sqrt(sum) : 0.0;
+            for (int c = 0; c < d.dim; ++c)
+                tmp[size_t(c)] = float(double(in[c]) * inv);
+            double stored = 0.0;
+            if (d.precision == EmbeddingIndex::Precision::Float16) {
+                Eigen::half *out = static_cast<Eigen::half *>(d.values) + row * d.stride;
+                stored = job.storeHalf(tmp.data(), d.stride, out);
+            } else {
+                float *out = static_cast<float *>(d.values) + row * d.stride;
+                std::memcpy(out, tmp.data(), size_t(d.stride) * sizeof(float));
+                for (int c = 0; c < d.dim; ++c)
+                    stored += double(tmp[size_t(c)]) * double(tmp[size_t(c)]);
+            }
+            d.scale[size_t(row)] = stored > 0.0 ? float(1.0 / std::sqrt(stored)) : 0.0f;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+struct SearchJob
+{
+    const Data *data = nullptr;
+    const float *query = nullptr;
+    const qint64 *subset = nullptr;
+    qint64 total = 0;
+    qint64 chunk = 0;
+    int k = 0;
+    ScoreFn score = nullptr;
+    std::vector<Neighbor> *heaps = nullptr;
+    float *scores = nullptr;
+    std::atomic<qint64> next{0};
+};
+
+void searchChunks(void *ctx, int participant)
+{
+    SearchJob &job = *static_cast<SearchJob *>(ctx);
+    std::vector<Neighbor> &heap = job.heaps[participant];
+    heap.clear();
+    float *scores = job.scores + size_t(participant) * kBlock;
+    const float *scale = job.data->scale.data();
+    const size_t k = size_t(job.k);
+    // Worst cosine in a full heap: anything below it cannot enter. −inf while not full.
+    float threshold = -std::numeric_limits<float>::infinity();
+    for (;;) {
+        const qint64 begin = job.next.fetch_add(job.chunk, std::memory_order_relaxed);
+        if (begin >= job.total)
+            return;
+        const qint64 end = std::min(job.total, begin + job.chunk);
+        for (qint64 b = begin; b < end; b += kBlock) {
+            const int count = int(std::min<qint64>(kBlock, end - b));
+            const qint64 *rows = job.subset ? job.subset + b : nullptr;
+            job.score(*job.data, rows, b, count, job.query, scores);
+            for (int i = 0; i < count; ++i) {
+                const qint64 row = rows ? rows[i] : b + i;
+                const float cosine = scores[i] * scale[row];
+                if (cosine < threshold)
+                    continue;
+                const Neighbor candidate{row, cosine};
+                if (heap.size() < k) {
+                    heap.push_back(candidate);
+                    std::push_heap(heap.begin(), heap.end(), better); // front = the worst kept
+                    if (heap.size() == k)
+                        threshold = heap.front().cosine;
+                } else if (better(candidate, heap.front())) {
+                    std::pop_heap(heap.begin(), heap.end(), better);
+                    heap.back() = candidate;
+                    std::push_heap(heap.begin(), heap.end(), better);
+                    threshold = heap.front().cosine;
+                }
+            }
+        }
+    }
+}
+
+thread_local SearchScratch t_scratch;
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+EmbeddingIndex::EmbeddingIndex()
+    : m_data(std::make_shared<Data>())
+{
+}
+
+EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Precision precision)
+{
+    if (n < 0)
+        throw Error(QStringLiteral("embedding index: negative row count %1").arg(n));
+    if (dim < 1)
+        throw Error(QStringLiteral("embedding index: dimension must be at least 1, got %1").arg(dim));
+    if (n > 0 && !rows)
+        throw Error(QStringLiteral("embedding index: no row data for %1 rows").arg(n));
+
+    auto data = std::make_shared<Data>();
+    data->n = n;
+    data->dim = dim;
+    data->stride = (dim + 15) / 16 * 16;
+    data->precision = precision;
+    const size_t bytes = size_t(n) * size_t(data->stride) * data->valueBytes();
+    const size_t allocated = std::max<size_t>(kAlign, (bytes + kAlign - 1) / kAlign * kAlign);
+    data->values = std::aligned_alloc(kAlign, allocated);
+    if (!data->values)
+        throw Error(QStringLiteral("embedding index: cannot allocate %1 MiB for %2 rows × %3")
+                        .arg(double(allocated) / (1024.0 * 1024.0), 0, 'f', 1).arg(n).arg(dim));
+    std::memset(data->values, 0, allocated); // the padding of every row is zero
+    data->scale.assign(size_t(n), 0.0f);
+
+    BuildJob job;
+    job.src = rows;
+    job.data = data.get();
+    job.storeHalf = storeHalfKernel();
+    job.chunk = chunkRows(*data);
+    const qint64 chunks = (n + job.chunk - 1) / job.chunk;
+    int participants = 1;
+    if (qint64(bytes) >= kParallelMinBytes)
+        participants = int(std::min<qint64>(WorkerPool::instance().maxParticipants(), chunks));
+    if (participants > 1)
+        WorkerPool::instance().run(participants, &buildChunks, &job);
+    else
+        buildChunks(&job, 0);
+    if (job.badRow.load() != std::numeric_limits<qint64>::max())
+        throw Error(QStringLiteral("embedding index: row %1 has a non-finite value").arg(job.badRow.load()));
+
+    EmbeddingIndex index;
+    index.m_data = std::move(data);
+    return index;
+}
+
+qint64 EmbeddingIndex::size() const { return m_data->n; }
+int EmbeddingIndex::dim() const { return m_data->dim; }
+int EmbeddingIndex::stride() const { return m_data->stride; }
+EmbeddingIndex::Precision EmbeddingIndex::precision() const { return m_data->precision; }
+
+qint64 EmbeddingIndex::memoryBytes() const
+{
+    const Data &d = *m_data;
+    return d.n * d.stride * qint64(d.valueBytes()) + d.n * qint64(sizeof(float));
+}
+
+void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &out, SearchScratch &scratch,
+                             const std::vector<qint64> *subset) const
+{
+    out.clear();
+    const Data &d = *m_data;
+    if (k < 0)
+        throw Error(QStringLiteral("nearest: k must not be negative, got %1").arg(k));
+    if (!query && d.dim > 0)
+        throw Error(QStringLiteral("nearest: no query vector"));
+
+    // The normalised query, padded with zeros to the stride (no allocation once grown).
+    scratch.m_query.resize(size_t(d.stride));
+    double sum = 0.0;
+    for (int c = 0; c < d.dim; ++c)
+        sum += double(query[c]) * double(query[c]);
+    if (!std::isfinite(sum))
+        throw Error(QStringLiteral("nearest: the query has a non-finite value"));
+    const double inv = sum > 0.0 ? 1.0 / std::sqrt(sum) : 0.0; // zero query: every cosine is 0
+    for (int c = 0; c < d.dim; ++c)
+        scratch.m_query[size_t(c)] = float(double(query[c]) * inv);
+    std::fill(scratch.m_query.begin() + d.dim, scratch.m_query.end(), 0.0f);
+
+    qint64 total = d.n;
+    if (subset) {
+        total = qint64(subset->size());
+        for (const qint64 row : *subset) {
+            if (row < 0 || row >= d.n)
+                throw Error(QStringLiteral("nearest: subset row %1 is out of range (the index has %2 rows)")
+                                .arg(row).arg(d.n));
+        }
+    }
+    const int kept = int(std::min<qint64>(k, total));
+    if (kept == 0)
+        return;
+
+    SearchJob job;
+    job.data = &d;
+    job.query = scratch.m_query.data();
+    job.subset = subset ? subset->data() : nullptr;
+    job.total = total;
+    job.chunk = chunkRows(d);
+    job.k = kept;
+    job.score = scoreKernel(d.precision);
+
+    const qint64 chunks = (total + job.chunk - 1) / job.chunk;
+    int participants = 1;
+    if (total * d.stride * qint64(d.valueBytes()) >= kParallelMinBytes && chunks > 1) {
+        participants = WorkerPool::instance().maxParticipants();
+        if (scratch.m_maxThreads > 0)
+            participants = std::min(participants, scratch.m_maxThreads);
+        participants = int(std::min<qint64>(participants, chunks));
+    }
+    if (scratch.m_heaps.size() < size_t(participants))
+        scratch.m_heaps.resize(size_t(participants));
+    for (int p = 0; p < participants; ++p)
+        scratch.m_heaps[size_t(p)].reserve(size_t(kept));
+    if (scratch.m_scores.size() < size_t(participants) * kBlock)
+        scratch.m_scores.resize(size_t(participants) * kBlock);
+    job.heaps = scratch.m_heaps.data();
+    job.scores = scratch.m_scores.data();
+
+    if (participants > 1)
+        WorkerPool::instance().run(participants, &searchChunks, &job);
+    else
+        searchChunks(&job, 0);
+
+    // Merge: at most participants × k candidates.
+    for (int p = 0; p < participants; ++p) {
+        const std::vector<Neighbor> &heap = scratch.m_heaps[size_t(p)];
+        out.insert(out.end(), heap.begin(), heap.end());
+    }
+    std::sort(out.begin(), out.end(), better);
+    out.resize(size_t(kept));
+    for (Neighbor &n : out)
+        n.cosine = std::clamp(n.cosine, -1.0f, 1.0f) + 0.0f; // + 0 turns −0 into 0
+}
+
+void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &out,
+                             const std::vector<qint64> *subset) const
+{
+    nearest(query, k, out, t_scratch, subset);
+}
+
+void EmbeddingIndex::nearest(const Eigen::VectorXf &query, int k, std::vector<Neighbor> &out,
+                             const std::vector<qint64> *subset) const
+{
+    if (query.size() != m_data->dim)
+        throw Error(QStringLiteral("nearest: the query has %1 dimensions, the index %2")
+                        .arg(query.size()).arg(m_data->dim));
+    nearest(query.data(), k, out, t_scratch, subset);
+}
+
+Eigen::VectorXf EmbeddingIndex::storedRow(qint64 row) const
+{
+    const Data &d = *m_data;
+    if (row < 0 || row >= d.n)
+        throw Error(QStringLiteral("embedding index: row %1 is out of range (%2 rows)").arg(row).arg(d.n));
+    Eigen::VectorXf v(d.dim);
+    const float scale = d.scale[size_t(row)];
+    for (int c = 0; c < d.dim; ++c) {
+        const float value = d.precision == Precision::Float16 ? float(d.halfs()[row * d.stride + c])
+                                                              : d.floats()[row * d.stride + c];
+        v[c] = value * scale;
+    }
+    return v;
+}
+
+bool EmbeddingIndex::simdActive()
+{
+    return g_simdEnabled.load(std::memory_order_relaxed) && cpuHasAvx2F16cFma();
+}
+
+void EmbeddingIndex::setSimdEnabledForTesting(bool enabled)
+{
+    g_simdEnabled.store(enabled, std::memory_order_relaxed);
+}
+
+SearchScratch::SearchScratch() = default;
+SearchScratch::~SearchScratch() = default;
+
+void SearchScratch::setMaxThreads(int threads)
+{
+    m_maxThreads = std::max(0, threads);
+}
+
+} // namespace faultline
