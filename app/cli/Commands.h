@@ -11,3 +11,6 @@ int runsCommand(const QStringList &args);
 int scanCommand(const QStringList &args);
 int embedCommand(const QStringList &args);
 int embedTextCommand(const QStringList &args);
+int captionsCommand(const QStringList &args);
+int validateCaptionCommand(const QStringList &args);
+int slerpCommand(const QStringList &args);

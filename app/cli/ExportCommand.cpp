@@ -3,33 +3,13 @@
 
 #include "common/Error.h"
 #include "export/HardSubsetExporter.h"
+#include "interpret/RunImages.h"
 #include "store/ProjectStore.h"
 
 #include <cstdio>
 
 using namespace faultline;
 
-namespace {
-
-qint64 resolveRun(const ProjectStore &store, const QString &text)
-{
-    if (text.isEmpty() || text == QLatin1String("latest")) {
-        const qint64 latest = store.latestCompletedRun();
-        if (latest == 0)
-            throw Error(QStringLiteral("the project has no completed analysis run: run faultline-cli analyze first"));
-        return latest;
-    }
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
-        throw Error(QStringLiteral("--run: '%1' is not a run id or 'latest'").arg(text));
-    const RunInfo run = store.run(id);
-    if (run.status != QLatin1String("done"))
-        throw Error(QStringLiteral("run %1 did not complete (%2)").arg(id).arg(run.status));
-    return id;
-}
-
-} // namespace
 
 int exportCommand(const QStringList &args)
 {

@@ -18,6 +18,9 @@ const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> table = {
         {QStringLiteral("analyze"), {analyzeCommand, "scan a dataset, import predictions/embeddings, fit failure directions"}},
+        {QStringLiteral("captions"), {captionsCommand, "rank caption candidates along each class's failure direction"}},
+        {QStringLiteral("validate-caption"), {validateCaptionCommand, "accuracy over the images nearest to a caption"}},
+        {QStringLiteral("slerp"), {slerpCommand, "nearest real images along the difficulty slider"}},
         {QStringLiteral("embed"), {embedCommand, "embed a dataset's images with CLIP into its project (cached)"}},
         {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},

@@ -1,0 +1,304 @@
+// faultline-cli captions | validate-caption | slerp: interpreting a stored run's failure
+// directions with CLIP text (paper 000, Sec. 2.2 and A.5–A.6).
+#include "CliSupport.h"
+#include "Commands.h"
+
+#include "captions/CaptionCandidates.h"
+#include "captions/CaptionVocabulary.h"
+#include "clip/ClipModel.h"
+#include "clip/ClipTokenizer.h"
+#include "common/Error.h"
+#include "embedding/TextEmbedder.h"
+#include "interpret/CaptionRanking.h"
+#include "interpret/CaptionValidation.h"
+#include "interpret/RunImages.h"
+#include "interpret/StoredFailureDirection.h"
+#include "io/AtomicFileWriter.h"
+#include "io/CsvWriter.h"
+#include "retrieval/EmbeddingIndex.h"
+#include "retrieval/Slerp.h"
+#include "store/ProjectStore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <cmath>
+#include <cstdio>
+
+using namespace faultline;
+
+namespace {
+
+void addRunOptions(QCommandLineParser &parser)
+{
+    cli::addDatasetOptions(parser);
+    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
+                      QStringLiteral("ID"), QStringLiteral("latest")});
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("CLIP checkpoint for the texts (default: the one that embedded the run's"
+                                     " images)."), QStringLiteral("FILE|NAME")});
+    parser.addOption({QStringLiteral("device"), QStringLiteral("auto (default), cpu or cuda."), QStringLiteral("DEVICE"),
+                      QStringLiteral("auto")});
+}
+
+// Text embeddings must come from the model that embedded the images, or scores are meaningless.
+std::unique_ptr<ClipModel> loadRunModel(const QCommandLineParser &parser, const ProjectStore &store, qint64 runId,
+                                        JobControl *control)
+{
+    QString checkpoint = parser.value(QStringLiteral("model"));
+    if (checkpoint.isEmpty()) {
+        const RunInfo run = store.run(runId);
+        for (const EmbeddingModelInfo &model : store.embeddingModels())
+            if (model.id == run.embeddingModelId && QFileInfo(model.source).isFile()
+                && model.name.startsWith(QLatin1String("clip:")))
+                checkpoint = model.source;
+        if (checkpoint.isEmpty())
+            throw Error(QStringLiteral("run %1 was not embedded by a CLIP checkpoint Faultline knows: pass --model with"
+                                       " the checkpoint that made its embeddings").arg(runId));
+    }
+    auto model = ClipModel::load(cli::resolveModel(checkpoint, control),
+                                 parseComputeDevice(parser.value(QStringLiteral("device"))));
+    return model;
+}
+
+std::vector<float> embedOne(const ClipModel &model, const QString &text)
+{
+    return embedTexts(model, ClipTokenizer::builtin(), {text});
+}
+
+QStringList fittedClasses(const ProjectStore &store, qint64 runId)
+{
+    QStringList classes;
+    for (const RunClassRow &row : store.runClasses(runId))
+        if (row.status == QLatin1String("ok"))
+            classes << row.className;
+    return classes;
+}
+
+int positiveInt(const QCommandLineParser &parser, const QString &option)
+{
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value <= 0)
+        throw Error(QStringLiteral("--%1: '%2' is not a positive integer").arg(option, parser.value(option)));
+    return value;
+}
+
+Split splitOption(const QCommandLineParser &parser)
+{
+    Split split;
+    if (!splitFromName(parser.value(QStringLiteral("split")), &split))
+        throw Error(QStringLiteral("--split: '%1' is not a split (train, val, test, pool)")
+                        .arg(parser.value(QStringLiteral("split"))));
+    return split;
+}
+
+// The validation images of a class: the chosen split, or every image of the class when the
+// dataset has no such split (a flat layout).
+RunClassImages validationImages(const ProjectStore &store, qint64 runId, const QString &className, Split split)
+{
+    RunClassImages images = loadRunClassImages(store, runId, className, split);
+    if (images.size() == 0)
+        images = loadRunClassImages(store, runId, className);
+    return images;
+}
+
+} // namespace
+
+int captionsCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRunOptions(parser);
+    parser.addOption({QStringLiteral("vocab"),
+                      QStringLiteral("Caption vocabulary: generic (default), cifar10, imagenet, celeba, cifar100 or a"
+                                     " JSON file (docs/CAPTION_VOCABULARIES.md)."), QStringLiteral("NAME|FILE"),
+                      QStringLiteral("generic")});
+    parser.addOption({QStringLiteral("class"), QStringLiteral("Only this class (default: every fitted class)."),
+                      QStringLiteral("C")});
+    parser.addOption({QStringLiteral("top"), QStringLiteral("Captions per side to print and write (default 5)."),
+                      QStringLiteral("K"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("split"),
+                      QStringLiteral("Split for the validation curves (default test)."), QStringLiteral("SPLIT"),
+                      QStringLiteral("test")});
+    parser.addOption({QStringLiteral("out"),
+                      QStringLiteral("Write captions.csv (class,caption,score,rank,side) and validation.csv here."),
+                      QStringLiteral("DIR")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("captions"),
+                               QStringLiteral("Rank caption candidates along each class's failure direction."),
+                               &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        const int top = positiveInt(parser, QStringLiteral("top"));
+        const Split split = splitOption(parser);
+        const CaptionVocabulary vocabulary = CaptionVocabulary::open(parser.value(QStringLiteral("vocab")));
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        QStringList classes = fittedClasses(*store, runId);
+        if (parser.isSet(QStringLiteral("class"))) {
+            const QString only = parser.value(QStringLiteral("class"));
+            if (!classes.contains(only))
+                throw Error(QStringLiteral("class '%1' has no failure direction in run %2").arg(only).arg(runId));
+            classes = QStringList{only};
+        }
+        cli::ConsoleJob job;
+        const auto model = loadRunModel(parser, *store, runId, job.control());
+
+        QString captionsCsv = csvLine({QStringLiteral("class"), QStringLiteral("caption"), QStringLiteral("score"),
+                                       QStringLiteral("rank"), QStringLiteral("side")});
+        QString validationCsv = csvLine({QStringLiteral("class"), QStringLiteral("kind"), QStringLiteral("caption"),
+                                         QStringLiteral("k"), QStringLiteral("accuracy")});
+        for (qsizetype c = 0; c < classes.size(); ++c) {
+            const QString &className = classes[c];
+            job.control()->report(c, classes.size(), QStringLiteral("captions"));
+            job.control()->checkCancelled();
+            QStringList texts;
+            for (const CaptionCandidate &candidate : captionCandidates(vocabulary, className))
+                texts << candidate.text;
+            const QString reference = referenceCaption(vocabulary, className);
+            const std::vector<float> embeddings = embedTexts(*model, ClipTokenizer::builtin(), texts);
+            const std::vector<float> referenceEmbedding = embedOne(*model, reference);
+            const StoredFailureDirection direction = StoredFailureDirection::load(*store, runId, className);
+            const QVector<RankedCaption> ranked = rankCaptions(direction, texts, embeddings, referenceEmbedding);
+            QVector<QPair<QString, double>> scores;
+            for (const RankedCaption &r : ranked)
+                scores.push_back({r.caption, r.score});
+            store->storeCaptionScores(runId, className, vocabulary.name(), scores);
+
+            std::printf("%s (cv %.3f, %lld captions; reference \"%s\")\n", className.toUtf8().constData(),
+                        direction.cvBalancedAccuracy(), static_cast<long long>(ranked.size()),
+                        reference.toUtf8().constData());
+            const int k = int(std::min<qsizetype>(top, ranked.size()));
+            for (int side = 0; side < 2; ++side) {
+                const QString sideName = side == 0 ? QStringLiteral("hard") : QStringLiteral("easy");
+                for (int i = 0; i < k; ++i) {
+                    const RankedCaption &r = side == 0 ? ranked[i] : ranked[ranked.size() - 1 - i];
+                    std::printf("  %s %d  %+.4f  %s\n", sideName.toLatin1().constData(), i + 1, r.score,
+                                r.caption.toUtf8().constData());
+                    captionsCsv += csvLine({className, r.caption, QString::number(r.score, 'g', 9), QString::number(i + 1),
+                                            sideName});
+                }
+            }
+
+            // Figure 7b: accuracy over the images nearest to the hard, easy and reference captions.
+            const RunClassImages images = validationImages(*store, runId, className, split);
+            const std::vector<std::pair<QString, QString>> kinds = {
+                {QStringLiteral("hard"), ranked.first().caption},
+                {QStringLiteral("easy"), ranked.last().caption},
+                {QStringLiteral("reference"), reference}};
+            for (const auto &[kind, caption] : kinds) {
+                const std::vector<float> text = kind == QLatin1String("reference") ? referenceEmbedding : embedOne(*model, caption);
+                for (const AccuracyAtK &point : accuracyAlongCaption(images.embeddings, images.correct, text))
+                    validationCsv += csvLine({className, kind, caption, QString::number(point.k),
+                                              QString::number(point.accuracy, 'f', 6)});
+            }
+        }
+        job.control()->report(classes.size(), classes.size(), QStringLiteral("captions"));
+        if (parser.isSet(QStringLiteral("out"))) {
+            const QDir out(parser.value(QStringLiteral("out")));
+            if (!QDir().mkpath(out.path()))
+                throw Error(QStringLiteral("%1: cannot create the output folder").arg(out.path()));
+            for (const auto &[name, text] : {std::pair{QStringLiteral("captions.csv"), captionsCsv},
+                                             std::pair{QStringLiteral("validation.csv"), validationCsv}}) {
+                AtomicFileWriter file(out.filePath(name));
+                file.write(text);
+                file.commit();
+            }
+            std::fprintf(stderr, "wrote %s/captions.csv and validation.csv\n", out.path().toLocal8Bit().constData());
+        }
+        return cli::Ok;
+    });
+}
+
+int validateCaptionCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRunOptions(parser);
+    parser.addOption({QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("caption"), QStringLiteral("The caption to validate."), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("split"), QStringLiteral("Images to rank (default test)."), QStringLiteral("SPLIT"),
+                      QStringLiteral("test")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("validate-caption"),
+                               QStringLiteral("Accuracy of the classifier over the class's images nearest to a caption,"
+                                              " for the top K = 10 … all, beside the reference caption's."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        if (!parser.isSet(QStringLiteral("class")) || !parser.isSet(QStringLiteral("caption")))
+            throw Error(QStringLiteral("--class C and --caption TEXT are required"));
+        const Split split = splitOption(parser);
+        const QString className = parser.value(QStringLiteral("class"));
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        const RunClassImages images = validationImages(*store, runId, className, split);
+        cli::ConsoleJob job;
+        const auto model = loadRunModel(parser, *store, runId, job.control());
+        const QString reference = referenceCaption(CaptionVocabulary::builtin(QStringLiteral("generic")), className);
+        const auto curve = accuracyAlongCaption(images.embeddings, images.correct,
+                                                embedOne(*model, parser.value(QStringLiteral("caption"))));
+        const auto baseline = accuracyAlongCaption(images.embeddings, images.correct, embedOne(*model, reference));
+        std::printf("%6s  %10s  %10s\n", "k", "caption", "reference");
+        for (size_t i = 0; i < curve.size(); ++i)
+            std::printf("%6d  %10.4f  %10.4f\n", curve[i].k, curve[i].accuracy, baseline[i].accuracy);
+        return cli::Ok;
+    });
+}
+
+int slerpCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRunOptions(parser);
+    parser.addOption({QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("alpha"),
+                      QStringLiteral("Difficulty in [-1, 1]: negative rotates the reference caption toward the hard"
+                                     " direction, positive toward the easy one, 0 is the reference."),
+                      QStringLiteral("A"), QStringLiteral("-0.5")});
+    parser.addOption({QStringLiteral("split"), QStringLiteral("Images to search (default test)."), QStringLiteral("SPLIT"),
+                      QStringLiteral("test")});
+    parser.addOption({QStringLiteral("k"), QStringLiteral("How many nearest images (default 16)."), QStringLiteral("K"),
+                      QStringLiteral("16")});
+    parser.addOption({QStringLiteral("reference"), QStringLiteral("Reference caption (default \"a photo of a <class>\")."),
+                      QStringLiteral("TEXT")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("slerp"),
+                               QStringLiteral("The real images nearest to the reference caption rotated along the class's"
+                                              " failure direction (the difficulty slider)."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        if (!parser.isSet(QStringLiteral("class")))
+            throw Error(QStringLiteral("--class C is required"));
+        bool ok = false;
+        const double alpha = parser.value(QStringLiteral("alpha")).toDouble(&ok);
+        if (!ok || !(alpha >= -1.0 && alpha <= 1.0))
+            throw Error(QStringLiteral("--alpha: '%1' is not a number in [-1, 1]").arg(parser.value(QStringLiteral("alpha"))));
+        const int k = positiveInt(parser, QStringLiteral("k"));
+        const Split split = splitOption(parser);
+        const QString className = parser.value(QStringLiteral("class"));
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        const StoredFailureDirection direction = StoredFailureDirection::load(*store, runId, className);
+        const RunClassImages images = loadRunClassImages(*store, runId, className, split);
+        if (images.size() == 0)
+            throw Error(QStringLiteral("class '%1' has no images in split '%2'").arg(className, splitName(split)));
+        cli::ConsoleJob job;
+        const auto model = loadRunModel(parser, *store, runId, job.control());
+        const QString reference = parser.isSet(QStringLiteral("reference"))
+                                      ? parser.value(QStringLiteral("reference"))
+                                      : referenceCaption(CaptionVocabulary::builtin(QStringLiteral("generic")), className);
+        const std::vector<float> text = embedOne(*model, reference);
+        const Eigen::VectorXf query = difficultyVector(Eigen::Map<const Eigen::VectorXf>(text.data(), Eigen::Index(text.size())),
+                                                       direction.clipSpaceDirection(), alpha);
+        const EmbeddingIndex index = EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim);
+        std::vector<EmbeddingIndex::Neighbor> nearest;
+        index.nearest(query, k, nearest);
+        std::printf("%4s  %8s  %9s  %7s  %s\n", "rank", "cosine", "decision", "correct", "path");
+        for (size_t i = 0; i < nearest.size(); ++i) {
+            const qint64 row = nearest[i].row;
+            std::printf("%4zu  %8.4f  %+9.4f  %7s  %s\n", i + 1, nearest[i].cosine, images.decisionValues[size_t(row)],
+                        images.correct[size_t(row)] ? "yes" : "no", images.paths[row].toUtf8().constData());
+        }
+        return cli::Ok;
+    });
+}

@@ -1,0 +1,66 @@
+#include "interpret/RunImages.h"
+
+#include "common/Error.h"
+#include "store/ProjectStore.h"
+
+#include <QSet>
+#include <limits>
+
+namespace faultline {
+
+RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const QString &className,
+                                  std::optional<Split> split)
+{
+    const RunInfo run = store.run(runId);
+    int dim = 0;
+    for (const EmbeddingModelInfo &model : store.embeddingModels())
+        if (model.id == run.embeddingModelId)
+            dim = model.dim;
+    if (dim == 0)
+        throw Error(QStringLiteral("run %1: its embedding model is no longer in the project").arg(runId));
+
+    RunClassImages images;
+    images.dim = dim;
+    bool classSeen = false;
+    for (const RunScoreRow &row : store.runScores(runId)) {
+        if (row.label != className)
+            continue;
+        classSeen = true;
+        if (split && row.split != *split)
+            continue;
+        images.imageIds.push_back(row.imageId);
+        images.paths << row.path;
+        images.splits.push_back(row.split);
+        images.correct.push_back(row.label == row.prediction);
+        images.decisionValues.push_back(row.decisionValue.value_or(std::numeric_limits<double>::quiet_NaN()));
+    }
+    if (!classSeen)
+        throw Error(QStringLiteral("run %1 has no class '%2'").arg(runId).arg(className));
+    images.embeddings.resize(images.imageIds.size() * size_t(dim));
+    const QVector<qint64> ids(images.imageIds.begin(), images.imageIds.end());
+    const QVector<qint64> missing = store.loadEmbeddings(run.embeddingModelId, ids, images.embeddings.data(), dim);
+    if (!missing.isEmpty())
+        throw Error(QStringLiteral("run %1: %2 images of class '%3' lost their embedding since the run")
+                        .arg(runId).arg(missing.size()).arg(className));
+    return images;
+}
+
+qint64 resolveRun(const ProjectStore &store, const QString &text)
+{
+    if (text.isEmpty() || text == QLatin1String("latest")) {
+        const qint64 latest = store.latestCompletedRun();
+        if (latest == 0)
+            throw Error(QStringLiteral("the project has no completed analysis run: run faultline-cli analyze first"));
+        return latest;
+    }
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw Error(QStringLiteral("--run: '%1' is not a run id or 'latest'").arg(text));
+    const RunInfo run = store.run(id);
+    if (run.status != QLatin1String("done"))
+        throw Error(QStringLiteral("run %1 did not complete (%2)").arg(id).arg(run.status));
+    return id;
+}
+
+} // namespace faultline

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "dataset/Split.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+#include <vector>
+
+namespace faultline {
+
+class ProjectStore;
+
+// The images of one class of a stored run (optionally one split), with their raw embeddings
+// from the run's embedding model: what the interpretation views and commands work on.
+struct RunClassImages
+{
+    int dim = 0;
+    std::vector<qint64> imageIds;
+    QStringList paths;
+    std::vector<Split> splits;
+    std::vector<bool> correct;
+    std::vector<double> decisionValues;  // NaN where the class was not fitted
+    std::vector<float> embeddings;       // size() × dim, row-major
+    qsizetype size() const { return paths.size(); }
+};
+
+RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const QString &className,
+                                  std::optional<Split> split = std::nullopt);
+
+// The completed run `text` names: an id or "latest"/empty. Throws Error with what to do instead.
+qint64 resolveRun(const ProjectStore &store, const QString &text);
+
+} // namespace faultline
