@@ -14,3 +14,4 @@ int embedTextCommand(const QStringList &args);
 int captionsCommand(const QStringList &args);
 int validateCaptionCommand(const QStringList &args);
 int slerpCommand(const QStringList &args);
+int modesCommand(const QStringList &args);

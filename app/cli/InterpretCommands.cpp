@@ -1,8 +1,9 @@
-// faultline-cli captions | validate-caption | slerp: interpreting a stored run's failure
+// faultline-cli captions | validate-caption | slerp | modes: interpreting a stored run's failure
 // directions with CLIP text (paper 000, Sec. 2.2 and A.5–A.6).
 #include "CliSupport.h"
 #include "Commands.h"
 
+#include "analysis/FailureModeExplorer.h"
 #include "captions/CaptionCandidates.h"
 #include "captions/CaptionVocabulary.h"
 #include "clip/ClipModel.h"
@@ -12,6 +13,7 @@
 #include "interpret/CaptionRanking.h"
 #include "interpret/CaptionValidation.h"
 #include "interpret/RunImages.h"
+#include "interpret/RunReplay.h"
 #include "interpret/StoredFailureDirection.h"
 #include "io/AtomicFileWriter.h"
 #include "io/CsvWriter.h"
@@ -21,6 +23,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -299,6 +302,71 @@ int slerpCommand(const QStringList &args)
             std::printf("%4zu  %8.4f  %+9.4f  %7s  %s\n", i + 1, nearest[i].cosine, images.decisionValues[size_t(row)],
                         images.correct[size_t(row)] ? "yes" : "no", images.paths[row].toUtf8().constData());
         }
+        return cli::Ok;
+    });
+}
+
+int modesCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    cli::addDatasetOptions(parser);
+    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
+                      QStringLiteral("ID"), QStringLiteral("latest")});
+    parser.addOption({QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("max"), QStringLiteral("At most this many modes (default 3)."), QStringLiteral("N"),
+                      QStringLiteral("3")});
+    parser.addOption({QStringLiteral("min-strength"),
+                      QStringLiteral("CV balanced accuracy a further mode needs (default 0.6)."), QStringLiteral("B"),
+                      QStringLiteral("0.6")});
+    parser.addOption({QStringLiteral("split"), QStringLiteral("Split whose hardest images are listed (default test)."),
+                      QStringLiteral("SPLIT"), QStringLiteral("test")});
+    parser.addOption({QStringLiteral("k"), QStringLiteral("Hardest images listed per mode (default 8)."), QStringLiteral("K"),
+                      QStringLiteral("8")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("modes"),
+                               QStringLiteral("Find a class's failure modes one after another: each further direction is"
+                                              " fitted orthogonal to the earlier ones, and reported while it beats"
+                                              " chance."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        if (!parser.isSet(QStringLiteral("class")))
+            throw Error(QStringLiteral("--class C is required"));
+        FailureModeParams modeParams;
+        modeParams.maxModes = positiveInt(parser, QStringLiteral("max"));
+        bool ok = false;
+        modeParams.minStrength = parser.value(QStringLiteral("min-strength")).toDouble(&ok);
+        if (!ok || modeParams.minStrength < 0.5 || modeParams.minStrength > 1)
+            throw Error(QStringLiteral("--min-strength: '%1' is not in [0.5, 1]").arg(parser.value(QStringLiteral("min-strength"))));
+        const int k = positiveInt(parser, QStringLiteral("k"));
+        const Split split = splitOption(parser);
+        const QString className = parser.value(QStringLiteral("class"));
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        const RunReplay replay = replayRun(*store, runId);
+        const int classIndex = int(replay.data.classNames.indexOf(className));
+        if (classIndex < 0)
+            throw Error(QStringLiteral("run %1 has no class '%2'").arg(runId).arg(className));
+        cli::ConsoleJob job;
+        const FailureModes found =
+            exploreFailureModes(replay.data, replay.whitener, classIndex, replay.params, modeParams, job.control());
+        for (size_t m = 0; m < found.modes.size(); ++m) {
+            const FailureMode &mode = found.modes[m];
+            std::printf("mode %zu: CV balanced accuracy %.3f (chance %.3f ± %.3f), C %g\n", m + 1,
+                        mode.cvBalancedAccuracy, mode.chanceMean, mode.chanceStd, mode.C);
+            std::vector<size_t> order;
+            for (size_t i = 0; i < found.rows.size(); ++i)
+                if (replay.data.split[size_t(found.rows[i])] == split)
+                    order.push_back(i);
+            std::sort(order.begin(), order.end(),
+                      [&](size_t a, size_t b) { return mode.decisionValues[a] < mode.decisionValues[b]; });
+            for (size_t i = 0; i < order.size() && i < size_t(k); ++i) {
+                const int row = found.rows[order[i]];
+                std::printf("  %+9.4f  %-7s  %s\n", mode.decisionValues[order[i]],
+                            replay.data.correct[size_t(row)] ? "correct" : "error", replay.paths[row].toUtf8().constData());
+            }
+        }
+        std::printf("stopped: %s\n", found.stopReason.toUtf8().constData());
         return cli::Ok;
     });
 }

@@ -21,6 +21,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("captions"), {captionsCommand, "rank caption candidates along each class's failure direction"}},
         {QStringLiteral("validate-caption"), {validateCaptionCommand, "accuracy over the images nearest to a caption"}},
         {QStringLiteral("slerp"), {slerpCommand, "nearest real images along the difficulty slider"}},
+        {QStringLiteral("modes"), {modesCommand, "find further failure modes of a class, orthogonal to the first"}},
         {QStringLiteral("embed"), {embedCommand, "embed a dataset's images with CLIP into its project (cached)"}},
         {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},

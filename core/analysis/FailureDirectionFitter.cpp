@@ -148,19 +148,9 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
             if (cancelled())
                 return;
             ClassJob &job = *task.job;
-            const LinearSvmProblem &problem = *job.problem;
-            std::vector<int> train, test;
-            for (size_t i = 0; i < job.testFold.size(); ++i)
-                (job.testFold[i] == task.fold ? test : train).push_back(int(i));
             try {
-                const LinearSvmModel model = problem.train(train, m_params.cGrid[size_t(task.cIndex)]);
-                std::vector<int> truth, predicted;
-                for (int i : test) {
-                    truth.push_back(problem.targets()[size_t(i)]);
-                    const double decision = problem.features().row(i).dot(model.normal) + model.bias;
-                    predicted.push_back(decision > 0 ? 1 : 0);
-                }
-                job.foldScores[size_t(task.cIndex)][size_t(task.fold)] = balancedAccuracy(truth, predicted);
+                job.foldScores[size_t(task.cIndex)][size_t(task.fold)] =
+                    job.problem->foldBalancedAccuracy(job.testFold, task.fold, m_params.cGrid[size_t(task.cIndex)]);
             } catch (const Error &error) {
                 job.failure = error.message();
             }
@@ -175,16 +165,9 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
                 return;
             ClassResult &result = job->result;
             result.cvScores.clear();
-            int best = 0;
-            for (int ci = 0; ci < grid; ++ci) {
-                double mean = 0;
-                for (double s : job->foldScores[size_t(ci)])
-                    mean += s;
-                mean /= folds;
-                result.cvScores.push_back(mean);
-                if (mean > result.cvScores[size_t(best)])
-                    best = ci;
-            }
+            for (const std::vector<double> &perFold : job->foldScores)
+                result.cvScores.push_back(meanOf(perFold));
+            const int best = firstBestIndex(result.cvScores);
             result.C = m_params.cGrid[size_t(best)];
             result.cvBalancedAccuracy = result.cvScores[size_t(best)];
             std::vector<int> all(job->fitRows.size());

@@ -1,5 +1,6 @@
 #include "analysis/LinearSvm.h"
 
+#include "analysis/StratifiedKFold.h"
 #include "common/Error.h"
 
 #include <svm.h>
@@ -132,6 +133,20 @@ LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C)
     }
     svm_free_and_destroy_model(&model);
     return result;
+}
+
+double LinearSvmProblem::foldBalancedAccuracy(const std::vector<int> &testFold, int fold, double C) const
+{
+    std::vector<int> train, test;
+    for (size_t i = 0; i < testFold.size(); ++i)
+        (testFold[i] == fold ? test : train).push_back(int(i));
+    const LinearSvmModel model = this->train(train, C);
+    std::vector<int> truth, predicted;
+    for (int i : test) {
+        truth.push_back(m_targets[size_t(i)]);
+        predicted.push_back(m_features.row(i).dot(model.normal) + model.bias > 0 ? 1 : 0);
+    }
+    return balancedAccuracy(truth, predicted);
 }
 
 } // namespace faultline

@@ -32,6 +32,10 @@ public:
     // C-SVC with balanced class weights (n / (2·n_k) over `subset`) on the given rows.
     LinearSvmModel train(const std::vector<int> &subset, double C) const;
 
+    // Trains on the rows whose test fold is not `fold` and returns the balanced accuracy of
+    // its predictions (decision > 0 → correct) on the rows of `fold`: one cross-validation cell.
+    double foldBalancedAccuracy(const std::vector<int> &testFold, int fold, double C) const;
+
     const Eigen::MatrixXd &features() const { return m_features; }
     const std::vector<int> &targets() const { return m_targets; }
     bool usesPrecomputedKernel() const;

@@ -57,4 +57,21 @@ double balancedAccuracy(const std::vector<int> &truth, const std::vector<int> &p
     return sum / double(perClass.size());
 }
 
+double meanOf(const std::vector<double> &values)
+{
+    double sum = 0;
+    for (double v : values)
+        sum += v;
+    return values.empty() ? 0.0 : sum / double(values.size());
+}
+
+int firstBestIndex(const std::vector<double> &scores)
+{
+    int best = 0;
+    for (int i = 1; i < int(scores.size()); ++i)
+        if (scores[size_t(i)] > scores[size_t(best)])
+            best = i;
+    return best;
+}
+
 } // namespace faultline

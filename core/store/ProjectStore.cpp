@@ -60,6 +60,8 @@ const char *const kMigrations[][12] = {
         "CREATE TABLE caption_scores(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
         " class TEXT NOT NULL, vocabulary TEXT NOT NULL, caption TEXT NOT NULL, score REAL NOT NULL,"
         " PRIMARY KEY(run_id, class, vocabulary, caption)) WITHOUT ROWID",
+        // the order a run analysed its rows in (its folds depend on it), so it can be replayed
+        "ALTER TABLE run_scores ADD COLUMN position INTEGER",
         nullptr,
     },
 };
@@ -516,13 +518,15 @@ qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelI
             {now(), paramsJson, embeddingModelId, QCoreApplication::applicationPid()});
         runId = insert.lastInsertId().toLongLong();
         QSqlQuery row = prepare(m_db, QStringLiteral(
-            "INSERT INTO run_scores(run_id, image_id, split, label, prediction) VALUES(?, ?, ?, ?, ?)"));
-        for (const LabeledImage &image : rows) {
+            "INSERT INTO run_scores(run_id, image_id, split, label, prediction, position) VALUES(?, ?, ?, ?, ?, ?)"));
+        for (qsizetype position = 0; position < rows.size(); ++position) {
+            const LabeledImage &image = rows[position];
             row.addBindValue(runId);
             row.addBindValue(image.id);
             row.addBindValue(splitName(image.split));
             row.addBindValue(image.label);
             row.addBindValue(image.prediction);
+            row.addBindValue(position);
             exec(row);
         }
     });
@@ -689,12 +693,13 @@ QVector<QPair<QString, double>> ProjectStore::captionScores(qint64 runId, const 
     return scores;
 }
 
-QVector<RunScoreRow> ProjectStore::runScores(qint64 runId) const
+QVector<RunScoreRow> ProjectStore::runScores(qint64 runId, RunRowOrder order) const
 {
     QVector<RunScoreRow> rows;
     QSqlQuery query = execSql(m_db, QStringLiteral(
         "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value FROM run_scores s"
-        " JOIN images i ON i.id = s.image_id WHERE s.run_id = ? ORDER BY i.path"), {runId});
+        " JOIN images i ON i.id = s.image_id WHERE s.run_id = ? ORDER BY ")
+        + (order == RunRowOrder::ByPath ? QStringLiteral("i.path") : QStringLiteral("s.position, i.path")), {runId});
     while (query.next())
         rows.push_back({query.value(0).toLongLong(), query.value(1).toString(), splitOrUnassigned(query.value(2).toString()),
                         query.value(3).toString(), query.value(4).toString(), optionalDouble(query.value(5))});

@@ -85,7 +85,8 @@ public:
     RunInfo run(qint64 runId) const;           // throws Error if absent
     qint64 latestCompletedRun() const;         // 0 when none
     QVector<RunClassRow> runClasses(qint64 runId) const;
-    QVector<RunScoreRow> runScores(qint64 runId) const;
+    enum class RunRowOrder { ByPath, AsAnalysed };
+    QVector<RunScoreRow> runScores(qint64 runId, RunRowOrder order = RunRowOrder::ByPath) const;
     RunWhitening runWhitening(qint64 runId) const;                                   // throws Error
     ClassDirection classDirection(qint64 runId, const QString &className) const;     // throws Error if not fitted
 
