@@ -176,7 +176,8 @@ int captionsCommand(const QStringList &args)
                 const QString sideName = side == 0 ? QStringLiteral("hard") : QStringLiteral("easy");
                 for (int i = 0; i < k; ++i) {
                     const RankedCaption &r = side == 0 ? ranked[i] : ranked[ranked.size() - 1 - i];
-                    std::printf("  %s %d  %+.4f  %s\n", sideName.toLatin1().constData(), i + 1, r.score,
+                    // %g: with a small C the decision values are tiny (~1e-6); %f would print ±0.0000.
+                    std::printf("  %s %d  %+.4g  %s\n", sideName.toLatin1().constData(), i + 1, r.score,
                                 r.caption.toUtf8().constData());
                     captionsCsv += csvLine({className, r.caption, QString::number(r.score, 'g', 9), QString::number(i + 1),
                                             sideName});
@@ -299,7 +300,7 @@ int slerpCommand(const QStringList &args)
         std::printf("%4s  %8s  %9s  %7s  %s\n", "rank", "cosine", "decision", "correct", "path");
         for (size_t i = 0; i < nearest.size(); ++i) {
             const qint64 row = nearest[i].row;
-            std::printf("%4zu  %8.4f  %+9.4f  %7s  %s\n", i + 1, nearest[i].cosine, images.decisionValues[size_t(row)],
+            std::printf("%4zu  %8.4f  %+9.4g  %7s  %s\n", i + 1, nearest[i].cosine, images.decisionValues[size_t(row)],
                         images.correct[size_t(row)] ? "yes" : "no", images.paths[row].toUtf8().constData());
         }
         return cli::Ok;

@@ -24,7 +24,7 @@ struct FailureMode
     double C = 0;
     double chanceMean = 0;      // CV balanced accuracy with the targets shuffled, at the same C
     double chanceStd = 0;
-    Eigen::VectorXd normal;     // in whitened, normalised space; orthogonal to earlier modes
+    Eigen::VectorXd normal;     // in whitened, normalised space
     double bias = 0;
     std::vector<double> decisionValues; // every row of the class (ClassResult::rows order)
 };
@@ -36,13 +36,16 @@ struct FailureModes
     QString stopReason;         // why no further mode was reported
 };
 
-// More than one failure mode per class (the paper leaves it open): after a direction is found,
-// it is projected out of the class's whitened embeddings and the same recipe (C grid,
-// stratified folds, balanced weights) is fitted again, so the next direction is orthogonal to
-// the earlier ones and explains what they miss. A further mode is reported only while it is a
-// real failure mode: its CV balanced accuracy reaches `minStrength` and lies more than two
-// standard deviations above the chance level measured by refitting with shuffled targets.
-// The first mode is exactly the class's direction from FailureDirectionFitter.
+// More than one failure mode per class (the paper leaves it open). Mode 1 is the class's
+// failure direction exactly as the analysis fits it. A linear SVM describes two distinct failure
+// subgroups by one direction between them, so next the errors are split in two by what mode 1
+// does not explain (k-means on their components orthogonal to it) and each part is fitted
+// against all correct images with the same recipe: when both parts are real failure modes and
+// each part's direction leaves most of the other part's errors on its easy side, they become
+// modes 2 and 3. Further modes come from refitting with every found direction projected
+// out (directions the earlier ones miss). A mode after the first is reported only while it is a
+// real failure mode: CV balanced accuracy ≥ `minStrength` and more than two standard deviations
+// above the chance level measured by refitting with shuffled targets.
 FailureModes exploreFailureModes(const AnalysisData &data, const EmbeddingWhitener &whitener, int classIndex,
                                  const AnalysisParams &params, const FailureModeParams &modeParams,
                                  JobControl *control = nullptr);

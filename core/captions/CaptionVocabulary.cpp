@@ -214,9 +214,12 @@ public:
         if (parseError.error != QJsonParseError::NoError) {
             // Qt's offset is just past the character the parser stopped at (it has read it):
             // report that character, or the end of the text when the parser ran out of it.
-            const bool ranOut = parseError.error == QJsonParseError::UnterminatedObject
-                || parseError.error == QJsonParseError::UnterminatedArray
-                || parseError.error == QJsonParseError::UnterminatedString;
+            // Qt also says "unterminated object" mid-text (`1,,` or a missing ',' between
+            // members), with the offset at the culprit: only an offset at the end ran out.
+            const bool ranOut = (parseError.error == QJsonParseError::UnterminatedObject
+                                 || parseError.error == QJsonParseError::UnterminatedArray
+                                 || parseError.error == QJsonParseError::UnterminatedString)
+                && parseError.offset >= json.size();
             const qsizetype offset = ranOut ? json.size() : std::max(0, parseError.offset - 1);
             const auto [line, column] = lineAndColumn(json, offset);
             throw Error(QStringLiteral("%1:%2:%3: %4").arg(m_source).arg(line).arg(column).arg(parseError.errorString()));

@@ -473,7 +473,9 @@ EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Preci
     if (!data->values)
         throw Error(QStringLiteral("embedding index: cannot allocate %1 MiB for %2 rows × %3")
                         .arg(double(allocated) / (1024.0 * 1024.0), 0, 'f', 1).arg(n).arg(dim));
-    std::memset(data->values, 0, allocated); // the padding of every row is zero
+    // Every row is written whole, padding included (zeros), by the build threads (which also
+    // take the page faults of the fresh block in parallel); only the rounding tail is cleared here.
+    std::memset(static_cast<char *>(data->values) + bytes, 0, allocated - bytes);
     data->scale.assign(size_t(n), 0.0f);
 
     BuildJob job;

@@ -23,9 +23,9 @@ What it does, in one run:
      GEMM this torch has, and torch.mm, i.e. the system BLAS) on --threads threads and derives the
      FLOP-bound ceiling in images/s from the ViT-B/32 image tower's FLOP count.
 
---mkldnn-reference additionally times the reference with its Linear layers converted by
-torch.utils.mkldnn.to_mkldnn (what a CPU-savvy user could do), to show how much of the gap is
-the system BLAS. --reference-limit N times the reference on the first N images only (it is slow
+--mkldnn-reference additionally times the reference with torch.nn.functional.linear routed
+through oneDNN (torch._C._nn.mkldnn_linear; what a CPU-savvy user could do), to show how much of
+the gap is the system BLAS. --reference-limit N times the reference on the first N images only (it is slow
 on a reference BLAS); the cosine check then covers those N.
 """
 import argparse
@@ -213,6 +213,12 @@ def clip_transform(img, size):
     return t.sub_(MEAN_T).div_(STD_T)
 
 
+def onednn_linear(x, weight, bias=None):
+    rows = x.reshape(-1, x.shape[-1]).contiguous().to_mkldnn()
+    y = torch._C._nn.mkldnn_linear(rows, weight, bias).to_dense()
+    return y.view(*x.shape[:-1], weight.shape[0])
+
+
 def run_reference(model, root, paths, batch, threads):
     torch.set_num_threads(threads)
     size = model.input_resolution
@@ -248,6 +254,8 @@ def run_faultline(cli, model_path, root, work, batch, threads, out_npy):
         sys.exit(f"faultline-cli failed ({proc.returncode}):\n{proc.stderr}")
     embed_s = None
     for line in proc.stderr.splitlines():
+        if line.startswith("model: "):
+            print("  " + line, flush=True)
         if line.startswith("embeddings "):
             # "... computed, ... ; 12.3 s (40.6 images/s)"
             embed_s = float(line.rsplit(";", 1)[1].split(" s")[0])
@@ -356,19 +364,23 @@ def main():
         print(f"reference model load: {load_s:.1f} s", flush=True)
         variants = [("reference", model)]
         if args.mkldnn_reference:
-            from torch.utils import mkldnn as mkldnn_utils
-            variants.append(("reference_mkldnn", mkldnn_utils.to_mkldnn(load_visual(model_path))))
+            variants.append(("reference_mkldnn", model))
         for key, m in variants:
+            if key == "reference_mkldnn":
+                # Every F.linear (nn.Linear and nn.MultiheadAttention's projections) through oneDNN;
+                # the attention bmm stays on the system BLAS.
+                torch.nn.functional.linear = onednn_linear
+            these = ref_paths if key == "reference" else paths  # the oneDNN variant is fast enough for all
             for i in range(args.repeat):
-                emb, total, t_pre, t_model = run_reference(m, root, ref_paths, args.batch, args.threads)
+                emb, total, t_pre, t_model = run_reference(m, root, these, args.batch, args.threads)
                 results[key].append((total, t_pre, t_model))
                 if key == "reference":
                     ref = emb
-                print(f"{key} run {i + 1}: {len(ref_paths) / total:.2f} images/s ({total:.1f} s for {len(ref_paths)}"
-                      f" images: decode+preprocess {t_pre:.1f} s = {len(ref_paths) / t_pre:.1f} images/s,"
-                      f" model {t_model:.1f} s = {len(ref_paths) / t_model:.2f} images/s)", flush=True)
+                print(f"{key} run {i + 1}: {len(these) / total:.2f} images/s ({total:.1f} s for {len(these)}"
+                      f" images: decode+preprocess {t_pre:.1f} s = {len(these) / t_pre:.1f} images/s,"
+                      f" model {t_model:.1f} s = {len(these) / t_model:.2f} images/s)", flush=True)
                 if key == "reference_mkldnn" and ref is not None:
-                    print(f"  {key} vs reference: min cosine {cosine_rows(emb, ref).min():.6f}", flush=True)
+                    print(f"  {key} vs reference: min cosine {cosine_rows(emb[:len(ref)], ref).min():.6f}", flush=True)
 
     if ref is not None and os.path.exists(fl_out) and not args.skip_faultline:
         fl = np.load(fl_out)
@@ -387,6 +399,10 @@ def main():
         ref_rate = max(len(ref_paths) / t for t, _, _ in results["reference"])
         print(f"best of {args.repeat}: faultline {fl_rate:.2f} images/s, reference {ref_rate:.2f} images/s,"
               f" ratio {fl_rate / ref_rate:.1f}x", flush=True)
+        if results["reference_mkldnn"]:
+            mk_rate = max(len(paths) / t for t, _, _ in results["reference_mkldnn"])
+            print(f"best of {args.repeat}: reference with oneDNN Linear layers {mk_rate:.2f} images/s,"
+                  f" faultline/that {fl_rate / mk_rate:.2f}x", flush=True)
 
 
 if __name__ == "__main__":
