@@ -310,10 +310,11 @@ int slerpCommand(const QStringList &args)
 int modesCommand(const QStringList &args)
 {
     QCommandLineParser parser;
-    cli::addDatasetOptions(parser);
-    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
-                      QStringLiteral("ID"), QStringLiteral("latest")});
+    addRunOptions(parser);
     parser.addOption({QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("vocab"),
+                      QStringLiteral("Also rank this caption vocabulary along every mode (needs the CLIP model)."),
+                      QStringLiteral("NAME|FILE")});
     parser.addOption({QStringLiteral("max"), QStringLiteral("At most this many modes (default 3)."), QStringLiteral("N"),
                       QStringLiteral("3")});
     parser.addOption({QStringLiteral("min-strength"),
@@ -351,6 +352,23 @@ int modesCommand(const QStringList &args)
         cli::ConsoleJob job;
         const FailureModes found =
             exploreFailureModes(replay.data, replay.whitener, classIndex, replay.params, modeParams, job.control());
+
+        // Caption directions d = t − t₀ in the run's whitened space, scored per mode below.
+        QStringList captions;
+        std::vector<Eigen::VectorXd> captionDirections;
+        if (parser.isSet(QStringLiteral("vocab"))) {
+            const CaptionVocabulary vocabulary = CaptionVocabulary::open(parser.value(QStringLiteral("vocab")));
+            for (const CaptionCandidate &candidate : captionCandidates(vocabulary, className))
+                captions << candidate.text;
+            const auto model = loadRunModel(parser, *store, runId, job.control());
+            const std::vector<float> texts = embedTexts(*model, ClipTokenizer::builtin(), captions);
+            const std::vector<float> reference = embedOne(*model, referenceCaption(vocabulary, className));
+            const Eigen::Index dim = Eigen::Index(reference.size());
+            const Eigen::VectorXd t0 = Eigen::Map<const Eigen::VectorXf>(reference.data(), dim).cast<double>();
+            for (qsizetype i = 0; i < captions.size(); ++i)
+                captionDirections.push_back(replay.whitener.transform(
+                    Eigen::VectorXd(Eigen::Map<const Eigen::VectorXf>(texts.data() + i * dim, dim).cast<double>() - t0)));
+        }
         for (size_t m = 0; m < found.modes.size(); ++m) {
             const FailureMode &mode = found.modes[m];
             std::printf("mode %zu: CV balanced accuracy %.3f (chance %.3f ± %.3f), C %g\n", m + 1,
@@ -366,6 +384,12 @@ int modesCommand(const QStringList &args)
                 std::printf("  %+9.4f  %-7s  %s\n", mode.decisionValues[order[i]],
                             replay.data.correct[size_t(row)] ? "correct" : "error", replay.paths[row].toUtf8().constData());
             }
+            std::vector<std::pair<double, qsizetype>> scored;
+            for (qsizetype c = 0; c < captions.size(); ++c)
+                scored.push_back({mode.decision(captionDirections[size_t(c)]), c});
+            std::sort(scored.begin(), scored.end());
+            for (size_t i = 0; i < scored.size() && i < 3; ++i)
+                std::printf("  caption %+.4f  %s\n", scored[i].first, captions[scored[i].second].toUtf8().constData());
         }
         std::printf("stopped: %s\n", found.stopReason.toUtf8().constData());
         return cli::Ok;

@@ -132,6 +132,13 @@ std::vector<int> splitInTwo(const Eigen::MatrixXd &x)
 
 } // namespace
 
+double FailureMode::decision(const Eigen::VectorXd &whitened) const
+{
+    const Eigen::VectorXd x = projectedOut.cols() == 0 ? whitened
+                                                       : Eigen::VectorXd(whitened - projectedOut * (projectedOut.transpose() * whitened));
+    return normal.dot(x) + bias;
+}
+
 FailureModes exploreFailureModes(const AnalysisData &data, const EmbeddingWhitener &whitener, int classIndex,
                                  const AnalysisParams &params, const FailureModeParams &modeParams, JobControl *control)
 {
@@ -258,6 +265,7 @@ FailureModes exploreFailureModes(const AnalysisData &data, const EmbeddingWhiten
             break;
         }
         next.mode.decisionValues = decisionsOf(projectOut(all, q), next.model);
+        next.mode.projectedOut = q;
         result.modes.push_back(next.mode);
         basis.conservativeResize(Eigen::NoChange, basis.cols() + 1);
         basis.col(basis.cols() - 1) = next.model.normal.normalized();

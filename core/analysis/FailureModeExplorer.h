@@ -26,7 +26,12 @@ struct FailureMode
     double chanceStd = 0;
     Eigen::VectorXd normal;     // in whitened, normalised space
     double bias = 0;
+    Eigen::MatrixXd projectedOut; // orthonormal directions removed before this mode was fitted (d × k)
     std::vector<double> decisionValues; // every row of the class (ClassResult::rows order)
+
+    // The mode's decision value for a vector already whitened and normalised (an image, or a
+    // caption direction d = t − t₀ passed through the run's whitener).
+    double decision(const Eigen::VectorXd &whitened) const;
 };
 
 struct FailureModes

@@ -60,7 +60,11 @@ const char *const kMigrations[][12] = {
         "CREATE TABLE caption_scores(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
         " class TEXT NOT NULL, vocabulary TEXT NOT NULL, caption TEXT NOT NULL, score REAL NOT NULL,"
         " PRIMARY KEY(run_id, class, vocabulary, caption)) WITHOUT ROWID",
-        // the order a run analysed its rows in (its folds depend on it), so it can be replayed
+        nullptr,
+    },
+    // 4: the order a run analysed its rows in (its folds depend on it), so it can be replayed;
+    // NULL for older runs, which then replay in path order
+    {
         "ALTER TABLE run_scores ADD COLUMN position INTEGER",
         nullptr,
     },

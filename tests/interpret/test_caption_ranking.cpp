@@ -10,6 +10,8 @@
 #include "interpret/CaptionRanking.h"
 #include "interpret/RunImages.h"
 #include "interpret/StoredFailureDirection.h"
+#include "retrieval/EmbeddingIndex.h"
+#include "retrieval/Slerp.h"
 #include "store/ProjectStore.h"
 #include "TestImages.h"
 
@@ -343,6 +345,48 @@ private Q_SLOTS:
                 previous = moved;
             }
             QVERIFY2(direction.decision(e + 8.0 * step) > here, qPrintable(m_pathOf.value(it.key())));
+        }
+    }
+
+    // The difficulty slider on the stored direction: the reference rotated toward −v finds the
+    // planted failure subgroup, toward +v the easy images; the query turns steadily from −v to +v.
+    void difficultySlider()
+    {
+        const StoredFailureDirection direction = StoredFailureDirection::load(*m_store, m_runId, QStringLiteral("cat"));
+        const Eigen::VectorXf v = direction.clipSpaceDirection();
+        const Eigen::VectorXf reference = Eigen::Map<const Eigen::VectorXf>(m_reference.data(), kDim);
+        const RunClassImages images = loadRunClassImages(*m_store, m_runId, QStringLiteral("cat"));
+        const EmbeddingIndex index =
+            EmbeddingIndex::build(images.embeddings.data(), images.size(), kDim, EmbeddingIndex::Precision::Float32);
+
+        QVERIFY((difficultyVector(reference, v, -1.0) + v).norm() < 1e-6f);
+        QVERIFY((difficultyVector(reference, v, 1.0) - v).norm() < 1e-6f);
+        QVERIFY((difficultyVector(reference, v, 0.0) - reference.normalized()).norm() < 1e-6f);
+
+        double previousAlignment = -2;
+        int previousWrong = 11;
+        QStringList trace;
+        for (int step = -4; step <= 4; ++step) {
+            const double alpha = step / 4.0;
+            const Eigen::VectorXf query = difficultyVector(reference, v, alpha);
+            QVERIFY(std::abs(double(query.norm()) - 1.0) < 1e-6);
+            const double alignment = double(query.dot(v));
+            QVERIFY2(alignment > previousAlignment, qPrintable(QString::number(alpha)));
+            previousAlignment = alignment;
+
+            std::vector<EmbeddingIndex::Neighbor> nearest;
+            index.nearest(query, 10, nearest);
+            QCOMPARE(nearest.size(), size_t(10));
+            int wrong = 0;
+            for (const EmbeddingIndex::Neighbor &n : nearest)
+                wrong += images.correct[size_t(n.row)] ? 0 : 1;
+            trace << QStringLiteral("%1:%2").arg(alpha).arg(wrong);
+            if (step == -4)
+                QVERIFY2(wrong == 10, qPrintable(trace.join(' ')));
+            if (step == 4)
+                QVERIFY2(wrong == 0, qPrintable(trace.join(' ')));
+            QVERIFY2(wrong <= previousWrong, qPrintable(trace.join(' ')));
+            previousWrong = wrong; qInfo("%s", qPrintable(trace.join(QLatin1Char(32))));
         }
     }
 
