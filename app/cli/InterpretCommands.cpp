@@ -381,7 +381,7 @@ int modesCommand(const QStringList &args)
                       [&](size_t a, size_t b) { return mode.decisionValues[a] < mode.decisionValues[b]; });
             for (size_t i = 0; i < order.size() && i < size_t(k); ++i) {
                 const int row = found.rows[order[i]];
-                std::printf("  %+9.4f  %-7s  %s\n", mode.decisionValues[order[i]],
+                std::printf("  %+9.4g  %-7s  %s\n", mode.decisionValues[order[i]],
                             replay.data.correct[size_t(row)] ? "correct" : "error", replay.paths[row].toUtf8().constData());
             }
             std::vector<std::pair<double, qsizetype>> scored;
@@ -389,7 +389,7 @@ int modesCommand(const QStringList &args)
                 scored.push_back({mode.decision(captionDirections[size_t(c)]), c});
             std::sort(scored.begin(), scored.end());
             for (size_t i = 0; i < scored.size() && i < 3; ++i)
-                std::printf("  caption %+.4f  %s\n", scored[i].first, captions[scored[i].second].toUtf8().constData());
+                std::printf("  caption %+.4g  %s\n", scored[i].first, captions[scored[i].second].toUtf8().constData());
         }
         std::printf("stopped: %s\n", found.stopReason.toUtf8().constData());
         return cli::Ok;
