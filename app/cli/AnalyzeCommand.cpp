@@ -93,7 +93,7 @@ int analyzeCommand(const QStringList &args)
         params.fitSplit = parseSplit(parser.value(QStringLiteral("fit-split")), QStringLiteral("fit-split"));
         params.whitenSplit = parseSplit(parser.value(QStringLiteral("whiten-split")), QStringLiteral("whiten-split"));
         params.folds = parseFolds(parser.value(QStringLiteral("folds")));
-        params.threads = parser.value(QStringLiteral("threads")).toInt();
+        params.threads = cli::nonNegativeInt(parser, QStringLiteral("threads"));
         const bool hasEmbeddings = parser.isSet(QStringLiteral("embeddings"));
         if (hasEmbeddings != parser.isSet(QStringLiteral("embedding-paths")))
             throw Error(QStringLiteral("--embeddings and --embedding-paths go together"));

@@ -84,6 +84,30 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
     return std::make_unique<faultline::ProjectStore>(project);
 }
 
+namespace {
+
+int intOption(const QCommandLineParser &parser, const QString &option, int minimum, const char *what)
+{
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value < minimum)
+        throw faultline::Error(QStringLiteral("--%1: '%2' is not a %3 integer").arg(option, parser.value(option),
+                                                                                   QLatin1String(what)));
+    return value;
+}
+
+} // namespace
+
+int positiveInt(const QCommandLineParser &parser, const QString &option)
+{
+    return intOption(parser, option, 1, "positive");
+}
+
+int nonNegativeInt(const QCommandLineParser &parser, const QString &option)
+{
+    return intOption(parser, option, 0, "non-negative");
+}
+
 QString resolveModel(const QString &fileOrName, faultline::JobControl *control)
 {
     return faultline::ModelManager().ensure(fileOrName, control);
@@ -118,6 +142,12 @@ int runReportingErrors(const std::function<int()> &body, const QString &whenCanc
         return Cancelled;
     } catch (const faultline::Error &error) {
         printError(error.message());
+        return Failed;
+    } catch (const std::bad_alloc &) {
+        printError(QStringLiteral("out of memory"));
+        return Failed;
+    } catch (const std::exception &error) { // libtorch, OpenCV or a worker's exception: still one line
+        printError(QString::fromLocal8Bit(error.what()).split(QLatin1Char('\n')).first());
         return Failed;
     }
 }
@@ -162,10 +192,10 @@ void ConsoleJob::onProgress(qint64 done, qint64 total, const QString &stage)
     if (stage == m_lastStage && !finished && m_lastPrintMs >= 0 && now - m_lastPrintMs < interval)
         return;
     if (stage != m_lastStage)
-        m_clock.restart();
+        m_clock.restart(); // the ETA is per stage
     const qint64 elapsed = m_clock.elapsed();
     m_lastStage = stage;
-    m_lastPrintMs = now;
+    m_lastPrintMs = elapsed;
     const double fraction = total > 0 ? double(done) / double(total) : 0.0;
     QString eta;
     if (fraction > 0.02 && !finished)

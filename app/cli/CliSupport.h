@@ -27,6 +27,10 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, const
 void addDatasetOptions(QCommandLineParser &parser);
 std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot);
 
+// Integer option values; Error naming the option otherwise.
+int positiveInt(const QCommandLineParser &parser, const QString &option);
+int nonNegativeInt(const QCommandLineParser &parser, const QString &option);
+
 // A CLIP checkpoint argument: an existing file, else a catalogue name, downloaded (with
 // progress, into the model directory) on first use.
 QString resolveModel(const QString &fileOrName, faultline::JobControl *control);

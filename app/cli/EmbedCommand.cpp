@@ -11,7 +11,9 @@
 #include "io/NpyFile.h"
 #include "store/ProjectStore.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <cstdio>
 
@@ -30,10 +32,21 @@ void addModelOptions(QCommandLineParser &parser)
                       QStringLiteral("N"), QStringLiteral("0")});
 }
 
+// The first 12 hex digits of the checkpoint's SHA-256: two different checkpoints with one file
+// name (every Hugging Face model is "model.safetensors") must not share stored embeddings.
+QString checkpointFingerprint(const QString &path)
+{
+    QFile file(path);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!file.open(QIODevice::ReadOnly) || !hash.addData(&file))
+        throw Error(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    return QString::fromLatin1(hash.result().toHex().left(12));
+}
+
 struct LoadedModel
 {
     std::unique_ptr<ClipModel> model;
-    QString name; // the embedding model's name in the project: "clip:<file name>"
+    QString name; // the embedding model's name in the project: "clip:<file name>@<sha-256 prefix>"
     QString path; // the checkpoint, kept with the embeddings so captions can use the same model
 };
 
@@ -42,10 +55,10 @@ LoadedModel loadModel(const QCommandLineParser &parser, JobControl *control)
     if (!parser.isSet(QStringLiteral("model")))
         throw Error(QStringLiteral("--model FILE|NAME is required"));
     const QString path = cli::resolveModel(parser.value(QStringLiteral("model")), control);
-    ClipModel::setThreadCount(parser.value(QStringLiteral("threads")).toInt());
+    ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads")));
     LoadedModel loaded;
     loaded.model = ClipModel::load(path, parseComputeDevice(parser.value(QStringLiteral("device"))));
-    loaded.name = QStringLiteral("clip:%1").arg(QFileInfo(path).fileName());
+    loaded.name = QStringLiteral("clip:%1@%2").arg(QFileInfo(path).fileName(), checkpointFingerprint(path));
     loaded.path = QFileInfo(path).absoluteFilePath();
     const ClipHyperParams &hp = loaded.model->hyperParams();
     std::fprintf(stderr, "model: %s (ViT %d layers × %d, patch %d, %d px, embed %d) on %s\n",
@@ -109,11 +122,8 @@ int embedCommand(const QStringList &args)
                                               " project (already embedded images are skipped)."), &exitCode))
         return exitCode;
     return cli::runReportingErrors([&] {
-        bool ok = false;
         DatasetEmbeddingOptions options;
-        options.batchSize = parser.value(QStringLiteral("batch")).toInt(&ok);
-        if (!ok || options.batchSize < 1)
-            throw Error(QStringLiteral("--batch: '%1' is not a positive integer").arg(parser.value(QStringLiteral("batch"))));
+        options.batchSize = cli::positiveInt(parser, QStringLiteral("batch"));
         // Argument errors are found before the project (ROOT/.faultline) is created.
         if (!parser.isSet(QStringLiteral("model")))
             throw Error(QStringLiteral("--model FILE|NAME is required"));

@@ -35,13 +35,8 @@ int exportCommand(const QStringList &args)
 
     return cli::runReportingErrors([&] {
         HardSubsetCriteria criteria;
-        if (parser.isSet(QStringLiteral("per-class"))) {
-            bool ok = false;
-            criteria.perClass = parser.value(QStringLiteral("per-class")).toInt(&ok);
-            if (!ok || criteria.perClass <= 0)
-                throw Error(QStringLiteral("--per-class: '%1' is not a positive integer")
-                                .arg(parser.value(QStringLiteral("per-class"))));
-        }
+        if (parser.isSet(QStringLiteral("per-class")))
+            criteria.perClass = cli::positiveInt(parser, QStringLiteral("per-class"));
         if (parser.isSet(QStringLiteral("threshold"))) {
             bool ok = false;
             criteria.threshold = parser.value(QStringLiteral("threshold")).toDouble(&ok);

@@ -77,15 +77,6 @@ QStringList fittedClasses(const ProjectStore &store, qint64 runId)
     return classes;
 }
 
-int positiveInt(const QCommandLineParser &parser, const QString &option)
-{
-    bool ok = false;
-    const int value = parser.value(option).toInt(&ok);
-    if (!ok || value <= 0)
-        throw Error(QStringLiteral("--%1: '%2' is not a positive integer").arg(option, parser.value(option)));
-    return value;
-}
-
 Split splitOption(const QCommandLineParser &parser)
 {
     Split split;
@@ -131,7 +122,7 @@ int captionsCommand(const QStringList &args)
                                &exitCode))
         return exitCode;
     return cli::runReportingErrors([&] {
-        const int top = positiveInt(parser, QStringLiteral("top"));
+        const int top = cli::positiveInt(parser, QStringLiteral("top"));
         const Split split = splitOption(parser);
         const CaptionVocabulary vocabulary = CaptionVocabulary::open(parser.value(QStringLiteral("vocab")));
         QString root;
@@ -159,6 +150,9 @@ int captionsCommand(const QStringList &args)
             for (const CaptionCandidate &candidate : captionCandidates(vocabulary, className))
                 texts << candidate.text;
             const QString reference = referenceCaption(vocabulary, className);
+            if (texts.isEmpty())
+                throw Error(QStringLiteral("the vocabulary '%1' gives class '%2' no caption candidates")
+                                .arg(vocabulary.name(), className));
             const std::vector<float> embeddings = embedTexts(*model, ClipTokenizer::builtin(), texts);
             const std::vector<float> referenceEmbedding = embedOne(*model, reference);
             const StoredFailureDirection direction = StoredFailureDirection::load(*store, runId, className);
@@ -276,7 +270,7 @@ int slerpCommand(const QStringList &args)
         const double alpha = parser.value(QStringLiteral("alpha")).toDouble(&ok);
         if (!ok || !(alpha >= -1.0 && alpha <= 1.0))
             throw Error(QStringLiteral("--alpha: '%1' is not a number in [-1, 1]").arg(parser.value(QStringLiteral("alpha"))));
-        const int k = positiveInt(parser, QStringLiteral("k"));
+        const int k = cli::positiveInt(parser, QStringLiteral("k"));
         const Split split = splitOption(parser);
         const QString className = parser.value(QStringLiteral("class"));
         QString root;
@@ -334,12 +328,12 @@ int modesCommand(const QStringList &args)
         if (!parser.isSet(QStringLiteral("class")))
             throw Error(QStringLiteral("--class C is required"));
         FailureModeParams modeParams;
-        modeParams.maxModes = positiveInt(parser, QStringLiteral("max"));
+        modeParams.maxModes = cli::positiveInt(parser, QStringLiteral("max"));
         bool ok = false;
         modeParams.minStrength = parser.value(QStringLiteral("min-strength")).toDouble(&ok);
         if (!ok || modeParams.minStrength < 0.5 || modeParams.minStrength > 1)
             throw Error(QStringLiteral("--min-strength: '%1' is not in [0.5, 1]").arg(parser.value(QStringLiteral("min-strength"))));
-        const int k = positiveInt(parser, QStringLiteral("k"));
+        const int k = cli::positiveInt(parser, QStringLiteral("k"));
         const Split split = splitOption(parser);
         const QString className = parser.value(QStringLiteral("class"));
         QString root;

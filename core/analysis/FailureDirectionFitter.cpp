@@ -10,6 +10,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <atomic>
+#include <mutex>
 #include <memory>
 
 namespace faultline {
@@ -26,7 +27,15 @@ struct ClassJob
     std::vector<int> testFold;         // per fit row
     std::unique_ptr<LinearSvmProblem> problem;
     std::vector<std::vector<double>> foldScores; // [C][fold]
+    std::mutex failureMutex;           // (C, fold) tasks of one class run concurrently
     QString failure;                   // an unexpected solver error, reported after the phase
+
+    void fail(const QString &message)
+    {
+        std::lock_guard<std::mutex> lock(failureMutex);
+        if (failure.isEmpty())
+            failure = message;
+    }
 };
 
 struct FitTask
@@ -152,7 +161,7 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
                 job.foldScores[size_t(task.cIndex)][size_t(task.fold)] =
                     job.problem->foldBalancedAccuracy(job.testFold, task.fold, m_params.cGrid[size_t(task.cIndex)]);
             } catch (const Error &error) {
-                job.failure = error.message();
+                job.fail(error.message());
             }
             tick();
         });
@@ -184,7 +193,7 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
                     v += model.bias;
                 result.ok = true;
             } catch (const Error &error) {
-                job->failure = error.message();
+                job->fail(error.message());
             }
             job->problem.reset();
             tick();

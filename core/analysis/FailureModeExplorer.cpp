@@ -12,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <cmath>
+#include <mutex>
 #include <numeric>
 #include <random>
 
@@ -33,9 +34,19 @@ std::vector<double> gridScores(const LinearSvmProblem &problem, const std::vecto
     for (size_t c = 0; c < grid.size(); ++c)
         for (int f = 0; f < folds; ++f)
             cells.push_back({c, f, 0.0});
+    // QtConcurrent would wrap an Error in QUnhandledException and lose its message.
+    std::mutex failureMutex;
+    QString failure;
     QtConcurrent::blockingMap(&pool, cells, [&](Cell &cell) {
-        cell.score = problem.foldBalancedAccuracy(testFold, cell.fold, grid[cell.c]);
+        try {
+            cell.score = problem.foldBalancedAccuracy(testFold, cell.fold, grid[cell.c]);
+        } catch (const Error &error) {
+            std::lock_guard<std::mutex> lock(failureMutex);
+            failure = error.message();
+        }
     });
+    if (!failure.isEmpty())
+        throw Error(failure);
     std::vector<std::vector<double>> perC(grid.size());
     for (const Cell &cell : cells)
         perC[cell.c].push_back(cell.score);

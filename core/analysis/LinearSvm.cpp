@@ -144,7 +144,9 @@ double LinearSvmProblem::foldBalancedAccuracy(const std::vector<int> &testFold, 
     std::vector<int> truth, predicted;
     for (int i : test) {
         truth.push_back(m_targets[size_t(i)]);
-        predicted.push_back(m_features.row(i).dot(model.normal) + model.bias > 0 ? 1 : 0);
+        // LIBSVM votes for its first label (scikit-learn's sorted order: 0, the error) only when
+        // its decision is > 0, so a decision of exactly 0 predicts "correct".
+        predicted.push_back(m_features.row(i).dot(model.normal) + model.bias >= 0 ? 1 : 0);
     }
     return balancedAccuracy(truth, predicted);
 }

@@ -38,6 +38,11 @@ void walkClassFolder(const QDir &root, const QFileInfo &dir, const QString &clas
             ++walk.report.skippedHidden;
             continue;
         }
+        if (info.isDir() && info.isSymLink()) { // a link could loop back up the tree
+            walk.report.diagnostics.push_back({Diagnostic::Severity::Warning, root.relativeFilePath(info.absoluteFilePath()),
+                                               0, QString(), QStringLiteral("symbolic link to a folder, not followed")});
+            continue;
+        }
         if (info.isDir()) { // ImageFolder semantics: nested folders belong to the class
             walkClassFolder(root, info, className, split, walk);
             continue;

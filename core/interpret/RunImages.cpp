@@ -21,6 +21,7 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
 
     RunClassImages images;
     images.dim = dim;
+    images.className = className;
     bool classSeen = false;
     for (const RunScoreRow &row : store.runScores(runId)) {
         if (row.label != className)
@@ -32,6 +33,7 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
         images.paths << row.path;
         images.splits.push_back(row.split);
         images.correct.push_back(row.label == row.prediction);
+        images.predictions << row.prediction;
         images.decisionValues.push_back(row.decisionValue.value_or(std::numeric_limits<double>::quiet_NaN()));
     }
     if (!classSeen)

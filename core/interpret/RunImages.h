@@ -16,10 +16,12 @@ class ProjectStore;
 struct RunClassImages
 {
     int dim = 0;
+    QString className;                   // the class (the images' label)
     std::vector<qint64> imageIds;
     QStringList paths;
     std::vector<Split> splits;
     std::vector<bool> correct;
+    QStringList predictions;             // the classifier's prediction per image (may be empty)
     std::vector<double> decisionValues;  // NaN where the class was not fitted
     std::vector<float> embeddings;       // size() × dim, row-major
     qsizetype size() const { return paths.size(); }

@@ -100,6 +100,15 @@ private:
 
     PyValue parseValue()
     {
+        // Nesting bounds the recursion: a header of "((((…" must not exhaust the stack.
+        struct Depth
+        {
+            int &depth;
+            explicit Depth(int &d) : depth(d) { ++depth; }
+            ~Depth() { --depth; }
+        } guard(m_depth);
+        if (m_depth > 32)
+            error(QStringLiteral("nested too deeply"));
         skipSpace();
         PyValue v;
         const QChar c = peek();
@@ -177,6 +186,7 @@ private:
     const QString &m_path;
     QString m_s;
     qsizetype m_i = 0;
+    int m_depth = 0;
 };
 
 QString shapeText(const std::vector<qint64> &shape)
@@ -232,6 +242,11 @@ NpyMatrix readNpyMatrix(const QString &path)
         headerLength = qFromLittleEndian<quint32>(preamble + 8);
         headerStart = 12;
     }
+    // numpy writes headers of a few hundred bytes; a huge one is hostile or broken.
+    constexpr qint64 kMaxHeaderLength = 1 << 20;
+    if (headerLength > kMaxHeaderLength)
+        fail(path, QStringLiteral("header length %1 is implausible (at most %2 bytes expected)")
+                       .arg(headerLength).arg(kMaxHeaderLength));
     if (headerStart + headerLength > fileSize)
         fail(path, QStringLiteral("header length %1 goes beyond the end of the file (%2 bytes)")
                        .arg(headerLength).arg(fileSize));

@@ -3,8 +3,13 @@
 #include "common/Error.h"
 #include "common/JobControl.h"
 
+#include <QCoreApplication>
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+#include <mutex>
+#include <tuple>
 
 namespace faultline {
 
@@ -23,18 +28,39 @@ void BackgroundJob::start(QThreadPool *pool)
     if (m_running)
         return;
     m_running = true;
+    // Reports and results are posted to the application object, which outlives every job, and
+    // delivered only if the job still exists then: posting to the job itself from the worker
+    // could race with its deletion on the GUI thread.
     QPointer<BackgroundJob> self(this);
     std::shared_ptr<JobControl> control = m_control;
-    // Progress is coalesced by the receiver's event loop; only the newest report matters.
-    control->setProgressHandler([self](qint64 done, qint64 total, const QString &stage) {
-        QMetaObject::invokeMethod(self, [self, done, total, stage] {
+    QObject *receiver = QCoreApplication::instance();
+    // Coalesced: while a report is waiting in the event queue, newer ones only update it, so a
+    // 100k-image scan posts a handful of events, not 100k.
+    auto pending = std::make_shared<std::atomic<bool>>(false);
+    auto latest = std::make_shared<std::tuple<qint64, qint64, QString>>();
+    auto latestMutex = std::make_shared<std::mutex>();
+    control->setProgressHandler([self, receiver, pending, latest, latestMutex](qint64 done, qint64 total,
+                                                                              const QString &stage) {
+        {
+            std::lock_guard<std::mutex> lock(*latestMutex);
+            *latest = {done, total, stage};
+        }
+        if (pending->exchange(true))
+            return;
+        QMetaObject::invokeMethod(receiver, [self, pending, latest, latestMutex] {
+            pending->store(false);
+            std::tuple<qint64, qint64, QString> report;
+            {
+                std::lock_guard<std::mutex> lock(*latestMutex);
+                report = *latest;
+            }
             if (self)
-                Q_EMIT self->progressChanged(done, total, stage);
+                Q_EMIT self->progressChanged(std::get<0>(report), std::get<1>(report), std::get<2>(report));
         }, Qt::QueuedConnection);
     });
     Work work = m_work;
-    auto deliver = [self](std::function<void(BackgroundJob *)> emitter) {
-        QMetaObject::invokeMethod(self, [self, emitter] {
+    auto deliver = [self, receiver](std::function<void(BackgroundJob *)> emitter) {
+        QMetaObject::invokeMethod(receiver, [self, emitter] {
             if (!self)
                 return;
             self->m_running = false;

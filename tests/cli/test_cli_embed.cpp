@@ -210,7 +210,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QLatin1String("model: ")) && r.err.contains(QLatin1String("embed 64")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("dataset: 37 images in 2 classes")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("val/cat/corrupt.png")), qPrintable(r.err)); // the scanner reports it
-        QVERIFY2(r.err.contains(QLatin1String("embeddings 'clip:tiny_clip.safetensors': 36 images needed one: 36 computed,"
+        QVERIFY2(r.err.contains(QLatin1String("embeddings 'clip:tiny_clip.safetensors@2ddcb047fb3b': 36 images needed one: 36 computed,"
                                               " 0 from the cache, 0 failed")),
                  qPrintable(r.err));
 
@@ -253,13 +253,13 @@ private Q_SLOTS:
 
         // Naming the CLIP model explicitly works too; an unknown one is an error listing what is stored.
         const Result named = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root,
-                                  QStringLiteral("--embedding-model"), QStringLiteral("clip:tiny_clip.safetensors")});
+                                  QStringLiteral("--embedding-model"), QStringLiteral("clip:tiny_clip.safetensors@2ddcb047fb3b")});
         QVERIFY2(named.exitCode == 0, qPrintable(named.err));
         QVERIFY2(named.err.contains(QLatin1String("run 2: ")), qPrintable(named.err));
         const Result unknown = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root,
                                     QStringLiteral("--embedding-model"), QStringLiteral("clip:nope")});
         QCOMPARE(unknown.exitCode, 1);
-        QVERIFY2(unknown.err.contains(QLatin1String("no stored embeddings from 'clip:nope' (stored: clip:tiny_clip.safetensors)")),
+        QVERIFY2(unknown.err.contains(QLatin1String("no stored embeddings from 'clip:nope' (stored: clip:tiny_clip.safetensors@2ddcb047fb3b)")),
                  qPrintable(unknown.err));
     }
 

@@ -262,9 +262,15 @@ private Q_SLOTS:
         writeCsv("path,prediction\nval/dog/d1.png,dog\nval/dog/d2.png,cat\n");
         QCOMPARE(importPredictions(csvPath(), *m_store).imported, 2);
         writeCsv("path,prediction\nval/dog/d3.png,dog\n");
-        const PredictionsReport second = importPredictions(csvPath(), *m_store);
-        QCOMPARE(second.imported, 0); // d3 is not an image: nothing valid
-        QCOMPARE(m_store->predictionCount(), qint64(0));
+        // d3 is not an image: a file with no usable row must not wipe the stored predictions.
+        try {
+            importPredictions(csvPath(), *m_store);
+            QFAIL("a predictions file without one usable row must be an error");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QLatin1String("none of its 1 rows could be used")), qPrintable(error.message()));
+            QVERIFY(error.message().contains(QLatin1String("val/dog/d3.png")));
+        }
+        QCOMPARE(m_store->predictionCount(), qint64(2));
         writeCsv("path,prediction\npool/dog/d3.png,dog\n");
         QCOMPARE(importPredictions(csvPath(), *m_store).imported, 1);
         const auto labeled = labeledByPath(*m_store);

@@ -55,7 +55,7 @@ double maxAbsDiff(const float *a, const float *b, int n)
 // The v1 schema, verbatim from ProjectStore.cpp's kMigrations[0].
 const char *const kSchemaV1[] = {
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE images(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, folder_class TEXT NOT NULL,"
+    "CREATE TABLE images(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL UNIQUE, folder_class TEXT NOT NULL,"
     " folder_split TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms INTEGER NOT NULL,"
     " readable INTEGER NOT NULL DEFAULT 1, read_error TEXT)",
     "CREATE TABLE predictions(image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,"

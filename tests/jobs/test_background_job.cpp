@@ -27,7 +27,8 @@ private Q_SLOTS:
         job.start();
         QVERIFY(done.wait(5000));
         QVERIFY(workerThread != QThread::currentThreadId());
-        QCOMPARE(progress.size(), 5);
+        // Reports are coalesced while one is queued: at least one arrives, the last is the newest.
+        QVERIFY(progress.size() >= 1 && progress.size() <= 5);
         QCOMPARE(progress.last().at(0).toLongLong(), 5);
         QCOMPARE(progress.last().at(2).toString(), QStringLiteral("count"));
         QVERIFY(!job.isRunning());

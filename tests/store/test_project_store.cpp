@@ -95,6 +95,22 @@ class TestProjectStore : public QObject
     }
 
 private Q_SLOTS:
+    void removedImageIdsAreNeverReused()
+    {
+        // Old runs keep image ids: a new file must not inherit the id of a removed one.
+        ProjectStore store(m_tmp->filePath(QStringLiteral("ids.sqlite")));
+        store.applyScan({image(QStringLiteral("a.png"), QStringLiteral("c"), Split::Val),
+                         image(QStringLiteral("b.png"), QStringLiteral("c"), Split::Val)}, {});
+        qint64 removedId = 0;
+        for (const StoredImage &stored : store.images())
+            removedId = std::max(removedId, stored.id);
+        store.applyScan({}, {QStringLiteral("b.png")});
+        store.applyScan({image(QStringLiteral("new.png"), QStringLiteral("c"), Split::Val)}, {});
+        for (const StoredImage &stored : store.images())
+            if (stored.path == QLatin1String("new.png"))
+                QVERIFY(stored.id > removedId);
+    }
+
     void init()
     {
         m_tmp = std::make_unique<QTemporaryDir>();
