@@ -1,0 +1,100 @@
+// faultline: the desktop workbench. `faultline [DATASET] [--screenshot DIR]`.
+#include "ClassesDock.h"
+#include "ClassesChart.h"
+#include "JobsDock.h"
+#include "MainWindow.h"
+#include "ProjectSession.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
+#include <QTimer>
+#include <cstdio>
+
+using namespace faultline;
+
+namespace {
+
+// Saves the window and each dock as PNGs under `dir`; returns false if one could not be written.
+bool saveScreenshots(MainWindow &window, const QString &dir)
+{
+    QDir().mkpath(dir);
+    bool ok = window.grab().save(QDir(dir).filePath(QStringLiteral("main-window.png")));
+    const QList<QDockWidget *> docks = window.findChildren<QDockWidget *>();
+    for (QDockWidget *dock : docks) {
+        QString name = dock->objectName();
+        if (name.endsWith(QLatin1String("Dock")))
+            name.chop(4);
+        ok = dock->grab().save(QDir(dir).filePath(name.toLower() + QStringLiteral(".png"))) && ok;
+    }
+    return ok;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Faultline"));
+    QApplication::setApplicationName(QStringLiteral("Faultline"));
+    QApplication::setApplicationVersion(QStringLiteral(FAULTLINE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Faultline: find where an image classifier fails."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("dataset"), QApplication::translate("main", "Dataset folder to open."),
+                                 QStringLiteral("[DATASET]"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Open DATASET, wait for its jobs, save PNGs of the window and each dock "
+                                        "into DIR, and quit."),
+        QStringLiteral("DIR"));
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    ProjectSession session;
+    MainWindow window(&session);
+    window.show();
+
+    const QStringList positional = parser.positionalArguments();
+    const QString dataset = positional.value(0);
+    if (!parser.isSet(screenshot)) {
+        if (!dataset.isEmpty())
+            QTimer::singleShot(0, &window, [&window, dataset] { window.openDataset(dataset); });
+        return app.exec();
+    }
+
+    // Screenshot mode: a fixed, default layout so the images in docs/ don't depend on settings.
+    const QString dir = parser.value(screenshot);
+    window.resetLayout();
+    window.resize(1280, 760);
+    int exitCode = 0;
+    auto shoot = [&] {
+        // Select the class the chart ranks first, so the screenshot shows a selection.
+        const QStringList order = window.classesDock()->chart()->barOrder();
+        if (!order.isEmpty())
+            session.setSelectedClass(order.first());
+        QTimer::singleShot(400, &app, [&] {
+            if (!saveScreenshots(window, dir)) {
+                std::fprintf(stderr, "faultline: could not write screenshots to %s\n", qPrintable(dir));
+                exitCode = 1;
+            }
+            app.exit(exitCode);
+        });
+    };
+    QObject::connect(&session, &ProjectSession::idle, &app, shoot, Qt::QueuedConnection);
+    QObject::connect(&session, &ProjectSession::errorOccurred, &app, [](const QString &message) {
+        std::fprintf(stderr, "faultline: %s\n", qPrintable(message));
+    });
+    QTimer::singleShot(300000, &app, [&] {
+        std::fprintf(stderr, "faultline: jobs still running after 5 minutes; taking screenshots anyway\n");
+        shoot();
+    });
+    if (dataset.isEmpty())
+        QTimer::singleShot(500, &app, shoot);
+    else
+        QTimer::singleShot(0, &window, [&window, dataset] { window.openDataset(dataset); });
+    return app.exec();
+}

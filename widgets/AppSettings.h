@@ -1,0 +1,34 @@
+#pragma once
+
+#include "clip/ClipModel.h"
+
+#include <QString>
+
+namespace faultline {
+
+// The workbench's persistent preferences (QSettings), typed, with their defaults in one place.
+// Read where they are used, so a change in the Settings dialog applies to the next job.
+namespace AppSettings {
+
+// CLIP checkpoint (catalogue name or file) for embedding datasets that have no embeddings yet.
+QString clipModel();
+void setClipModel(const QString &nameOrPath);
+
+ComputeDevice device();                 // where CLIP runs: auto (CUDA when present), cpu, cuda
+void setDevice(ComputeDevice device);
+QString deviceName(ComputeDevice device); // "auto" | "cpu" | "cuda"
+
+int threadCount();                      // engine worker threads; 0 = one per core
+void setThreadCount(int threads);
+// Applies threadCount() to the job pool and to libtorch's intra-op threads.
+void applyThreadCount();
+
+QString language();                     // "" = follow the system, else a locale name ("de")
+void setLanguage(const QString &language);
+
+int thumbnailSize();                    // gallery tile size in device-independent pixels
+void setThumbnailSize(int size);
+
+} // namespace AppSettings
+
+} // namespace faultline

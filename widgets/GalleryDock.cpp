@@ -1,0 +1,491 @@
+#include "GalleryDock.h"
+
+#include "ThumbnailCache.h"
+#include "interpret/RunImages.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QPainter>
+#include <QPainterPath>
+#include <QSlider>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace faultline {
+
+namespace {
+
+constexpr int kPad = 5;
+constexpr int kMinThumb = 48;
+constexpr int kMaxThumb = 320;
+constexpr int kZoomStep = 16;
+
+const QColor kCorrectColor(46, 160, 67);
+const QColor kIncorrectColor(215, 58, 73);
+
+} // namespace
+
+// --- GalleryTileDelegate -----------------------------------------------------------------
+
+GalleryTileDelegate::GalleryTileDelegate(QObject *parent) : QStyledItemDelegate(parent) {}
+
+QSize GalleryTileDelegate::tileSize(const QFont &font) const
+{
+    const QFontMetrics fm(font);
+    return QSize(m_thumbnailSize + 2 * kPad, kPad + m_thumbnailSize + 4 + 2 * fm.height() + kPad);
+}
+
+QSize GalleryTileDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    // Never touches the model: a uniform tile, so views lay out 100k rows without data().
+    return tileSize(option.font);
+}
+
+void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                                const QModelIndex &index) const
+{
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRect tile = option.rect.adjusted(1, 1, -1, -1);
+    const bool selected = option.state & QStyle::State_Selected;
+    const bool hovered = option.state & QStyle::State_MouseOver;
+    const QPalette &pal = option.palette;
+
+    if (selected || hovered) {
+        QColor fill = pal.color(QPalette::Highlight);
+        fill.setAlpha(selected ? 90 : 35);
+        painter->setPen(selected ? QPen(pal.color(QPalette::Highlight), 1.5) : Qt::NoPen);
+        painter->setBrush(fill);
+        painter->drawRoundedRect(QRectF(tile).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5);
+    }
+
+    // Thumbnail, centred in its square, aspect kept.
+    const int size = m_thumbnailSize;
+    const QRect thumbRect(tile.left() + (tile.width() - size) / 2, tile.top() + kPad - 1, size, size);
+    const QPixmap pixmap = index.data(Qt::DecorationRole).value<QPixmap>();
+    if (!pixmap.isNull()) {
+        QSizeF logical = pixmap.deviceIndependentSize();
+        logical.scale(QSizeF(thumbRect.size()), Qt::KeepAspectRatio);
+        const QRectF target(thumbRect.left() + (thumbRect.width() - logical.width()) / 2.0,
+                            thumbRect.top() + (thumbRect.height() - logical.height()) / 2.0, logical.width(),
+                            logical.height());
+        painter->setRenderHint(QPainter::SmoothPixmapTransform,
+                               logical.width() < pixmap.deviceIndependentSize().width());
+        painter->drawPixmap(target, pixmap, QRectF(pixmap.rect()));
+    }
+    const QString error = index.data(GalleryModel::ThumbnailErrorRole).toString();
+    QFont small = option.font;
+    small.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.85));
+    if (!error.isEmpty()) {
+        painter->setFont(small);
+        painter->setPen(pal.color(QPalette::PlaceholderText));
+        painter->drawText(thumbRect.adjusted(4, 0, -4, -4), Qt::AlignHCenter | Qt::AlignBottom,
+                          QCoreApplication::translate("faultline::GalleryDock", "unreadable"));
+    }
+
+    // Correctness bar under the thumbnail, for scanning a grid at a glance.
+    const bool correct = index.data(GalleryModel::CorrectRole).toBool();
+    const QColor mark = correct ? kCorrectColor : kIncorrectColor;
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(mark);
+    painter->drawRoundedRect(QRectF(thumbRect.left(), thumbRect.bottom() + 2, thumbRect.width(), 3), 1.5, 1.5);
+
+    // Text: decision value, then (✓|✗) label → prediction.
+    const QFontMetrics fm(option.font);
+    const QColor textColor = pal.color(selected ? QPalette::Text : QPalette::Text);
+    QRect line(tile.left() + kPad, thumbRect.bottom() + 6, tile.width() - 2 * kPad, fm.height());
+    QFont bold = option.font;
+    bold.setBold(true);
+    painter->setFont(bold);
+    painter->setPen(textColor);
+    const QString decision = index.data(Qt::DisplayRole).toString();
+    painter->drawText(line, Qt::AlignHCenter | Qt::AlignVCenter, QFontMetrics(bold).elidedText(decision, Qt::ElideRight, line.width()));
+
+    line.translate(0, fm.height());
+    const QString label = index.data(GalleryModel::LabelRole).toString();
+    const QString prediction = index.data(GalleryModel::PredictionRole).toString();
+    const QString glyph = correct ? QStringLiteral("\u2713") : QStringLiteral("\u2717");
+    QString text = correct || prediction.isEmpty() ? label : label + QStringLiteral(" \u2192 ") + prediction;
+    if (text.isEmpty())
+        text = correct ? QCoreApplication::translate("faultline::GalleryDock", "correct")
+                       : QCoreApplication::translate("faultline::GalleryDock", "incorrect");
+    painter->setFont(option.font);
+    const int glyphWidth = fm.horizontalAdvance(glyph) + 3;
+    const QString elided = fm.elidedText(text, Qt::ElideRight, line.width() - glyphWidth);
+    const int total = glyphWidth + fm.horizontalAdvance(elided);
+    const int x = line.left() + std::max(0, (line.width() - total) / 2);
+    painter->setPen(mark);
+    painter->setFont(bold);
+    painter->drawText(QRect(x, line.top(), glyphWidth, line.height()), Qt::AlignLeft | Qt::AlignVCenter, glyph);
+    painter->setFont(option.font);
+    painter->setPen(correct ? textColor : mark);
+    painter->drawText(QRect(x + glyphWidth, line.top(), line.width() - glyphWidth, line.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter, elided);
+
+    if (option.state & QStyle::State_HasFocus && !selected) {
+        QPen focus(pal.color(QPalette::Highlight), 1, Qt::DotLine);
+        painter->setPen(focus);
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(tile).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5);
+    }
+    painter->restore();
+}
+
+// --- GalleryDock ---------------------------------------------------------------------------
+
+GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
+    : QDockWidget(tr("Gallery"), parent), m_cache(cache ? cache : new ThumbnailCache(this))
+{
+    setObjectName(QStringLiteral("GalleryDock"));
+    m_hardest = new GalleryModel(m_cache, this);
+    m_easiest = new GalleryModel(m_cache, this);
+    m_hardest->setOrder(GalleryModel::Order::HardestFirst);
+    m_easiest->setOrder(GalleryModel::Order::EasiestFirst);
+    m_delegate = new GalleryTileDelegate(this);
+
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(4);
+
+    auto *bar = new QHBoxLayout;
+    m_summary = new QLabel(content);
+    m_summary->setTextFormat(Qt::PlainText);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    bar->addWidget(m_summary, 1);
+
+    auto *splitLabel = new QLabel(tr("&Split:"), content);
+    m_splitCombo = new QComboBox(content);
+    m_splitCombo->addItem(tr("Test"), int(Split::Test));
+    m_splitCombo->addItem(tr("Validation"), int(Split::Val));
+    m_splitCombo->addItem(tr("Pool"), int(Split::Pool));
+    m_splitCombo->addItem(tr("Train"), int(Split::Train));
+    m_splitCombo->addItem(tr("All splits"), -1);
+    m_splitCombo->setToolTip(tr("Which split's images to show"));
+    splitLabel->setBuddy(m_splitCombo);
+    bar->addWidget(splitLabel);
+    bar->addWidget(m_splitCombo);
+
+    auto *filterLabel = new QLabel(tr("S&how:"), content);
+    m_filterCombo = new QComboBox(content);
+    m_filterCombo->addItem(tr("All images"), int(GalleryModel::Filter::All));
+    m_filterCombo->addItem(tr("Correct only"), int(GalleryModel::Filter::Correct));
+    m_filterCombo->addItem(tr("Incorrect only"), int(GalleryModel::Filter::Incorrect));
+    filterLabel->setBuddy(m_filterCombo);
+    bar->addWidget(filterLabel);
+    bar->addWidget(m_filterCombo);
+
+    m_zoom = new QSlider(Qt::Horizontal, content);
+    m_zoom->setRange(kMinThumb, kMaxThumb);
+    m_zoom->setSingleStep(kZoomStep);
+    m_zoom->setPageStep(kZoomStep * 2);
+    m_zoom->setValue(m_thumbnailSize);
+    m_zoom->setFixedWidth(110);
+    m_zoom->setToolTip(tr("Thumbnail size (Ctrl+= / Ctrl+-)"));
+    m_zoom->setAccessibleName(tr("Thumbnail size"));
+    bar->addWidget(new QLabel(tr("Zoom:"), content));
+    bar->addWidget(m_zoom);
+    layout->addLayout(bar);
+
+    m_stack = new QStackedWidget(content);
+    m_emptyLabel = new QLabel(content);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setWordWrap(true);
+    m_emptyLabel->setTextFormat(Qt::PlainText);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyLabel->setMargin(24);
+    m_stack->addWidget(m_emptyLabel);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, content);
+    auto makePane = [&](const QString &title, const QString &tip, GalleryModel *model, QListView **view) {
+        auto *pane = new QWidget(splitter);
+        auto *paneLayout = new QVBoxLayout(pane);
+        paneLayout->setContentsMargins(0, 0, 0, 0);
+        paneLayout->setSpacing(2);
+        auto *heading = new QLabel(title, pane);
+        QFont f = heading->font();
+        f.setBold(true);
+        heading->setFont(f);
+        heading->setToolTip(tip);
+        paneLayout->addWidget(heading);
+        *view = makeView(model);
+        (*view)->setParent(pane);
+        (*view)->setAccessibleName(title);
+        paneLayout->addWidget(*view, 1);
+        splitter->addWidget(pane);
+    };
+    makePane(tr("Hardest"), tr("Most negative decision value first: the images the failure direction rates "
+                               "most likely to be misclassified"),
+             m_hardest, &m_hardestView);
+    makePane(tr("Easiest"), tr("Most positive decision value first"), m_easiest, &m_easiestView);
+    splitter->setChildrenCollapsible(false);
+    m_stack->addWidget(splitter);
+    layout->addWidget(m_stack, 1);
+    setWidget(content);
+    m_lastFocused = m_hardestView;
+
+    connect(m_splitCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        const int value = m_splitCombo->currentData().toInt();
+        const std::optional<Split> split = value < 0 ? std::nullopt : std::optional<Split>(Split(value));
+        m_hardest->setSplitFilter(split);
+        m_easiest->setSplitFilter(split);
+        updateState();
+        Q_EMIT splitFilterChanged(split ? splitName(*split) : QString());
+    });
+    connect(m_filterCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        const auto filter = GalleryModel::Filter(m_filterCombo->currentData().toInt());
+        m_hardest->setFilter(filter);
+        m_easiest->setFilter(filter);
+        updateState();
+    });
+    connect(m_zoom, &QSlider::valueChanged, this, [this](int value) {
+        if (value != m_thumbnailSize) {
+            m_thumbnailSize = value;
+            applyThumbnailSize();
+        }
+    });
+
+    auto *zoomInAction = new QAction(tr("Zoom In"), this);
+    zoomInAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus),
+                                QKeySequence::ZoomIn});
+    zoomInAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(zoomInAction, &QAction::triggered, this, &GalleryDock::zoomIn);
+    addAction(zoomInAction);
+    auto *zoomOutAction = new QAction(tr("Zoom Out"), this);
+    zoomOutAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence::ZoomOut});
+    zoomOutAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(zoomOutAction, &QAction::triggered, this, &GalleryDock::zoomOut);
+    addAction(zoomOutAction);
+
+    m_splitCombo->setCurrentIndex(0);
+    m_hardest->setSplitFilter(Split::Test);
+    m_easiest->setSplitFilter(Split::Test);
+    applyThumbnailSize();
+    updateState();
+}
+
+GalleryDock::~GalleryDock() = default;
+
+QListView *GalleryDock::makeView(GalleryModel *model)
+{
+    auto *view = new QListView;
+    view->setViewMode(QListView::IconMode);
+    // Static movement + uniform sizes: QListView's batched grid layout (no per-item geometry
+    // over 100k rows), and data() only for the rows in the viewport.
+    view->setMovement(QListView::Static);
+    view->setResizeMode(QListView::Adjust);
+    view->setFlow(QListView::LeftToRight);
+    view->setWrapping(true);
+    view->setUniformItemSizes(true);
+    view->setLayoutMode(QListView::Batched);
+    view->setBatchSize(2000);
+    view->setSpacing(2);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setSelectionBehavior(QAbstractItemView::SelectItems);
+    view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view->setMouseTracking(true);
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    view->setItemDelegate(m_delegate);
+    view->setModel(model);
+    view->viewport()->setAttribute(Qt::WA_Hover);
+
+    connect(view, &QListView::activated, this, [this, model](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT imageActivated(model->data(index, GalleryModel::PathRole).toString());
+    });
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this, view, model](const QModelIndex &current) {
+                m_lastFocused = view;
+                if (current.isValid())
+                    Q_EMIT currentImageChanged(model->data(current, GalleryModel::PathRole).toString(),
+                                               model->data(current, GalleryModel::SourceRowRole).toInt());
+            });
+    connect(view, &QListView::customContextMenuRequested, this,
+            [this, view](const QPoint &pos) { showContextMenu(view, pos); });
+    return view;
+}
+
+void GalleryDock::showClass(const RunClassImages &images, const QString &datasetRoot)
+{
+    m_className = images.className;
+    m_hasClass = true;
+    std::shared_ptr<const GalleryModel::Items> items = GalleryModel::itemsFrom(images, datasetRoot);
+    // Keep the chosen split if the class has images there, else show every split.
+    const int value = m_splitCombo->currentData().toInt();
+    if (value >= 0) {
+        bool any = false;
+        for (const GalleryItem &item : *items)
+            if (int(item.split) == value) {
+                any = true;
+                break;
+            }
+        if (!any && !items->empty()) {
+            const QSignalBlocker blocker(m_splitCombo);
+            m_splitCombo->setCurrentIndex(m_splitCombo->findData(-1));
+            m_hardest->setSplitFilter(std::nullopt);
+            m_easiest->setSplitFilter(std::nullopt);
+        }
+    }
+    m_hardest->setItems(items);
+    m_easiest->setItems(items);
+    setWindowTitle(m_className.isEmpty() ? tr("Gallery") : tr("Gallery \u2014 %1").arg(m_className));
+    updateState();
+}
+
+void GalleryDock::clearClass()
+{
+    m_hasClass = false;
+    m_className.clear();
+    m_hardest->clear();
+    m_easiest->clear();
+    setWindowTitle(tr("Gallery"));
+    updateState();
+}
+
+void GalleryDock::updateState()
+{
+    const int shown = m_hardest->rowCount();
+    if (!m_hasClass) {
+        m_emptyLabel->setText(tr("Select a class in the Classes panel to see its hardest and easiest images."));
+        m_summary->clear();
+        m_stack->setCurrentIndex(0);
+        return;
+    }
+    int incorrect = 0;
+    const auto &items = m_hardest->items();
+    for (int r = 0; r < shown; ++r)
+        if (!m_hardest->itemAt(r).correct)
+            ++incorrect;
+    m_summary->setText(tr("%1: %n image(s) shown", nullptr, shown).arg(m_className)
+                       + QStringLiteral(" \u00b7 ") + tr("%n incorrect", nullptr, incorrect)
+                       + QStringLiteral(" \u00b7 ") + tr("%n in the class", nullptr, items ? int(items->size()) : 0));
+    if (shown == 0) {
+        if (!items || items->empty())
+            m_emptyLabel->setText(tr("The class \u201c%1\u201d has no images in this run.").arg(m_className));
+        else
+            m_emptyLabel->setText(tr("No image of \u201c%1\u201d matches the split and filter chosen above.")
+                                      .arg(m_className));
+        m_stack->setCurrentIndex(0);
+    } else {
+        m_stack->setCurrentIndex(1);
+    }
+}
+
+void GalleryDock::setThumbnailSize(int size)
+{
+    m_zoom->setValue(std::clamp(size, kMinThumb, kMaxThumb)); // → applyThumbnailSize
+}
+
+void GalleryDock::applyThumbnailSize()
+{
+    m_delegate->setThumbnailSize(m_thumbnailSize);
+    m_hardest->setThumbnailSize(m_thumbnailSize);
+    m_easiest->setThumbnailSize(m_thumbnailSize);
+    for (QListView *view : {m_hardestView, m_easiestView}) {
+        const QSize tile = m_delegate->tileSize(view->font());
+        view->setGridSize(tile + QSize(4, 4));
+        view->doItemsLayout();
+    }
+}
+
+void GalleryDock::zoomIn()
+{
+    setThumbnailSize((m_thumbnailSize / kZoomStep + 1) * kZoomStep);
+}
+
+void GalleryDock::zoomOut()
+{
+    setThumbnailSize(((m_thumbnailSize + kZoomStep - 1) / kZoomStep - 1) * kZoomStep);
+}
+
+void GalleryDock::setFilter(GalleryModel::Filter filter)
+{
+    m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(filter)));
+}
+
+void GalleryDock::setSplitFilter(std::optional<Split> split)
+{
+    m_splitCombo->setCurrentIndex(m_splitCombo->findData(split ? int(*split) : -1));
+}
+
+QStringList GalleryDock::pathsFor(QListView *view, const QModelIndex &clicked) const
+{
+    QStringList paths;
+    QModelIndexList rows = view->selectionModel()->selectedIndexes();
+    if (clicked.isValid() && !view->selectionModel()->isSelected(clicked))
+        rows = {clicked};
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &index : rows)
+        paths << index.data(GalleryModel::PathRole).toString();
+    return paths;
+}
+
+QStringList GalleryDock::selectedPaths() const
+{
+    return m_lastFocused ? pathsFor(m_lastFocused, QModelIndex()) : QStringList();
+}
+
+QString GalleryDock::currentPath() const
+{
+    if (!m_lastFocused)
+        return {};
+    return m_lastFocused->currentIndex().data(GalleryModel::PathRole).toString();
+}
+
+QString GalleryDock::emptyStateText() const
+{
+    return m_stack->currentIndex() == 0 ? m_emptyLabel->text() : QString();
+}
+
+void GalleryDock::showContextMenu(QListView *view, const QPoint &pos)
+{
+    const QModelIndex clicked = view->indexAt(pos);
+    const QStringList paths = pathsFor(view, clicked);
+    if (paths.isEmpty())
+        return;
+    QMenu menu(this);
+    QAction *open = menu.addAction(tr("&Open"));
+    QAction *reveal = menu.addAction(tr("&Reveal in Folder"));
+    QAction *copy = menu.addAction(paths.size() == 1 ? tr("&Copy Path") : tr("&Copy %n Paths", nullptr, int(paths.size())));
+    menu.addSeparator();
+    QAction *tagHard = menu.addAction(tr("Tag as &Hard"));
+    QAction *tagOk = menu.addAction(tr("Tag as &OK"));
+    QAction *chosen = menu.exec(view->viewport()->mapToGlobal(pos));
+    if (!chosen)
+        return;
+    constexpr int kMaxOpen = 20; // a stray Ctrl+A must not open 100k viewers
+    if (chosen == open) {
+        for (int i = 0; i < std::min<int>(int(paths.size()), kMaxOpen); ++i)
+            QDesktopServices::openUrl(QUrl::fromLocalFile(paths.at(i)));
+    } else if (chosen == reveal) {
+        QStringList folders;
+        for (const QString &path : paths) {
+            const QString folder = QFileInfo(path).absolutePath();
+            if (!folders.contains(folder))
+                folders << folder;
+        }
+        for (int i = 0; i < std::min<int>(int(folders.size()), kMaxOpen); ++i)
+            QDesktopServices::openUrl(QUrl::fromLocalFile(folders.at(i)));
+    } else if (chosen == copy) {
+        QApplication::clipboard()->setText(paths.join(QLatin1Char('\n')));
+    } else if (chosen == tagHard) {
+        Q_EMIT tagRequested(paths, QStringLiteral("hard"));
+    } else if (chosen == tagOk) {
+        Q_EMIT tagRequested(paths, QStringLiteral("ok"));
+    }
+}
+
+} // namespace faultline

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "GalleryModel.h"
+
+#include <QDockWidget>
+#include <QStyledItemDelegate>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QListView;
+class QSlider;
+class QStackedWidget;
+
+namespace faultline {
+
+struct RunClassImages;
+class ThumbnailCache;
+
+// Paints one gallery tile: the thumbnail, the decision value, and label → prediction with a
+// green (correct) or red (incorrect) mark. Its size follows the model's thumbnail size.
+class GalleryTileDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    explicit GalleryTileDelegate(QObject *parent = nullptr);
+
+    void setThumbnailSize(int size) { m_thumbnailSize = size; }
+    int thumbnailSize() const { return m_thumbnailSize; }
+    QSize tileSize(const QFont &font) const;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    int m_thumbnailSize = 96;
+};
+
+// The gallery of one class: its hardest images (most negative decision value first) next to
+// its easiest, as virtualised icon-mode lists (100k images scroll smoothly: no per-row widgets,
+// thumbnails decoded off the GUI thread as rows become visible). Split and correctness filters,
+// thumbnail zoom (slider, Ctrl+= / Ctrl+-), multi-selection and a context menu (open, reveal,
+// copy path, tag). The caller loads the class in a job and hands it to showClass().
+class GalleryDock : public QDockWidget
+{
+    Q_OBJECT
+public:
+    explicit GalleryDock(QWidget *parent = nullptr, ThumbnailCache *cache = nullptr);
+    ~GalleryDock() override;
+
+    // Shows the images of a class; relative paths are resolved against datasetRoot.
+    void showClass(const RunClassImages &images, const QString &datasetRoot);
+    // Back to the "select a class" state.
+    void clearClass();
+
+    ThumbnailCache *thumbnailCache() const { return m_cache; }
+    GalleryModel *hardestModel() const { return m_hardest; }
+    GalleryModel *easiestModel() const { return m_easiest; }
+    QListView *hardestView() const { return m_hardestView; }
+    QListView *easiestView() const { return m_easiestView; }
+
+    int thumbnailSize() const { return m_thumbnailSize; }
+    void setThumbnailSize(int size);
+    void setFilter(GalleryModel::Filter filter);
+    void setSplitFilter(std::optional<Split> split);
+
+    QStringList selectedPaths() const; // of the list that has (or last had) the focus
+    QString currentPath() const;
+    QString emptyStateText() const; // empty when images are shown
+
+    void zoomIn();
+    void zoomOut();
+
+Q_SIGNALS:
+    void imageActivated(const QString &path);
+    // The current image of the focused list; sourceRow indexes the RunClassImages shown.
+    void currentImageChanged(const QString &path, int sourceRow);
+    void tagRequested(const QStringList &paths, const QString &tag); // "hard" or "ok"
+    void splitFilterChanged(const QString &splitName);              // "" = all splits
+
+private:
+    QListView *makeView(GalleryModel *model);
+    void updateState();
+    void showContextMenu(QListView *view, const QPoint &pos);
+    QStringList pathsFor(QListView *view, const QModelIndex &clicked) const;
+    void applyThumbnailSize();
+
+    ThumbnailCache *m_cache = nullptr;
+    GalleryModel *m_hardest = nullptr;
+    GalleryModel *m_easiest = nullptr;
+    QListView *m_hardestView = nullptr;
+    QListView *m_easiestView = nullptr;
+    QListView *m_lastFocused = nullptr;
+    GalleryTileDelegate *m_delegate = nullptr;
+    QComboBox *m_splitCombo = nullptr;
+    QComboBox *m_filterCombo = nullptr;
+    QSlider *m_zoom = nullptr;
+    QLabel *m_summary = nullptr;
+    QLabel *m_emptyLabel = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QString m_className;
+    bool m_hasClass = false;
+    int m_thumbnailSize = 96;
+};
+
+} // namespace faultline

@@ -1,0 +1,248 @@
+#include "GalleryModel.h"
+
+#include "ThumbnailCache.h"
+#include "interpret/RunImages.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
+
+namespace faultline {
+
+GalleryModel::GalleryModel(ThumbnailCache *cache, QObject *parent)
+    : QAbstractListModel(parent), m_cache(cache)
+{
+    if (cache)
+        connect(cache, &ThumbnailCache::thumbnailReady, this, &GalleryModel::onThumbnailReady);
+}
+
+std::shared_ptr<const GalleryModel::Items> GalleryModel::itemsFrom(const RunClassImages &images,
+                                                                   const QString &datasetRoot)
+{
+    auto items = std::make_shared<Items>();
+    const qsizetype n = images.size();
+    items->reserve(size_t(n));
+    const QDir root(datasetRoot);
+    for (qsizetype i = 0; i < n; ++i) {
+        GalleryItem item;
+        const QString &p = images.paths.at(i);
+        item.relativePath = p;
+        item.path = (datasetRoot.isEmpty() || QFileInfo(p).isAbsolute()) ? p : root.filePath(p);
+        item.decisionValue = size_t(i) < images.decisionValues.size() ? images.decisionValues[size_t(i)]
+                                                                        : std::nan("");
+        item.label = images.className;
+        item.prediction = i < images.predictions.size() ? images.predictions.at(i) : QString();
+        item.correct = size_t(i) < images.correct.size() ? bool(images.correct[size_t(i)]) : true;
+        item.split = size_t(i) < images.splits.size() ? images.splits[size_t(i)] : Split::Unassigned;
+        item.imageId = size_t(i) < images.imageIds.size() ? images.imageIds[size_t(i)] : 0;
+        item.sourceRow = int(i);
+        items->push_back(std::move(item));
+    }
+    return items;
+}
+
+void GalleryModel::setItems(std::shared_ptr<const Items> items)
+{
+    beginResetModel();
+    m_items = std::move(items);
+    auto index = std::make_shared<QHash<QString, int>>();
+    if (m_items) {
+        index->reserve(qsizetype(m_items->size()));
+        for (size_t i = 0; i < m_items->size(); ++i)
+            index->insert((*m_items)[i].path, int(i));
+    }
+    m_itemOfPath = std::move(index);
+    rebuild();
+    endResetModel();
+}
+
+void GalleryModel::clear()
+{
+    setItems(nullptr);
+}
+
+void GalleryModel::setOrder(Order order)
+{
+    if (order == m_order)
+        return;
+    beginResetModel();
+    m_order = order;
+    rebuild();
+    endResetModel();
+}
+
+void GalleryModel::setFilter(Filter filter)
+{
+    if (filter == m_filter)
+        return;
+    beginResetModel();
+    m_filter = filter;
+    rebuild();
+    endResetModel();
+}
+
+void GalleryModel::setSplitFilter(std::optional<Split> split)
+{
+    if (split == m_split)
+        return;
+    beginResetModel();
+    m_split = split;
+    rebuild();
+    endResetModel();
+}
+
+void GalleryModel::setThumbnailSize(int size)
+{
+    size = std::clamp(size, 16, 1024);
+    if (size == m_thumbnailSize)
+        return;
+    m_thumbnailSize = size;
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {Qt::DecorationRole, Qt::SizeHintRole});
+}
+
+void GalleryModel::rebuild()
+{
+    m_rows.clear();
+    m_rowOfItem.clear();
+    if (!m_items)
+        return;
+    const Items &items = *m_items;
+    m_rows.reserve(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        const GalleryItem &item = items[i];
+        if (m_filter == Filter::Correct && !item.correct)
+            continue;
+        if (m_filter == Filter::Incorrect && item.correct)
+            continue;
+        if (m_split && item.split != *m_split)
+            continue;
+        m_rows.push_back(int(i));
+    }
+    const bool ascending = m_order == Order::HardestFirst;
+    std::stable_sort(m_rows.begin(), m_rows.end(), [&](int a, int b) {
+        const double va = items[size_t(a)].decisionValue;
+        const double vb = items[size_t(b)].decisionValue;
+        const bool na = std::isnan(va), nb = std::isnan(vb);
+        if (na || nb)
+            return !na && nb; // unfitted last, in either order
+        return ascending ? va < vb : va > vb;
+    });
+    m_rowOfItem.assign(items.size(), -1);
+    for (size_t r = 0; r < m_rows.size(); ++r)
+        m_rowOfItem[size_t(m_rows[r])] = int(r);
+}
+
+const GalleryItem &GalleryModel::itemAt(int row) const
+{
+    return (*m_items)[size_t(m_rows.at(size_t(row)))];
+}
+
+int GalleryModel::rowOfPath(const QString &absolutePath) const
+{
+    if (!m_itemOfPath)
+        return -1;
+    const auto it = m_itemOfPath->constFind(absolutePath);
+    return it == m_itemOfPath->constEnd() ? -1 : m_rowOfItem[size_t(*it)];
+}
+
+int GalleryModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QString GalleryModel::decisionText(double value)
+{
+    if (std::isnan(value))
+        return tr("not fitted");
+    // U+2212 minus sign: reads better than a hyphen next to digits.
+    QString text = QString::number(std::abs(value), 'f', 3);
+    return value < 0 ? QChar(0x2212) + text : QLatin1Char('+') + text;
+}
+
+QVariant GalleryModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() < 0 || size_t(index.row()) >= m_rows.size())
+        return {};
+    const GalleryItem &item = itemAt(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return decisionText(item.decisionValue);
+    case Qt::DecorationRole:
+        return m_cache ? QVariant(m_cache->thumbnail(item.path, m_thumbnailSize)) : QVariant();
+    case Qt::ToolTipRole: {
+        const QString prediction = item.prediction.isEmpty()
+                                       ? (item.correct ? item.label : tr("(another class)"))
+                                       : item.prediction;
+        QString tip = tr("Decision value: %1\n%2 \u2192 %3 (%4)\nSplit: %5\n%6")
+                          .arg(decisionText(item.decisionValue), item.label, prediction,
+                               item.correct ? tr("correct") : tr("incorrect"),
+                               item.split == Split::Unassigned ? tr("none") : splitName(item.split),
+                               item.relativePath);
+        if (m_cache) {
+            const QString error = m_cache->errorString(item.path);
+            if (!error.isEmpty())
+                tip += QLatin1Char('\n') + tr("Cannot show the image: %1").arg(error);
+        }
+        return tip;
+    }
+    case PathRole:
+        return item.path;
+    case RelativePathRole:
+        return item.relativePath;
+    case DecisionRole:
+        return item.decisionValue;
+    case CorrectRole:
+        return item.correct;
+    case LabelRole:
+        return item.label;
+    case PredictionRole:
+        return item.prediction;
+    case SplitRole:
+        return splitName(item.split);
+    case SourceRowRole:
+        return item.sourceRow;
+    case ThumbnailErrorRole:
+        return m_cache ? m_cache->errorString(item.path) : QString();
+    case ThumbnailReadyRole:
+        return m_cache && m_cache->contains(item.path, m_thumbnailSize);
+    default:
+        return {};
+    }
+}
+
+Qt::ItemFlags GalleryModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+}
+
+QHash<int, QByteArray> GalleryModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(PathRole, "path");
+    names.insert(RelativePathRole, "relativePath");
+    names.insert(DecisionRole, "decisionValue");
+    names.insert(CorrectRole, "correct");
+    names.insert(LabelRole, "label");
+    names.insert(PredictionRole, "prediction");
+    names.insert(SplitRole, "split");
+    names.insert(SourceRowRole, "sourceRow");
+    names.insert(ThumbnailErrorRole, "thumbnailError");
+    names.insert(ThumbnailReadyRole, "thumbnailReady");
+    return names;
+}
+
+void GalleryModel::onThumbnailReady(const QString &path)
+{
+    const int row = rowOfPath(path);
+    if (row < 0)
+        return;
+    const QModelIndex i = index(row);
+    Q_EMIT dataChanged(i, i, {Qt::DecorationRole, ThumbnailErrorRole, ThumbnailReadyRole});
+}
+
+} // namespace faultline

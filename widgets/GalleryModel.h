@@ -1,0 +1,103 @@
+#pragma once
+
+#include "dataset/Split.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace faultline {
+
+struct RunClassImages;
+class ThumbnailCache;
+
+// One image of a class as the gallery shows it.
+struct GalleryItem
+{
+    QString path;          // absolute
+    QString relativePath;  // as stored in the project (for display and copying)
+    double decisionValue = 0.0; // NaN where the class was not fitted; most negative = hardest
+    QString label;
+    QString prediction;    // empty when unknown
+    bool correct = true;
+    Split split = Split::Unassigned;
+    qint64 imageId = 0;
+    int sourceRow = -1;    // index into the RunClassImages it came from
+};
+
+// The images of one class (shared, immutable) as a list model: sorted by decision value
+// (hardest → easiest or the reverse; unfitted images last), filtered by correctness and split.
+// Virtualised: data() only computes what the view asks for (the visible rows), and the
+// decoration is a thumbnail from the ThumbnailCache: a placeholder first, then dataChanged for
+// that row when the decoded pixmap arrives. Sorting/filtering 100k rows is an index vector.
+class GalleryModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role {
+        PathRole = Qt::UserRole + 1, // QString, absolute
+        RelativePathRole,            // QString
+        DecisionRole,                // double (NaN: not fitted)
+        CorrectRole,                 // bool
+        LabelRole,                   // QString
+        PredictionRole,              // QString (empty: unknown)
+        SplitRole,                   // QString (split name)
+        SourceRowRole,               // int, row of the RunClassImages
+        ThumbnailErrorRole,          // QString: why the file could not be decoded, empty if fine
+        ThumbnailReadyRole,          // bool: the decoration is the real image
+    };
+    enum class Order { HardestFirst, EasiestFirst };
+    enum class Filter { All, Correct, Incorrect };
+
+    using Items = std::vector<GalleryItem>;
+
+    explicit GalleryModel(ThumbnailCache *cache, QObject *parent = nullptr);
+
+    // Items from a class of a run; relative paths are resolved against datasetRoot.
+    static std::shared_ptr<const Items> itemsFrom(const RunClassImages &images, const QString &datasetRoot);
+
+    void setItems(std::shared_ptr<const Items> items);
+    void clear();
+    const std::shared_ptr<const Items> &items() const { return m_items; }
+    qsizetype totalCount() const { return m_items ? qsizetype(m_items->size()) : 0; }
+
+    void setOrder(Order order);
+    Order order() const { return m_order; }
+    void setFilter(Filter filter);
+    Filter filter() const { return m_filter; }
+    void setSplitFilter(std::optional<Split> split); // nullopt: every split
+    std::optional<Split> splitFilter() const { return m_split; }
+    void setThumbnailSize(int size); // device-independent pixels
+    int thumbnailSize() const { return m_thumbnailSize; }
+
+    const GalleryItem &itemAt(int row) const; // row of this model (after sort and filter)
+    int rowOfPath(const QString &absolutePath) const; // -1 when filtered out or unknown
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    static QString decisionText(double value);
+
+private:
+    void rebuild();
+    void onThumbnailReady(const QString &path);
+
+    QPointer<ThumbnailCache> m_cache;
+    std::shared_ptr<const Items> m_items;
+    std::shared_ptr<const QHash<QString, int>> m_itemOfPath;
+    std::vector<int> m_rows;      // model row → item
+    std::vector<int> m_rowOfItem; // item → model row or -1
+    Order m_order = Order::HardestFirst;
+    Filter m_filter = Filter::All;
+    std::optional<Split> m_split;
+    int m_thumbnailSize = 96;
+};
+
+} // namespace faultline

@@ -1,0 +1,264 @@
+#include "ProjectSession.h"
+
+#include "analysis/AnalysisJob.h"
+#include "common/Error.h"
+#include "common/JobControl.h"
+#include "dataset/DatasetScanner.h"
+#include "dataset/EmbeddingImporter.h"
+#include "dataset/PredictionsImporter.h"
+#include "jobs/BackgroundJob.h"
+#include "store/ProjectStore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <memory>
+
+namespace faultline {
+
+namespace {
+
+constexpr int kMaxNotes = 20;
+
+void addDiagnostics(QStringList &notes, const Diagnostics &diagnostics)
+{
+    for (const Diagnostic &d : diagnostics) {
+        if (notes.size() >= kMaxNotes) {
+            notes << ProjectSession::tr("… and more problems (see faultline-cli scan)");
+            return;
+        }
+        notes << d.toString();
+    }
+}
+
+// The newest embedding model that has rows, or nullptr.
+const EmbeddingModelInfo *newestEmbeddings(const QVector<EmbeddingModelInfo> &models)
+{
+    for (auto it = models.crbegin(); it != models.crend(); ++it)
+        if (it->count > 0)
+            return &*it;
+    return nullptr;
+}
+
+// Reads what the window shows about a dataset; runs on a job's thread.
+void readState(const ProjectStore &store, DatasetState &state)
+{
+    const QVector<StoredImage> images = store.images();
+    state.images = images.size();
+    state.unreadable = 0;
+    for (const StoredImage &image : images)
+        state.unreadable += image.readable ? 0 : 1;
+    state.predictions = store.predictionCount();
+    const EmbeddingModelInfo *model = newestEmbeddings(store.embeddingModels());
+    state.embeddedImages = model ? model->count : 0;
+    state.latestRun = store.latestCompletedRun();
+}
+
+QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId, JobControl &control)
+{
+    QVector<ClassSummary> out;
+    if (runId == 0)
+        return out;
+    control.report(0, 2, ProjectSession::tr("Reading classes"));
+    const QVector<RunClassRow> rows = store.runClasses(runId);
+    control.checkCancelled();
+    control.report(1, 2, ProjectSession::tr("Counting errors"));
+    QHash<QString, QPair<int, int>> counts; // class → (images, errors)
+    for (const RunScoreRow &score : store.runScores(runId)) {
+        QPair<int, int> &c = counts[score.label];
+        ++c.first;
+        if (score.label != score.prediction)
+            ++c.second;
+    }
+    for (const RunClassRow &row : rows) {
+        ClassSummary summary;
+        summary.className = row.className;
+        summary.images = counts.value(row.className).first;
+        summary.errors = counts.value(row.className).second;
+        summary.errorRate = summary.images > 0 ? double(summary.errors) / summary.images : 0.0;
+        summary.cv = row.cvBalancedAccuracy;
+        summary.status = row.status == QLatin1String("ok") || row.reason.isEmpty()
+                             ? row.status
+                             : row.status + QStringLiteral(": ") + row.reason;
+        out << summary;
+    }
+    control.report(2, 2, ProjectSession::tr("Done"));
+    return out;
+}
+
+} // namespace
+
+ProjectSession::ProjectSession(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<ClassSummary>();
+    qRegisterMetaType<QVector<ClassSummary>>();
+    qRegisterMetaType<DatasetState>();
+}
+
+ProjectSession::~ProjectSession() = default; // child jobs are cancelled by their destructors
+
+BackgroundJob *ProjectSession::startJob(const QString &title, std::function<void(JobControl &)> work,
+                                        std::function<void()> onSuccess)
+{
+    auto *job = new BackgroundJob(title, std::move(work), this);
+    const quint64 generation = m_generation;
+    auto finish = [this, job] {
+        job->disconnect(this);
+        if (--m_runningJobs == 0) {
+            Q_EMIT busyChanged(false);
+            Q_EMIT idle();
+        }
+    };
+    connect(job, &BackgroundJob::succeeded, this, [this, generation, onSuccess, finish] {
+        // Follow-up jobs start before this one counts as finished, so idle() means "all done".
+        if (generation == m_generation && onSuccess)
+            onSuccess();
+        finish();
+    });
+    connect(job, &BackgroundJob::failed, this, [this, title, generation, finish](const QString &message) {
+        if (generation == m_generation)
+            Q_EMIT errorOccurred(tr("%1 failed: %2").arg(title, message));
+        finish();
+    });
+    connect(job, &BackgroundJob::cancelled, this, finish);
+    if (m_runningJobs++ == 0)
+        Q_EMIT busyChanged(true);
+    Q_EMIT jobStarted(job);
+    job->start();
+    return job;
+}
+
+void ProjectSession::setState(const DatasetState &state)
+{
+    m_state = state;
+    Q_EMIT stateChanged(m_state);
+}
+
+void ProjectSession::open(const QString &root)
+{
+    const QFileInfo info(root);
+    if (root.isEmpty() || !info.isDir()) {
+        Q_EMIT errorOccurred(tr("Cannot open %1: not an existing folder").arg(QDir::toNativeSeparators(root)));
+        return;
+    }
+    ++m_generation;
+    m_root = info.canonicalFilePath();
+    m_projectPath = ProjectStore::defaultPath(m_root);
+    m_classes.clear();
+    m_state = DatasetState();
+    m_state.root = m_root;
+    setSelectedClass(QString());
+    Q_EMIT opened(m_root);
+    Q_EMIT classesLoaded(m_classes);
+
+    const QString datasetRoot = m_root;
+    const QString projectPath = m_projectPath;
+    auto result = std::make_shared<DatasetState>(m_state);
+    startJob(tr("Open %1").arg(QFileInfo(m_root).fileName()),
+             [datasetRoot, projectPath, result](JobControl &control) {
+                 ProjectStore store(projectPath);
+                 const ScanReport scan = DatasetScanner::scan(datasetRoot, store, &control);
+                 addDiagnostics(result->notes, scan.diagnostics);
+                 const QString predictions = QDir(datasetRoot).filePath(QStringLiteral("predictions.csv"));
+                 if (store.predictionCount() == 0 && QFileInfo::exists(predictions)) {
+                     control.report(0, 0, tr("Importing predictions.csv"));
+                     const PredictionsReport imported = importPredictions(predictions, store);
+                     addDiagnostics(result->notes, imported.diagnostics);
+                 }
+                 readState(store, *result);
+                 if (!result->hasPredictions())
+                     result->notes << tr("No predictions: put a predictions.csv (path,prediction[,label,split]) "
+                                         "in the dataset folder and open it again.");
+                 if (!result->hasEmbeddings())
+                     result->notes << tr("No embeddings: use File ▸ Import embeddings….");
+             },
+             [this, result] {
+                 setState(*result);
+                 reloadClasses();
+             });
+}
+
+void ProjectSession::importEmbeddings(const QString &npyPath, const QString &pathsFile)
+{
+    if (!isOpen()) {
+        Q_EMIT errorOccurred(tr("Open a dataset folder before importing embeddings."));
+        return;
+    }
+    const QString projectPath = m_projectPath;
+    auto result = std::make_shared<DatasetState>(m_state);
+    startJob(tr("Import embeddings %1").arg(QFileInfo(npyPath).fileName()),
+             [projectPath, npyPath, pathsFile, result](JobControl &control) {
+                 control.report(0, 1, tr("Importing"));
+                 ProjectStore store(projectPath);
+                 faultline::importEmbeddings(npyPath, pathsFile, store);
+                 result->notes.clear();
+                 readState(store, *result);
+                 control.report(1, 1, tr("Done"));
+             },
+             [this, result] { setState(*result); });
+}
+
+void ProjectSession::analyze(const AnalysisParams &params)
+{
+    if (!isOpen()) {
+        Q_EMIT errorOccurred(tr("Open a dataset folder before running an analysis."));
+        return;
+    }
+    const QString projectPath = m_projectPath;
+    auto result = std::make_shared<DatasetState>(m_state);
+    startJob(tr("Analysis of %1").arg(QFileInfo(m_root).fileName()),
+             [projectPath, params, result](JobControl &control) {
+                 ProjectStore store(projectPath);
+                 const EmbeddingModelInfo *model = newestEmbeddings(store.embeddingModels());
+                 if (!model)
+                     throw Error(tr("the project has no embeddings: import them first (File ▸ Import embeddings…)"));
+                 if (store.predictionCount() == 0)
+                     throw Error(tr("the project has no predictions: add predictions.csv to the dataset folder"));
+                 const AnalysisOutcome outcome = runAnalysis(store, model->id, params, &control);
+                 result->notes.clear();
+                 addDiagnostics(result->notes, outcome.diagnostics);
+                 readState(store, *result);
+             },
+             [this, result] {
+                 setState(*result);
+                 reloadClasses();
+             });
+}
+
+void ProjectSession::reloadClasses()
+{
+    if (!isOpen())
+        return;
+    const qint64 runId = m_state.latestRun;
+    if (runId == 0) {
+        m_classes.clear();
+        Q_EMIT classesLoaded(m_classes);
+        return;
+    }
+    const QString projectPath = m_projectPath;
+    auto result = std::make_shared<QVector<ClassSummary>>();
+    startJob(tr("Load run %1").arg(runId),
+             [projectPath, runId, result](JobControl &control) {
+                 ProjectStore store(projectPath);
+                 *result = loadClassSummaries(store, runId, control);
+             },
+             [this, result] {
+                 m_classes = *result;
+                 Q_EMIT classesLoaded(m_classes);
+                 bool stillThere = false;
+                 for (const ClassSummary &c : m_classes)
+                     stillThere = stillThere || c.className == m_selectedClass;
+                 if (!stillThere)
+                     setSelectedClass(QString());
+             });
+}
+
+void ProjectSession::setSelectedClass(const QString &className)
+{
+    if (className == m_selectedClass)
+        return;
+    m_selectedClass = className;
+    Q_EMIT classSelected(m_selectedClass);
+}
+
+} // namespace faultline

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "analysis/AnalysisTypes.h"
+#include "jobs/BackgroundJob.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <functional>
+#include <optional>
+
+namespace faultline {
+
+class BackgroundJob;
+class JobControl;
+
+// One row of the classes view: a class of the latest completed run.
+struct ClassSummary
+{
+    QString className;
+    int images = 0;                 // images of the class in the run (all splits)
+    int errors = 0;                 // of those, misclassified
+    double errorRate = 0;           // errors / images
+    std::optional<double> cv;       // cross-validated balanced accuracy; unset when skipped
+    QString status;                 // "ok", or "skipped: <reason>"
+};
+
+// What an opened dataset has and lacks, so the window can say what to do next.
+struct DatasetState
+{
+    QString root;
+    int images = 0;
+    int unreadable = 0;
+    qint64 predictions = 0;
+    qint64 embeddedImages = 0;      // rows of the newest embedding model with any rows
+    qint64 latestRun = 0;           // 0: no completed run
+    QStringList notes;              // diagnostics and what is missing, one line each
+    bool hasPredictions() const { return predictions > 0; }
+    bool hasEmbeddings() const { return embeddedImages > 0; }
+};
+
+// The open dataset and the engine work on it. Every engine call runs as a BackgroundJob that
+// opens its own ProjectStore (one SQLite connection per thread); results come back through
+// queued signals, so nothing here ever blocks the GUI thread. The selected class lives here
+// so that every view follows the same selection.
+class ProjectSession : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString selectedClass READ selectedClass WRITE setSelectedClass NOTIFY classSelected)
+    Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
+
+public:
+    explicit ProjectSession(QObject *parent = nullptr);
+    ~ProjectSession() override;
+
+    bool isOpen() const { return !m_root.isEmpty(); }
+    const QString &root() const { return m_root; }
+    const QString &projectPath() const { return m_projectPath; }
+    const DatasetState &state() const { return m_state; }
+    const QVector<ClassSummary> &classes() const { return m_classes; }
+    qint64 runId() const { return m_state.latestRun; }
+    const QString &selectedClass() const { return m_selectedClass; }
+    bool isBusy() const { return m_runningJobs > 0; }
+
+public Q_SLOTS:
+    // Scans ROOT, imports ROOT/predictions.csv when the project has no predictions yet, then
+    // loads the latest run's classes. A folder that does not exist is reported, not opened.
+    void open(const QString &root);
+    void importEmbeddings(const QString &npyPath, const QString &pathsFile);
+    void analyze(const faultline::AnalysisParams &params);
+    void reloadClasses();
+    void setSelectedClass(const QString &className);
+
+Q_SIGNALS:
+    void opened(const QString &root);
+    void stateChanged(const faultline::DatasetState &state);
+    void classesLoaded(const QVector<faultline::ClassSummary> &classes);
+    void jobStarted(faultline::BackgroundJob *job);
+    void errorOccurred(const QString &message);
+    void classSelected(const QString &className);
+    void busyChanged(bool busy);
+    void idle();                    // the last running job (and anything it started) finished
+
+private:
+    // Starts `work` as a job; `onSuccess` runs on this thread if the job succeeds and the
+    // dataset is still the one that started it.
+    BackgroundJob *startJob(const QString &title, std::function<void(JobControl &)> work,
+                            std::function<void()> onSuccess);
+    void setState(const DatasetState &state);
+
+    QString m_root;
+    QString m_projectPath;
+    DatasetState m_state;
+    QVector<ClassSummary> m_classes;
+    QString m_selectedClass;
+    int m_runningJobs = 0;
+    quint64 m_generation = 0;       // bumped on open(): stale results are dropped
+};
+
+} // namespace faultline
+
+Q_DECLARE_METATYPE(faultline::ClassSummary)
+Q_DECLARE_METATYPE(faultline::DatasetState)
