@@ -122,6 +122,22 @@ QString ClassesDock::selectedRowClass() const
     return rows.isEmpty() ? QString() : rows.first().data(ClassesTableModel::ClassNameRole).toString();
 }
 
+QStringList ClassesDock::classOrder() const
+{
+    QStringList order;
+    for (int row = 0; row < m_proxy->rowCount(); ++row)
+        order << m_proxy->index(row, 0).data(ClassesTableModel::ClassNameRole).toString();
+    return order;
+}
+
+void ClassesDock::focusFilter()
+{
+    show();
+    raise();
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
+}
+
 void ClassesDock::updateEmptyState()
 {
     QString text;

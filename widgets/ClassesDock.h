@@ -30,6 +30,8 @@ public:
     QSortFilterProxyModel *proxy() const { return m_proxy; }
     QString emptyText() const;       // the text shown instead of the table; empty when it shows
     QString selectedRowClass() const; // class of the table's selected row
+    QStringList classOrder() const;   // classes as the table shows them (sorted, filtered)
+    void focusFilter();
 
 private:
     void showClasses(const QVector<ClassSummary> &classes);

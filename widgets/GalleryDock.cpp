@@ -86,6 +86,25 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
                                logical.width() < pixmap.deviceIndependentSize().width());
         painter->drawPixmap(target, pixmap, QRectF(pixmap.rect()));
     }
+    // The user's tag as a pill in the thumbnail's corner.
+    const QString tag = index.data(GalleryModel::TagRole).toString();
+    if (!tag.isEmpty()) {
+        QFont tagFont = option.font;
+        tagFont.setBold(true);
+        tagFont.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.75));
+        const QString text = tag == QLatin1String("hard")
+                                 ? QCoreApplication::translate("faultline::GalleryDock", "HARD")
+                                 : QCoreApplication::translate("faultline::GalleryDock", "OK");
+        const QFontMetrics tfm(tagFont);
+        const QRectF pill(thumbRect.left() + 3, thumbRect.top() + 3, tfm.horizontalAdvance(text) + 8, tfm.height() + 2);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(tag == QLatin1String("hard") ? kIncorrectColor : kCorrectColor);
+        painter->drawRoundedRect(pill, 4, 4);
+        painter->setFont(tagFont);
+        painter->setPen(Qt::white);
+        painter->drawText(pill, Qt::AlignCenter, text);
+    }
+
     const QString error = index.data(GalleryModel::ThumbnailErrorRole).toString();
     QFont small = option.font;
     small.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.85));
@@ -261,12 +280,12 @@ GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
     auto *zoomInAction = new QAction(tr("Zoom In"), this);
     zoomInAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus),
                                 QKeySequence::ZoomIn});
-    zoomInAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    zoomInAction->setShortcutContext(Qt::WindowShortcut); // the main window's, or its own when floating
     connect(zoomInAction, &QAction::triggered, this, &GalleryDock::zoomIn);
     addAction(zoomInAction);
     auto *zoomOutAction = new QAction(tr("Zoom Out"), this);
     zoomOutAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence::ZoomOut});
-    zoomOutAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    zoomOutAction->setShortcutContext(Qt::WindowShortcut);
     connect(zoomOutAction, &QAction::triggered, this, &GalleryDock::zoomOut);
     addAction(zoomOutAction);
 
@@ -463,6 +482,7 @@ void GalleryDock::showContextMenu(QListView *view, const QPoint &pos)
     menu.addSeparator();
     QAction *tagHard = menu.addAction(tr("Tag as &Hard"));
     QAction *tagOk = menu.addAction(tr("Tag as &OK"));
+    QAction *untag = menu.addAction(tr("C&lear Tag"));
     QAction *chosen = menu.exec(view->viewport()->mapToGlobal(pos));
     if (!chosen)
         return;
@@ -485,7 +505,15 @@ void GalleryDock::showContextMenu(QListView *view, const QPoint &pos)
         Q_EMIT tagRequested(paths, QStringLiteral("hard"));
     } else if (chosen == tagOk) {
         Q_EMIT tagRequested(paths, QStringLiteral("ok"));
+    } else if (chosen == untag) {
+        Q_EMIT tagRequested(paths, QString());
     }
+}
+
+void GalleryDock::setTags(const QHash<QString, QString> &tagOfPath)
+{
+    m_hardest->setTags(tagOfPath);
+    m_easiest->setTags(tagOfPath);
 }
 
 } // namespace faultline

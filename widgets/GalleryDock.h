@@ -64,6 +64,7 @@ public:
     void setThumbnailSize(int size);
     void setFilter(GalleryModel::Filter filter);
     void setSplitFilter(std::optional<Split> split);
+    void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → "hard" | "ok"
 
     QStringList selectedPaths() const; // of the list that has (or last had) the focus
     QString currentPath() const;
@@ -76,7 +77,7 @@ Q_SIGNALS:
     void imageActivated(const QString &path);
     // The current image of the focused list; sourceRow indexes the RunClassImages shown.
     void currentImageChanged(const QString &path, int sourceRow);
-    void tagRequested(const QStringList &paths, const QString &tag); // "hard" or "ok"
+    void tagRequested(const QStringList &paths, const QString &tag); // "hard", "ok" or "" (clear)
     void splitFilterChanged(const QString &splitName);              // "" = all splits
 
 private:

@@ -103,6 +103,13 @@ void GalleryModel::setThumbnailSize(int size)
         Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {Qt::DecorationRole, Qt::SizeHintRole});
 }
 
+void GalleryModel::setTags(const QHash<QString, QString> &tagOfPath)
+{
+    m_tags = tagOfPath;
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {TagRole});
+}
+
 void GalleryModel::rebuild()
 {
     m_rows.clear();
@@ -208,6 +215,8 @@ QVariant GalleryModel::data(const QModelIndex &index, int role) const
         return m_cache ? m_cache->errorString(item.path) : QString();
     case ThumbnailReadyRole:
         return m_cache && m_cache->contains(item.path, m_thumbnailSize);
+    case TagRole:
+        return m_tags.value(item.path);
     default:
         return {};
     }
@@ -233,6 +242,7 @@ QHash<int, QByteArray> GalleryModel::roleNames() const
     names.insert(SourceRowRole, "sourceRow");
     names.insert(ThumbnailErrorRole, "thumbnailError");
     names.insert(ThumbnailReadyRole, "thumbnailReady");
+    names.insert(TagRole, "tag");
     return names;
 }
 

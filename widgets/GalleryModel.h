@@ -50,6 +50,7 @@ public:
         SourceRowRole,               // int, row of the RunClassImages
         ThumbnailErrorRole,          // QString: why the file could not be decoded, empty if fine
         ThumbnailReadyRole,          // bool: the decoration is the real image
+        TagRole,                     // QString: the user's tag ("hard" | "ok"), empty if none
     };
     enum class Order { HardestFirst, EasiestFirst };
     enum class Filter { All, Correct, Incorrect };
@@ -73,6 +74,7 @@ public:
     void setSplitFilter(std::optional<Split> split); // nullopt: every split
     std::optional<Split> splitFilter() const { return m_split; }
     void setThumbnailSize(int size); // device-independent pixels
+    void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
     int thumbnailSize() const { return m_thumbnailSize; }
 
     const GalleryItem &itemAt(int row) const; // row of this model (after sort and filter)
@@ -98,6 +100,7 @@ private:
     Filter m_filter = Filter::All;
     std::optional<Split> m_split;
     int m_thumbnailSize = 96;
+    QHash<QString, QString> m_tags;
 };
 
 } // namespace faultline

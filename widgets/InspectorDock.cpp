@@ -114,6 +114,7 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
     m_confidenceCaption = addField(QStringLiteral("confidence"), tr("Confidence:"));
     addField(QStringLiteral("decision"), tr("Decision value:"));
     addField(QStringLiteral("split"), tr("Split:"));
+    addField(QStringLiteral("tag"), tr("Tag:"));
     addField(QStringLiteral("path"), tr("Path:"));
     m_fields.value(QStringLiteral("path"))->setWordWrap(true);
     layout->addLayout(form);
@@ -231,6 +232,12 @@ void InspectorDock::setConfidences(QHash<QString, double> confidences)
     updateFields();
 }
 
+void InspectorDock::setTags(QHash<QString, QString> tags)
+{
+    m_tags = std::move(tags);
+    updateFields();
+}
+
 bool InspectorDock::setCurrentImage(const QString &absolutePath)
 {
     const auto it = m_rowOfPath.constFind(absolutePath);
@@ -269,6 +276,10 @@ void InspectorDock::updateFields()
     m_confidenceCaption->setVisible(hasConfidence);
     m_fields.value(QStringLiteral("decision"))->setText(GalleryModel::decisionText(item.decisionValue));
     m_fields.value(QStringLiteral("split"))->setText(item.split == Split::Unassigned ? tr("none") : splitName(item.split));
+    const QString tag = m_tags.value(item.path);
+    m_fields.value(QStringLiteral("tag"))->setText(tag == QLatin1String("hard") ? tr("hard")
+                                                   : tag == QLatin1String("ok") ? tr("ok")
+                                                                                 : tr("none (right-click a tile to tag it)"));
     QLabel *path = m_fields.value(QStringLiteral("path"));
     path->setText(item.relativePath);
     path->setToolTip(item.path);

@@ -64,12 +64,14 @@ public:
     bool setCurrentImage(const QString &absolutePath);
     // Optional: the classifier's confidence per absolute path, shown when known.
     void setConfidences(QHash<QString, double> confidences);
+    // The user's tags per absolute path ("hard" | "ok").
+    void setTags(QHash<QString, QString> tags);
 
     QString currentPath() const { return m_currentPath; }
     bool indexReady() const { return m_indexReady; }
     QStringList neighbourPaths() const; // of the current image, best first
     std::vector<float> neighbourCosines() const;
-    QString fieldText(const QString &name) const; // "label", "prediction", "correct", "decision", "split", "path", "confidence"
+    QString fieldText(const QString &name) const; // "label", "prediction", "correct", "decision", "split", "tag", "path", "confidence"
     ImagePreview *preview() const { return m_preview; }
 
 Q_SIGNALS:
@@ -93,6 +95,7 @@ private:
     std::unique_ptr<BackgroundJob> m_indexJob;
     std::unique_ptr<BackgroundJob> m_searchJob;
     QHash<QString, double> m_confidences;
+    QHash<QString, QString> m_tags;
     QString m_currentPath;
     int m_currentRow = -1;
     std::vector<EmbeddingIndex::Neighbor> m_neighbours; // rows of m_items

@@ -1,24 +1,36 @@
 #include "MainWindow.h"
 
 #include "AnalysisDialog.h"
+#include "ClassesChart.h"
 #include "ClassesDock.h"
+#include "GalleryDock.h"
+#include "InspectorDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
 #include "ProjectSession.h"
+#include "ThumbnailCache.h"
+#include "WelcomePage.h"
+#include "interpret/RunImages.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTableWidget>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace faultline {
@@ -29,7 +41,7 @@ constexpr int kMaxRecent = 8;
 const char *const kRecentKey = "recentDatasets";
 const char *const kGeometryKey = "mainWindow/geometry";
 const char *const kStateKey = "mainWindow/state";
-constexpr int kStateVersion = 1;
+constexpr int kStateVersion = 2;
 
 } // namespace
 
@@ -48,35 +60,45 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
+    setDockOptions(dockOptions() | QMainWindow::AllowTabbedDocks);
+    m_thumbnails = new ThumbnailCache(this);
 
+    // Messages sit above the views in a bar of their own that is hidden while empty.
     m_messageBar = new MessageBar;
-    auto *placeholder = new QLabel(tr("Select a class to inspect its images."));
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setEnabled(false);
-    m_centralView = placeholder;
-    m_centralHost = new QWidget;
-    auto *central = new QVBoxLayout(m_centralHost);
-    central->setContentsMargins(0, 0, 0, 0);
-    central->addWidget(m_messageBar);
-    central->addWidget(m_centralView, 1);
-    setCentralWidget(m_centralHost);
+    m_messageToolBar = new QToolBar(tr("Messages"));
+    m_messageToolBar->setObjectName(QStringLiteral("MessageToolBar"));
+    m_messageToolBar->setMovable(false);
+    m_messageToolBar->setFloatable(false);
+    m_messageToolBar->toggleViewAction()->setVisible(false);
+    m_messageToolBar->addWidget(m_messageBar);
+    m_messageToolBar->hide();
+    addToolBar(Qt::TopToolBarArea, m_messageToolBar);
+    connect(m_messageBar, &MessageBar::shownChanged, m_messageToolBar, &QToolBar::setVisible);
 
-    m_classesDock = new ClassesDock(session, this);
-    addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
-    m_jobsDock = new JobsDock(this);
-    addDockWidget(Qt::BottomDockWidgetArea, m_jobsDock);
-    resizeDocks({m_classesDock}, {560}, Qt::Horizontal);
-    resizeDocks({m_jobsDock}, {150}, Qt::Vertical);
+    // Before a dataset is open the window is the welcome page; after, the docks fill it.
+    m_welcome = new WelcomePage;
+    setCentralWidget(m_welcome);
+    connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseDataset);
+    connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openDataset);
+
+    createDocks();
+    connectClassViews();
 
     m_jobStatus = new QLabel;
     statusBar()->addPermanentWidget(m_jobStatus);
     connect(m_jobsDock, &JobsDock::activeJobChanged, m_jobStatus, &QLabel::setText);
-
     connect(session, &ProjectSession::jobStarted, m_jobsDock, &JobsDock::addJob);
     connect(session, &ProjectSession::errorOccurred, this, &MainWindow::showError);
     connect(session, &ProjectSession::opened, this, [this](const QString &root) {
         rememberRecent(root);
         updateTitle();
+        m_welcome->hide();
+        for (QDockWidget *dock : docks())
+            dock->setEnabled(true);
+        if (!m_restoredLayout && !m_sizedDocks) { // the docks just took the welcome page's room
+            m_sizedDocks = true;
+            QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+        }
         statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(root)), 5000);
     });
     connect(session, &ProjectSession::stateChanged, this, [this](const DatasetState &state) {
@@ -91,19 +113,85 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
         updateActions();
     });
     connect(session, &ProjectSession::busyChanged, this, &MainWindow::updateActions);
+    connect(session, &ProjectSession::classesLoaded, this, &MainWindow::updateActions);
 
     createMenus();
     updateTitle();
     updateActions();
+    m_welcome->setRecentDatasets(recentDatasets());
 
     m_defaultState = saveState(kStateVersion);
     QSettings settings;
     if (!restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray()))
-        resize(1200, 760);
-    restoreState(settings.value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
+        resize(1360, 820);
+    m_restoredLayout = restoreState(settings.value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // Dock sizes only take once the window has its size; the gallery gets what is left.
+    resizeDocks({m_classesDock, m_inspectorDock}, {width() * 30 / 100, width() * 22 / 100}, Qt::Horizontal);
+    resizeDocks({m_jobsDock}, {std::max(110, height() / 6)}, Qt::Vertical);
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    // Classes down the left, the inspector down the right, the gallery between them and the
+    // jobs under the gallery.
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    m_classesDock = new ClassesDock(m_session, this);
+    m_galleryDock = new GalleryDock(this, m_thumbnails);
+    m_inspectorDock = new InspectorDock(this, m_thumbnails);
+    m_jobsDock = new JobsDock(this);
+    addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
+    addDockWidget(Qt::TopDockWidgetArea, m_galleryDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+    splitDockWidget(m_galleryDock, m_jobsDock, Qt::Vertical); // one area: sizes split predictably
+    for (QDockWidget *dock : docks())
+        dock->setEnabled(m_session->isOpen());
+}
+
+QList<QDockWidget *> MainWindow::docks() const
+{
+    return {m_classesDock, m_galleryDock, m_inspectorDock, m_jobsDock};
+}
+
+void MainWindow::connectClassViews()
+{
+    connect(m_session, &ProjectSession::classLoaded, this, [this](const SelectedClass &selected) {
+        if (!selected.images) {
+            m_galleryDock->clearClass();
+            m_inspectorDock->clearClass();
+            return;
+        }
+        m_galleryDock->showClass(*selected.images, m_session->root());
+        m_galleryDock->setTags(selected.tags);
+        m_inspectorDock->showClass(*selected.images, m_session->root());
+        m_inspectorDock->setConfidences(selected.confidences);
+        m_inspectorDock->setTags(selected.tags);
+        // Start on the hardest image, so the inspector is never empty next to a full gallery.
+        if (selected.images->size() > 0)
+            m_galleryDock->hardestView()->setCurrentIndex(m_galleryDock->hardestModel()->index(0));
+    });
+    connect(m_session, &ProjectSession::tagsChanged, this, [this](const QHash<QString, QString> &tags) {
+        m_galleryDock->setTags(tags);
+        m_inspectorDock->setTags(tags);
+    });
+    connect(m_galleryDock, &GalleryDock::tagRequested, m_session, &ProjectSession::tagImages);
+    connect(m_galleryDock, &GalleryDock::currentImageChanged, m_inspectorDock,
+            [this](const QString &path) { m_inspectorDock->setCurrentImage(path); });
+    connect(m_galleryDock, &GalleryDock::imageActivated, this, [this](const QString &path) {
+        m_inspectorDock->setCurrentImage(path);
+        m_inspectorDock->show();
+        m_inspectorDock->raise();
+    });
+    connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
+}
 
 void MainWindow::createMenus()
 {
@@ -121,22 +209,66 @@ void MainWindow::createMenus()
     QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
     m_analyzeAction = analysis->addAction(tr("&Run analysis…"), this, &MainWindow::runAnalysis);
     m_analyzeAction->setShortcut(QKeySequence(tr("Ctrl+R")));
+    analysis->addSeparator();
+    m_nextClassAction = analysis->addAction(tr("&Next class"), this, &MainWindow::nextClass);
+    m_nextClassAction->setShortcuts({QKeySequence(tr("Ctrl+PgDown")), QKeySequence(tr("Alt+Down"))});
+    m_previousClassAction = analysis->addAction(tr("&Previous class"), this, &MainWindow::previousClass);
+    m_previousClassAction->setShortcuts({QKeySequence(tr("Ctrl+PgUp")), QKeySequence(tr("Alt+Up"))});
+    QAction *filter = analysis->addAction(tr("&Find class…"), m_classesDock, &ClassesDock::focusFilter);
+    filter->setShortcut(QKeySequence::Find);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addAction(m_classesDock->toggleViewAction());
-    m_viewMenu->addAction(m_jobsDock->toggleViewAction());
+    for (QDockWidget *dock : docks())
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addActions(m_galleryDock->actions()); // thumbnail zoom
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&About Faultline"), this, [this] {
+        showMessage(tr("Faultline %1: finds the failure modes of an image classifier as directions in CLIP "
+                       "space (Jain et al., Distilling Model Failures as Directions in Latent Space).")
+                        .arg(QApplication::applicationVersion()),
+                    int(MessageBar::Kind::Info));
+    });
 }
 
-void MainWindow::setCentralView(QWidget *view)
+void MainWindow::showShortcuts()
 {
-    if (!view)
-        return;
-    auto *layout = static_cast<QVBoxLayout *>(m_centralHost->layout());
-    layout->replaceWidget(m_centralView, view);
-    delete m_centralView;
-    m_centralView = view;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto *table = new QTableWidget(&dialog);
+    table->setColumnCount(2);
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    QList<QAction *> actions;
+    for (QAction *menu : menuBar()->actions())
+        if (menu->menu())
+            actions += menu->menu()->actions();
+    for (QAction *action : actions) {
+        if (action->shortcut().isEmpty() || action->text().isEmpty())
+            continue;
+        QStringList keys;
+        for (const QKeySequence &key : action->shortcuts())
+            keys << key.toString(QKeySequence::NativeText);
+        const int row = table->rowCount();
+        table->insertRow(row);
+        table->setItem(row, 0, new QTableWidgetItem(action->text().remove(QLatin1Char('&'))));
+        table->setItem(row, 1, new QTableWidgetItem(keys.join(tr(" or "))));
+    }
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(460, 420);
+    dialog.exec();
 }
 
 QString MainWindow::activeJobText() const
@@ -149,6 +281,11 @@ void MainWindow::openDataset(const QString &root)
     m_session->open(root);
 }
 
+void MainWindow::showMessage(const QString &text, int kind)
+{
+    m_messageBar->showMessage(text, MessageBar::Kind(kind));
+}
+
 void MainWindow::showError(const QString &message)
 {
     statusBar()->showMessage(message, 10000);
@@ -157,11 +294,22 @@ void MainWindow::showError(const QString &message)
 
 void MainWindow::resetLayout()
 {
-    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_classesDock), static_cast<QDockWidget *>(m_jobsDock)}) {
+    for (QDockWidget *dock : docks()) {
         dock->setFloating(false);
         dock->show();
     }
     restoreState(m_defaultState, kStateVersion);
+    applyDefaultDockSizes();
+}
+
+void MainWindow::nextClass()
+{
+    m_session->selectNeighbourClass(m_classesDock->classOrder(), +1);
+}
+
+void MainWindow::previousClass()
+{
+    m_session->selectNeighbourClass(m_classesDock->classOrder(), -1);
 }
 
 void MainWindow::chooseDataset()
@@ -217,6 +365,7 @@ void MainWindow::rememberRecent(const QString &root)
         recent.removeLast();
     QSettings().setValue(QLatin1String(kRecentKey), recent);
     updateRecentMenu();
+    m_welcome->setRecentDatasets(recent);
 }
 
 void MainWindow::updateRecentMenu()
@@ -232,6 +381,7 @@ void MainWindow::updateRecentMenu()
         m_recentMenu->addAction(tr("Clear list"), this, [this] {
             QSettings().remove(QLatin1String(kRecentKey));
             updateRecentMenu();
+            m_welcome->setRecentDatasets({});
         });
     }
 }
@@ -247,6 +397,9 @@ void MainWindow::updateActions()
     const bool ready = m_session->isOpen() && !m_session->isBusy();
     m_importAction->setEnabled(ready);
     m_analyzeAction->setEnabled(ready);
+    const bool hasClasses = !m_session->classes().isEmpty();
+    m_nextClassAction->setEnabled(hasClasses);
+    m_previousClassAction->setEnabled(hasClasses);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

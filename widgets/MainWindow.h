@@ -6,13 +6,18 @@
 class QLabel;
 class QMenu;
 class QMimeData;
+class QToolBar;
 
 namespace faultline {
 
 class ClassesDock;
+class GalleryDock;
+class InspectorDock;
 class JobsDock;
 class MessageBar;
 class ProjectSession;
+class ThumbnailCache;
+class WelcomePage;
 
 // The workbench window: menus, docks (saved/restored layout), status bar and message bar.
 // Everything it shows follows its ProjectSession; it never waits on engine work.
@@ -25,17 +30,20 @@ public:
 
     ProjectSession *session() const { return m_session; }
     ClassesDock *classesDock() const { return m_classesDock; }
+    GalleryDock *galleryDock() const { return m_galleryDock; }
+    InspectorDock *inspectorDock() const { return m_inspectorDock; }
     JobsDock *jobsDock() const { return m_jobsDock; }
     MessageBar *messageBar() const { return m_messageBar; }
+    WelcomePage *welcomePage() const { return m_welcome; }
     QString activeJobText() const;
     QStringList recentDatasets() const;
-    // Replaces the central view (the gallery plugs in here); the window takes ownership.
-    void setCentralView(QWidget *view);
 
 public Q_SLOTS:
     void openDataset(const QString &root);
     void showError(const QString &message);
     void resetLayout();
+    void nextClass();
+    void previousClass();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -43,27 +51,40 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    void createDocks();
+    void applyDefaultDockSizes();
     void createMenus();
+    void connectClassViews();
     void chooseDataset();
     void chooseEmbeddings();
     void runAnalysis();
+    void showShortcuts();
     void rememberRecent(const QString &root);
     void updateRecentMenu();
     void updateTitle();
     void updateActions();
+    void showMessage(const QString &text, int kind);
+    QList<class QDockWidget *> docks() const;
 
     ProjectSession *m_session;
+    ThumbnailCache *m_thumbnails = nullptr;
+    WelcomePage *m_welcome = nullptr;
     ClassesDock *m_classesDock = nullptr;
+    GalleryDock *m_galleryDock = nullptr;
+    InspectorDock *m_inspectorDock = nullptr;
     JobsDock *m_jobsDock = nullptr;
     MessageBar *m_messageBar = nullptr;
-    QWidget *m_centralHost = nullptr;
-    QWidget *m_centralView = nullptr;
+    QToolBar *m_messageToolBar = nullptr;
     QLabel *m_jobStatus = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QAction *m_importAction = nullptr;
     QAction *m_analyzeAction = nullptr;
+    QAction *m_nextClassAction = nullptr;
+    QAction *m_previousClassAction = nullptr;
     QByteArray m_defaultState;
+    bool m_restoredLayout = false; // the user's saved layout was restored
+    bool m_sizedDocks = false;
 };
 
 // A dataset folder dropped onto the window, or empty when the drop holds none.

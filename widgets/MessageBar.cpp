@@ -57,11 +57,13 @@ void MessageBar::showMessage(const QString &text, Kind kind)
                                           + m_history.mid(0, m_history.size() - 1).join(QLatin1Char('\n'))
                                     : QString());
     show();
+    Q_EMIT shownChanged(true);
 }
 
 void MessageBar::dismiss()
 {
     hide();
+    Q_EMIT shownChanged(false);
 }
 
 } // namespace faultline

@@ -23,6 +23,9 @@ public Q_SLOTS:
     void showMessage(const QString &text, faultline::MessageBar::Kind kind = faultline::MessageBar::Kind::Error);
     void dismiss();
 
+Q_SIGNALS:
+    void shownChanged(bool shown); // a message appeared or was dismissed
+
 private:
     QLabel *m_icon = nullptr;
     QLabel *m_label = nullptr;

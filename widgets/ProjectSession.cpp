@@ -6,6 +6,7 @@
 #include "dataset/DatasetScanner.h"
 #include "dataset/EmbeddingImporter.h"
 #include "dataset/PredictionsImporter.h"
+#include "interpret/RunImages.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 
@@ -93,6 +94,7 @@ ProjectSession::ProjectSession(QObject *parent) : QObject(parent)
     qRegisterMetaType<ClassSummary>();
     qRegisterMetaType<QVector<ClassSummary>>();
     qRegisterMetaType<DatasetState>();
+    qRegisterMetaType<SelectedClass>();
 }
 
 ProjectSession::~ProjectSession() = default; // child jobs are cancelled by their destructors
@@ -147,7 +149,9 @@ void ProjectSession::open(const QString &root)
     m_classes.clear();
     m_state = DatasetState();
     m_state.root = m_root;
-    setSelectedClass(QString());
+    m_selectedClass.clear();
+    Q_EMIT classSelected(m_selectedClass);
+    loadSelectedClass();
     Q_EMIT opened(m_root);
     Q_EMIT classesLoaded(m_classes);
 
@@ -250,6 +254,8 @@ void ProjectSession::reloadClasses()
                      stillThere = stillThere || c.className == m_selectedClass;
                  if (!stillThere)
                      setSelectedClass(QString());
+                 else
+                     loadSelectedClass(); // the same class of a newer run
              });
 }
 
@@ -259,6 +265,91 @@ void ProjectSession::setSelectedClass(const QString &className)
         return;
     m_selectedClass = className;
     Q_EMIT classSelected(m_selectedClass);
+    loadSelectedClass();
+}
+
+QString ProjectSession::absolutePath(const QString &relativePath) const
+{
+    return m_root + QLatin1Char('/') + relativePath;
+}
+
+void ProjectSession::selectNeighbourClass(const QStringList &order, int step)
+{
+    if (order.isEmpty())
+        return;
+    const qsizetype at = order.indexOf(m_selectedClass);
+    const qsizetype size = order.size();
+    const qsizetype next = at < 0 ? (step > 0 ? 0 : size - 1) : ((at + step) % size + size) % size;
+    setSelectedClass(order[next]);
+}
+
+void ProjectSession::loadSelectedClass()
+{
+    const quint64 selection = ++m_selection;
+    m_selected = SelectedClass();
+    if (m_selectedClass.isEmpty() || m_state.latestRun == 0) {
+        Q_EMIT classLoaded(m_selected);
+        return;
+    }
+    const QString projectPath = m_projectPath;
+    const QString root = m_root;
+    const QString className = m_selectedClass;
+    const qint64 runId = m_state.latestRun;
+    auto result = std::make_shared<SelectedClass>();
+    startJob(tr("Load class %1").arg(className),
+             [projectPath, root, className, runId, result](JobControl &control) {
+                 control.report(0, 2, tr("Reading images and embeddings"));
+                 ProjectStore store(projectPath);
+                 auto images = std::make_shared<RunClassImages>(loadRunClassImages(store, runId, className));
+                 control.checkCancelled();
+                 control.report(1, 2, tr("Reading confidences and tags"));
+                 QHash<qint64, QString> pathOfId;
+                 for (qsizetype i = 0; i < images->size(); ++i)
+                     pathOfId.insert(images->imageIds[size_t(i)], root + QLatin1Char('/') + images->paths[i]);
+                 for (const LabeledImage &image : store.labeledImages())
+                     if (image.confidence && pathOfId.contains(image.id))
+                         result->confidences.insert(pathOfId.value(image.id), *image.confidence);
+                 const QHash<qint64, QString> tags = store.imageTags();
+                 for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+                     if (pathOfId.contains(it.key()))
+                         result->tags.insert(pathOfId.value(it.key()), it.value());
+                 result->images = std::move(images);
+                 control.report(2, 2, tr("Done"));
+             },
+             [this, selection, result] {
+                 if (selection != m_selection)
+                     return;
+                 m_selected = *result;
+                 Q_EMIT classLoaded(m_selected);
+             });
+}
+
+void ProjectSession::tagImages(const QStringList &absolutePaths, const QString &tag)
+{
+    if (!m_selected.images || absolutePaths.isEmpty())
+        return;
+    QHash<QString, qint64> idOfPath;
+    for (qsizetype i = 0; i < m_selected.images->size(); ++i)
+        idOfPath.insert(absolutePath(m_selected.images->paths[i]), m_selected.images->imageIds[size_t(i)]);
+    QVector<qint64> ids;
+    for (const QString &path : absolutePaths)
+        if (idOfPath.contains(path))
+            ids << idOfPath.value(path);
+    const QString projectPath = m_projectPath;
+    const quint64 selection = m_selection;
+    startJob(tag.isEmpty() ? tr("Clear tags") : tr("Tag %n image(s) as %1", nullptr, int(ids.size())).arg(tag),
+             [projectPath, ids, tag](JobControl &) { ProjectStore(projectPath).setImageTag(ids, tag); },
+             [this, selection, absolutePaths, tag] {
+                 if (selection != m_selection)
+                     return;
+                 for (const QString &path : absolutePaths) {
+                     if (tag.isEmpty())
+                         m_selected.tags.remove(path);
+                     else
+                         m_selected.tags.insert(path, tag);
+                 }
+                 Q_EMIT tagsChanged(m_selected.tags);
+             });
 }
 
 } // namespace faultline

@@ -3,18 +3,21 @@
 #include "analysis/AnalysisTypes.h"
 #include "jobs/BackgroundJob.h"
 
+#include <QHash>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <QVector>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace faultline {
 
 class BackgroundJob;
 class JobControl;
+struct RunClassImages;
 
 // One row of the classes view: a class of the latest completed run.
 struct ClassSummary
@@ -41,6 +44,14 @@ struct DatasetState
     bool hasEmbeddings() const { return embeddedImages > 0; }
 };
 
+// The selected class as the class views show it, loaded off the GUI thread.
+struct SelectedClass
+{
+    std::shared_ptr<const RunClassImages> images; // every split, raw embeddings; null: none selected
+    QHash<QString, double> confidences;           // absolute path → the classifier's confidence
+    QHash<QString, QString> tags;                 // absolute path → the user's tag ("hard" | "ok")
+};
+
 // The open dataset and the engine work on it. Every engine call runs as a BackgroundJob that
 // opens its own ProjectStore (one SQLite connection per thread); results come back through
 // queued signals, so nothing here ever blocks the GUI thread. The selected class lives here
@@ -62,6 +73,8 @@ public:
     const QVector<ClassSummary> &classes() const { return m_classes; }
     qint64 runId() const { return m_state.latestRun; }
     const QString &selectedClass() const { return m_selectedClass; }
+    const SelectedClass &selected() const { return m_selected; }
+    QString absolutePath(const QString &relativePath) const;
     bool isBusy() const { return m_runningJobs > 0; }
 
 public Q_SLOTS:
@@ -72,6 +85,10 @@ public Q_SLOTS:
     void analyze(const faultline::AnalysisParams &params);
     void reloadClasses();
     void setSelectedClass(const QString &className);
+    // Selects the next/previous class of the latest run in `order` (e.g. the chart's), wrapping.
+    void selectNeighbourClass(const QStringList &order, int step);
+    // Stores the user's verdict on these images of the selected class ("" clears it).
+    void tagImages(const QStringList &absolutePaths, const QString &tag);
 
 Q_SIGNALS:
     void opened(const QString &root);
@@ -80,6 +97,8 @@ Q_SIGNALS:
     void jobStarted(faultline::BackgroundJob *job);
     void errorOccurred(const QString &message);
     void classSelected(const QString &className);
+    void classLoaded(const faultline::SelectedClass &selected); // after classSelected, off-thread load
+    void tagsChanged(const QHash<QString, QString> &tags);        // of the selected class
     void busyChanged(bool busy);
     void idle();                    // the last running job (and anything it started) finished
 
@@ -89,12 +108,15 @@ private:
     BackgroundJob *startJob(const QString &title, std::function<void(JobControl &)> work,
                             std::function<void()> onSuccess);
     void setState(const DatasetState &state);
+    void loadSelectedClass();
 
     QString m_root;
     QString m_projectPath;
     DatasetState m_state;
     QVector<ClassSummary> m_classes;
     QString m_selectedClass;
+    SelectedClass m_selected;
+    quint64 m_selection = 0;        // bumped on every selection: a slower load of an older one is dropped
     int m_runningJobs = 0;
     quint64 m_generation = 0;       // bumped on open(): stale results are dropped
 };
@@ -103,3 +125,4 @@ private:
 
 Q_DECLARE_METATYPE(faultline::ClassSummary)
 Q_DECLARE_METATYPE(faultline::DatasetState)
+Q_DECLARE_METATYPE(faultline::SelectedClass)

@@ -68,15 +68,16 @@ int main(int argc, char **argv)
 
     // Screenshot mode: a fixed, default layout so the images in docs/ don't depend on settings.
     const QString dir = parser.value(screenshot);
+    window.resize(1360, 820);
     window.resetLayout();
-    window.resize(1280, 760);
     int exitCode = 0;
-    auto shoot = [&] {
-        // Select the class the chart ranks first, so the screenshot shows a selection.
-        const QStringList order = window.classesDock()->chart()->barOrder();
-        if (!order.isEmpty())
-            session.setSelectedClass(order.first());
-        QTimer::singleShot(400, &app, [&] {
+    bool classSelected = false;
+    bool saving = false;
+    auto save = [&] {
+        if (saving)
+            return;
+        saving = true;
+        QTimer::singleShot(800, &app, [&] { // let thumbnails decode and paint
             if (!saveScreenshots(window, dir)) {
                 std::fprintf(stderr, "faultline: could not write screenshots to %s\n", qPrintable(dir));
                 exitCode = 1;
@@ -84,16 +85,25 @@ int main(int argc, char **argv)
             app.exit(exitCode);
         });
     };
-    QObject::connect(&session, &ProjectSession::idle, &app, shoot, Qt::QueuedConnection);
+    // First idle: the dataset is open; select the class the chart ranks first. Next idle: shoot.
+    QObject::connect(&session, &ProjectSession::idle, &app, [&] {
+        const QStringList order = window.classesDock()->chart()->barOrder();
+        if (!classSelected && !order.isEmpty()) {
+            classSelected = true;
+            session.setSelectedClass(order.first());
+            return;
+        }
+        save();
+    }, Qt::QueuedConnection);
     QObject::connect(&session, &ProjectSession::errorOccurred, &app, [](const QString &message) {
         std::fprintf(stderr, "faultline: %s\n", qPrintable(message));
     });
     QTimer::singleShot(300000, &app, [&] {
         std::fprintf(stderr, "faultline: jobs still running after 5 minutes; taking screenshots anyway\n");
-        shoot();
+        save();
     });
     if (dataset.isEmpty())
-        QTimer::singleShot(500, &app, shoot);
+        QTimer::singleShot(500, &app, save);
     else
         QTimer::singleShot(0, &window, [&window, dataset] { window.openDataset(dataset); });
     return app.exec();

@@ -70,6 +70,12 @@ const char *const kMigrations[][12] = {
         "ALTER TABLE run_scores ADD COLUMN position INTEGER",
         nullptr,
     },
+    // 5: the user's verdict on an image ("hard" or "ok"), set from the gallery
+    {
+        "CREATE TABLE image_tags(image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,"
+        " tag TEXT NOT NULL)",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -713,6 +719,30 @@ QVector<RunScoreRow> ProjectStore::runScores(qint64 runId, RunRowOrder order) co
         rows.push_back({query.value(0).toLongLong(), query.value(1).toString(), splitOrUnassigned(query.value(2).toString()),
                         query.value(3).toString(), query.value(4).toString(), optionalDouble(query.value(5))});
     return rows;
+}
+
+void ProjectStore::setImageTag(const QVector<qint64> &imageIds, const QString &tag)
+{
+    transaction([&] {
+        QSqlQuery query = prepare(m_db, tag.isEmpty() ? QStringLiteral("DELETE FROM image_tags WHERE image_id=?")
+                                                      : QStringLiteral("INSERT INTO image_tags(image_id, tag) VALUES(?, ?)"
+                                                                       " ON CONFLICT(image_id) DO UPDATE SET tag=excluded.tag"));
+        for (const qint64 id : imageIds) {
+            query.bindValue(0, id);
+            if (!tag.isEmpty())
+                query.bindValue(1, tag);
+            exec(query);
+        }
+    });
+}
+
+QHash<qint64, QString> ProjectStore::imageTags() const
+{
+    QHash<qint64, QString> tags;
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT image_id, tag FROM image_tags"));
+    while (query.next())
+        tags.insert(query.value(0).toLongLong(), query.value(1).toString());
+    return tags;
 }
 
 } // namespace faultline

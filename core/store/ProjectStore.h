@@ -22,7 +22,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -95,6 +95,10 @@ public:
                             const QVector<QPair<QString, double>> &scores);
     QVector<QPair<QString, double>> captionScores(qint64 runId, const QString &className,
                                                   const QString &vocabulary) const; // most negative first
+
+    // --- the user's tags ("hard" / "ok"; one per image, empty clears) ------------------
+    void setImageTag(const QVector<qint64> &imageIds, const QString &tag);
+    QHash<qint64, QString> imageTags() const;
 
 private:
     void migrate();

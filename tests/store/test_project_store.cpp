@@ -437,6 +437,25 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, store.run(9999));
     }
 
+    void imageTagsReplaceClearAndFollowRemovedImages()
+    {
+        ProjectStore store(m_tmp->filePath(QStringLiteral("tags.sqlite")));
+        store.applyScan({image(QStringLiteral("a.png"), QStringLiteral("c"), Split::Val),
+                         image(QStringLiteral("b.png"), QStringLiteral("c"), Split::Val)}, {});
+        QHash<QString, qint64> ids;
+        for (const StoredImage &stored : store.images())
+            ids.insert(stored.path, stored.id);
+        store.setImageTag({ids[QStringLiteral("a.png")], ids[QStringLiteral("b.png")]}, QStringLiteral("hard"));
+        store.setImageTag({ids[QStringLiteral("b.png")]}, QStringLiteral("ok")); // one verdict per image
+        QHash<qint64, QString> tags = store.imageTags();
+        QCOMPARE(tags.size(), qsizetype(2));
+        QCOMPARE(tags.value(ids[QStringLiteral("a.png")]), QStringLiteral("hard"));
+        QCOMPARE(tags.value(ids[QStringLiteral("b.png")]), QStringLiteral("ok"));
+        store.setImageTag({ids[QStringLiteral("a.png")]}, QString());
+        store.applyScan({}, {QStringLiteral("b.png")}); // a removed image takes its tag along
+        QVERIFY(store.imageTags().isEmpty());
+    }
+
     void runWithoutSplitsIsStored()
     {
         // A flat dataset: the split is Unassigned everywhere.
