@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AnalysisDialog.h"
+#include "AppSettings.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
 #include "GalleryDock.h"
@@ -32,6 +33,8 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace faultline {
 
@@ -70,7 +73,12 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     m_messageToolBar->setMovable(false);
     m_messageToolBar->setFloatable(false);
     m_messageToolBar->toggleViewAction()->setVisible(false);
-    m_messageToolBar->addWidget(m_messageBar);
+    // Wrapped: a toolbar hides and shows its direct widgets itself, the bar does that on its own.
+    auto *holder = new QWidget;
+    auto *holderLayout = new QVBoxLayout(holder);
+    holderLayout->setContentsMargins(0, 0, 0, 0);
+    holderLayout->addWidget(m_messageBar);
+    m_messageToolBar->addWidget(holder);
     m_messageToolBar->hide();
     addToolBar(Qt::TopToolBarArea, m_messageToolBar);
     connect(m_messageBar, &MessageBar::shownChanged, m_messageToolBar, &QToolBar::setVisible);
@@ -95,6 +103,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
         m_welcome->hide();
         for (QDockWidget *dock : docks())
             dock->setEnabled(true);
+        m_offerSetup = true;
         if (!m_restoredLayout && !m_sizedDocks) { // the docks just took the welcome page's room
             m_sizedDocks = true;
             QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
@@ -111,6 +120,9 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
         else
             m_messageBar->dismiss();
         updateActions();
+        // A freshly opened dataset without results: ask for what it lacks right away.
+        if (std::exchange(m_offerSetup, false) && state.latestRun == 0)
+            runAnalysis();
     });
     connect(session, &ProjectSession::busyChanged, this, &MainWindow::updateActions);
     connect(session, &ProjectSession::classesLoaded, this, &MainWindow::updateActions);
@@ -346,9 +358,15 @@ void MainWindow::runAnalysis()
         showError(tr("Open a dataset folder before running an analysis."));
         return;
     }
-    AnalysisDialog dialog(this);
-    if (dialog.exec() == QDialog::Accepted)
-        m_session->analyze(dialog.params());
+    auto *dialog = new AnalysisDialog(m_session->state(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const AnalysisSetup setup = dialog->setup();
+        if (setup.embeddings == AnalysisSetup::Embeddings::ComputeWithClip)
+            AppSettings::setClipModel(setup.clipModel);
+        m_session->analyze(setup);
+    });
+    dialog->open();
 }
 
 QStringList MainWindow::recentDatasets() const

@@ -85,6 +85,7 @@ private:
     QByteArray m_defaultState;
     bool m_restoredLayout = false; // the user's saved layout was restored
     bool m_sizedDocks = false;
+    bool m_offerSetup = false;     // the next state of a just-opened dataset may open the analysis dialog
 };
 
 // A dataset folder dropped onto the window, or empty when the drop holds none.

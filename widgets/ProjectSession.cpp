@@ -1,13 +1,18 @@
 #include "ProjectSession.h"
 
+#include "AppSettings.h"
+
 #include "analysis/AnalysisJob.h"
+#include "clip/ClipModel.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
 #include "dataset/DatasetScanner.h"
 #include "dataset/EmbeddingImporter.h"
 #include "dataset/PredictionsImporter.h"
+#include "embedding/DatasetEmbedder.h"
 #include "interpret/RunImages.h"
 #include "jobs/BackgroundJob.h"
+#include "models/ModelManager.h"
 #include "store/ProjectStore.h"
 
 #include <QDir>
@@ -32,13 +37,14 @@ void addDiagnostics(QStringList &notes, const Diagnostics &diagnostics)
     }
 }
 
-// The newest embedding model that has rows, or nullptr.
-const EmbeddingModelInfo *newestEmbeddings(const QVector<EmbeddingModelInfo> &models)
+// The newest embedding model that has rows.
+std::optional<EmbeddingModelInfo> newestEmbeddings(const ProjectStore &store)
 {
+    const QVector<EmbeddingModelInfo> models = store.embeddingModels();
     for (auto it = models.crbegin(); it != models.crend(); ++it)
         if (it->count > 0)
-            return &*it;
-    return nullptr;
+            return *it;
+    return std::nullopt;
 }
 
 // Reads what the window shows about a dataset; runs on a job's thread.
@@ -50,9 +56,18 @@ void readState(const ProjectStore &store, DatasetState &state)
     for (const StoredImage &image : images)
         state.unreadable += image.readable ? 0 : 1;
     state.predictions = store.predictionCount();
-    const EmbeddingModelInfo *model = newestEmbeddings(store.embeddingModels());
+    const std::optional<EmbeddingModelInfo> model = newestEmbeddings(store);
     state.embeddedImages = model ? model->count : 0;
+    state.embeddingModel = model ? model->name : QString();
     state.latestRun = store.latestCompletedRun();
+    state.splitImages.clear();
+    if (state.predictions > 0) {
+        for (const LabeledImage &image : store.labeledImages())
+            ++state.splitImages[image.split];
+    } else {
+        for (const StoredImage &image : images)
+            ++state.splitImages[image.folderSplit];
+    }
 }
 
 QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId, JobControl &control)
@@ -202,24 +217,52 @@ void ProjectSession::importEmbeddings(const QString &npyPath, const QString &pat
              [this, result] { setState(*result); });
 }
 
-void ProjectSession::analyze(const AnalysisParams &params)
+void ProjectSession::analyze(const AnalysisSetup &setup)
 {
     if (!isOpen()) {
         Q_EMIT errorOccurred(tr("Open a dataset folder before running an analysis."));
         return;
     }
     const QString projectPath = m_projectPath;
+    const QString root = m_root;
+    const ComputeDevice device = AppSettings::device();
     auto result = std::make_shared<DatasetState>(m_state);
     startJob(tr("Analysis of %1").arg(QFileInfo(m_root).fileName()),
-             [projectPath, params, result](JobControl &control) {
+             [projectPath, root, setup, device, result](JobControl &control) {
                  ProjectStore store(projectPath);
-                 const EmbeddingModelInfo *model = newestEmbeddings(store.embeddingModels());
-                 if (!model)
-                     throw Error(tr("the project has no embeddings: import them first (File ▸ Import embeddings…)"));
-                 if (store.predictionCount() == 0)
-                     throw Error(tr("the project has no predictions: add predictions.csv to the dataset folder"));
-                 const AnalysisOutcome outcome = runAnalysis(store, model->id, params, &control);
                  result->notes.clear();
+                 if (!setup.predictionsCsv.isEmpty()) {
+                     control.report(0, 0, tr("Importing predictions"));
+                     addDiagnostics(result->notes, importPredictions(setup.predictionsCsv, store).diagnostics);
+                 }
+                 qint64 modelId = 0;
+                 switch (setup.embeddings) {
+                 case AnalysisSetup::Embeddings::ComputeWithClip: {
+                     const QString checkpoint = ModelManager().ensure(setup.clipModel, &control);
+                     control.report(0, 0, tr("Loading %1").arg(QFileInfo(checkpoint).fileName()));
+                     const auto model = ClipModel::load(checkpoint, device);
+                     DatasetEmbeddingOptions options;
+                     options.modelSource = QFileInfo(checkpoint).absoluteFilePath();
+                     const DatasetEmbeddingReport report = embedDataset(
+                         store, root, *model, clipEmbeddingModelName(checkpoint, &control), options, &control);
+                     addDiagnostics(result->notes, report.diagnostics);
+                     modelId = report.modelId;
+                     break;
+                 }
+                 case AnalysisSetup::Embeddings::ImportNpy:
+                     control.report(0, 0, tr("Importing embeddings"));
+                     modelId = faultline::importEmbeddings(setup.npyPath, setup.pathsFile, store).modelId;
+                     break;
+                 case AnalysisSetup::Embeddings::Stored:
+                     if (const std::optional<EmbeddingModelInfo> model = newestEmbeddings(store))
+                         modelId = model->id;
+                     break;
+                 }
+                 if (modelId == 0)
+                     throw Error(tr("the project has no embeddings: compute them with a CLIP model or import them"));
+                 if (store.predictionCount() == 0)
+                     throw Error(tr("the project has no predictions: choose a predictions CSV (path,prediction)"));
+                 const AnalysisOutcome outcome = runAnalysis(store, modelId, setup.params, &control);
                  addDiagnostics(result->notes, outcome.diagnostics);
                  readState(store, *result);
              },

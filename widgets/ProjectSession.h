@@ -4,6 +4,7 @@
 #include "jobs/BackgroundJob.h"
 
 #include <QHash>
+#include <QMap>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
@@ -38,10 +39,24 @@ struct DatasetState
     int unreadable = 0;
     qint64 predictions = 0;
     qint64 embeddedImages = 0;      // rows of the newest embedding model with any rows
+    QString embeddingModel;         // name of that model, e.g. "clip:ViT-B-32.pt@1a2b3c4d5e6f"
+    QMap<Split, int> splitImages;   // images per split (with predictions: as they assign them)
     qint64 latestRun = 0;           // 0: no completed run
     QStringList notes;              // diagnostics and what is missing, one line each
     bool hasPredictions() const { return predictions > 0; }
     bool hasEmbeddings() const { return embeddedImages > 0; }
+};
+
+// What "Run analysis" does: bring in whatever the dataset still lacks, then analyse.
+struct AnalysisSetup
+{
+    enum class Embeddings { Stored, ComputeWithClip, ImportNpy };
+    QString predictionsCsv;         // imported first when set (replaces stored predictions)
+    Embeddings embeddings = Embeddings::Stored;
+    QString clipModel;              // ComputeWithClip: catalogue name or checkpoint file
+    QString npyPath;                // ImportNpy: [N, D] .npy
+    QString pathsFile;              //            and the dataset-relative path of each row
+    AnalysisParams params;
 };
 
 // The selected class as the class views show it, loaded off the GUI thread.
@@ -82,7 +97,8 @@ public Q_SLOTS:
     // loads the latest run's classes. A folder that does not exist is reported, not opened.
     void open(const QString &root);
     void importEmbeddings(const QString &npyPath, const QString &pathsFile);
-    void analyze(const faultline::AnalysisParams &params);
+    // One job: predictions, then embeddings (computed with CLIP or imported), then the analysis.
+    void analyze(const faultline::AnalysisSetup &setup);
     void reloadClasses();
     void setSelectedClass(const QString &className);
     // Selects the next/previous class of the latest run in `order` (e.g. the chart's), wrapping.

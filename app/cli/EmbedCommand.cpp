@@ -11,7 +11,6 @@
 #include "io/NpyFile.h"
 #include "store/ProjectStore.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -32,17 +31,6 @@ void addModelOptions(QCommandLineParser &parser)
                       QStringLiteral("N"), QStringLiteral("0")});
 }
 
-// The first 12 hex digits of the checkpoint's SHA-256: two different checkpoints with one file
-// name (every Hugging Face model is "model.safetensors") must not share stored embeddings.
-QString checkpointFingerprint(const QString &path)
-{
-    QFile file(path);
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!file.open(QIODevice::ReadOnly) || !hash.addData(&file))
-        throw Error(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
-    return QString::fromLatin1(hash.result().toHex().left(12));
-}
-
 struct LoadedModel
 {
     std::unique_ptr<ClipModel> model;
@@ -58,7 +46,7 @@ LoadedModel loadModel(const QCommandLineParser &parser, JobControl *control)
     ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads")));
     LoadedModel loaded;
     loaded.model = ClipModel::load(path, parseComputeDevice(parser.value(QStringLiteral("device"))));
-    loaded.name = QStringLiteral("clip:%1@%2").arg(QFileInfo(path).fileName(), checkpointFingerprint(path));
+    loaded.name = clipEmbeddingModelName(path, control);
     loaded.path = QFileInfo(path).absoluteFilePath();
     const ClipHyperParams &hp = loaded.model->hyperParams();
     std::fprintf(stderr, "model: %s (ViT %d layers × %d, patch %d, %d px, embed %d) on %s\n",

@@ -5,10 +5,12 @@
 #include "common/Error.h"
 #include "common/JobControl.h"
 #include "dataset/ImageDecoder.h"
+#include "models/ModelManager.h"
 #include "store/ProjectStore.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFileInfo>
 #include <QFuture>
 #include <QSet>
 #include <QThread>
@@ -145,6 +147,12 @@ DatasetEmbeddingReport embedDataset(ProjectStore &store, const QString &datasetR
                             QStringLiteral("embed"));
     }
     return report;
+}
+
+QString clipEmbeddingModelName(const QString &checkpointPath, JobControl *control)
+{
+    const QString sha = sha256OfFile(checkpointPath, control, QStringLiteral("fingerprint"));
+    return QStringLiteral("clip:%1@%2").arg(QFileInfo(checkpointPath).fileName(), sha.left(12));
 }
 
 } // namespace faultline

@@ -27,6 +27,11 @@ struct DatasetEmbeddingReport
     Diagnostics diagnostics;
 };
 
+// The project's name for embeddings made by a CLIP checkpoint: "clip:<file name>@<first 12 hex
+// digits of its SHA-256>", so two checkpoints with one file name (every Hugging Face model is
+// "model.safetensors") never share stored embeddings. Throws Error when the file is unreadable.
+QString clipEmbeddingModelName(const QString &checkpointPath, JobControl *control = nullptr);
+
 // Embeds every readable image of the dataset that has no embedding from `modelName` yet:
 // files are read, hashed, decoded and preprocessed on a thread pool while the previous batch
 // runs through the model; each batch is committed as it completes, so a cancelled or killed

@@ -1,0 +1,177 @@
+// The workbench end to end on the offscreen platform: open a generated dataset, answer the
+// analysis dialog, select a class by clicking the chart, step through classes with the
+// keyboard, tag images — asserting on what the views show. Bad input stays in place.
+
+#include "AnalysisDialog.h"
+#include "ClassesChart.h"
+#include "ClassesDock.h"
+#include "GalleryDock.h"
+#include "InspectorDock.h"
+#include "JobsDock.h"
+#include "MainWindow.h"
+#include "MessageBar.h"
+#include "ProjectSession.h"
+#include "SyntheticDataset.h"
+#include "WelcomePage.h"
+#include "store/ProjectStore.h"
+
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace faultline;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    testing::SyntheticDataset m_data;
+
+    // The analysis dialog the window opened by itself, or null after 20 s.
+    static AnalysisDialog *waitForDialog(MainWindow &window)
+    {
+        AnalysisDialog *dialog = nullptr;
+        QTest::qWaitFor([&] { return (dialog = window.findChild<AnalysisDialog *>()) && dialog->isVisible(); }, 20000);
+        return dialog;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(m_dir.isValid());
+        QVERIFY(testing::writeSyntheticDataset(m_data, m_dir.filePath(QStringLiteral("shapes"))));
+    }
+
+    void openAnalyseBrowse()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1280, 800);
+        window.show();
+        window.activateWindow(); // window shortcuts need an active window
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.welcomePage()->isVisible());
+        QVERIFY(!window.classesDock()->isEnabled());
+
+        window.openDataset(m_data.root);
+        // predictions.csv is imported on open; the embeddings are missing, so the dialog asks.
+        AnalysisDialog *dialog = waitForDialog(window);
+        QVERIFY(dialog);
+        QVERIFY(!window.welcomePage()->isVisible());
+        QVERIFY(dialog->computeChoice() && dialog->importChoice());
+        dialog->importChoice()->setChecked(true);
+        dialog->npyEdit()->setText(m_dir.filePath(QStringLiteral("missing.npy")));
+        QVERIFY(dialog->problem().contains(QStringLiteral(".npy")));
+        QPushButton *run = dialog->findChild<QPushButton *>();
+        for (QPushButton *button : dialog->findChildren<QPushButton *>())
+            if (button->text() == AnalysisDialog::tr("Run"))
+                run = button;
+        QVERIFY(!run->isEnabled());
+        dialog->npyEdit()->setText(m_data.npyPath); // the .paths.txt beside it is found by itself
+        QCOMPARE(dialog->pathsEdit()->text(), m_data.pathsFile);
+        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        QCOMPARE(dialog->fitSplitCombo()->currentData().toInt(), int(Split::Val));
+        QTest::mouseClick(run, Qt::LeftButton);
+
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        QVERIFY(window.classesDock()->emptyText().isEmpty());
+        for (const ClassSummary &summary : session.classes()) {
+            QCOMPARE(summary.status, QStringLiteral("ok"));
+            QVERIFY2(*summary.cv > 0.8, qPrintable(QStringLiteral("%1: %2").arg(summary.className).arg(*summary.cv))); // the planted failure is found
+        }
+
+        // Click the chart's third bar: the class is selected everywhere and its images load.
+        ClassesChart *chart = window.classesDock()->chart();
+        const QString clicked = chart->barOrder().at(2);
+        QTest::mouseClick(chart, Qt::LeftButton, {}, chart->barCenter(2));
+        QCOMPARE(session.selectedClass(), clicked);
+        QCOMPARE(window.classesDock()->selectedRowClass(), clicked);
+        GalleryDock *gallery = window.galleryDock();
+        QTRY_VERIFY_WITH_TIMEOUT(gallery->hardestModel()->rowCount() > 0, 20000);
+        QVERIFY(gallery->windowTitle().contains(clicked));
+        QVERIFY(gallery->emptyStateText().isEmpty());
+        // The hardest test image is one the classifier got wrong; the easiest one it got right.
+        QVERIFY(!gallery->hardestModel()->index(0).data(GalleryModel::CorrectRole).toBool());
+        QVERIFY(gallery->easiestModel()->index(0).data(GalleryModel::CorrectRole).toBool());
+        const QString hardest = gallery->hardestModel()->index(0).data(GalleryModel::PathRole).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(window.inspectorDock()->currentPath(), hardest, 5000);
+        QCOMPARE(window.inspectorDock()->fieldText(QStringLiteral("label")), clicked);
+        QCOMPARE(window.inspectorDock()->fieldText(QStringLiteral("confidence")), QStringLiteral("0.200"));
+
+        // Tag it: the tile, the inspector and the store agree.
+        Q_EMIT gallery->tagRequested({hardest}, QStringLiteral("hard"));
+        QTRY_COMPARE_WITH_TIMEOUT(gallery->hardestModel()->index(0).data(GalleryModel::TagRole).toString(),
+                                  QStringLiteral("hard"), 5000);
+        QCOMPARE(window.inspectorDock()->fieldText(QStringLiteral("tag")), InspectorDock::tr("hard"));
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 5000);
+        QCOMPARE(ProjectStore(session.projectPath()).imageTags().values(), QStringList{QStringLiteral("hard")});
+
+        // Keyboard: next and previous class follow the table's order, wrapping around.
+        const QStringList order = window.classesDock()->classOrder();
+        const int at = int(order.indexOf(clicked));
+        window.activateWindow(); // the closed dialog took the activation along
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(session.selectedClass(), order.at((at + 1) % order.size()));
+        QTest::keyClick(&window, Qt::Key_PageUp, Qt::ControlModifier);
+        QTest::keyClick(&window, Qt::Key_PageUp, Qt::ControlModifier);
+        QCOMPARE(session.selectedClass(), order.at((at - 1 + order.size()) % order.size()));
+        QTRY_VERIFY_WITH_TIMEOUT(gallery->windowTitle().contains(session.selectedClass()), 20000);
+
+        // Every job the session ran is listed, none still running.
+        QVERIFY(window.jobsDock()->rows().size() >= 4);
+        QTRY_VERIFY_WITH_TIMEOUT(window.activeJobText().isEmpty(), 5000);
+    }
+
+    void reopenIsInstantAndRemembersTheDataset()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.show();
+        QCOMPARE(window.recentDatasets().value(0), QDir(m_data.root).canonicalPath());
+        window.openDataset(m_data.root);
+        // A completed run: the classes come back from the store, no dialog.
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        QVERIFY(!window.findChild<AnalysisDialog *>());
+    }
+
+    void badInputIsShownInPlace()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.show();
+        window.openDataset(m_dir.filePath(QStringLiteral("no-such-folder")));
+        QVERIFY(window.messageBar()->text().contains(QStringLiteral("no-such-folder")));
+
+        // A predictions file with a bad row: the row is reported with its line, the rest is used.
+        const QString root = m_dir.filePath(QStringLiteral("bad-rows"));
+        testing::SyntheticDataset data;
+        QVERIFY(testing::writeSyntheticDataset(data, root, 2, 8));
+        QFile csv(QDir(root).filePath(QStringLiteral("predictions.csv")));
+        QVERIFY(csv.open(QIODevice::Append));
+        csv.write("val/c0/not-there.png,c1,0.5\n");
+        csv.close();
+        window.openDataset(root);
+        AnalysisDialog *dialog = waitForDialog(window);
+        QVERIFY(dialog);
+        dialog->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(window.messageBar()->text().contains(QStringLiteral("not-there.png")), 5000);
+        // 2 classes × 4 splits × 8 images + the header: the appended row is line 66.
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("predictions.csv:66:")),
+                 qPrintable(window.messageBar()->text()));
+        QCOMPARE(session.state().predictions, qint64(2 * 4 * 8));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
