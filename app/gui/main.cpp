@@ -1,9 +1,11 @@
 // faultline: the desktop workbench. `faultline [DATASET] [--screenshot DIR]`.
+#include "AppSettings.h"
 #include "ClassesDock.h"
 #include "ClassesChart.h"
 #include "JobsDock.h"
 #include "MainWindow.h"
 #include "ProjectSession.h"
+#include "Translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("Faultline"));
     QApplication::setApplicationName(QStringLiteral("Faultline"));
     QApplication::setApplicationVersion(QStringLiteral(FAULTLINE_VERSION));
+    installTranslations(app);
+    AppSettings::applyThreadCount();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Faultline: find where an image classifier fails."));
