@@ -1,8 +1,6 @@
 #include "AppSettings.h"
 
 #include <QSettings>
-#include <QThread>
-#include <QThreadPool>
 #include <algorithm>
 
 namespace faultline::AppSettings {
@@ -65,8 +63,6 @@ void setThreadCount(int threads)
 
 void applyThreadCount()
 {
-    const int threads = threadCount() > 0 ? threadCount() : QThread::idealThreadCount();
-    QThreadPool::globalInstance()->setMaxThreadCount(std::max(2, threads)); // 2: a job and its follow-up
     ClipModel::setThreadCount(threadCount());
 }
 

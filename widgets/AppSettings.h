@@ -20,7 +20,7 @@ QString deviceName(ComputeDevice device); // "auto" | "cpu" | "cuda"
 
 int threadCount();                      // engine worker threads; 0 = one per core
 void setThreadCount(int threads);
-// Applies threadCount() to the job pool and to libtorch's intra-op threads.
+// Applies threadCount() to libtorch's intra-op threads (the analysis and decoding read it per job).
 void applyThreadCount();
 
 QString language();                     // "" = follow the system, else a locale name ("de")

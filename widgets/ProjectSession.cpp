@@ -37,16 +37,6 @@ void addDiagnostics(QStringList &notes, const Diagnostics &diagnostics)
     }
 }
 
-// The newest embedding model that has rows.
-std::optional<EmbeddingModelInfo> newestEmbeddings(const ProjectStore &store)
-{
-    const QVector<EmbeddingModelInfo> models = store.embeddingModels();
-    for (auto it = models.crbegin(); it != models.crend(); ++it)
-        if (it->count > 0)
-            return *it;
-    return std::nullopt;
-}
-
 // Reads what the window shows about a dataset; runs on a job's thread.
 void readState(const ProjectStore &store, DatasetState &state)
 {
@@ -56,7 +46,7 @@ void readState(const ProjectStore &store, DatasetState &state)
     for (const StoredImage &image : images)
         state.unreadable += image.readable ? 0 : 1;
     state.predictions = store.predictionCount();
-    const std::optional<EmbeddingModelInfo> model = newestEmbeddings(store);
+    const std::optional<EmbeddingModelInfo> model = store.newestEmbeddingModel();
     state.embeddedImages = model ? model->count : 0;
     state.embeddingModel = model ? model->name : QString();
     state.latestRun = store.latestCompletedRun();
@@ -226,9 +216,10 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
     const QString projectPath = m_projectPath;
     const QString root = m_root;
     const ComputeDevice device = AppSettings::device();
+    const int threads = AppSettings::threadCount();
     auto result = std::make_shared<DatasetState>(m_state);
     startJob(tr("Analysis of %1").arg(QFileInfo(m_root).fileName()),
-             [projectPath, root, setup, device, result](JobControl &control) {
+             [projectPath, root, setup, device, threads, result](JobControl &control) {
                  ProjectStore store(projectPath);
                  result->notes.clear();
                  if (!setup.predictionsCsv.isEmpty()) {
@@ -242,6 +233,7 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                      control.report(0, 0, tr("Loading %1").arg(QFileInfo(checkpoint).fileName()));
                      const auto model = ClipModel::load(checkpoint, device);
                      DatasetEmbeddingOptions options;
+                     options.decodeThreads = threads;
                      options.modelSource = QFileInfo(checkpoint).absoluteFilePath();
                      const DatasetEmbeddingReport report = embedDataset(
                          store, root, *model, clipEmbeddingModelName(checkpoint, &control), options, &control);
@@ -254,7 +246,7 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                      modelId = faultline::importEmbeddings(setup.npyPath, setup.pathsFile, store).modelId;
                      break;
                  case AnalysisSetup::Embeddings::Stored:
-                     if (const std::optional<EmbeddingModelInfo> model = newestEmbeddings(store))
+                     if (const std::optional<EmbeddingModelInfo> model = store.newestEmbeddingModel())
                          modelId = model->id;
                      break;
                  }
@@ -262,7 +254,9 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                      throw Error(tr("the project has no embeddings: compute them with a CLIP model or import them"));
                  if (store.predictionCount() == 0)
                      throw Error(tr("the project has no predictions: choose a predictions CSV (path,prediction)"));
-                 const AnalysisOutcome outcome = runAnalysis(store, modelId, setup.params, &control);
+                 AnalysisParams params = setup.params;
+                 params.threads = threads;
+                 const AnalysisOutcome outcome = runAnalysis(store, modelId, params, &control);
                  addDiagnostics(result->notes, outcome.diagnostics);
                  readState(store, *result);
              },

@@ -34,9 +34,8 @@ qint64 chooseEmbeddingModel(const ProjectStore &store, const QString &requested)
     if (!requested.isEmpty())
         throw Error(QStringLiteral("no stored embeddings from '%1' (stored: %2)")
                         .arg(requested, names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "))));
-    for (auto it = models.crbegin(); it != models.crend(); ++it)
-        if (it->count > 0)
-            return it->id;
+    if (const std::optional<EmbeddingModelInfo> newest = store.newestEmbeddingModel())
+        return newest->id;
     throw Error(QStringLiteral("the project has no embeddings: pass --embeddings E.npy --embedding-paths P.txt"));
 }
 

@@ -29,20 +29,12 @@ QString paramsJson(const AnalysisParams &params, const EmbeddingModelInfo &model
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
-EmbeddingModelInfo findModel(const ProjectStore &store, qint64 id)
-{
-    for (const EmbeddingModelInfo &model : store.embeddingModels())
-        if (model.id == id)
-            return model;
-    throw Error(QStringLiteral("%1: there is no embedding model %2").arg(store.path()).arg(id));
-}
-
 } // namespace
 
 AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, AnalysisParams params, JobControl *control)
 {
     AnalysisOutcome outcome;
-    const EmbeddingModelInfo model = findModel(store, embeddingModelId);
+    const EmbeddingModelInfo model = store.embeddingModel(embeddingModelId);
     QVector<LabeledImage> labeled = store.labeledImages();
     if (labeled.isEmpty())
         throw Error(QStringLiteral("no image has a prediction: import a predictions CSV first"));

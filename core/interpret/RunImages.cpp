@@ -12,12 +12,7 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
                                   std::optional<Split> split)
 {
     const RunInfo run = store.run(runId);
-    int dim = 0;
-    for (const EmbeddingModelInfo &model : store.embeddingModels())
-        if (model.id == run.embeddingModelId)
-            dim = model.dim;
-    if (dim == 0)
-        throw Error(QStringLiteral("run %1: its embedding model is no longer in the project").arg(runId));
+    const int dim = store.embeddingModel(run.embeddingModelId).dim;
 
     RunClassImages images;
     images.dim = dim;

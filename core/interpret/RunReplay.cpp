@@ -35,12 +35,7 @@ RunReplay replayRun(const ProjectStore &store, qint64 runId)
     if (replay.params.cGrid.empty())
         throw Error(QStringLiteral("run %1: its parameters lack the C grid").arg(runId));
 
-    int dim = 0;
-    for (const EmbeddingModelInfo &model : store.embeddingModels())
-        if (model.id == run.embeddingModelId)
-            dim = model.dim;
-    if (dim == 0)
-        throw Error(QStringLiteral("run %1: its embedding model is no longer in the project").arg(runId));
+    const int dim = store.embeddingModel(run.embeddingModelId).dim;
 
     const QVector<RunScoreRow> rows = store.runScores(runId, ProjectStore::RunRowOrder::AsAnalysed);
     QStringList classes;

@@ -5,8 +5,10 @@
 
 #include <QCoreApplication>
 #include <QPointer>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <tuple>
@@ -23,10 +25,24 @@ BackgroundJob::~BackgroundJob()
     m_control->requestCancel();
 }
 
+QThreadPool *BackgroundJob::jobPool()
+{
+    // Jobs mostly wait on the engine's own pools or on I/O; enough threads that a long analysis
+    // never holds up loading a class or a thumbnail-sized query.
+    static QThreadPool *pool = [] {
+        auto *p = new QThreadPool;
+        p->setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+        return p;
+    }();
+    return pool;
+}
+
 void BackgroundJob::start(QThreadPool *pool)
 {
     if (m_running)
         return;
+    if (!pool)
+        pool = jobPool();
     m_running = true;
     // Reports and results are posted to the application object, which outlives every job, and
     // delivered only if the job still exists then: posting to the job itself from the worker

@@ -28,8 +28,13 @@ public:
     const QString &title() const { return m_title; }
     bool isRunning() const { return m_running; }
 
-    void start(QThreadPool *pool = QThreadPool::globalInstance());
+    // pool: jobPool() unless given. Never Qt's global pool: Qt's raster painting splits big fills
+    // over that pool and waits for them, so long jobs there would freeze the GUI.
+    void start(QThreadPool *pool = nullptr);
     void cancel();
+
+    // The process-wide pool background jobs run on (the engine's parallel loops have their own).
+    static QThreadPool *jobPool();
 
 Q_SIGNALS:
     void progressChanged(qint64 done, qint64 total, const QString &stage);

@@ -431,6 +431,26 @@ QVector<EmbeddingModelInfo> ProjectStore::embeddingModels() const
     return models;
 }
 
+EmbeddingModelInfo ProjectStore::embeddingModel(qint64 id) const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT m.id, m.name, m.dim, m.source, (SELECT COUNT(*) FROM embeddings e WHERE e.model_id = m.id)"
+        " FROM embedding_models m WHERE m.id = ?"), {id});
+    if (!query.next())
+        throw Error(QStringLiteral("%1: there is no embedding model %2 (it was removed)").arg(m_path).arg(id));
+    return {query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt(), query.value(3).toString(),
+            query.value(4).toLongLong()};
+}
+
+std::optional<EmbeddingModelInfo> ProjectStore::newestEmbeddingModel() const
+{
+    const QVector<EmbeddingModelInfo> models = embeddingModels();
+    for (auto it = models.crbegin(); it != models.crend(); ++it)
+        if (it->count > 0)
+            return *it;
+    return std::nullopt;
+}
+
 void ProjectStore::storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim)
 {
     transaction([&] {

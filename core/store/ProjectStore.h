@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVector>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace faultline {
@@ -59,6 +60,8 @@ public:
     // --- embeddings ---------------------------------------------------------------------
     qint64 ensureEmbeddingModel(const QString &name, int dim, const QString &source);
     QVector<EmbeddingModelInfo> embeddingModels() const;
+    EmbeddingModelInfo embeddingModel(qint64 id) const;              // throws Error if absent
+    std::optional<EmbeddingModelInfo> newestEmbeddingModel() const;  // the newest with any rows
     // rows × dim float32, row-major, one row per image id.
     void storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim);
     // Writes the embeddings of `imageIds` into `out` (rows × dim); returns the ids that have none.

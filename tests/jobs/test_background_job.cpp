@@ -87,7 +87,7 @@ private Q_SLOTS:
         job->start();
         delete job;
         QTRY_VERIFY(sawCancel.load());
-        QThreadPool::globalInstance()->waitForDone();
+        BackgroundJob::jobPool()->waitForDone();
         QCoreApplication::processEvents(); // the queued delivery must find no receiver and do nothing
     }
 };
