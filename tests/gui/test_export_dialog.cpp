@@ -1,0 +1,290 @@
+// The export dialog over a real run: a small three-class dataset is scanned, given predictions
+// and embeddings, and analysed through core; the dialog then reads the run, previews, exports
+// (copy, manifest, only one class, into the same folder again) and shows bad input in place.
+
+#include "ExportDialog.h"
+#include "TestImages.h"
+#include "analysis/AnalysisJob.h"
+#include "dataset/DatasetScanner.h"
+#include "jobs/BackgroundJob.h"
+#include "store/ProjectStore.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <random>
+
+using namespace faultline;
+
+namespace {
+
+const char *const kClasses[] = {"bird", "cat", "dog"};
+
+QStringList filesUnder(const QString &dir)
+{
+    QStringList files;
+    for (const QFileInfo &info : QDir(dir).entryInfoList(QDir::Files | QDir::System | QDir::NoDotAndDotDot))
+        files << info.fileName();
+    return files;
+}
+
+} // namespace
+
+class TestExportDialog : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_root;
+    QString m_storePath;
+    qint64 m_runId = 0;
+
+    QString outDir(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
+
+    // A dialog whose run has been read (its split list and preview are filled).
+    std::unique_ptr<ExportDialog> openDialog(const QString &selectedClass = QString())
+    {
+        auto dialog = std::make_unique<ExportDialog>(m_root, m_storePath, m_runId, selectedClass);
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(dialog->runLoaded(), 10000); }();
+        return dialog;
+    }
+
+    static void waitForPreview(ExportDialog &dialog, const QString &expected)
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.previewText(), expected, 10000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        // ROOT/<split>/<class>/<i>.png: train 10, val 20, pool 10 of each class (no test split).
+        m_root = QDir(m_tmp.path()).filePath(QStringLiteral("data"));
+        const struct { const char *split; int n; } splits[] = {{"train", 10}, {"val", 20}, {"pool", 10}};
+        int seed = 0;
+        for (const char *cls : kClasses)
+            for (const auto &s : splits)
+                for (int i = 0; i < s.n; ++i)
+                    QVERIFY(testing::writePng(QDir(m_root).filePath(QStringLiteral("%1/%2/%3.png")
+                                                                        .arg(QLatin1String(s.split), QLatin1String(cls))
+                                                                        .arg(i)),
+                                              ++seed));
+        m_storePath = ProjectStore::defaultPath(m_root);
+        ProjectStore store(m_storePath);
+        QCOMPARE(DatasetScanner::scan(m_root, store).images, 120);
+
+        // 40% of each class wrong (predicted the next class), shifted along a per-class direction.
+        constexpr int dim = 16;
+        std::mt19937_64 rng(11);
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        QVector<PredictionRecord> predictions;
+        QVector<qint64> ids;
+        std::vector<float> values;
+        for (const StoredImage &image : store.images()) {
+            const int index = QFileInfo(image.path).baseName().toInt();
+            const bool wrong = index % 5 < 2;
+            const int cls = image.folderClass == QLatin1String("bird") ? 0 : image.folderClass == QLatin1String("cat") ? 1 : 2;
+            PredictionRecord record;
+            record.imageId = image.id;
+            record.prediction = wrong ? QLatin1String(kClasses[(cls + 1) % 3]) : image.folderClass;
+            predictions.push_back(record);
+            for (int d = 0; d < dim; ++d)
+                values.push_back(normal(rng) + (d == cls ? 6.0f : 0.0f) + (wrong && d == cls + 5 ? 4.0f : 0.0f));
+            ids.push_back(image.id);
+        }
+        store.replacePredictions(predictions, QStringLiteral("synthetic"));
+        const qint64 modelId = store.ensureEmbeddingModel(QStringLiteral("synthetic:16"), dim, QStringLiteral("in memory"));
+        store.storeEmbeddings(modelId, ids, values.data(), dim);
+        AnalysisParams params;
+        params.threads = 2;
+        const AnalysisOutcome outcome = runAnalysis(store, modelId, params);
+        QCOMPARE(outcome.classesOk, 3);
+        m_runId = outcome.runId;
+    }
+
+    void listsTheRunsSplitsAndPreviews()
+    {
+        auto dialog = openDialog();
+        QComboBox *split = dialog->splitCombo();
+        QStringList items;
+        for (int i = 0; i < split->count(); ++i)
+            items << split->itemText(i);
+        QCOMPARE(items, (QStringList{QStringLiteral("train (30 image(s))"), QStringLiteral("val (60 image(s))"),
+                                     QStringLiteral("pool (30 image(s))")}));
+        QCOMPARE(split->currentData().toInt(), int(Split::Pool)); // pool by default
+        QVERIFY(dialog->exportButton()->isEnabled());
+        QVERIFY(dialog->exportButton()->isDefault());
+
+        dialog->perClassSpin()->setValue(4);
+        waitForPreview(*dialog, QStringLiteral("Will export 12 image(s) of 3 class(es) from pool"));
+        split->setCurrentIndex(split->findData(int(Split::Val)));
+        dialog->perClassSpin()->setValue(100); // more than a class has: all of them
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from val"));
+
+        // A threshold below every decision value selects nothing, and says what to do.
+        dialog->thresholdRadio()->setChecked(true);
+        QVERIFY(dialog->thresholdSpin()->isEnabled());
+        QVERIFY(!dialog->perClassSpin()->isEnabled());
+        dialog->thresholdSpin()->setValue(-1e5);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->previewText().startsWith(QStringLiteral("Nothing to export")), 10000);
+        dialog->thresholdSpin()->setValue(1e5);
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from val"));
+        QVERIFY(!dialog->onlyClassCheck()->isVisibleTo(dialog.get())); // no class was selected
+    }
+
+    void exportsCopiesThenSkipsThemOnTheSecondRun()
+    {
+        const QString out = outDir(QStringLiteral("hard-copy"));
+        for (int round = 0; round < 2; ++round) {
+            auto dialog = openDialog();
+            QSignalSpy started(dialog.get(), &ExportDialog::jobStarted);
+            dialog->perClassSpin()->setValue(3);
+            dialog->destinationEdit()->setText(out);
+            waitForPreview(*dialog, QStringLiteral("Will export 9 image(s) of 3 class(es) from pool"));
+            QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
+            QCOMPARE(started.count(), 1);
+            QVERIFY(started.at(0).at(0).value<BackgroundJob *>() != nullptr);
+            QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
+            QVERIFY(dialog->errorText().isEmpty());
+            QVERIFY(dialog->openFolderButton()->isVisibleTo(dialog.get()));
+            QCOMPARE(dialog->cancelButton()->text(), QStringLiteral("Close"));
+            const QString manifest = QDir(out).filePath(round == 0 ? QStringLiteral("manifest.csv")
+                                                                   : QStringLiteral("manifest-2.csv"));
+            QVERIFY2(dialog->summaryText().contains(QStringLiteral("Manifest: %1").arg(QDir::toNativeSeparators(manifest))),
+                     qPrintable(dialog->summaryText()));
+            if (round == 0) {
+                QVERIFY2(dialog->summaryText().startsWith(QStringLiteral("Exported 9 image(s) to")), qPrintable(dialog->summaryText()));
+                QVERIFY(!dialog->summaryText().contains(QStringLiteral("skipped")));
+                QCOMPARE(dialog->problemLines(), QStringList{QStringLiteral("None.")});
+            } else {
+                QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 0 image(s) to")));
+                QVERIFY(dialog->summaryText().contains(QStringLiteral("9 image(s) were already there and were skipped.")));
+                QCOMPARE(dialog->problemLines().size(), 9); // each skipped file, named
+                QVERIFY(dialog->problemLines().at(0).contains(QStringLiteral("hard-copy")));
+            }
+            QVERIFY(QFileInfo(manifest).isFile());
+            for (const char *cls : kClasses)
+                QCOMPARE(filesUnder(QDir(out).filePath(QLatin1String(cls))).size(), 3);
+            QFile csv(QDir(out).filePath(QStringLiteral("manifest.csv")));
+            QVERIFY(csv.open(QIODevice::ReadOnly));
+            const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+            QCOMPARE(lines.size(), 10);
+            QCOMPARE(lines.at(0), QByteArray("path,class,decision_value,rank"));
+            QVERIFY(lines.at(1).startsWith("pool/bird/"));
+
+            // Close: Esc on the summary page closes the dialog.
+            dialog->show();
+            QTest::keyClick(dialog.get(), Qt::Key_Escape);
+            QCOMPARE(dialog->result(), int(QDialog::Rejected));
+            QVERIFY(!dialog->isVisible());
+        }
+    }
+
+    void manifestOfOneClassByThreshold()
+    {
+        const QString out = outDir(QStringLiteral("cat-manifest"));
+        auto dialog = openDialog(QStringLiteral("cat"));
+        QVERIFY(dialog->onlyClassCheck()->isVisibleTo(dialog.get()));
+        QVERIFY(dialog->onlyClassCheck()->text().contains(QStringLiteral("cat")));
+        dialog->onlyClassCheck()->setChecked(true);
+        dialog->thresholdRadio()->setChecked(true);
+        dialog->thresholdSpin()->setValue(1e5);
+        waitForPreview(*dialog, QStringLiteral("Will export 10 image(s) of 1 class(es) from pool"));
+        dialog->modeCombo()->setCurrentIndex(dialog->modeCombo()->findData(int(ExportMode::Manifest)));
+        dialog->destinationEdit()->setText(out);
+        dialog->startExport();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
+        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 10 image(s)")));
+        QCOMPARE(filesUnder(out), QStringList{QStringLiteral("manifest.csv")}); // no image files
+        QFile csv(QDir(out).filePath(QStringLiteral("manifest.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = csv.readAll().trimmed().split('\n').mid(1);
+        QCOMPARE(rows.size(), 10);
+        for (const QByteArray &row : rows)
+            QVERIFY(row.startsWith("pool/cat/"));
+    }
+
+    void aFileAsDestinationIsAnErrorInPlace()
+    {
+        const QString file = outDir(QStringLiteral("not-a-folder.txt"));
+        QVERIFY(testing::writeText(file, QStringLiteral("x")));
+        auto dialog = openDialog();
+        dialog->destinationEdit()->setText(file);
+        dialog->startExport();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->errorText().isEmpty(), 10000);
+        QCOMPARE(dialog->page(), ExportDialog::Page::Options);
+        QVERIFY2(dialog->errorText().startsWith(QStringLiteral("Export failed: cannot create export folder")),
+                 qPrintable(dialog->errorText()));
+        QVERIFY(dialog->exportButton()->isVisibleTo(dialog.get()));
+        QCOMPARE(QFileInfo(file).size(), 1); // untouched
+
+        // No destination at all: said before anything starts.
+        QSignalSpy started(dialog.get(), &ExportDialog::jobStarted);
+        dialog->destinationEdit()->clear();
+        dialog->startExport();
+        QCOMPARE(started.count(), 0);
+        QCOMPARE(dialog->errorText(), QStringLiteral("Choose a destination folder first."));
+    }
+
+    void aMissingSourceIsListedAsAProblem()
+    {
+        const QString missing = QDir(m_root).filePath(QStringLiteral("pool/dog/0.png"));
+        QVERIFY(QFile::rename(missing, missing + QStringLiteral(".moved")));
+        const QString out = outDir(QStringLiteral("all-pool"));
+        auto dialog = openDialog();
+        dialog->thresholdRadio()->setChecked(true);
+        dialog->thresholdSpin()->setValue(1e5);
+        dialog->destinationEdit()->setText(out);
+        waitForPreview(*dialog, QStringLiteral("Will export 30 image(s) of 3 class(es) from pool"));
+        dialog->startExport();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
+        QVERIFY(QFile::rename(missing + QStringLiteral(".moved"), missing));
+        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 29 image(s)")));
+        QCOMPARE(dialog->problemLines().size(), 1);
+        QVERIFY2(dialog->problemLines().at(0).contains(QStringLiteral("pool/dog/0.png")),
+                 qPrintable(dialog->problemLines().at(0)));
+    }
+
+    void aRunThatIsNotThereIsAnErrorInPlace()
+    {
+        ExportDialog dialog(m_root, m_storePath, 9999);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.errorText().isEmpty(), 10000);
+        QVERIFY2(dialog.errorText().startsWith(QStringLiteral("Cannot read run 9999")), qPrintable(dialog.errorText()));
+        QVERIFY(!dialog.exportButton()->isEnabled());
+        QVERIFY(!dialog.splitCombo()->isEnabled());
+        // Esc on the options page closes.
+        dialog.show();
+        QTest::keyClick(&dialog, Qt::Key_Escape);
+        QVERIFY(!dialog.isVisible());
+    }
+
+    void screenshot()
+    {
+        const QString dir = qEnvironmentVariable("FAULTLINE_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            QSKIP("set FAULTLINE_SCREENSHOT_DIR to render the dialog");
+        auto dialog = openDialog(QStringLiteral("cat"));
+        dialog->perClassSpin()->setValue(5);
+        dialog->destinationEdit()->setText(outDir(QStringLiteral("shot")));
+        waitForPreview(*dialog, QStringLiteral("Will export 15 image(s) of 3 class(es) from pool"));
+        dialog->show();
+        QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
+        QVERIFY(dialog->grab().save(QDir(dir).filePath(QStringLiteral("export-options.png"))));
+        dialog->startExport();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
+        QVERIFY(dialog->grab().save(QDir(dir).filePath(QStringLiteral("export-summary.png"))));
+    }
+};
+
+QTEST_MAIN(TestExportDialog)
+#include "test_export_dialog.moc"
