@@ -6,6 +6,7 @@
 #include "models/ModelManager.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -319,6 +320,10 @@ void SettingsDialog::runTransfer(const QString &title, const std::function<void(
         return;
     auto *job = new BackgroundJob(title, work, this);
     m_job = job;
+    // The job deletes itself: it may outlive the dialog (see done()).
+    connect(job, &BackgroundJob::succeeded, job, &QObject::deleteLater);
+    connect(job, &BackgroundJob::failed, job, &QObject::deleteLater);
+    connect(job, &BackgroundJob::cancelled, job, &QObject::deleteLater);
     connect(job, &BackgroundJob::progressChanged, this, [this](qint64 done, qint64 total, const QString &stage) {
         // Byte counts can exceed int: show permille.
         m_progress->setRange(0, total > 0 ? 1000 : 0);
@@ -344,14 +349,20 @@ void SettingsDialog::runTransfer(const QString &title, const std::function<void(
 
 void SettingsDialog::finishTransfer(const QString &text, bool error)
 {
-    if (m_job)
-        m_job->deleteLater();
     m_job = nullptr;
     m_progress->hide();
     m_cancelTransfer->hide();
     m_transfer->setText(text);
     setErrorStyle(m_transfer, error);
     refreshModels();
+}
+
+void SettingsDialog::done(int result)
+{
+    // A running download or import goes on (in the Jobs dock) when the dialog closes.
+    if (m_job)
+        m_job->setParent(parentWidget() ? static_cast<QObject *>(parentWidget()) : QCoreApplication::instance());
+    QDialog::done(result);
 }
 
 void SettingsDialog::accept()

@@ -20,7 +20,8 @@ class JobControl;
 // (the model catalogue with what is installed, downloads and imports as BackgroundJobs with
 // progress, Cancel and errors in place, or any checkpoint file), the compute device, the
 // engine's thread count and the interface language. OK stores them; Cancel changes nothing
-// (a finished download or import stays installed).
+// (a finished download or import stays installed). A download or import still running when the
+// dialog closes goes on; jobStarted() lets the Jobs dock show it and offer Cancel.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
     explicit SettingsDialog(QWidget *parent = nullptr);
 
     void accept() override;
+    void done(int result) override;
 
     // The model the dialog would store: a catalogue name or a file path.
     QString selectedModel() const;

@@ -12,6 +12,7 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -111,10 +112,12 @@ private Q_SLOTS:
         const QString served = QStringLiteral("http://127.0.0.1:%1/served.safetensors").arg(m_server->serverPort());
         const QString offline = QStringLiteral("http://127.0.0.1:%1/offline.safetensors").arg(closedPort);
         QVERIFY(testing::writeText(QDir(m_modelDir).filePath(QStringLiteral("catalog.json")),
-                                   QStringLiteral(R"({"models": [%1, %2, %3]})")
+                                   QStringLiteral(R"({"models": [%1, %2, %3, %4]})")
                                        .arg(entryJson(QStringLiteral("Served"), QStringLiteral("served.safetensors"), served, m_served),
                                             entryJson(QStringLiteral("Imported"), QStringLiteral("imported.safetensors"), offline, m_imported),
-                                            entryJson(QStringLiteral("Offline"), QStringLiteral("offline.safetensors"), offline, m_served))));
+                                            entryJson(QStringLiteral("Offline"), QStringLiteral("offline.safetensors"), offline, m_served),
+                                            entryJson(QStringLiteral("Served later"), QStringLiteral("served-later.safetensors"),
+                                                      served, m_served))));
     }
 
     void listsTheCatalogue()
@@ -153,6 +156,22 @@ private Q_SLOTS:
         QFile file(QDir(m_modelDir).filePath(QStringLiteral("served.safetensors")));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), m_served);
+    }
+
+    void aDownloadOutlivesTheDialog()
+    {
+        QWidget window;
+        auto *dialog = new SettingsDialog(&window);
+        QSignalSpy started(dialog, &SettingsDialog::jobStarted);
+        dialog->selectModel(QStringLiteral("Served later"));
+        dialog->downloadSelectedModel();
+        QCOMPARE(started.count(), 1);
+        QPointer<BackgroundJob> job = started.at(0).at(0).value<BackgroundJob *>();
+        dialog->reject();
+        delete dialog;
+        const QString installed = QDir(m_modelDir).filePath(QStringLiteral("served-later.safetensors"));
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(installed).size() == m_served.size(), 20000);
+        QTRY_VERIFY(job.isNull()); // and then it is gone
     }
 
     void anUnreachableHostIsAnErrorInPlace()
