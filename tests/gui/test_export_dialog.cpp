@@ -16,6 +16,8 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSemaphore>
+#include <QThreadPool>
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -212,6 +214,52 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 10);
         for (const QByteArray &row : rows)
             QVERIFY(row.startsWith("pool/cat/"));
+    }
+
+    void symlinksPointIntoTheDataset()
+    {
+        const QString out = outDir(QStringLiteral("links"));
+        auto dialog = openDialog();
+        dialog->perClassSpin()->setValue(1);
+        dialog->modeCombo()->setCurrentIndex(dialog->modeCombo()->findData(int(ExportMode::Symlink)));
+        dialog->destinationEdit()->setText(out);
+        dialog->show();
+        QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
+        QTest::keyClick(dialog->destinationEdit(), Qt::Key_Return); // Enter: Export is the default button
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
+        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 3 image(s)")));
+        for (const char *cls : kClasses) {
+            const QStringList files = filesUnder(QDir(out).filePath(QLatin1String(cls)));
+            QCOMPARE(files.size(), 1);
+            const QFileInfo link(QDir(out).filePath(QStringLiteral("%1/%2").arg(QLatin1String(cls), files.at(0))));
+            QVERIFY(link.isSymLink());
+            QVERIFY(link.symLinkTarget().startsWith(QDir(m_root).filePath(QStringLiteral("pool/%1/").arg(QLatin1String(cls)))));
+        }
+    }
+
+    void cancelKeepsTheDialogAndSaysWhatHappened()
+    {
+        const QString out = outDir(QStringLiteral("cancelled"));
+        auto dialog = openDialog();
+        dialog->destinationEdit()->setText(out);
+        // Hold every pool thread so the export cannot start before Cancel. (Nothing may paint
+        // meanwhile: Qt's raster engine fills in parallel on this pool and waits for it.)
+        QSemaphore release;
+        const int threads = QThreadPool::globalInstance()->maxThreadCount();
+        for (int i = 0; i < threads; ++i)
+            QThreadPool::globalInstance()->start([&release] { release.acquire(); });
+        dialog->startExport();
+        QCOMPARE(dialog->page(), ExportDialog::Page::Running);
+        QCOMPARE(dialog->cancelButton()->text(), QStringLiteral("Cancel"));
+        QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+        QVERIFY(!dialog->cancelButton()->isEnabled());
+        QCOMPARE(dialog->result(), 0); // still open
+        release.release(threads);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Options, 10000);
+        QVERIFY2(dialog->errorText().startsWith(QStringLiteral("Export cancelled.")), qPrintable(dialog->errorText()));
+        QVERIFY(QFileInfo(QDir(out).filePath(QStringLiteral("manifest.csv"))).isFile()); // lists what was done: nothing
+        QVERIFY(dialog->cancelButton()->isEnabled());
+        QVERIFY(dialog->exportButton()->isVisibleTo(dialog.get()));
     }
 
     void aFileAsDestinationIsAnErrorInPlace()
