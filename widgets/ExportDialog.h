@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <memory>
 
-class QButtonGroup;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;

@@ -231,6 +231,8 @@ QString SettingsDialog::selectedModel() const
 
 void SettingsDialog::selectModel(const QString &nameOrPath)
 {
+    if (nameOrPath.isEmpty())
+        return;
     for (int i = 0; i < m_models->topLevelItemCount(); ++i) {
         QTreeWidgetItem *item = m_models->topLevelItem(i);
         if (item->data(NameColumn, kModelRole).toString().compare(nameOrPath, Qt::CaseInsensitive) == 0) {
