@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "AppSettings.h"
+#include "Translations.h"
 #include "clip/ClipModel.h"
 #include "jobs/BackgroundJob.h"
 #include "models/ModelManager.h"
@@ -163,8 +164,8 @@ QWidget *SettingsDialog::buildLanguageGroup()
 {
     m_language = new QComboBox;
     m_language->addItem(tr("System"), QString());
-    m_language->addItem(QStringLiteral("English"), QStringLiteral("en")); // each language in its own name
-    m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
+    for (const auto &[name, nativeName] : availableLanguages())
+        m_language->addItem(nativeName, name);
     const int current = m_language->findData(AppSettings::language());
     m_language->setCurrentIndex(current >= 0 ? current : 0);
     auto *note = new QLabel(tr("Takes effect after a restart."));

@@ -1,11 +1,14 @@
-// The export dialog over a real run: a small three-class dataset is scanned, given predictions
-// and embeddings, and analysed through core; the dialog then reads the run, previews, exports
-// (copy, manifest, only one class, into the same folder again) and shows bad input in place.
+// The export dialog over a real run: a small synthetic dataset is scanned, its predictions and
+// embeddings imported and analysed through core; the dialog then reads the run, previews, exports
+// (copy, symlink, manifest, one class, into the same folder again), cancels, and shows bad input
+// in place.
 
 #include "ExportDialog.h"
-#include "TestImages.h"
+#include "SyntheticDataset.h"
 #include "analysis/AnalysisJob.h"
 #include "dataset/DatasetScanner.h"
+#include "dataset/EmbeddingImporter.h"
+#include "dataset/PredictionsImporter.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 
@@ -24,13 +27,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <random>
-
 using namespace faultline;
 
 namespace {
 
-const char *const kClasses[] = {"bird", "cat", "dog"};
+const char *const kClasses[] = {"c0", "c1", "c2"};
 
 QStringList filesUnder(const QString &dir)
 {
@@ -70,43 +71,15 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
-        // ROOT/<split>/<class>/<i>.png: train 10, val 20, pool 10 of each class (no test split).
+        // 3 classes × train/val/test/pool × 20 images, every 4th misclassified along a planted direction.
+        testing::SyntheticDataset data;
         m_root = QDir(m_tmp.path()).filePath(QStringLiteral("data"));
-        const struct { const char *split; int n; } splits[] = {{"train", 10}, {"val", 20}, {"pool", 10}};
-        int seed = 0;
-        for (const char *cls : kClasses)
-            for (const auto &s : splits)
-                for (int i = 0; i < s.n; ++i)
-                    QVERIFY(testing::writePng(QDir(m_root).filePath(QStringLiteral("%1/%2/%3.png")
-                                                                        .arg(QLatin1String(s.split), QLatin1String(cls))
-                                                                        .arg(i)),
-                                              ++seed));
+        QVERIFY(testing::writeSyntheticDataset(data, m_root, 3, 20));
         m_storePath = ProjectStore::defaultPath(m_root);
         ProjectStore store(m_storePath);
-        QCOMPARE(DatasetScanner::scan(m_root, store).images, 120);
-
-        // 40% of each class wrong (predicted the next class), shifted along a per-class direction.
-        constexpr int dim = 16;
-        std::mt19937_64 rng(11);
-        std::normal_distribution<float> normal(0.0f, 1.0f);
-        QVector<PredictionRecord> predictions;
-        QVector<qint64> ids;
-        std::vector<float> values;
-        for (const StoredImage &image : store.images()) {
-            const int index = QFileInfo(image.path).baseName().toInt();
-            const bool wrong = index % 5 < 2;
-            const int cls = image.folderClass == QLatin1String("bird") ? 0 : image.folderClass == QLatin1String("cat") ? 1 : 2;
-            PredictionRecord record;
-            record.imageId = image.id;
-            record.prediction = wrong ? QLatin1String(kClasses[(cls + 1) % 3]) : image.folderClass;
-            predictions.push_back(record);
-            for (int d = 0; d < dim; ++d)
-                values.push_back(normal(rng) + (d == cls ? 6.0f : 0.0f) + (wrong && d == cls + 5 ? 4.0f : 0.0f));
-            ids.push_back(image.id);
-        }
-        store.replacePredictions(predictions, QStringLiteral("synthetic"));
-        const qint64 modelId = store.ensureEmbeddingModel(QStringLiteral("synthetic:16"), dim, QStringLiteral("in memory"));
-        store.storeEmbeddings(modelId, ids, values.data(), dim);
+        QCOMPARE(DatasetScanner::scan(m_root, store).images, 240);
+        QCOMPARE(importPredictions(QDir(m_root).filePath(QStringLiteral("predictions.csv")), store).imported, 240);
+        const qint64 modelId = importEmbeddings(data.npyPath, data.pathsFile, store).modelId;
         AnalysisParams params;
         params.threads = 2;
         const AnalysisOutcome outcome = runAnalysis(store, modelId, params);
@@ -121,8 +94,8 @@ private Q_SLOTS:
         QStringList items;
         for (int i = 0; i < split->count(); ++i)
             items << split->itemText(i);
-        QCOMPARE(items, (QStringList{QStringLiteral("train (30 image(s))"), QStringLiteral("val (60 image(s))"),
-                                     QStringLiteral("pool (30 image(s))")}));
+        QCOMPARE(items, (QStringList{QStringLiteral("train (60 image(s))"), QStringLiteral("val (60 image(s))"),
+                                     QStringLiteral("test (60 image(s))"), QStringLiteral("pool (60 image(s))")}));
         QCOMPARE(split->currentData().toInt(), int(Split::Pool)); // pool by default
         QVERIFY(dialog->exportButton()->isEnabled());
         QVERIFY(dialog->exportButton()->isDefault());
@@ -182,7 +155,7 @@ private Q_SLOTS:
             const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
             QCOMPARE(lines.size(), 10);
             QCOMPARE(lines.at(0), QByteArray("path,class,decision_value,rank"));
-            QVERIFY(lines.at(1).startsWith("pool/bird/"));
+            QVERIFY(lines.at(1).startsWith("pool/c0/"));
 
             // Close: Esc on the summary page closes the dialog.
             dialog->show();
@@ -194,26 +167,26 @@ private Q_SLOTS:
 
     void manifestOfOneClassByThreshold()
     {
-        const QString out = outDir(QStringLiteral("cat-manifest"));
-        auto dialog = openDialog(QStringLiteral("cat"));
+        const QString out = outDir(QStringLiteral("c1-manifest"));
+        auto dialog = openDialog(QStringLiteral("c1"));
         QVERIFY(dialog->onlyClassCheck()->isVisibleTo(dialog.get()));
-        QVERIFY(dialog->onlyClassCheck()->text().contains(QStringLiteral("cat")));
+        QVERIFY(dialog->onlyClassCheck()->text().contains(QStringLiteral("c1")));
         dialog->onlyClassCheck()->setChecked(true);
         dialog->thresholdRadio()->setChecked(true);
         dialog->thresholdSpin()->setValue(1e5);
-        waitForPreview(*dialog, QStringLiteral("Will export 10 image(s) of 1 class(es) from pool"));
+        waitForPreview(*dialog, QStringLiteral("Will export 20 image(s) of 1 class(es) from pool"));
         dialog->modeCombo()->setCurrentIndex(dialog->modeCombo()->findData(int(ExportMode::Manifest)));
         dialog->destinationEdit()->setText(out);
         dialog->startExport();
         QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
-        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 10 image(s)")));
+        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 20 image(s)")));
         QCOMPARE(filesUnder(out), QStringList{QStringLiteral("manifest.csv")}); // no image files
         QFile csv(QDir(out).filePath(QStringLiteral("manifest.csv")));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QList<QByteArray> rows = csv.readAll().trimmed().split('\n').mid(1);
-        QCOMPARE(rows.size(), 10);
+        QCOMPARE(rows.size(), 20);
         for (const QByteArray &row : rows)
-            QVERIFY(row.startsWith("pool/cat/"));
+            QVERIFY(row.startsWith("pool/c1/"));
     }
 
     void symlinksPointIntoTheDataset()
@@ -286,20 +259,20 @@ private Q_SLOTS:
 
     void aMissingSourceIsListedAsAProblem()
     {
-        const QString missing = QDir(m_root).filePath(QStringLiteral("pool/dog/0.png"));
+        const QString missing = QDir(m_root).filePath(QStringLiteral("pool/c2/img0.png"));
         QVERIFY(QFile::rename(missing, missing + QStringLiteral(".moved")));
         const QString out = outDir(QStringLiteral("all-pool"));
         auto dialog = openDialog();
         dialog->thresholdRadio()->setChecked(true);
         dialog->thresholdSpin()->setValue(1e5);
         dialog->destinationEdit()->setText(out);
-        waitForPreview(*dialog, QStringLiteral("Will export 30 image(s) of 3 class(es) from pool"));
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from pool"));
         dialog->startExport();
         QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
         QVERIFY(QFile::rename(missing + QStringLiteral(".moved"), missing));
-        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 29 image(s)")));
+        QVERIFY(dialog->summaryText().startsWith(QStringLiteral("Exported 59 image(s)")));
         QCOMPARE(dialog->problemLines().size(), 1);
-        QVERIFY2(dialog->problemLines().at(0).contains(QStringLiteral("pool/dog/0.png")),
+        QVERIFY2(dialog->problemLines().at(0).contains(QStringLiteral("pool/c2/img0.png")),
                  qPrintable(dialog->problemLines().at(0)));
     }
 
@@ -321,7 +294,7 @@ private Q_SLOTS:
         const QString dir = qEnvironmentVariable("FAULTLINE_SCREENSHOT_DIR");
         if (dir.isEmpty())
             QSKIP("set FAULTLINE_SCREENSHOT_DIR to render the dialog");
-        auto dialog = openDialog(QStringLiteral("cat"));
+        auto dialog = openDialog(QStringLiteral("c1"));
         dialog->perClassSpin()->setValue(5);
         dialog->destinationEdit()->setText(outDir(QStringLiteral("shot")));
         waitForPreview(*dialog, QStringLiteral("Will export 15 image(s) of 3 class(es) from pool"));

@@ -218,6 +218,10 @@ private Q_SLOTS:
             QCOMPARE(dialog.threadSpin()->value(), 0);
             QVERIFY(dialog.threadSpin()->text().startsWith(QStringLiteral("One per core")));
             QCOMPARE(dialog.languageCombo()->currentText(), QStringLiteral("System"));
+            QStringList languages;
+            for (int i = 0; i < dialog.languageCombo()->count(); ++i)
+                languages << dialog.languageCombo()->itemText(i);
+            QCOMPARE(languages, (QStringList{QStringLiteral("System"), QStringLiteral("English"), QStringLiteral("Deutsch")}));
 
             dialog.selectModel(checkpoint); // Choose file…
             QCOMPARE(dialog.selectedModel(), checkpoint);
