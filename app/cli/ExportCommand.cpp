@@ -3,6 +3,7 @@
 
 #include "common/Error.h"
 #include "export/HardSubsetExporter.h"
+#include "export/RunScoredImages.h"
 #include "interpret/RunImages.h"
 #include "store/ProjectStore.h"
 
@@ -56,10 +57,7 @@ int exportCommand(const QStringList &args)
         QString root;
         auto store = cli::openProject(parser, &root);
         const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        QVector<ScoredImage> scored;
-        for (const RunScoreRow &row : store->runScores(runId))
-            if (row.split == split && row.decisionValue)
-                scored.push_back({row.path, row.label, *row.decisionValue});
+        const QVector<ScoredImage> scored = scoredImagesOfRun(*store, runId, split);
         if (scored.isEmpty())
             throw Error(QStringLiteral("run %1 scored no image in split '%2'").arg(runId).arg(splitName(split)));
 

@@ -299,6 +299,11 @@ void ClipModel::setThreadCount(int threads)
     at::set_num_threads(threads > 0 ? threads : QThread::idealThreadCount());
 }
 
+bool ClipModel::cudaAvailable()
+{
+    return torch::cuda::is_available();
+}
+
 std::unique_ptr<ClipModel> ClipModel::load(const QString &path, ComputeDevice device)
 {
     const WeightReader w(loadClipCheckpoint(path), path);
@@ -324,10 +329,10 @@ std::unique_ptr<ClipModel> ClipModel::load(const QString &path, ComputeDevice de
         throw Error(QStringLiteral("%1: not a CLIP ViT checkpoint (%2 vision and %3 text layers of widths %4/%5)")
                         .arg(path).arg(hp.visionLayers).arg(hp.textLayers).arg(hp.visionWidth).arg(hp.textWidth));
 
-    const bool cudaAvailable = torch::cuda::is_available();
-    if (device == ComputeDevice::Cuda && !cudaAvailable)
+    const bool cuda = cudaAvailable();
+    if (device == ComputeDevice::Cuda && !cuda)
         throw Error(QStringLiteral("CUDA was requested but this libtorch has no usable CUDA device"));
-    if (device != ComputeDevice::Cpu && cudaAvailable) {
+    if (device != ComputeDevice::Cpu && cuda) {
         impl->device = torch::Device(torch::kCUDA, 0);
         impl->dtype = torch::kFloat16;
     }

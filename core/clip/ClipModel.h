@@ -48,6 +48,8 @@ public:
 
     // Sets libtorch's intra-op thread count (Debian's libtorch defaults to 1); 0 = one per core.
     static void setThreadCount(int threads);
+    // Whether this build's libtorch sees a CUDA device (what ComputeDevice::Auto picks then).
+    static bool cudaAvailable();
 
 private:
     struct Impl;
