@@ -168,7 +168,7 @@
     </message>
     <message>
         <source>CV balanced accuracy</source>
-        <translation>Balancierte CV-Genauigkeit</translation>
+        <translation>Bal. CV-Genauigkeit</translation>
     </message>
 </context>
 <context>
@@ -262,22 +262,6 @@
     <message>
         <source>&amp;Split:</source>
         <translation>&amp;Teilmenge:</translation>
-    </message>
-    <message>
-        <source>Test</source>
-        <translation>Test</translation>
-    </message>
-    <message>
-        <source>Validation</source>
-        <translation>Validierung</translation>
-    </message>
-    <message>
-        <source>Pool</source>
-        <translation>Pool</translation>
-    </message>
-    <message>
-        <source>Train</source>
-        <translation>Training</translation>
     </message>
     <message>
         <source>All splits</source>
@@ -437,10 +421,6 @@ Teilmenge: %5
         <translation>fehlklassifiziert</translation>
     </message>
     <message>
-        <source>none</source>
-        <translation>keine</translation>
-    </message>
-    <message>
         <source>Cannot show the image: %1</source>
         <translation>Das Bild kann nicht angezeigt werden: %1</translation>
     </message>
@@ -520,10 +500,6 @@ Teilmenge: %5
         <translation>✗ fehlklassifiziert</translation>
     </message>
     <message>
-        <source>none</source>
-        <translation>keine</translation>
-    </message>
-    <message>
         <source>hard</source>
         <translation>schwierig</translation>
     </message>
@@ -533,7 +509,7 @@ Teilmenge: %5
     </message>
     <message>
         <source>none (right-click a tile to tag it)</source>
-        <translation>keine (Rechtsklick auf eine Kachel markiert sie)</translation>
+        <translation>keine (Rechtsklick zum Markieren)</translation>
     </message>
     <message>
         <source>Cannot show the image: %1</source>
@@ -601,16 +577,16 @@ Teilmenge: %5
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <source>%1 (%2 s)</source>
-        <translation>%1 (%2 s)</translation>
-    </message>
-    <message>
         <source> %1%</source>
         <translation> %1&#xa0;%</translation>
     </message>
     <message>
         <source> (%1)</source>
         <translation> (%1)</translation>
+    </message>
+    <message>
+        <source>%1 (%L2 s)</source>
+        <translation>%1 (%L2 s)</translation>
     </message>
 </context>
 <context>
@@ -848,7 +824,7 @@ Teilmenge: %5
     </message>
     <message>
         <source>%1 failed: %2</source>
-        <translation>%1 fehlgeschlagen: %2</translation>
+        <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>Cannot open %1: not an existing folder</source>
@@ -936,6 +912,29 @@ Teilmenge: %5
             <numerusform>%n Bild als „%1“ markieren</numerusform>
             <numerusform>%n Bilder als „%1“ markieren</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::SplitTitle</name>
+    <message>
+        <source>Train</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
     </message>
 </context>
 <context>

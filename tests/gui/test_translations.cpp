@@ -1,14 +1,19 @@
 // The shipped translations: every message of translations/faultline_<lang>.ts is finished and
 // keeps its source's placeholders, HTML, accelerator and shortcut strings; the embedded .qm loads
-// from Settings, and the main window then shows German menus with one accelerator per key.
+// from Settings, and the main window then shows German menus (one accelerator per key), split
+// names and numbers.
 
 #include "AppSettings.h"
+#include "GalleryDock.h"
+#include "GalleryModel.h"
 #include "MainWindow.h"
 #include "ProjectSession.h"
+#include "SplitTitle.h"
 #include "Translations.h"
 #include "WelcomePage.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QFile>
 #include <QKeySequence>
 #include <QMenuBar>
@@ -264,6 +269,17 @@ private Q_SLOTS:
         for (QMenu *menu : menuList)
             clashes += duplicateMnemonics(menu->title(), menu->actions());
         QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+
+        // Split names and numbers in the views are German too.
+        QStringList splits;
+        const QComboBox *splitCombo = window.galleryDock()->findChildren<QComboBox *>().value(0);
+        QVERIFY(splitCombo);
+        for (int i = 0; i < splitCombo->count(); ++i)
+            splits.append(splitCombo->itemText(i));
+        QCOMPARE(splits, (QStringList{QStringLiteral("Test"), QStringLiteral("Validierung"), QStringLiteral("Pool"),
+                                      QStringLiteral("Training"), QStringLiteral("Alle Teilmengen")}));
+        QCOMPARE(splitTitle(Split::Unassigned), QStringLiteral("keine"));
+        QCOMPARE(GalleryModel::decisionText(-2.3104), QStringLiteral("\u2212" "2,310"));
 
         QVERIFY(window.welcomePage()->isVisible());
         QStringList buttons;
