@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>The split whose mean and standard deviation whiten the embeddings</source>
-        <translation>Die Teilmenge, mit deren Mittelwert und Standardabweichung die Einbettungen geweißt werden (Whitening)</translation>
+        <translation>Die Teilmenge, deren Mittelwert und Standardabweichung zum Whitening der Einbettungen dienen</translation>
     </message>
     <message>
         <source>Stratified cross-validation folds that choose C and measure the failure mode&apos;s strength</source>
@@ -844,7 +844,7 @@ Teilmenge: %5
     </message>
     <message>
         <source>No embeddings: use File ▸ Import embeddings….</source>
-        <translation>Keine Einbettungen: Verwenden Sie Datei ▸ Einbettungen importieren….</translation>
+        <translation>Keine Einbettungen: Verwenden Sie Datei ▸ Einbettungen importieren…</translation>
     </message>
     <message>
         <source>Open a dataset folder before importing embeddings.</source>
