@@ -5,820 +5,802 @@
     <name>faultline::AnalysisDialog</name>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>Run analysis</source>
-        <translation type="unfinished"></translation>
+        <translation>Analyse ausführen</translation>
     </message>
     <message>
         <source>Fits a failure direction per class: a linear SVM on the images&apos; embeddings that predicts whether the classifier was right.</source>
-        <translation type="unfinished"></translation>
+        <translation>Passt je Klasse eine Fehlerrichtung an: eine lineare SVM auf den Einbettungen der Bilder, die vorhersagt, ob der Klassifikator richtig lag.</translation>
     </message>
     <message>
         <source>Predictions:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorhersagen:</translation>
     </message>
     <message>
         <source>Embeddings:</source>
-        <translation type="unfinished"></translation>
+        <translation>Einbettungen:</translation>
     </message>
     <message>
         <source>all images (no split)</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Bilder (keine Teilmenge)</translation>
     </message>
     <message>
         <source>%1 (%2 images)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 Bilder)</translation>
     </message>
     <message>
         <source>The split each class&apos;s SVM is fitted and cross-validated on</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Teilmenge, auf der die SVM jeder Klasse angepasst und kreuzvalidiert wird</translation>
     </message>
     <message>
         <source>%1 (not in this dataset: all images)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (nicht in diesem Datensatz: alle Bilder)</translation>
     </message>
     <message>
         <source>The split whose mean and standard deviation whiten the embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Teilmenge, deren Mittelwert und Standardabweichung zum Whitening der Einbettungen dienen</translation>
     </message>
     <message>
         <source>Stratified cross-validation folds that choose C and measure the failure mode&apos;s strength</source>
-        <translation type="unfinished"></translation>
+        <translation>Stratifizierte Folds der Kreuzvalidierung, die C wählen und die Stärke des Fehlermodus messen</translation>
     </message>
     <message>
         <source>Fit split:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anpassen auf:</translation>
     </message>
     <message>
         <source>Whitening split:</source>
-        <translation type="unfinished"></translation>
+        <translation>Whitening mit:</translation>
     </message>
     <message>
         <source>Cross-validation folds:</source>
-        <translation type="unfinished"></translation>
+        <translation>Folds der Kreuzvalidierung:</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführen</translation>
     </message>
     <message>
         <source>%1 stored — choose a CSV only to replace them</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Vorhersagen gespeichert — eine CSV nur zum Ersetzen wählen</translation>
     </message>
     <message>
         <source>CSV with columns path,prediction[,label,split,confidence]</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV mit den Spalten path,prediction[,label,split,confidence]</translation>
     </message>
     <message>
         <source>Predictions CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorhersage-CSV</translation>
     </message>
     <message>
         <source>CSV files (*.csv);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>✓ %1 images embedded (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ %1 Bilder eingebettet (%2)</translation>
     </message>
     <message>
         <source>Compute with a CLIP model</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit einem CLIP-Modell berechnen</translation>
     </message>
     <message>
         <source>%1 (downloads on first use)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (wird bei der ersten Verwendung heruntergeladen)</translation>
     </message>
     <message>
         <source>A catalogue model (downloaded once into the model folder) or a checkpoint file</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Katalogmodell (einmalig in den Modellordner heruntergeladen) oder eine Checkpoint-Datei</translation>
     </message>
     <message>
         <source>Checkpoint file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint-Datei…</translation>
     </message>
     <message>
         <source>CLIP checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>CLIP-Checkpoint</translation>
     </message>
     <message>
         <source>Checkpoints (*.pt *.safetensors);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoints (*.pt *.safetensors);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Import from a NumPy file</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus einer NumPy-Datei importieren</translation>
     </message>
     <message>
         <source>E.npy: [N, D] float32 or float16</source>
-        <translation type="unfinished"></translation>
+        <translation>E.npy: [N, D] float32 oder float16</translation>
     </message>
     <message>
         <source>E.paths.txt: the dataset-relative path of each row</source>
-        <translation type="unfinished"></translation>
+        <translation>E.paths.txt: der Pfad jeder Zeile relativ zum Datensatz</translation>
     </message>
     <message>
         <source>Embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einbettungen</translation>
     </message>
     <message>
         <source>NumPy arrays (*.npy);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>NumPy-Arrays (*.npy);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Row paths</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilenpfade</translation>
     </message>
     <message>
         <source>Text files (*.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Predictions: %1 is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorhersagen: %1 ist keine Datei.</translation>
     </message>
     <message>
         <source>Choose the classifier&apos;s predictions (a CSV with path and prediction columns).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie die Vorhersagen des Klassifikators (eine CSV mit den Spalten path und prediction).</translation>
     </message>
     <message>
         <source>Choose a CLIP model to compute the embeddings with.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein CLIP-Modell, mit dem die Einbettungen berechnet werden.</translation>
     </message>
     <message>
         <source>Choose the embeddings .npy file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie die .npy-Datei mit den Einbettungen.</translation>
     </message>
     <message>
         <source>Choose the text file naming each embedding row&apos;s image.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie die Textdatei, die das Bild jeder Einbettungszeile nennt.</translation>
     </message>
 </context>
 <context>
     <name>faultline::ClassesChart</name>
     <message>
         <source>CV score</source>
-        <translation type="unfinished"></translation>
+        <translation>CV-Score</translation>
     </message>
     <message>
         <source>Error rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlerrate</translation>
     </message>
     <message>
         <source>CV balanced accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>Bal. CV-Genauigkeit</translation>
     </message>
 </context>
 <context>
     <name>faultline::ClassesDock</name>
     <message>
         <source>Classes</source>
-        <translation type="unfinished"></translation>
+        <translation>Klassen</translation>
     </message>
     <message>
         <source>Filter classes…</source>
-        <translation type="unfinished"></translation>
+        <translation>Klassen filtern…</translation>
     </message>
     <message>
         <source>Open a dataset folder (File ▸ Open dataset folder…) or drop one onto the window.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Datensatzordner (Datei ▸ Datensatzordner öffnen…) oder ziehen Sie einen auf das Fenster.</translation>
     </message>
     <message>
         <source>Reading the dataset…</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz wird gelesen…</translation>
     </message>
     <message>
         <source>No analysis yet: Analysis ▸ Run analysis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Analyse: Analyse ▸ Analyse ausführen.</translation>
     </message>
 </context>
 <context>
     <name>faultline::ClassesTableModel</name>
     <message>
         <source>%1%</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;%</translation>
     </message>
     <message>
         <source>—</source>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>Cross-validated balanced accuracy of the class&apos;s failure direction: how well a linear direction separates its errors from its correct images (0.5 = chance).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kreuzvalidierte balancierte Genauigkeit der Fehlerrichtung der Klasse: wie gut eine lineare Richtung ihre Fehler von ihren korrekten Bildern trennt (0,5 = Zufall).</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Error rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlerrate</translation>
     </message>
     <message>
         <source>CV score</source>
-        <translation type="unfinished"></translation>
+        <translation>CV-Score</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
     <name>faultline::GalleryDock</name>
     <message>
         <source>HARD</source>
-        <translation type="unfinished"></translation>
+        <translation>SCHWIERIG</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>unlesbar</translation>
     </message>
     <message>
         <source>correct</source>
-        <translation type="unfinished"></translation>
+        <translation>korrekt</translation>
     </message>
     <message>
         <source>incorrect</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlklassifiziert</translation>
     </message>
     <message>
         <source>Gallery</source>
-        <translation type="unfinished"></translation>
+        <translation>Galerie</translation>
     </message>
     <message>
         <source>&amp;Split:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Test</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Validation</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pool</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Train</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Teilmenge:</translation>
     </message>
     <message>
         <source>All splits</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Teilmengen</translation>
     </message>
     <message>
         <source>Which split&apos;s images to show</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder welcher Teilmenge angezeigt werden</translation>
     </message>
     <message>
         <source>S&amp;how:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anzeigen:</translation>
     </message>
     <message>
         <source>All images</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Bilder</translation>
     </message>
     <message>
         <source>Correct only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur korrekte</translation>
     </message>
     <message>
         <source>Incorrect only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur fehlklassifizierte</translation>
     </message>
     <message>
         <source>Thumbnail size (Ctrl+= / Ctrl+-)</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturgröße (Ctrl+= / Ctrl+-)</translation>
     </message>
     <message>
         <source>Thumbnail size</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturgröße</translation>
     </message>
     <message>
         <source>Zoom:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom:</translation>
     </message>
     <message>
         <source>Hardest</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwierigste</translation>
     </message>
     <message>
         <source>Most negative decision value first: the images the failure direction rates most likely to be misclassified</source>
-        <translation type="unfinished"></translation>
+        <translation>Kleinster Entscheidungswert zuerst: die Bilder, die laut Fehlerrichtung am wahrscheinlichsten fehlklassifiziert werden</translation>
     </message>
     <message>
         <source>Easiest</source>
-        <translation type="unfinished"></translation>
+        <translation>Einfachste</translation>
     </message>
     <message>
         <source>Most positive decision value first</source>
-        <translation type="unfinished"></translation>
+        <translation>Größter Entscheidungswert zuerst</translation>
     </message>
     <message>
         <source>Zoom In</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrößern</translation>
     </message>
     <message>
         <source>Zoom Out</source>
-        <translation type="unfinished"></translation>
+        <translation>Verkleinern</translation>
     </message>
     <message>
         <source>Gallery — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Galerie — %1</translation>
     </message>
     <message>
         <source>Select a class in the Classes panel to see its hardest and easiest images.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie im Bereich „Klassen“ eine Klasse, um ihre schwierigsten und einfachsten Bilder zu sehen.</translation>
     </message>
     <message numerus="yes">
         <source>%1: %n image(s) shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %n Bild angezeigt</numerusform>
+            <numerusform>%1: %n Bilder angezeigt</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n incorrect</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fehlklassifiziert</numerusform>
+            <numerusform>%n fehlklassifiziert</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n in the class</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n in der Klasse</numerusform>
+            <numerusform>%n in der Klasse</numerusform>
         </translation>
     </message>
     <message>
         <source>The class “%1” has no images in this run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Klasse „%1“ hat in diesem Lauf keine Bilder.</translation>
     </message>
     <message>
         <source>No image of “%1” matches the split and filter chosen above.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Bild von „%1“ passt zur oben gewählten Teilmenge und zum Filter.</translation>
     </message>
     <message>
         <source>&amp;Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Ö&amp;ffnen</translation>
     </message>
     <message>
         <source>&amp;Reveal in Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Ordner an&amp;zeigen</translation>
     </message>
     <message>
         <source>&amp;Copy Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad &amp;kopieren</translation>
     </message>
     <message numerus="yes">
         <source>&amp;Copy %n Paths</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Pfad &amp;kopieren</numerusform>
+            <numerusform>%n Pfade &amp;kopieren</numerusform>
         </translation>
     </message>
     <message>
         <source>Tag as &amp;Hard</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;schwierig markieren</translation>
     </message>
     <message>
         <source>Tag as &amp;OK</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;OK markieren</translation>
     </message>
     <message>
         <source>C&amp;lear Tag</source>
-        <translation type="unfinished"></translation>
+        <translation>Markierung &amp;entfernen</translation>
     </message>
 </context>
 <context>
     <name>faultline::GalleryModel</name>
     <message>
         <source>not fitted</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht angepasst</translation>
     </message>
     <message>
         <source>(another class)</source>
-        <translation type="unfinished"></translation>
+        <translation>(eine andere Klasse)</translation>
     </message>
     <message>
         <source>Decision value: %1
 %2 → %3 (%4)
 Split: %5
 %6</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidungswert: %1
+%2 → %3 (%4)
+Teilmenge: %5
+%6</translation>
     </message>
     <message>
         <source>correct</source>
-        <translation type="unfinished"></translation>
+        <translation>korrekt</translation>
     </message>
     <message>
         <source>incorrect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlklassifiziert</translation>
     </message>
     <message>
         <source>Cannot show the image: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bild kann nicht angezeigt werden: %1</translation>
     </message>
 </context>
 <context>
     <name>faultline::InspectorDock</name>
     <message>
         <source>Inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspektor</translation>
     </message>
     <message>
         <source>Select an image in the gallery to inspect it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Bild in der Galerie aus, um es zu untersuchen.</translation>
     </message>
     <message>
         <source>Label:</source>
-        <translation type="unfinished"></translation>
+        <translation>Label:</translation>
     </message>
     <message>
         <source>Prediction:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorhersage:</translation>
     </message>
     <message>
         <source>Result:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis:</translation>
     </message>
     <message>
         <source>Confidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfidenz:</translation>
     </message>
     <message>
         <source>Decision value:</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidungswert:</translation>
     </message>
     <message>
         <source>Split:</source>
-        <translation type="unfinished"></translation>
+        <translation>Teilmenge:</translation>
     </message>
     <message>
         <source>Tag:</source>
-        <translation type="unfinished"></translation>
+        <translation>Markierung:</translation>
     </message>
     <message>
         <source>Path:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad:</translation>
     </message>
     <message>
         <source>Nearest neighbours in the class</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Nachbarn in der Klasse</translation>
     </message>
     <message>
         <source>Indexing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird indiziert</translation>
     </message>
     <message>
         <source>No neighbours: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Nachbarn: %1</translation>
     </message>
     <message>
         <source>Indexing the class…</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse wird indiziert…</translation>
     </message>
     <message>
         <source>No embeddings for this class.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Einbettungen für diese Klasse.</translation>
     </message>
     <message>
         <source>another class</source>
-        <translation type="unfinished"></translation>
+        <translation>eine andere Klasse</translation>
     </message>
     <message>
         <source>✓ correct</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ korrekt</translation>
     </message>
     <message>
         <source>✗ incorrect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ fehlklassifiziert</translation>
     </message>
     <message>
         <source>hard</source>
-        <translation type="unfinished"></translation>
+        <translation>schwierig</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>none (right-click a tile to tag it)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine (Rechtsklick zum Markieren)</translation>
     </message>
     <message>
         <source>Cannot show the image: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bild kann nicht angezeigt werden: %1</translation>
     </message>
     <message>
         <source>Nearest neighbours</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Nachbarn</translation>
     </message>
     <message>
         <source>Searching…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suche läuft…</translation>
     </message>
     <message>
         <source>The class has no other images.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Klasse hat keine weiteren Bilder.</translation>
     </message>
     <message>
         <source>Cosine %1 · decision value %2 · %3
 %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosinus %1 · Entscheidungswert %2 · %3
+%4</translation>
     </message>
     <message>
         <source>correct</source>
-        <translation type="unfinished"></translation>
+        <translation>korrekt</translation>
     </message>
     <message>
         <source>incorrect</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlklassifiziert</translation>
     </message>
 </context>
 <context>
     <name>faultline::JobRow</name>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gestartet…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Stop this job; finished work is kept</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Aufgabe anhalten; bereits Erledigtes bleibt erhalten</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
         <source>%1 — %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (%2 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <source> %1%</source>
-        <translation type="unfinished"></translation>
+        <translation> %1&#xa0;%</translation>
     </message>
     <message>
         <source> (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (%1)</translation>
+    </message>
+    <message>
+        <source>%1 (%L2 s)</source>
+        <translation>%1 (%L2 s)</translation>
     </message>
 </context>
 <context>
     <name>faultline::JobsDock</name>
     <message numerus="yes">
         <source>about %n s left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>noch etwa %n s</numerusform>
+            <numerusform>noch etwa %n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>about %n min left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>noch etwa %n min</numerusform>
+            <numerusform>noch etwa %n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>about %n h left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>noch etwa %n h</numerusform>
+            <numerusform>noch etwa %n h</numerusform>
         </translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgaben</translation>
     </message>
     <message>
         <source>No jobs yet. Opening a dataset or running an analysis starts one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Aufgaben. Das Öffnen eines Datensatzes oder eine Analyse startet eine.</translation>
     </message>
     <message>
         <source>Clear finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigte entfernen</translation>
     </message>
 </context>
 <context>
     <name>faultline::MainWindow</name>
     <message>
         <source>Messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldungen</translation>
     </message>
     <message>
         <source>Opening %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geöffnet…</translation>
     </message>
     <message numerus="yes">
         <source>%1: %n image(s), %2 predictions, %3 embedded</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %n Bild, %2 Vorhersagen, %3 eingebettet</numerusform>
+            <numerusform>%1: %n Bilder, %2 Vorhersagen, %3 eingebettet</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Open dataset folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatzordner &amp;öffnen…</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
         <source>&amp;Import embeddings…</source>
-        <translation type="unfinished"></translation>
+        <translation>Einbettungen &amp;importieren…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;Analysis</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;nalyse</translation>
     </message>
     <message>
         <source>&amp;Run analysis…</source>
-        <translation type="unfinished"></translation>
+        <translation>Analyse &amp;ausführen…</translation>
     </message>
     <message>
         <source>Ctrl+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>&amp;Next class</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nächste Klasse</translation>
     </message>
     <message>
         <source>Ctrl+PgDown</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+PgDown</translation>
     </message>
     <message>
         <source>Alt+Down</source>
-        <translation type="unfinished"></translation>
+        <translation>Alt+Down</translation>
     </message>
     <message>
         <source>&amp;Previous class</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorherige Klasse</translation>
     </message>
     <message>
         <source>Ctrl+PgUp</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+PgUp</translation>
     </message>
     <message>
         <source>Alt+Up</source>
-        <translation type="unfinished"></translation>
+        <translation>Alt+Up</translation>
     </message>
     <message>
         <source>&amp;Find class…</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse &amp;suchen…</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>Reset &amp;layout</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Layout zurücksetzen</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
         <source>&amp;About Faultline</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Faultline</translation>
     </message>
     <message>
         <source>Faultline %1: finds the failure modes of an image classifier as directions in CLIP space (Jain et al., Distilling Model Failures as Directions in Latent Space).</source>
-        <translation type="unfinished"></translation>
+        <translation>Faultline %1: findet die Fehlermodi eines Bildklassifikators als Richtungen im CLIP-Raum (Jain et al., Distilling Model Failures as Directions in Latent Space).</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkürzel</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Shortcut</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkürzel</translation>
     </message>
     <message>
         <source> or </source>
-        <translation type="unfinished"></translation>
+        <translation> oder </translation>
     </message>
     <message>
         <source>Open dataset folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatzordner öffnen</translation>
     </message>
     <message>
         <source>Open a dataset folder before importing embeddings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Datensatzordner, bevor Sie Einbettungen importieren.</translation>
     </message>
     <message>
         <source>Import embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einbettungen importieren</translation>
     </message>
     <message>
         <source>NumPy arrays (*.npy);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>NumPy-Arrays (*.npy);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Dataset-relative path of each embedding row</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad jeder Einbettungszeile relativ zum Datensatz</translation>
     </message>
     <message>
         <source>Text files (*.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Open a dataset folder before running an analysis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Datensatzordner, bevor Sie eine Analyse ausführen.</translation>
     </message>
     <message>
         <source>No recent datasets</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine zuletzt geöffneten Datensätze</translation>
     </message>
     <message>
         <source>Clear list</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste leeren</translation>
     </message>
     <message>
         <source>%1 — Faultline</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Faultline</translation>
     </message>
     <message>
         <source>Faultline</source>
-        <translation type="unfinished"></translation>
+        <translation>Faultline</translation>
     </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message numerus="yes">
         <source>%n earlier message(s):
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n frühere Meldung:
+</numerusform>
+            <numerusform>%n frühere Meldungen:
+</numerusform>
         </translation>
     </message>
 </context>
@@ -826,163 +808,186 @@ Split: %5
     <name>faultline::ProjectSession</name>
     <message>
         <source>… and more problems (see faultline-cli scan)</source>
-        <translation type="unfinished"></translation>
+        <translation>… und weitere Probleme (siehe faultline-cli scan)</translation>
     </message>
     <message>
         <source>Reading classes</source>
-        <translation type="unfinished"></translation>
+        <translation>Klassen werden gelesen</translation>
     </message>
     <message>
         <source>Counting errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler werden gezählt</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>%1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>Cannot open %1: not an existing folder</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geöffnet werden: kein vorhandener Ordner</translation>
     </message>
     <message>
         <source>Open %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 öffnen</translation>
     </message>
     <message>
         <source>Importing predictions.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>predictions.csv wird importiert</translation>
     </message>
     <message>
         <source>No predictions: put a predictions.csv (path,prediction[,label,split]) in the dataset folder and open it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Vorhersagen: Legen Sie eine predictions.csv (path,prediction[,label,split]) in den Datensatzordner und öffnen Sie ihn erneut.</translation>
     </message>
     <message>
         <source>No embeddings: use File ▸ Import embeddings….</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Einbettungen: Verwenden Sie Datei ▸ Einbettungen importieren…</translation>
     </message>
     <message>
         <source>Open a dataset folder before importing embeddings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Datensatzordner, bevor Sie Einbettungen importieren.</translation>
     </message>
     <message>
         <source>Import embeddings %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Einbettungen %1 importieren</translation>
     </message>
     <message>
         <source>Importing</source>
-        <translation type="unfinished"></translation>
+        <translation>Import läuft</translation>
     </message>
     <message>
         <source>Open a dataset folder before running an analysis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Datensatzordner, bevor Sie eine Analyse ausführen.</translation>
     </message>
     <message>
         <source>Analysis of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Analyse von %1</translation>
     </message>
     <message>
         <source>Importing predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorhersagen werden importiert</translation>
     </message>
     <message>
         <source>Loading %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen</translation>
     </message>
     <message>
         <source>Importing embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einbettungen werden importiert</translation>
     </message>
     <message>
         <source>the project has no embeddings: compute them with a CLIP model or import them</source>
-        <translation type="unfinished"></translation>
+        <translation>das Projekt hat keine Einbettungen: Berechnen Sie sie mit einem CLIP-Modell oder importieren Sie sie</translation>
     </message>
     <message>
         <source>the project has no predictions: choose a predictions CSV (path,prediction)</source>
-        <translation type="unfinished"></translation>
+        <translation>das Projekt hat keine Vorhersagen: Wählen Sie eine Vorhersage-CSV (path,prediction)</translation>
     </message>
     <message>
         <source>Load run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 laden</translation>
     </message>
     <message>
         <source>Load class %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse %1 laden</translation>
     </message>
     <message>
         <source>Reading images and embeddings</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder und Einbettungen werden gelesen</translation>
     </message>
     <message>
         <source>Reading confidences and tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfidenzen und Markierungen werden gelesen</translation>
     </message>
     <message>
         <source>Clear tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Markierungen entfernen</translation>
     </message>
     <message numerus="yes">
         <source>Tag %n image(s) as %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Bild als „%1“ markieren</numerusform>
+            <numerusform>%n Bilder als „%1“ markieren</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::SplitTitle</name>
+    <message>
+        <source>Train</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
     </message>
 </context>
 <context>
     <name>faultline::ThumbnailCache</name>
     <message>
         <source>the file could not be decoded</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei konnte nicht dekodiert werden</translation>
     </message>
 </context>
 <context>
     <name>faultline::WelcomePage</name>
     <message>
         <source>Faultline</source>
-        <translation type="unfinished"></translation>
+        <translation>Faultline</translation>
     </message>
     <message>
         <source>Find, explain and fix where your image classifier fails.</source>
-        <translation type="unfinished"></translation>
+        <translation>Finden, erklären und beheben Sie, wo Ihr Bildklassifikator versagt.</translation>
     </message>
     <message>
         <source>Open dataset folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatzordner öffnen…</translation>
     </message>
     <message>
         <source>&lt;p&gt;A dataset folder holds images as &lt;tt&gt;ROOT/&amp;lt;split&amp;gt;/&amp;lt;class&amp;gt;/&amp;lt;file&amp;gt;&lt;/tt&gt; or &lt;tt&gt;ROOT/&amp;lt;class&amp;gt;/&amp;lt;file&amp;gt;&lt;/tt&gt; and the classifier&apos;s predictions as &lt;tt&gt;predictions.csv&lt;/tt&gt; (&lt;tt&gt;path,prediction&lt;/tt&gt;). Faultline asks for whatever is missing: predictions, embeddings or a CLIP model to compute them.&lt;/p&gt;&lt;p&gt;You can also drop a folder onto this window.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Ein Datensatzordner enthält Bilder als &lt;tt&gt;ROOT/&amp;lt;Teilmenge&amp;gt;/&amp;lt;Klasse&amp;gt;/&amp;lt;Datei&amp;gt;&lt;/tt&gt; oder &lt;tt&gt;ROOT/&amp;lt;Klasse&amp;gt;/&amp;lt;Datei&amp;gt;&lt;/tt&gt; und die Vorhersagen des Klassifikators als &lt;tt&gt;predictions.csv&lt;/tt&gt; (&lt;tt&gt;path,prediction&lt;/tt&gt;). Faultline fragt nach allem, was fehlt: Vorhersagen, Einbettungen oder einem CLIP-Modell, um sie zu berechnen.&lt;/p&gt;&lt;p&gt;Sie können auch einen Ordner auf dieses Fenster ziehen.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Recent datasets</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt geöffnete Datensätze</translation>
     </message>
     <message>
         <source>Open %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 öffnen</translation>
     </message>
     <message>
         <source>None yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Faultline: find where an image classifier fails.</source>
-        <translation type="unfinished"></translation>
+        <translation>Faultline: findet, wo ein Bildklassifikator versagt.</translation>
     </message>
     <message>
         <source>Dataset folder to open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu öffnender Datensatzordner.</translation>
     </message>
     <message>
         <source>Open DATASET, wait for its jobs, save PNGs of the window and each dock into DIR, and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>DATASET öffnen, auf dessen Aufgaben warten, PNGs des Fensters und jedes Docks in DIR speichern und beenden.</translation>
     </message>
 </context>
 </TS>

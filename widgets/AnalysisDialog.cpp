@@ -1,6 +1,7 @@
 #include "AnalysisDialog.h"
 
 #include "AppSettings.h"
+#include "SplitTitle.h"
 #include "models/ModelManager.h"
 
 #include <QButtonGroup>
@@ -63,18 +64,18 @@ AnalysisDialog::AnalysisDialog(const DatasetState &state, QWidget *parent) : QDi
     m_whitenSplit = new QComboBox;
     const AnalysisParams defaults;
     for (auto it = state.splitImages.cbegin(); it != state.splitImages.cend(); ++it) {
-        const QString text = it.key() == Split::Unassigned ? tr("all images (no split)") : splitName(it.key());
+        const QString text = it.key() == Split::Unassigned ? tr("all images (no split)") : splitTitle(it.key());
         const QString label = tr("%1 (%2 images)").arg(text, countText(it.value()));
         m_fitSplit->addItem(label, int(it.key()));
         m_whitenSplit->addItem(label, int(it.key()));
     }
     if (m_fitSplit->count() == 0)
-        m_fitSplit->addItem(splitName(defaults.fitSplit), int(defaults.fitSplit));
+        m_fitSplit->addItem(splitTitle(defaults.fitSplit), int(defaults.fitSplit));
     const int fit = m_fitSplit->findData(int(defaults.fitSplit));
     m_fitSplit->setCurrentIndex(fit >= 0 ? fit : 0);
     m_fitSplit->setToolTip(tr("The split each class's SVM is fitted and cross-validated on"));
     if (m_whitenSplit->findData(int(defaults.whitenSplit)) < 0) // the engine then whitens with every image
-        m_whitenSplit->addItem(tr("%1 (not in this dataset: all images)").arg(splitName(defaults.whitenSplit)),
+        m_whitenSplit->addItem(tr("%1 (not in this dataset: all images)").arg(splitTitle(defaults.whitenSplit)),
                                int(defaults.whitenSplit));
     m_whitenSplit->setCurrentIndex(m_whitenSplit->findData(int(defaults.whitenSplit)));
     m_whitenSplit->setToolTip(tr("The split whose mean and standard deviation whiten the embeddings"));

@@ -1,5 +1,6 @@
 #include "GalleryDock.h"
 
+#include "SplitTitle.h"
 #include "ThumbnailCache.h"
 #include "interpret/RunImages.h"
 
@@ -188,10 +189,8 @@ GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
 
     auto *splitLabel = new QLabel(tr("&Split:"), content);
     m_splitCombo = new QComboBox(content);
-    m_splitCombo->addItem(tr("Test"), int(Split::Test));
-    m_splitCombo->addItem(tr("Validation"), int(Split::Val));
-    m_splitCombo->addItem(tr("Pool"), int(Split::Pool));
-    m_splitCombo->addItem(tr("Train"), int(Split::Train));
+    for (Split split : {Split::Test, Split::Val, Split::Pool, Split::Train})
+        m_splitCombo->addItem(splitTitle(split), int(split));
     m_splitCombo->addItem(tr("All splits"), -1);
     m_splitCombo->setToolTip(tr("Which split's images to show"));
     splitLabel->setBuddy(m_splitCombo);

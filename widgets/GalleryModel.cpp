@@ -1,10 +1,12 @@
 #include "GalleryModel.h"
 
+#include "SplitTitle.h"
 #include "ThumbnailCache.h"
 #include "interpret/RunImages.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -165,7 +167,7 @@ QString GalleryModel::decisionText(double value)
     if (std::isnan(value))
         return tr("not fitted");
     // U+2212 minus sign: reads better than a hyphen next to digits.
-    QString text = QString::number(std::abs(value), 'f', 3);
+    QString text = QLocale().toString(std::abs(value), 'f', 3);
     return value < 0 ? QChar(0x2212) + text : QLatin1Char('+') + text;
 }
 
@@ -186,7 +188,7 @@ QVariant GalleryModel::data(const QModelIndex &index, int role) const
         QString tip = tr("Decision value: %1\n%2 \u2192 %3 (%4)\nSplit: %5\n%6")
                           .arg(decisionText(item.decisionValue), item.label, prediction,
                                item.correct ? tr("correct") : tr("incorrect"),
-                               item.split == Split::Unassigned ? tr("none") : splitName(item.split),
+                               splitTitle(item.split),
                                item.relativePath);
         if (m_cache) {
             const QString error = m_cache->errorString(item.path);

@@ -1,5 +1,6 @@
 #include "InspectorDock.h"
 
+#include "SplitTitle.h"
 #include "ThumbnailCache.h"
 #include "common/JobControl.h"
 #include "interpret/RunImages.h"
@@ -8,6 +9,7 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPainter>
 #include <QResizeEvent>
 #include <QStackedWidget>
@@ -271,11 +273,11 @@ void InspectorDock::updateFields()
     const auto confidence = m_confidences.constFind(item.path);
     const bool hasConfidence = confidence != m_confidences.constEnd();
     m_fields.value(QStringLiteral("confidence"))
-        ->setText(hasConfidence ? QString::number(*confidence, 'f', 3) : QString());
+        ->setText(hasConfidence ? QLocale().toString(*confidence, 'f', 3) : QString());
     m_fields.value(QStringLiteral("confidence"))->setVisible(hasConfidence);
     m_confidenceCaption->setVisible(hasConfidence);
     m_fields.value(QStringLiteral("decision"))->setText(GalleryModel::decisionText(item.decisionValue));
-    m_fields.value(QStringLiteral("split"))->setText(item.split == Split::Unassigned ? tr("none") : splitName(item.split));
+    m_fields.value(QStringLiteral("split"))->setText(splitTitle(item.split));
     const QString tag = m_tags.value(item.path);
     m_fields.value(QStringLiteral("tag"))->setText(tag == QLatin1String("hard") ? tr("hard")
                                                    : tag == QLatin1String("ok") ? tr("ok")
@@ -344,9 +346,9 @@ void InspectorDock::refreshNeighbourIcons()
         const GalleryItem &item = (*m_items)[size_t(m_neighbours[i].row)];
         button->setIcon(QIcon(m_cache->thumbnail(item.path, kNeighbourIcon)));
         const QString mark = item.correct ? QStringLiteral("\u2713") : QStringLiteral("\u2717");
-        button->setText(QStringLiteral("%1 %2").arg(mark, QString::number(m_neighbours[i].cosine, 'f', 2)));
+        button->setText(QStringLiteral("%1 %2").arg(mark, QLocale().toString(m_neighbours[i].cosine, 'f', 2)));
         button->setToolTip(tr("Cosine %1 \u00b7 decision value %2 \u00b7 %3\n%4")
-                               .arg(QString::number(m_neighbours[i].cosine, 'f', 3),
+                               .arg(QLocale().toString(m_neighbours[i].cosine, 'f', 3),
                                     GalleryModel::decisionText(item.decisionValue),
                                     item.correct ? tr("correct") : tr("incorrect"), item.relativePath));
         button->setVisible(true);

@@ -100,7 +100,7 @@ void JobRow::finish(const QString &state)
     m_bar->setEnabled(false);
     m_cancel->setEnabled(false);
     m_cancel->setVisible(false);
-    m_detail->setText(tr("%1 (%2 s)").arg(state).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1));
+    m_detail->setText(tr("%1 (%L2 s)").arg(state).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1));
     Q_EMIT changed();
     Q_EMIT finished();
 }

@@ -307,7 +307,7 @@ private Q_SLOTS:
         QVERIFY(inspector.fieldText(QStringLiteral("correct")).contains(QStringLiteral("incorrect")));
         QCOMPARE(inspector.fieldText(QStringLiteral("decision")),
                  GalleryModel::decisionText(m_images.decisionValues[row]));
-        QCOMPARE(inspector.fieldText(QStringLiteral("split")), QStringLiteral("train"));
+        QCOMPARE(inspector.fieldText(QStringLiteral("split")), QStringLiteral("Train"));
         QCOMPARE(inspector.fieldText(QStringLiteral("path")), m_images.paths.at(row));
 
         QTRY_COMPARE(inspector.neighbourPaths().size(), InspectorDock::kNeighbours);
