@@ -234,6 +234,212 @@
     </message>
 </context>
 <context>
+    <name>faultline::ExportDialog</name>
+    <message>
+        <source>all images (no splits)</source>
+        <translation>alle Bilder (keine Teilmengen)</translation>
+    </message>
+    <message>
+        <source>Export hard subset — run %1</source>
+        <translation>Schwierige Bilder exportieren — Lauf %1</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>The hardest</source>
+        <translation>Die schwierigsten</translation>
+    </message>
+    <message>
+        <source>Every image with decision value below</source>
+        <translation>Jedes Bild mit Entscheidungswert unter</translation>
+    </message>
+    <message>
+        <source> images of each class</source>
+        <translation> Bilder jeder Klasse</translation>
+    </message>
+    <message>
+        <source>Negative decision values lie on the failure side of the class&apos;s direction</source>
+        <translation>Negative Entscheidungswerte liegen auf der Fehlerseite der Richtung der Klasse</translation>
+    </message>
+    <message>
+        <source>Only the class “%1”</source>
+        <translation>Nur die Klasse „%1“</translation>
+    </message>
+    <message>
+        <source>Reading the run…</source>
+        <translation>Lauf wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Folder to export into (created if missing)</source>
+        <translation>Zielordner des Exports (wird bei Bedarf angelegt)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Select:</source>
+        <translation>Auswahl:</translation>
+    </message>
+    <message>
+        <source>From split:</source>
+        <translation>Aus Teilmenge:</translation>
+    </message>
+    <message>
+        <source>Destination:</source>
+        <translation>Ziel:</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>Modus:</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Probleme:</translation>
+    </message>
+    <message>
+        <source>Reading run %1…</source>
+        <translation>Lauf %1 wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Read run %1</source>
+        <translation>Lauf %1 lesen</translation>
+    </message>
+    <message>
+        <source>Cannot read run %1: %2</source>
+        <translation>Lauf %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n image(s))</source>
+        <translation>
+            <numerusform>%1 (%n Bild)</numerusform>
+            <numerusform>%1 (%n Bilder)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Run %1 has no decision values: no class could be fitted. Run the analysis again with a fit split that has errors.</source>
+        <translation>Lauf %1 hat keine Entscheidungswerte: Keine Klasse konnte angepasst werden. Führen Sie die Analyse erneut mit einer Anpassungs-Teilmenge aus, die Fehler enthält.</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Wird gezählt…</translation>
+    </message>
+    <message>
+        <source>Preview export</source>
+        <translation>Export-Vorschau</translation>
+    </message>
+    <message>
+        <source>Nothing to export: no image of %1 matches. Raise K or the threshold, or pick another split.</source>
+        <translation>Nichts zu exportieren: kein Bild aus %1 passt. Erhöhen Sie K oder den Schwellenwert oder wählen Sie eine andere Teilmenge.</translation>
+    </message>
+    <message>
+        <source>Will export %1 of %2 from %3</source>
+        <translation>Zu exportieren: %1 aus %2 (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n Bild</numerusform>
+            <numerusform>%n Bilder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n Klasse</numerusform>
+            <numerusform>%n Klassen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copies each image to &lt;destination&gt;/&lt;class&gt;/: a standalone ImageFolder tree.</source>
+        <translation>Kopiert jedes Bild nach &lt;Ziel&gt;/&lt;Klasse&gt;/: ein eigenständiger ImageFolder-Baum.</translation>
+    </message>
+    <message>
+        <source>Links each image to its file in the dataset: instant and no extra space, but the links break when the dataset moves.</source>
+        <translation>Verlinkt jedes Bild mit seiner Datei im Datensatz: sofort und ohne zusätzlichen Speicherplatz, aber die Links brechen, wenn der Datensatz verschoben wird.</translation>
+    </message>
+    <message>
+        <source>Writes only manifest.csv: each image&apos;s path, class, decision value and rank.</source>
+        <translation>Schreibt nur manifest.csv: Pfad, Klasse, Entscheidungswert und Rang jedes Bildes.</translation>
+    </message>
+    <message>
+        <source>Export into folder</source>
+        <translation>In Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>Choose a destination folder first.</source>
+        <translation>Wählen Sie zuerst einen Zielordner.</translation>
+    </message>
+    <message>
+        <source>Export hard subset of run %1 to %2</source>
+        <translation>Schwierige Bilder von Lauf %1 nach %2 exportieren</translation>
+    </message>
+    <message>
+        <source>Exported %1 of %2 images…</source>
+        <translation>%1 von %2 Bildern exportiert…</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled. The manifest in %1 lists what was exported; exporting again into the same folder skips those files.</source>
+        <translation>Export abgebrochen. Das Manifest in %1 listet, was exportiert wurde; ein erneuter Export in denselben Ordner überspringt diese Dateien.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n image(s) to %1.</source>
+        <translation>
+            <numerusform>%n Bild nach %1 exportiert.</numerusform>
+            <numerusform>%n Bilder nach %1 exportiert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) were already there and were skipped.</source>
+        <translation>
+            <numerusform>%n Bild war bereits vorhanden und wurde übersprungen.</numerusform>
+            <numerusform>%n Bilder waren bereits vorhanden und wurden übersprungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The export stopped early: see the problems below.</source>
+        <translation>Der Export wurde vorzeitig beendet: siehe die Probleme unten.</translation>
+    </message>
+    <message>
+        <source>Manifest: %1</source>
+        <translation>Manifest: %1</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>Keine.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
     <name>faultline::GalleryDock</name>
     <message>
         <source>HARD</source>
@@ -286,10 +492,6 @@
     <message>
         <source>Incorrect only</source>
         <translation>Nur fehlklassifizierte</translation>
-    </message>
-    <message>
-        <source>Thumbnail size (Ctrl+= / Ctrl+-)</source>
-        <translation>Miniaturgröße (Ctrl+= / Ctrl+-)</translation>
     </message>
     <message>
         <source>Thumbnail size</source>
@@ -390,6 +592,10 @@
     <message>
         <source>C&amp;lear Tag</source>
         <translation>Markierung &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>Thumbnail size (%1 / %2)</source>
+        <translation>Miniaturgröße (%1 / %2)</translation>
     </message>
 </context>
 <context>
@@ -635,13 +841,6 @@ Teilmenge: %5
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
-    <message numerus="yes">
-        <source>%1: %n image(s), %2 predictions, %3 embedded</source>
-        <translation>
-            <numerusform>%1: %n Bild, %2 Vorhersagen, %3 eingebettet</numerusform>
-            <numerusform>%1: %n Bilder, %2 Vorhersagen, %3 eingebettet</numerusform>
-        </translation>
-    </message>
     <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
@@ -786,6 +985,29 @@ Teilmenge: %5
         <source>Faultline</source>
         <translation>Faultline</translation>
     </message>
+    <message numerus="yes">
+        <source>%1: %Ln image(s), %L2 predictions, %L3 embedded</source>
+        <translation>
+            <numerusform>%1: %Ln Bild, %L2 Vorhersagen, %L3 eingebettet</numerusform>
+            <numerusform>%1: %Ln Bilder, %L2 Vorhersagen, %L3 eingebettet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Export hard subset…</source>
+        <translation>Schwere Teilmenge e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Run an analysis before exporting a hard subset.</source>
+        <translation>Führen Sie eine Analyse aus, bevor Sie eine schwere Teilmenge exportieren.</translation>
+    </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
@@ -903,15 +1125,216 @@ Teilmenge: %5
         <translation>Konfidenzen und Markierungen werden gelesen</translation>
     </message>
     <message>
-        <source>Clear tags</source>
-        <translation>Markierungen entfernen</translation>
+        <source>ok</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>skipped: %1</source>
+        <translation>übersprungen: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Tag %n image(s) as %1</source>
+        <source>Clear the tag of %n image(s)</source>
         <translation>
-            <numerusform>%n Bild als „%1“ markieren</numerusform>
-            <numerusform>%n Bilder als „%1“ markieren</numerusform>
+            <numerusform>Markierung von %n Bild entfernen</numerusform>
+            <numerusform>Markierung von %n Bildern entfernen</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag %n image(s) as hard</source>
+        <translation>
+            <numerusform>%n Bild als schwer markieren</numerusform>
+            <numerusform>%n Bilder als schwer markieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag %n image(s) as OK</source>
+        <translation>
+            <numerusform>%n Bild als OK markieren</numerusform>
+            <numerusform>%n Bilder als OK markieren</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::SettingsDialog</name>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>installed</source>
+        <translation>installiert</translation>
+    </message>
+    <message>
+        <source>partly downloaded (%1)</source>
+        <translation>teilweise heruntergeladen (%1)</translation>
+    </message>
+    <message>
+        <source>incomplete file (%1)</source>
+        <translation>unvollständige Datei (%1)</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>nicht installiert</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Fetches the selected model into %1</source>
+        <translation>Lädt das gewählte Modell nach %1 herunter</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>Datei importieren…</translation>
+    </message>
+    <message>
+        <source>Installs the selected model from a file downloaded elsewhere (checked against the catalogue&apos;s SHA-256)</source>
+        <translation>Installiert das gewählte Modell aus einer anderswo heruntergeladenen Datei (geprüft gegen die SHA-256 des Katalogs)</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>Datei wählen…</translation>
+    </message>
+    <message>
+        <source>Uses any CLIP checkpoint file (.pt or .safetensors) instead of a catalogue model</source>
+        <translation>Verwendet eine beliebige CLIP-Checkpoint-Datei (.pt oder .safetensors) statt eines Katalogmodells</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>The CLIP model that embeds datasets which come without embeddings:</source>
+        <translation>Das CLIP-Modell, das Datensätze ohne Einbettungen einbettet:</translation>
+    </message>
+    <message>
+        <source>CLIP model</source>
+        <translation>CLIP-Modell</translation>
+    </message>
+    <message>
+        <source>One per core (%1)</source>
+        <translation>Einer pro Kern (%1)</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Berechnung</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>Threads:</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Takes effect after a restart.</source>
+        <translation>Wird nach einem Neustart wirksam.</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>Oberfläche</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <source>auto uses CUDA when this build&apos;s libtorch has a CUDA device, else the CPU.</source>
+        <translation>auto verwendet CUDA, wenn die libtorch dieses Builds ein CUDA-Gerät hat, sonst die CPU.</translation>
+    </message>
+    <message>
+        <source>Checking for CUDA…</source>
+        <translation>CUDA wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Check CUDA</source>
+        <translation>CUDA prüfen</translation>
+    </message>
+    <message>
+        <source>This build has CUDA: auto runs on the GPU.</source>
+        <translation>Dieser Build hat CUDA: auto läuft auf der GPU.</translation>
+    </message>
+    <message>
+        <source>This build has no CUDA device: auto runs on the CPU.</source>
+        <translation>Dieser Build hat kein CUDA-Gerät: auto läuft auf der CPU.</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>Datei: %1</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>CLIP checkpoint</source>
+        <translation>CLIP-Checkpoint</translation>
+    </message>
+    <message>
+        <source>CLIP checkpoints (*.pt *.safetensors);;All files (*)</source>
+        <translation>CLIP-Checkpoints (*.pt *.safetensors);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Import %1 from file</source>
+        <translation>%1 aus Datei importieren</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>%1 herunterladen</translation>
+    </message>
+    <message>
+        <source>Downloaded %1.</source>
+        <translation>%1 heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation>%1 importieren</translation>
+    </message>
+    <message>
+        <source>Imported %1 from %2.</source>
+        <translation>%1 aus %2 importiert.</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 von %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled. A download resumes where it stopped the next time.</source>
+        <translation>Abgebrochen. Ein Download wird beim nächsten Mal dort fortgesetzt, wo er aufgehört hat.</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
     </message>
 </context>
 <context>

@@ -67,7 +67,7 @@ QVariant ClassesTableModel::data(const QModelIndex &index, int role) const
             return int(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case Qt::ForegroundRole:
-        if (index.column() == StatusColumn && c.status != QLatin1String("ok"))
+        if (index.column() == StatusColumn && !c.fitted)
             return QBrush(QColor(0x9a, 0x60, 0x00));
         break;
     case Qt::ToolTipRole:

@@ -1,5 +1,7 @@
 #include "ExportDialog.h"
 
+#include "SplitTitle.h"
+
 #include "common/Error.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
@@ -33,7 +35,7 @@ namespace {
 
 QString splitLabel(Split split)
 {
-    return split == Split::Unassigned ? ExportDialog::tr("all images (no splits)") : splitName(split);
+    return split == Split::Unassigned ? ExportDialog::tr("all images (no splits)") : splitTitle(split);
 }
 
 QLabel *wrappedLabel(const QString &text = QString())

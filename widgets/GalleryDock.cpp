@@ -212,7 +212,9 @@ GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
     m_zoom->setPageStep(kZoomStep * 2);
     m_zoom->setValue(m_thumbnailSize);
     m_zoom->setFixedWidth(110);
-    m_zoom->setToolTip(tr("Thumbnail size (Ctrl+= / Ctrl+-)"));
+    m_zoom->setToolTip(tr("Thumbnail size (%1 / %2)")
+                           .arg(QKeySequence(Qt::CTRL | Qt::Key_Equal).toString(QKeySequence::NativeText),
+                                QKeySequence(Qt::CTRL | Qt::Key_Minus).toString(QKeySequence::NativeText)));
     m_zoom->setAccessibleName(tr("Thumbnail size"));
     bar->addWidget(new QLabel(tr("Zoom:"), content));
     bar->addWidget(m_zoom);

@@ -4,11 +4,13 @@
 #include "AppSettings.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
+#include "ExportDialog.h"
 #include "GalleryDock.h"
 #include "InspectorDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
 #include "ProjectSession.h"
+#include "SettingsDialog.h"
 #include "ThumbnailCache.h"
 #include "WelcomePage.h"
 #include "interpret/RunImages.h"
@@ -111,7 +113,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
         statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(root)), 5000);
     });
     connect(session, &ProjectSession::stateChanged, this, [this](const DatasetState &state) {
-        statusBar()->showMessage(tr("%1: %n image(s), %2 predictions, %3 embedded", nullptr, state.images)
+        statusBar()->showMessage(tr("%1: %Ln image(s), %L2 predictions, %L3 embedded", nullptr, state.images)
                                      .arg(QFileInfo(state.root).fileName())
                                      .arg(state.predictions)
                                      .arg(state.embeddedImages));
@@ -213,6 +215,12 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     m_importAction = file->addAction(tr("&Import embeddings…"), this, &MainWindow::chooseEmbeddings);
+    m_exportAction = file->addAction(tr("&Export hard subset…"), this, &MainWindow::exportHardSubset);
+    m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    file->addSeparator();
+    QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -369,6 +377,28 @@ void MainWindow::runAnalysis()
     dialog->open();
 }
 
+void MainWindow::exportHardSubset()
+{
+    if (m_session->runId() == 0) {
+        showError(tr("Run an analysis before exporting a hard subset."));
+        return;
+    }
+    auto *dialog = new ExportDialog(m_session->root(), m_session->projectPath(), m_session->runId(),
+                                    m_session->selectedClass(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDialog::jobStarted, m_jobsDock, &JobsDock::addJob);
+    dialog->open();
+}
+
+void MainWindow::showSettings()
+{
+    // Parented to the window: a download still running when the dialog closes goes on.
+    auto *dialog = new SettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::jobStarted, m_jobsDock, &JobsDock::addJob);
+    dialog->open();
+}
+
 QStringList MainWindow::recentDatasets() const
 {
     return QSettings().value(QLatin1String(kRecentKey)).toStringList();
@@ -415,6 +445,7 @@ void MainWindow::updateActions()
     const bool ready = m_session->isOpen() && !m_session->isBusy();
     m_importAction->setEnabled(ready);
     m_analyzeAction->setEnabled(ready);
+    m_exportAction->setEnabled(m_session->isOpen() && m_session->runId() != 0);
     const bool hasClasses = !m_session->classes().isEmpty();
     m_nextClassAction->setEnabled(hasClasses);
     m_previousClassAction->setEnabled(hasClasses);

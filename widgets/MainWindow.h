@@ -58,6 +58,8 @@ private:
     void chooseDataset();
     void chooseEmbeddings();
     void runAnalysis();
+    void exportHardSubset();
+    void showSettings();
     void showShortcuts();
     void rememberRecent(const QString &root);
     void updateRecentMenu();
@@ -80,6 +82,7 @@ private:
     QMenu *m_viewMenu = nullptr;
     QAction *m_importAction = nullptr;
     QAction *m_analyzeAction = nullptr;
+    QAction *m_exportAction = nullptr;
     QAction *m_nextClassAction = nullptr;
     QAction *m_previousClassAction = nullptr;
     QByteArray m_defaultState;

@@ -83,9 +83,10 @@ QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId
         summary.errors = counts.value(row.className).second;
         summary.errorRate = summary.images > 0 ? double(summary.errors) / summary.images : 0.0;
         summary.cv = row.cvBalancedAccuracy;
-        summary.status = row.status == QLatin1String("ok") || row.reason.isEmpty()
-                             ? row.status
-                             : row.status + QStringLiteral(": ") + row.reason;
+        summary.fitted = row.status == QLatin1String("ok");
+        // The engine's reasons stay English (they are the CLI's and the logs' too).
+        summary.status = summary.fitted ? ProjectSession::tr("ok")
+                                        : ProjectSession::tr("skipped: %1").arg(row.reason.isEmpty() ? row.status : row.reason);
         out << summary;
     }
     control.report(2, 2, ProjectSession::tr("Done"));
@@ -374,7 +375,10 @@ void ProjectSession::tagImages(const QStringList &absolutePaths, const QString &
             ids << idOfPath.value(path);
     const QString projectPath = m_projectPath;
     const quint64 selection = m_selection;
-    startJob(tag.isEmpty() ? tr("Clear tags") : tr("Tag %n image(s) as %1", nullptr, int(ids.size())).arg(tag),
+    const QString title = tag.isEmpty()                  ? tr("Clear the tag of %n image(s)", nullptr, int(ids.size()))
+                          : tag == QLatin1String("hard") ? tr("Tag %n image(s) as hard", nullptr, int(ids.size()))
+                                                         : tr("Tag %n image(s) as OK", nullptr, int(ids.size()));
+    startJob(title,
              [projectPath, ids, tag](JobControl &) { ProjectStore(projectPath).setImageTag(ids, tag); },
              [this, selection, absolutePaths, tag] {
                  if (selection != m_selection)

@@ -28,7 +28,8 @@ struct ClassSummary
     int errors = 0;                 // of those, misclassified
     double errorRate = 0;           // errors / images
     std::optional<double> cv;       // cross-validated balanced accuracy; unset when skipped
-    QString status;                 // "ok", or "skipped: <reason>"
+    bool fitted = false;            // a direction was fitted (the run's status "ok")
+    QString status;                 // as shown: "ok", or "skipped: <reason>", translated
 };
 
 // What an opened dataset has and lacks, so the window can say what to do next.

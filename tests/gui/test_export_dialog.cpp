@@ -94,14 +94,14 @@ private Q_SLOTS:
         QStringList items;
         for (int i = 0; i < split->count(); ++i)
             items << split->itemText(i);
-        QCOMPARE(items, (QStringList{QStringLiteral("train (60 image(s))"), QStringLiteral("val (60 image(s))"),
-                                     QStringLiteral("test (60 image(s))"), QStringLiteral("pool (60 image(s))")}));
+        QCOMPARE(items, (QStringList{QStringLiteral("Train (60 image(s))"), QStringLiteral("Validation (60 image(s))"),
+                                     QStringLiteral("Test (60 image(s))"), QStringLiteral("Pool (60 image(s))")}));
         QCOMPARE(split->currentData().toInt(), int(Split::Pool)); // pool by default
         QVERIFY(dialog->exportButton()->isEnabled());
         QVERIFY(dialog->exportButton()->isDefault());
 
         dialog->perClassSpin()->setValue(4);
-        waitForPreview(*dialog, QStringLiteral("Will export 12 image(s) of 3 class(es) from pool"));
+        waitForPreview(*dialog, QStringLiteral("Will export 12 image(s) of 3 class(es) from Pool"));
         split->setCurrentIndex(split->findData(int(Split::Val)));
         dialog->perClassSpin()->setValue(100); // more than a class has: all of them
         waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from val"));
@@ -125,7 +125,7 @@ private Q_SLOTS:
             QSignalSpy started(dialog.get(), &ExportDialog::jobStarted);
             dialog->perClassSpin()->setValue(3);
             dialog->destinationEdit()->setText(out);
-            waitForPreview(*dialog, QStringLiteral("Will export 9 image(s) of 3 class(es) from pool"));
+            waitForPreview(*dialog, QStringLiteral("Will export 9 image(s) of 3 class(es) from Pool"));
             QTest::mouseClick(dialog->exportButton(), Qt::LeftButton);
             QCOMPARE(started.count(), 1);
             QVERIFY(started.at(0).at(0).value<BackgroundJob *>() != nullptr);
@@ -174,7 +174,7 @@ private Q_SLOTS:
         dialog->onlyClassCheck()->setChecked(true);
         dialog->thresholdRadio()->setChecked(true);
         dialog->thresholdSpin()->setValue(1e5);
-        waitForPreview(*dialog, QStringLiteral("Will export 20 image(s) of 1 class(es) from pool"));
+        waitForPreview(*dialog, QStringLiteral("Will export 20 image(s) of 1 class(es) from Pool"));
         dialog->modeCombo()->setCurrentIndex(dialog->modeCombo()->findData(int(ExportMode::Manifest)));
         dialog->destinationEdit()->setText(out);
         dialog->startExport();
@@ -215,12 +215,11 @@ private Q_SLOTS:
         const QString out = outDir(QStringLiteral("cancelled"));
         auto dialog = openDialog();
         dialog->destinationEdit()->setText(out);
-        // Hold every pool thread so the export cannot start before Cancel. (Nothing may paint
-        // meanwhile: Qt's raster engine fills in parallel on this pool and waits for it.)
+        // Hold every job thread so the export cannot start before Cancel.
         QSemaphore release;
-        const int threads = QThreadPool::globalInstance()->maxThreadCount();
+        const int threads = BackgroundJob::jobPool()->maxThreadCount();
         for (int i = 0; i < threads; ++i)
-            QThreadPool::globalInstance()->start([&release] { release.acquire(); });
+            BackgroundJob::jobPool()->start([&release] { release.acquire(); });
         dialog->startExport();
         QCOMPARE(dialog->page(), ExportDialog::Page::Running);
         QCOMPARE(dialog->cancelButton()->text(), QStringLiteral("Cancel"));
@@ -266,7 +265,7 @@ private Q_SLOTS:
         dialog->thresholdRadio()->setChecked(true);
         dialog->thresholdSpin()->setValue(1e5);
         dialog->destinationEdit()->setText(out);
-        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from pool"));
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from Pool"));
         dialog->startExport();
         QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
         QVERIFY(QFile::rename(missing + QStringLiteral(".moved"), missing));
@@ -297,7 +296,7 @@ private Q_SLOTS:
         auto dialog = openDialog(QStringLiteral("c1"));
         dialog->perClassSpin()->setValue(5);
         dialog->destinationEdit()->setText(outDir(QStringLiteral("shot")));
-        waitForPreview(*dialog, QStringLiteral("Will export 15 image(s) of 3 class(es) from pool"));
+        waitForPreview(*dialog, QStringLiteral("Will export 15 image(s) of 3 class(es) from Pool"));
         dialog->show();
         QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
         QVERIFY(dialog->grab().save(QDir(dir).filePath(QStringLiteral("export-options.png"))));
