@@ -40,7 +40,7 @@ struct SliderSpace
 
 namespace {
 
-constexpr int kThumbnailSize = 112;
+constexpr int kThumbnailSize = 96;
 constexpr int kSliderSteps = 100; // slider positions per unit of difficulty
 
 } // namespace

@@ -2,22 +2,7 @@
 
 #include "ThumbnailCache.h"
 
-#include <cmath>
-
 namespace faultline {
-
-namespace {
-
-// A tile is narrow: three decimals, or two significant digits for the tiny values a small C gives.
-QString compactDecisionText(double value)
-{
-    if (std::isnan(value) || value == 0 || std::abs(value) >= 1e-3)
-        return GalleryModel::decisionText(value);
-    const QString text = QString::number(std::abs(value), 'g', 2);
-    return value < 0 ? QChar(0x2212) + text : QLatin1Char('+') + text;
-}
-
-} // namespace
 
 NeighborListModel::NeighborListModel(ThumbnailCache *cache, int thumbnailSize, QObject *parent)
     : QAbstractListModel(parent), m_cache(cache), m_thumbnailSize(thumbnailSize)
@@ -65,7 +50,9 @@ QVariant NeighborListModel::data(const QModelIndex &index, int role) const
     const float cosine = cosineAt(index.row());
     switch (role) {
     case Qt::DisplayRole:
-        return tr("%1 · %2").arg(QString::number(cosine, 'f', 3), compactDecisionText(item.decisionValue));
+        return GalleryModel::decisionText(item.decisionValue);
+    case GalleryModel::DetailRole:
+        return tr("cos %1").arg(QString::number(cosine, 'f', 3));
     case Qt::ToolTipRole:
         return tr("Cosine to the query: %1\nDecision value: %2\n%3\n%4")
             .arg(QString::number(cosine, 'f', 4), GalleryModel::decisionText(item.decisionValue),

@@ -13,13 +13,13 @@ namespace faultline {
 class ThumbnailCache;
 
 // Images nearest to a query vector (a caption, a slider position), best first, as a list model
-// with GalleryModel's roles, so GalleryTileDelegate paints them: the tile's first line is the
-// cosine and the decision value.
+// with GalleryModel's roles, so GalleryTileDelegate paints them: the decision value, then the
+// cosine (DetailRole), then the label and prediction.
 class NeighborListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { CosineRole = GalleryModel::ThumbnailReadyRole + 1 }; // float
+    enum Role { CosineRole = GalleryModel::DetailRole + 1 }; // float
 
     struct Neighbor
     {

@@ -10,6 +10,7 @@ NeighborView::NeighborView(NeighborListModel *model, int thumbnailSize, QWidget 
 {
     auto *delegate = new GalleryTileDelegate(this);
     delegate->setThumbnailSize(thumbnailSize);
+    delegate->setShowsDetail(true);
     setModel(model);
     setItemDelegate(delegate);
     setViewMode(QListView::IconMode);
