@@ -54,9 +54,7 @@ DifficultyDock::DifficultyDock(RunTextModel *textModel, ThumbnailCache *cache, Q
     connect(m_textModel, &RunTextModel::stateChanged, this, [this] {
         if (m_textModel->state() == RunTextModel::State::Ready)
             return embedReference();
-        // Another checkpoint is on its way: the reference must be embedded by it.
-        delete m_referenceJob;
-        m_referenceEmbedding = Eigen::VectorXf();
+        resetReference(); // another checkpoint is on its way: the reference must be embedded by it
     });
     clearClass();
 }
@@ -151,7 +149,7 @@ void DifficultyDock::showClass(std::shared_ptr<const RunClassImages> images, con
     m_reference = referenceCaption(CaptionVocabulary::builtin(QStringLiteral("generic")), m_images->className);
     m_referenceLabel->setText(tr("%1 — reference: \u201c%2\u201d").arg(m_images->className, m_reference));
     if (!sameClass)
-        m_referenceEmbedding = Eigen::VectorXf();
+        resetReference();
 
     // The splits the class has, train → pool; the test split by default (it is what the paper shows).
     const QSignalBlocker blocker(m_splitCombo);
@@ -175,12 +173,11 @@ void DifficultyDock::clearClass()
 {
     ++m_generation;
     delete m_spaceJob;
-    delete m_referenceJob;
     delete m_queryJob;
+    resetReference();
     m_queryPending = false;
     m_images.reset();
     m_space.reset();
-    m_referenceEmbedding = Eigen::VectorXf();
     m_runId = 0;
     m_shownDifficulty = std::numeric_limits<double>::quiet_NaN();
     m_nearest->clear();
@@ -272,26 +269,34 @@ void DifficultyDock::prepareSpace()
         });
 }
 
-// The reference caption's text embedding, once the run's text model is ready.
+void DifficultyDock::resetReference()
+{
+    ++m_referenceGeneration;
+    delete m_referenceJob;
+    m_referenceEmbedding = Eigen::VectorXf();
+}
+
+// The reference caption's text embedding, once the run's text model is ready. Its own generation:
+// a new split keeps it, a new class or checkpoint drops it.
 void DifficultyDock::embedReference()
 {
     if (!m_images || m_referenceEmbedding.size() > 0 || m_referenceJob
         || m_textModel->state() != RunTextModel::State::Ready)
         return;
-    const quint64 generation = m_generation;
+    const quint64 generation = m_referenceGeneration;
     auto embedding = std::make_shared<std::vector<float>>();
     const TextEncoder encode = m_textModel->encoder();
     const QString reference = m_reference;
     m_referenceJob = launchJob(
         this, tr("Embedding the reference caption"), [=](JobControl &) { *embedding = encode({reference}); },
         [=] {
-            if (generation != m_generation)
+            if (generation != m_referenceGeneration)
                 return;
             m_referenceEmbedding = Eigen::Map<const Eigen::VectorXf>(embedding->data(), Eigen::Index(embedding->size()));
             requestQuery();
         },
         [=](const QString &message) {
-            if (generation == m_generation)
+            if (generation == m_referenceGeneration)
                 showMessage(message);
         });
 }

@@ -81,6 +81,7 @@ Q_SIGNALS:
 private:
     void buildUi();
     void prepareSpace();
+    void resetReference();
     void embedReference();
     void requestQuery();
     void startQuery();
@@ -95,7 +96,8 @@ private:
     Split m_split = Split::Test;
     std::shared_ptr<const SliderSpace> m_space; // index and direction of the class+split
     Eigen::VectorXf m_referenceEmbedding;       // empty until embedded
-    quint64 m_generation = 0; // class, split or run changes: older results are dropped
+    quint64 m_generation = 0;          // class, split or run changes: older results are dropped
+    quint64 m_referenceGeneration = 0; // class, run or checkpoint changes
     QPointer<BackgroundJob> m_spaceJob;
     QPointer<BackgroundJob> m_referenceJob;
     QPointer<BackgroundJob> m_queryJob;

@@ -255,6 +255,17 @@ private Q_SLOTS:
         m_dock->setVocabulary(QStringLiteral("generic"));
     }
 
+    void aClassWithoutDirectionShowsTheError()
+    {
+        auto bird = std::make_shared<RunClassImages>(*m_cat);
+        bird->className = QStringLiteral("bird");
+        m_dock->showClass(bird, m_project.root, m_project.projectPath(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->messageText().isEmpty(), kTimeout);
+        QVERIFY2(m_dock->messageText().contains(QLatin1String("bird")), qPrintable(m_dock->messageText()));
+        QCOMPARE(m_dock->hardList()->topLevelItemCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->isBusy(), kTimeout);
+    }
+
     void runWithoutCheckpointExplainsAndAcceptsAChosenOne()
     {
         RunTextModel textModel;

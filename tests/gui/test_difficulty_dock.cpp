@@ -207,6 +207,19 @@ private Q_SLOTS:
         QVERIFY(!m_dock->generateButton()->isVisibleTo(m_dock));
     }
 
+    void aClassWithoutDirectionShowsTheError()
+    {
+        auto bird = std::make_shared<RunClassImages>(*m_cat);
+        bird->className = QStringLiteral("bird");
+        m_dock->showClass(bird, m_project.root, m_project.projectPath(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->messageText().isEmpty(), kTimeout);
+        QVERIFY2(m_dock->messageText().contains(QLatin1String("bird")), qPrintable(m_dock->messageText()));
+        QCOMPARE(m_dock->nearestModel()->rowCount(), 0);
+        m_dock->showClass(m_cat, m_project.root, m_project.projectPath(), 1); // and back
+        QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() == kNearest, kTimeout);
+        QVERIFY(m_dock->messageText().isEmpty());
+    }
+
     void runWithoutCheckpointExplains()
     {
         RunTextModel textModel;
