@@ -77,8 +77,8 @@ struct InterpretTestProject
     }
 };
 
-// Renders `widget` to FAULTLINE_GUI_SHOTS (default: the temp folder)/name once the thumbnails its
-// first paint asked for are decoded.
+// Renders `widget` once the thumbnails its first paint asked for are decoded, and saves the PNG
+// as FAULTLINE_GUI_SHOTS/name when that folder is set (to look at the docks).
 inline bool saveScreenshot(QWidget *widget, ThumbnailCache *cache, const QString &name)
 {
     widget->show();
@@ -86,8 +86,9 @@ inline bool saveScreenshot(QWidget *widget, ThumbnailCache *cache, const QString
     if (!QTest::qWaitFor([cache] { return cache->pendingCount() == 0; }, 10000))
         return false;
     QTest::qWait(50); // the decoded thumbnails' dataChanged
-    const QString dir = qEnvironmentVariable("FAULTLINE_GUI_SHOTS", QDir::tempPath());
-    return widget->grab().save(QDir(dir).filePath(name));
+    const QPixmap shot = widget->grab();
+    const QString dir = qEnvironmentVariable("FAULTLINE_GUI_SHOTS");
+    return !shot.isNull() && (dir.isEmpty() || shot.save(QDir(dir).filePath(name)));
 }
 
 } // namespace faultline::testing
