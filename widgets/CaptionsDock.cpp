@@ -377,6 +377,10 @@ void CaptionsDock::tryRank()
                 showMessage(message);
             }
         });
+    connect(m_rankJob, &BackgroundJob::cancelled, this, [this, generation] {
+        if (generation == m_rankGeneration)
+            m_summary->setText(tr("Ranking cancelled. Press Rank again to rank the captions."));
+    });
     m_textModel->announce(m_rankJob);
 }
 

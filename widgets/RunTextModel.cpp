@@ -150,6 +150,7 @@ void RunTextModel::startLoad(const QString &chosenCheckpoint)
             setState(State::Failed, message);
     };
     m_loadJob = launchJob(this, tr("Loading the CLIP text model"), work, done, failed);
+    connect(m_loadJob, &BackgroundJob::cancelled, this, [=] { failed(tr("cancelled")); });
     setState(State::Loading);
     announce(m_loadJob);
 }
