@@ -46,7 +46,8 @@ GalleryTileDelegate::GalleryTileDelegate(QObject *parent) : QStyledItemDelegate(
 QSize GalleryTileDelegate::tileSize(const QFont &font) const
 {
     const QFontMetrics fm(font);
-    return QSize(m_thumbnailSize + 2 * kPad, kPad + m_thumbnailSize + 4 + 2 * fm.height() + kPad);
+    const int lines = m_showsDetail ? 3 : 2;
+    return QSize(m_thumbnailSize + 2 * kPad, kPad + m_thumbnailSize + 4 + lines * fm.height() + kPad);
 }
 
 QSize GalleryTileDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
@@ -133,6 +134,13 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     painter->setPen(textColor);
     const QString decision = index.data(Qt::DisplayRole).toString();
     painter->drawText(line, Qt::AlignHCenter | Qt::AlignVCenter, QFontMetrics(bold).elidedText(decision, Qt::ElideRight, line.width()));
+
+    if (m_showsDetail) {
+        line.translate(0, fm.height());
+        painter->setFont(option.font);
+        painter->drawText(line, Qt::AlignHCenter | Qt::AlignVCenter,
+                          fm.elidedText(index.data(GalleryModel::DetailRole).toString(), Qt::ElideRight, line.width()));
+    }
 
     line.translate(0, fm.height());
     const QString label = index.data(GalleryModel::LabelRole).toString();

@@ -28,6 +28,8 @@ public:
 
     void setThumbnailSize(int size) { m_thumbnailSize = size; }
     int thumbnailSize() const { return m_thumbnailSize; }
+    // Also paints GalleryModel::DetailRole as a line under the decision value.
+    void setShowsDetail(bool shows) { m_showsDetail = shows; }
     QSize tileSize(const QFont &font) const;
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
@@ -35,6 +37,7 @@ public:
 
 private:
     int m_thumbnailSize = 96;
+    bool m_showsDetail = false;
 };
 
 // The gallery of one class: its hardest images (most negative decision value first) next to

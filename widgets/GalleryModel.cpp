@@ -166,8 +166,11 @@ QString GalleryModel::decisionText(double value)
 {
     if (std::isnan(value))
         return tr("not fitted");
-    // U+2212 minus sign: reads better than a hyphen next to digits.
-    QString text = QLocale().toString(std::abs(value), 'f', 3);
+    // U+2212 minus sign: reads better than a hyphen next to digits. Three decimals, or two
+    // significant digits for the tiny values a small C gives (which would all read 0.000).
+    const double magnitude = std::abs(value);
+    QString text = magnitude > 0 && magnitude < 1e-3 ? QLocale().toString(magnitude, 'g', 2)
+                                                     : QLocale().toString(magnitude, 'f', 3);
     return value < 0 ? QChar(0x2212) + text : QLatin1Char('+') + text;
 }
 

@@ -51,6 +51,8 @@ public:
         ThumbnailErrorRole,          // QString: why the file could not be decoded, empty if fine
         ThumbnailReadyRole,          // bool: the decoration is the real image
         TagRole,                     // QString: the user's tag ("hard" | "ok"), empty if none
+        DetailRole,                  // QString: a line under the decision value (optional, see
+                                     // GalleryTileDelegate::setShowsDetail), e.g. a cosine
     };
     enum class Order { HardestFirst, EasiestFirst };
     enum class Filter { All, Correct, Incorrect };

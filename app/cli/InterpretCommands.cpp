@@ -12,6 +12,8 @@
 #include "embedding/TextEmbedder.h"
 #include "interpret/CaptionRanking.h"
 #include "interpret/CaptionValidation.h"
+#include "interpret/ClassCaptions.h"
+#include "interpret/RunCheckpoint.h"
 #include "interpret/RunImages.h"
 #include "interpret/RunReplay.h"
 #include "interpret/StoredFailureDirection.h"
@@ -43,24 +45,18 @@ void addRunOptions(QCommandLineParser &parser)
                       QStringLiteral("auto")});
 }
 
-// Text embeddings must come from the model that embedded the images, or scores are meaningless.
+// Text embeddings must come from the model that embedded the images (runCheckpointPath).
 std::unique_ptr<ClipModel> loadRunModel(const QCommandLineParser &parser, const ProjectStore &store, qint64 runId,
                                         JobControl *control)
 {
     QString checkpoint = parser.value(QStringLiteral("model"));
-    if (checkpoint.isEmpty()) {
-        const RunInfo run = store.run(runId);
-        for (const EmbeddingModelInfo &model : store.embeddingModels())
-            if (model.id == run.embeddingModelId && QFileInfo(model.source).isFile()
-                && model.name.startsWith(QLatin1String("clip:")))
-                checkpoint = model.source;
-        if (checkpoint.isEmpty())
-            throw Error(QStringLiteral("run %1 was not embedded by a CLIP checkpoint Faultline knows: pass --model with"
-                                       " the checkpoint that made its embeddings").arg(runId));
-    }
-    auto model = ClipModel::load(cli::resolveModel(checkpoint, control),
-                                 parseComputeDevice(parser.value(QStringLiteral("device"))));
-    return model;
+    if (checkpoint.isEmpty())
+        checkpoint = runCheckpointPath(store, runId);
+    if (checkpoint.isEmpty())
+        throw Error(QStringLiteral("run %1 was not embedded by a CLIP checkpoint Faultline knows: pass --model with"
+                                   " the checkpoint that made its embeddings").arg(runId));
+    return ClipModel::load(cli::resolveModel(checkpoint, control),
+                           parseComputeDevice(parser.value(QStringLiteral("device"))));
 }
 
 std::vector<float> embedOne(const ClipModel &model, const QString &text)
@@ -86,14 +82,9 @@ Split splitOption(const QCommandLineParser &parser)
     return split;
 }
 
-// The validation images of a class: the chosen split, or every image of the class when the
-// dataset has no such split (a flat layout).
-RunClassImages validationImages(const ProjectStore &store, qint64 runId, const QString &className, Split split)
+RunClassImages validationImagesOf(const ProjectStore &store, qint64 runId, const QString &className, Split split)
 {
-    RunClassImages images = loadRunClassImages(store, runId, className, split);
-    if (images.size() == 0)
-        images = loadRunClassImages(store, runId, className);
-    return images;
+    return validationImages(loadRunClassImages(store, runId, className), split);
 }
 
 } // namespace
@@ -146,24 +137,17 @@ int captionsCommand(const QStringList &args)
             const QString &className = classes[c];
             job.control()->report(c, classes.size(), QStringLiteral("captions"));
             job.control()->checkCancelled();
-            QStringList texts;
-            for (const CaptionCandidate &candidate : captionCandidates(vocabulary, className))
-                texts << candidate.text;
-            const QString reference = referenceCaption(vocabulary, className);
-            if (texts.isEmpty())
-                throw Error(QStringLiteral("the vocabulary '%1' gives class '%2' no caption candidates")
-                                .arg(vocabulary.name(), className));
-            const std::vector<float> embeddings = embedTexts(*model, ClipTokenizer::builtin(), texts);
-            const std::vector<float> referenceEmbedding = embedOne(*model, reference);
-            const StoredFailureDirection direction = StoredFailureDirection::load(*store, runId, className);
-            const QVector<RankedCaption> ranked = rankCaptions(direction, texts, embeddings, referenceEmbedding);
-            QVector<QPair<QString, double>> scores;
-            for (const RankedCaption &r : ranked)
-                scores.push_back({r.caption, r.score});
-            store->storeCaptionScores(runId, className, vocabulary.name(), scores);
+            const TextEncoder encode = [&](const QStringList &texts) {
+                return embedTexts(*model, ClipTokenizer::builtin(), texts);
+            };
+            const ClassCaptionRanking ranking = rankClassCaptions(*store, runId, vocabulary, className, encode,
+                                                                  CaptionScoreStorage::Store, job.control());
+            const QVector<RankedCaption> &ranked = ranking.ranked;
+            const QString &reference = ranking.reference;
+            const std::vector<float> &referenceEmbedding = ranking.referenceEmbedding;
 
             std::printf("%s (cv %.3f, %lld captions; reference \"%s\")\n", className.toUtf8().constData(),
-                        direction.cvBalancedAccuracy(), static_cast<long long>(ranked.size()),
+                        ranking.cvBalancedAccuracy, static_cast<long long>(ranked.size()),
                         reference.toUtf8().constData());
             const int k = int(std::min<qsizetype>(top, ranked.size()));
             for (int side = 0; side < 2; ++side) {
@@ -179,7 +163,7 @@ int captionsCommand(const QStringList &args)
             }
 
             // Figure 7b: accuracy over the images nearest to the hard, easy and reference captions.
-            const RunClassImages images = validationImages(*store, runId, className, split);
+            const RunClassImages images = validationImagesOf(*store, runId, className, split);
             const std::vector<std::pair<QString, QString>> kinds = {
                 {QStringLiteral("hard"), ranked.first().caption},
                 {QStringLiteral("easy"), ranked.last().caption},
@@ -229,7 +213,7 @@ int validateCaptionCommand(const QStringList &args)
         QString root;
         auto store = cli::openProject(parser, &root);
         const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        const RunClassImages images = validationImages(*store, runId, className, split);
+        const RunClassImages images = validationImagesOf(*store, runId, className, split);
         cli::ConsoleJob job;
         const auto model = loadRunModel(parser, *store, runId, job.control());
         const QString reference = referenceCaption(CaptionVocabulary::builtin(QStringLiteral("generic")), className);

@@ -42,6 +42,33 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
     return images;
 }
 
+RunClassImages imagesOfSplit(const RunClassImages &images, Split split)
+{
+    RunClassImages subset;
+    subset.dim = images.dim;
+    subset.className = images.className;
+    for (qsizetype i = 0; i < images.size(); ++i) {
+        if (images.splits[size_t(i)] != split)
+            continue;
+        subset.imageIds.push_back(images.imageIds[size_t(i)]);
+        subset.paths << images.paths[i];
+        subset.splits.push_back(split);
+        subset.correct.push_back(images.correct[size_t(i)]);
+        if (i < images.predictions.size())
+            subset.predictions << images.predictions[i];
+        subset.decisionValues.push_back(images.decisionValues[size_t(i)]);
+        const auto row = images.embeddings.begin() + i * images.dim;
+        subset.embeddings.insert(subset.embeddings.end(), row, row + images.dim);
+    }
+    return subset;
+}
+
+RunClassImages validationImages(const RunClassImages &images, Split split)
+{
+    RunClassImages subset = imagesOfSplit(images, split);
+    return subset.size() > 0 ? subset : images;
+}
+
 qint64 resolveRun(const ProjectStore &store, const QString &text)
 {
     if (text.isEmpty() || text == QLatin1String("latest")) {

@@ -30,6 +30,13 @@ struct RunClassImages
 RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const QString &className,
                                   std::optional<Split> split = std::nullopt);
 
+// The images of `images` in `split`, in the same order.
+RunClassImages imagesOfSplit(const RunClassImages &images, Split split);
+
+// The images a caption is validated on (accuracy along a caption, nearest images): those in
+// `split`, or every image of the class when it has none there (a flat dataset layout).
+RunClassImages validationImages(const RunClassImages &images, Split split);
+
 // The completed run `text` names: an id or "latest"/empty. Throws Error with what to do instead.
 qint64 resolveRun(const ProjectStore &store, const QString &text);
 

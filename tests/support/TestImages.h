@@ -10,7 +10,9 @@
 #include <QString>
 #include <QtEndian>
 
+#include <algorithm>
 #include <array>
+#include <random>
 #include <cstdint>
 
 namespace faultline::testing {
@@ -91,6 +93,33 @@ inline QByteArray pngBytesWithChannels(int w, int h, int channels, int seed, boo
     }
     const QByteArray zlib = qCompress(raw).mid(4); // qCompress prefixes the length
     return QByteArray("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", zlib)
+           + chunk("IEND", QByteArray());
+}
+
+// A w × h RGB PNG around one colour, with per-pixel noise (seeded) so no two files are alike.
+inline QByteArray colourPng(int w, int h, int r, int g, int b, int seed)
+{
+    std::mt19937 rng{quint32(seed)};
+    std::uniform_int_distribution<int> noise(-25, 25);
+    auto be32 = [](quint32 v) {
+        QByteArray bytes(4, '\0');
+        qToBigEndian(v, bytes.data());
+        return bytes;
+    };
+    auto chunk = [&](const char *type, const QByteArray &data) {
+        const QByteArray typed = QByteArray(type, 4) + data;
+        return be32(quint32(data.size())) + typed + be32(crc32(typed));
+    };
+    QByteArray header = be32(quint32(w)) + be32(quint32(h));
+    header.append(char(8)).append(char(2)).append(char(0)).append(char(0)).append(char(0));
+    QByteArray raw;
+    for (int y = 0; y < h; ++y) {
+        raw.append(char(0));
+        for (int x = 0; x < w; ++x)
+            for (int c : {r, g, b})
+                raw.append(char(std::clamp(c + noise(rng), 0, 255)));
+    }
+    return QByteArray("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", qCompress(raw).mid(4))
            + chunk("IEND", QByteArray());
 }
 

@@ -1,0 +1,249 @@
+// The Difficulty dock over a real project embedded by the tiny reference CLIP: the slider's ends
+// show exactly EmbeddingIndex::nearest(difficultyVector(...)), a fast drag ends on its last value
+// without running a query per step, keyboard steps, the split choice, the hidden Generate button
+// and a run without a CLIP checkpoint.
+
+#include "DifficultyDock.h"
+#include "InterpretTestProject.h"
+#include "NeighborListModel.h"
+#include "RunTextModel.h"
+#include "TextModelStatus.h"
+#include "ThumbnailCache.h"
+#include "clip/ClipModel.h"
+#include "clip/ClipTokenizer.h"
+#include "embedding/TextEmbedder.h"
+#include "interpret/RunImages.h"
+#include "interpret/StoredFailureDirection.h"
+#include "retrieval/EmbeddingIndex.h"
+#include "retrieval/Slerp.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QListView>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace faultline;
+
+namespace {
+
+constexpr int kTimeout = 120000;
+constexpr int kNearest = 5;
+
+} // namespace
+
+class TestDifficultyDock : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    testing::InterpretTestProject m_project;
+    std::shared_ptr<const RunClassImages> m_cat;
+    ThumbnailCache *m_cache = nullptr;
+    RunTextModel *m_textModel = nullptr;
+    DifficultyDock *m_dock = nullptr;
+
+    // The images the slider must show at `difficulty`, computed with the core directly.
+    QStringList expectedNearest(Split split, double difficulty)
+    {
+        const auto model = ClipModel::load(m_project.modelPath, ComputeDevice::Cpu);
+        const std::vector<float> text = embedTexts(*model, ClipTokenizer::builtin(), {QStringLiteral("a photo of a cat")});
+        ProjectStore store(m_project.projectPath());
+        const StoredFailureDirection direction = StoredFailureDirection::load(store, 1, QStringLiteral("cat"));
+        const RunClassImages images = imagesOfSplit(*m_cat, split);
+        const EmbeddingIndex index = EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim);
+        std::vector<EmbeddingIndex::Neighbor> nearest;
+        index.nearest(difficultyVector(Eigen::Map<const Eigen::VectorXf>(text.data(), Eigen::Index(text.size())),
+                                       direction.clipSpaceDirection(), difficulty),
+                      kNearest, nearest);
+        QStringList paths;
+        for (const EmbeddingIndex::Neighbor &n : nearest)
+            paths << QDir(m_project.root).filePath(images.paths[n.row]);
+        return paths;
+    }
+
+    int incorrectShown() const
+    {
+        int incorrect = 0;
+        for (int row = 0; row < m_dock->nearestModel()->rowCount(); ++row)
+            incorrect += m_dock->nearestModel()->index(row).data(GalleryModel::CorrectRole).toBool() ? 0 : 1;
+        return incorrect;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        const QString error = m_project.build(m_tmp.path());
+        if (error.contains(QLatin1String("not set")))
+            QSKIP(qPrintable(error));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        ProjectStore store(m_project.projectPath());
+        m_cat = std::make_shared<RunClassImages>(loadRunClassImages(store, 1, QStringLiteral("cat")));
+        m_cache = new ThumbnailCache(this);
+        m_textModel = new RunTextModel(this);
+        m_dock = new DifficultyDock(m_textModel, m_cache);
+        m_dock->resize(760, 420);
+        m_dock->setNearestCount(kNearest);
+    }
+
+    void cleanupTestCase()
+    {
+        delete m_dock;
+    }
+
+    void emptyStateSaysWhatToDo()
+    {
+        QVERIFY(m_dock->emptyStateText().contains(QLatin1String("Select a class")));
+        QCOMPARE(m_dock->nearestModel()->rowCount(), 0);
+    }
+
+    void showsTheReferenceImagesFirst()
+    {
+        m_dock->showClass(m_cat, m_project.root, m_project.projectPath(), 1);
+        QVERIFY(m_dock->emptyStateText().isEmpty());
+        QCOMPARE(m_dock->split(), Split::Test);
+        QCOMPARE(m_dock->splitCombo()->currentText(), QStringLiteral("test"));
+        QCOMPARE(m_dock->splitCombo()->count(), 3);
+        QCOMPARE(m_dock->referenceText(), QStringLiteral("a photo of a cat"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), 0.0, kTimeout);
+        QVERIFY2(m_dock->messageText().isEmpty(), qPrintable(m_dock->messageText()));
+        QCOMPARE(m_dock->nearestModel()->paths(), expectedNearest(Split::Test, 0.0));
+        QVERIFY(m_dock->alphaText().contains(QLatin1String("0.00")));
+    }
+
+    void sliderEndsShowTheCoresNearestImages()
+    {
+        m_dock->setDifficulty(-1.0);
+        QCOMPARE(m_dock->slider()->value(), m_dock->slider()->maximum()); // hardest is on the right
+        QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), -1.0, kTimeout);
+        QCOMPARE(m_dock->nearestModel()->paths(), expectedNearest(Split::Test, -1.0));
+        QVERIFY(m_dock->alphaText().contains(QLatin1String("-1.00")) && m_dock->alphaText().contains(QLatin1String("harder")));
+        const int incorrectWhenHard = incorrectShown();
+        for (int row = 1; row < kNearest; ++row)
+            QVERIFY(m_dock->nearestModel()->cosineAt(row - 1) >= m_dock->nearestModel()->cosineAt(row));
+        QVERIFY(m_dock->nearestModel()->index(0).data(GalleryModel::DetailRole).toString().startsWith(QLatin1String("cos 0.")));
+        QVERIFY(testing::saveScreenshot(m_dock, m_cache, QStringLiteral("difficulty_dock_hardest.png")));
+
+        m_dock->setDifficulty(1.0);
+        QCOMPARE(m_dock->slider()->value(), m_dock->slider()->minimum());
+        QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), 1.0, kTimeout);
+        QCOMPARE(m_dock->nearestModel()->paths(), expectedNearest(Split::Test, 1.0));
+        // The planted failure: the hard end shows more of the misclassified (red) cats.
+        QVERIFY2(incorrectWhenHard > incorrectShown(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(incorrectWhenHard).arg(incorrectShown())));
+        QVERIFY(testing::saveScreenshot(m_dock, m_cache, QStringLiteral("difficulty_dock_easiest.png")));
+        m_dock->hide();
+    }
+
+    void aFastDragEndsOnItsLastValue()
+    {
+        const int before = m_dock->queriesRun();
+        QSlider *slider = m_dock->slider();
+        for (int value = slider->minimum(); value <= slider->maximum(); value += 2) {
+            slider->setValue(value);
+            if (value % 20 == 0)
+                QCoreApplication::processEvents();
+        }
+        slider->setValue(37);
+        QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), -0.37, kTimeout);
+        QTest::qWait(100);
+        QCOMPARE(m_dock->shownDifficulty(), -0.37);
+        QCOMPARE(m_dock->nearestModel()->paths(), expectedNearest(Split::Test, -0.37));
+        // Stale positions were coalesced: far fewer queries than slider moves (102).
+        QVERIFY2(m_dock->queriesRun() - before < 40, qPrintable(QString::number(m_dock->queriesRun() - before)));
+    }
+
+    void keyboardStepsAndSlots()
+    {
+        m_dock->setDifficulty(0.0);
+        m_dock->harder();
+        QCOMPARE(m_dock->difficulty(), -0.1);
+        m_dock->harder();
+        QCOMPARE(m_dock->difficulty(), -0.2);
+        m_dock->easier();
+        QCOMPARE(m_dock->difficulty(), -0.1);
+        QCOMPARE(m_dock->slider()->focusPolicy(), Qt::StrongFocus);
+        m_dock->setDifficulty(-1.0);
+        m_dock->harder(); // stays at the end
+        QCOMPARE(m_dock->difficulty(), -1.0);
+        m_dock->setDifficulty(0.0);
+        QTest::keyClick(m_dock->slider(), Qt::Key_Right); // right = harder
+        QCOMPARE(m_dock->difficulty(), -0.1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), -0.1, kTimeout);
+    }
+
+    void splitChoice()
+    {
+        m_dock->setSplit(Split::Val);
+        QCOMPARE(m_dock->splitCombo()->currentText(), QStringLiteral("val"));
+        m_dock->setDifficulty(-1.0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() == kNearest && m_dock->shownDifficulty() == -1.0, kTimeout);
+        QCOMPARE(m_dock->nearestModel()->paths(), expectedNearest(Split::Val, -1.0));
+        for (const QString &path : m_dock->nearestModel()->paths())
+            QVERIFY(path.contains(QLatin1String("/val/cat/")));
+        m_dock->setSplit(Split::Test);
+    }
+
+    void tilesActivateAndGenerateIsHidden()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() > 0, kTimeout);
+        QSignalSpy activated(m_dock, &DifficultyDock::imageActivated);
+        auto *view = m_dock->findChild<QListView *>();
+        QVERIFY(view);
+        Q_EMIT view->activated(m_dock->nearestModel()->index(0));
+        QCOMPARE(activated.size(), 1);
+        QCOMPARE(activated.first().first().toString(), m_dock->nearestModel()->paths().first());
+
+        QVERIFY(!m_dock->generateButton()->isVisibleTo(m_dock));
+        QVERIFY(m_dock->setProperty("generationAvailable", true));
+        QVERIFY(m_dock->generateButton()->isVisibleTo(m_dock));
+        m_dock->setGenerationAvailable(false);
+        QVERIFY(!m_dock->generateButton()->isVisibleTo(m_dock));
+    }
+
+    void aClassWithoutDirectionShowsTheError()
+    {
+        auto bird = std::make_shared<RunClassImages>(*m_cat);
+        bird->className = QStringLiteral("bird");
+        m_dock->showClass(bird, m_project.root, m_project.projectPath(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->messageText().isEmpty(), kTimeout);
+        QVERIFY2(m_dock->messageText().contains(QLatin1String("bird")), qPrintable(m_dock->messageText()));
+        QCOMPARE(m_dock->nearestModel()->rowCount(), 0);
+        m_dock->showClass(m_cat, m_project.root, m_project.projectPath(), 1); // and back
+        QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() == kNearest, kTimeout);
+        QVERIFY(m_dock->messageText().isEmpty());
+    }
+
+    void runWithoutCheckpointExplains()
+    {
+        RunTextModel textModel;
+        DifficultyDock dock(&textModel, m_cache);
+        dock.resize(760, 420);
+        dock.setNearestCount(kNearest);
+        ProjectStore store(m_project.importedProjectPath());
+        auto cat = std::make_shared<RunClassImages>(loadRunClassImages(store, 1, QStringLiteral("cat")));
+        dock.showClass(cat, m_project.imported, m_project.importedProjectPath(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(textModel.state(), RunTextModel::State::NoCheckpoint, kTimeout);
+        auto *status = dock.findChild<TextModelStatus *>();
+        QVERIFY(status && status->isVisibleTo(&dock));
+        QVERIFY2(status->text().contains(QLatin1String("imported")), qPrintable(status->text()));
+        QVERIFY(status->chooseButton()->isVisibleTo(&dock));
+        QTest::qWait(200);
+        QCOMPARE(dock.nearestModel()->rowCount(), 0);
+        QVERIFY(testing::saveScreenshot(&dock, m_cache, QStringLiteral("difficulty_dock_no_checkpoint.png")));
+
+        textModel.chooseCheckpoint(m_project.modelPath);
+        QTRY_COMPARE_WITH_TIMEOUT(dock.shownDifficulty(), 0.0, kTimeout);
+        QCOMPARE(dock.nearestModel()->rowCount(), kNearest);
+        QVERIFY(!status->isVisibleTo(&dock));
+    }
+};
+
+QTEST_MAIN(TestDifficultyDock)
+#include "test_difficulty_dock.moc"
