@@ -2,14 +2,17 @@
 
 #include "AnalysisDialog.h"
 #include "AppSettings.h"
+#include "CaptionsDock.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
+#include "DifficultyDock.h"
 #include "ExportDialog.h"
 #include "GalleryDock.h"
 #include "InspectorDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
 #include "ProjectSession.h"
+#include "RunTextModel.h"
 #include "SettingsDialog.h"
 #include "ThumbnailCache.h"
 #include "WelcomePage.h"
@@ -141,38 +144,40 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     m_restoredLayout = restoreState(settings.value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
 }
 
-void MainWindow::applyDefaultDockSizes()
-{
-    // Dock sizes only take once the window has its size; the gallery gets what is left.
-    resizeDocks({m_classesDock, m_inspectorDock}, {width() * 30 / 100, width() * 22 / 100}, Qt::Horizontal);
-    resizeDocks({m_jobsDock}, {std::max(110, height() / 6)}, Qt::Vertical);
-}
 
 MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks()
 {
-    // Classes down the left, the inspector down the right, the gallery between them and the
-    // jobs under the gallery.
+    // Classes down the left, the inspector down the right; between them the gallery above the
+    // difficulty slider and the captions (with the jobs behind them).
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    m_textModel = new RunTextModel(this);
     m_classesDock = new ClassesDock(m_session, this);
     m_galleryDock = new GalleryDock(this, m_thumbnails);
+    m_difficultyDock = new DifficultyDock(m_textModel, m_thumbnails, this);
+    m_captionsDock = new CaptionsDock(m_textModel, m_thumbnails, this);
     m_inspectorDock = new InspectorDock(this, m_thumbnails);
     m_jobsDock = new JobsDock(this);
     addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
     addDockWidget(Qt::TopDockWidgetArea, m_galleryDock);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
-    splitDockWidget(m_galleryDock, m_jobsDock, Qt::Vertical); // one area: sizes split predictably
+    // One area for the middle column: its docks' sizes then split predictably.
+    splitDockWidget(m_galleryDock, m_difficultyDock, Qt::Vertical);
+    splitDockWidget(m_difficultyDock, m_captionsDock, Qt::Horizontal);
+    tabifyDockWidget(m_captionsDock, m_jobsDock);
+    m_captionsDock->raise();
+    connect(m_textModel, &RunTextModel::jobStarted, m_jobsDock, &JobsDock::addJob);
     for (QDockWidget *dock : docks())
         dock->setEnabled(m_session->isOpen());
 }
 
 QList<QDockWidget *> MainWindow::docks() const
 {
-    return {m_classesDock, m_galleryDock, m_inspectorDock, m_jobsDock};
+    return {m_classesDock, m_galleryDock, m_difficultyDock, m_captionsDock, m_inspectorDock, m_jobsDock};
 }
 
 void MainWindow::connectClassViews()
@@ -181,8 +186,13 @@ void MainWindow::connectClassViews()
         if (!selected.images) {
             m_galleryDock->clearClass();
             m_inspectorDock->clearClass();
+            m_difficultyDock->clearClass();
+            m_captionsDock->clearClass();
             return;
         }
+        const QString &root = m_session->root();
+        m_difficultyDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
+        m_captionsDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_galleryDock->showClass(*selected.images, m_session->root());
         m_galleryDock->setTags(selected.tags);
         m_inspectorDock->showClass(*selected.images, m_session->root());
@@ -199,12 +209,25 @@ void MainWindow::connectClassViews()
     connect(m_galleryDock, &GalleryDock::tagRequested, m_session, &ProjectSession::tagImages);
     connect(m_galleryDock, &GalleryDock::currentImageChanged, m_inspectorDock,
             [this](const QString &path) { m_inspectorDock->setCurrentImage(path); });
-    connect(m_galleryDock, &GalleryDock::imageActivated, this, [this](const QString &path) {
-        m_inspectorDock->setCurrentImage(path);
-        m_inspectorDock->show();
-        m_inspectorDock->raise();
-    });
+    connect(m_galleryDock, &GalleryDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
+    connect(m_difficultyDock, &DifficultyDock::imageActivated, this, &MainWindow::inspectImage);
+    connect(m_captionsDock, &CaptionsDock::imageActivated, this, &MainWindow::inspectImage);
+}
+
+void MainWindow::inspectImage(const QString &absolutePath)
+{
+    m_inspectorDock->setCurrentImage(absolutePath);
+    m_inspectorDock->show();
+    m_inspectorDock->raise();
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // Dock sizes only take once the window has its size; the gallery gets what is left.
+    resizeDocks({m_classesDock, m_inspectorDock}, {width() * 28 / 100, width() * 22 / 100}, Qt::Horizontal);
+    resizeDocks({m_galleryDock, m_difficultyDock}, {height() * 48 / 100, height() * 40 / 100}, Qt::Vertical);
+    resizeDocks({m_difficultyDock, m_captionsDock}, {1, 1}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()
@@ -236,6 +259,11 @@ void MainWindow::createMenus()
     m_previousClassAction->setShortcuts({QKeySequence(tr("Ctrl+PgUp")), QKeySequence(tr("Alt+Up"))});
     QAction *filter = analysis->addAction(tr("&Find class…"), m_classesDock, &ClassesDock::focusFilter);
     filter->setShortcut(QKeySequence::Find);
+    analysis->addSeparator();
+    QAction *harder = analysis->addAction(tr("Slider &harder"), m_difficultyDock, &DifficultyDock::harder);
+    harder->setShortcut(QKeySequence(tr("Ctrl+]")));
+    QAction *easier = analysis->addAction(tr("Slider &easier"), m_difficultyDock, &DifficultyDock::easier);
+    easier->setShortcut(QKeySequence(tr("Ctrl+[")));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : docks())

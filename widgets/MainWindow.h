@@ -10,12 +10,15 @@ class QToolBar;
 
 namespace faultline {
 
+class CaptionsDock;
 class ClassesDock;
+class DifficultyDock;
 class GalleryDock;
 class InspectorDock;
 class JobsDock;
 class MessageBar;
 class ProjectSession;
+class RunTextModel;
 class ThumbnailCache;
 class WelcomePage;
 
@@ -31,6 +34,8 @@ public:
     ProjectSession *session() const { return m_session; }
     ClassesDock *classesDock() const { return m_classesDock; }
     GalleryDock *galleryDock() const { return m_galleryDock; }
+    DifficultyDock *difficultyDock() const { return m_difficultyDock; }
+    CaptionsDock *captionsDock() const { return m_captionsDock; }
     InspectorDock *inspectorDock() const { return m_inspectorDock; }
     JobsDock *jobsDock() const { return m_jobsDock; }
     MessageBar *messageBar() const { return m_messageBar; }
@@ -44,6 +49,7 @@ public Q_SLOTS:
     void resetLayout();
     void nextClass();
     void previousClass();
+    void inspectImage(const QString &absolutePath);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -73,6 +79,9 @@ private:
     WelcomePage *m_welcome = nullptr;
     ClassesDock *m_classesDock = nullptr;
     GalleryDock *m_galleryDock = nullptr;
+    DifficultyDock *m_difficultyDock = nullptr;
+    CaptionsDock *m_captionsDock = nullptr;
+    RunTextModel *m_textModel = nullptr;
     InspectorDock *m_inspectorDock = nullptr;
     JobsDock *m_jobsDock = nullptr;
     MessageBar *m_messageBar = nullptr;
