@@ -71,13 +71,11 @@ struct Stats
 {
     double median = 0, p95 = 0, max = 0;
     int over = 0; // samples above the frame budget
-    int count = 0;
 };
 
 Stats stats(std::vector<double> ms)
 {
     Stats s;
-    s.count = int(ms.size());
     if (ms.empty())
         return s;
     std::sort(ms.begin(), ms.end());
@@ -94,15 +92,15 @@ QString cell(const Stats &s)
     return QStringLiteral("%1 / %2 / %3").arg(s.median, 0, 'f', 2).arg(s.p95, 0, 'f', 2).arg(s.max, 0, 'f', 1);
 }
 
-// Times every paint event of one widget, from before its event filters to the end of its
-// paintEvent (QApplication::notify is the only place that sees both ends).
+// Sees every paint event of one widget before its event filters and after its paintEvent
+// (QApplication::notify is the only place that sees both ends).
 class BenchApplication : public QApplication
 {
 public:
     using QApplication::QApplication;
     QWidget *paintTarget = nullptr;
     std::function<void()> beforePaint;
-    std::function<void(double, double)> afterPaint; // begin, end (ms)
+    std::function<void(double)> afterPaint; // when the paint ended (ms)
 
     bool notify(QObject *receiver, QEvent *event) override
     {
@@ -110,9 +108,8 @@ public:
             return QApplication::notify(receiver, event);
         if (beforePaint)
             beforePaint();
-        const double begin = nowMs();
         const bool result = QApplication::notify(receiver, event);
-        afterPaint(begin, nowMs());
+        afterPaint(nowMs());
         return result;
     }
 };
@@ -182,14 +179,14 @@ bool waitFor(Predicate predicate, int timeoutMs, const char *what)
 
 struct OpenTimes
 {
-    double scanned = -1;      // stateChanged: the open job (scan of unchanged files, store read) is done
+    double openJobDone = -1;  // stateChanged: the open job (scan of unchanged files, store read) is done
     double classes = -1;      // classesLoaded with the run's classes (the class is selected here)
     double classImages = -1;  // classLoaded: the selected class's images are in the gallery
     double firstPaint = -1;   // end of the hardest list's first paint after that
     double firstReal = -1;    // end of its first paint with at least one decoded thumbnail
     double allVisible = -1;   // end of its first paint with every visible thumbnail decoded
     double longestStall = 0;  // longest gap between two ticks of a 2 ms timer on the GUI thread
-    double longestStallCpu = 0; // the GUI thread's CPU time in the longest CPU-busy gap
+    double longestStallCpu = 0; // the most CPU time the GUI thread spent between two such ticks
     int visible = 0;
 };
 
@@ -202,8 +199,8 @@ OpenTimes measureOpen(BenchApplication &app, MainWindow &window, const QString &
     QListView *view = window.galleryDock()->hardestView();
     QObject context;
     QObject::connect(session, &ProjectSession::stateChanged, &context, [&] {
-        if (t.scanned < 0)
-            t.scanned = nowMs();
+        if (t.openJobDone < 0)
+            t.openJobDone = nowMs();
     });
     QObject::connect(session, &ProjectSession::classesLoaded, &context, [&](const QVector<ClassSummary> &classes) {
         if (classes.isEmpty() || t.classes >= 0)
@@ -222,7 +219,7 @@ OpenTimes measureOpen(BenchApplication &app, MainWindow &window, const QString &
     int ready = 0, visible = 0;
     app.paintTarget = view->viewport();
     app.beforePaint = [&] { std::tie(ready, visible) = readyVisible(view); };
-    app.afterPaint = [&](double, double end) {
+    app.afterPaint = [&](double end) {
         if (t.classImages < 0 || visible == 0)
             return;
         if (t.firstPaint < 0)
@@ -395,7 +392,7 @@ void benchSlider(const QString &root, const QString &className, ThumbnailCache *
     const RunClassImages images = loadRunClassImages(store, runId, className, Split::Test);
     const StoredFailureDirection stored = StoredFailureDirection::load(store, runId, className);
     // Stand-in for the reference caption's CLIP text embedding (this dataset has no text model):
-    // the mean of the class's image embeddings, which is where "a photo of a <class>" points.
+    // the mean of the class's image embeddings, a vector near the class's images as that caption is.
     const Eigen::Map<const Eigen::MatrixXf> rows(images.embeddings.data(), images.dim, images.size());
     const Eigen::VectorXf reference = rows.rowwise().mean();
     const EmbeddingIndex index = EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim);
@@ -439,7 +436,7 @@ void printOpens(const std::vector<OpenTimes> &opens, const std::vector<QString> 
     for (size_t i = 0; i < opens.size(); ++i) {
         const OpenTimes &t = opens[i];
         std::printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f / %.0f |\n", qPrintable(labels[i]),
-                    t.scanned, t.classes, t.classImages, t.firstPaint, t.firstReal, t.allVisible, t.longestStall,
+                    t.openJobDone, t.classes, t.classImages, t.firstPaint, t.firstReal, t.allVisible, t.longestStall,
                     t.longestStallCpu);
     }
 }
