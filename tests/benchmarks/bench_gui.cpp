@@ -429,7 +429,7 @@ void printOpens(const std::vector<OpenTimes> &opens, const std::vector<QString> 
 {
     std::printf("\n### a. Open → first gallery paint (class %s selected when the classes appear), ms since "
                 "openDataset()\n\n", qPrintable(className));
-    std::printf("| open | scan + store read | classes shown | class images in the gallery | first paint | "
+    std::printf("| open | open job done (scan + store read) | classes shown | class images in the gallery | first paint | "
                 "first paint with a decoded thumbnail | all %d visible decoded | longest GUI-thread stall (wall / CPU) |\n"
                 "|---|---|---|---|---|---|---|---|\n",
                 opens.empty() ? 0 : opens.front().visible);
