@@ -367,8 +367,9 @@ void GalleryDock::showClass(const RunClassImages &images, const QString &dataset
             m_easiest->setSplitFilter(std::nullopt);
         }
     }
-    m_hardest->setItems(items);
-    m_easiest->setItems(items);
+    const std::shared_ptr<const GalleryModel::PathIndex> itemOfPath = GalleryModel::indexPaths(*items);
+    m_hardest->setItems(items, itemOfPath);
+    m_easiest->setItems(items, itemOfPath);
     setWindowTitle(m_className.isEmpty() ? tr("Gallery") : tr("Gallery \u2014 %1").arg(m_className));
     updateState();
 }

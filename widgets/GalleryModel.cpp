@@ -5,7 +5,6 @@
 #include "interpret/RunImages.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QLocale>
 
 #include <algorithm>
@@ -31,7 +30,7 @@ std::shared_ptr<const GalleryModel::Items> GalleryModel::itemsFrom(const RunClas
         GalleryItem item;
         const QString &p = images.paths.at(i);
         item.relativePath = p;
-        item.path = (datasetRoot.isEmpty() || QFileInfo(p).isAbsolute()) ? p : root.filePath(p);
+        item.path = datasetRoot.isEmpty() ? p : root.filePath(p); // an absolute p is kept as it is
         item.decisionValue = size_t(i) < images.decisionValues.size() ? images.decisionValues[size_t(i)]
                                                                         : std::nan("");
         item.label = images.className;
@@ -45,17 +44,23 @@ std::shared_ptr<const GalleryModel::Items> GalleryModel::itemsFrom(const RunClas
     return items;
 }
 
-void GalleryModel::setItems(std::shared_ptr<const Items> items)
+std::shared_ptr<const GalleryModel::PathIndex> GalleryModel::indexPaths(const Items &items)
+{
+    auto index = std::make_shared<PathIndex>();
+    index->reserve(qsizetype(items.size()));
+    for (size_t i = 0; i < items.size(); ++i)
+        index->insert(items[i].path, int(i));
+    return index;
+}
+
+void GalleryModel::setItems(std::shared_ptr<const Items> items, std::shared_ptr<const PathIndex> itemOfPath)
 {
     beginResetModel();
     m_items = std::move(items);
-    auto index = std::make_shared<QHash<QString, int>>();
-    if (m_items) {
-        index->reserve(qsizetype(m_items->size()));
-        for (size_t i = 0; i < m_items->size(); ++i)
-            index->insert((*m_items)[i].path, int(i));
-    }
-    m_itemOfPath = std::move(index);
+    if (!m_items)
+        m_itemOfPath.reset();
+    else
+        m_itemOfPath = itemOfPath ? std::move(itemOfPath) : indexPaths(*m_items);
     rebuild();
     endResetModel();
 }

@@ -58,13 +58,17 @@ public:
     enum class Filter { All, Correct, Incorrect };
 
     using Items = std::vector<GalleryItem>;
+    using PathIndex = QHash<QString, int>; // absolute path → index into the items
 
     explicit GalleryModel(ThumbnailCache *cache, QObject *parent = nullptr);
 
     // Items from a class of a run; relative paths are resolved against datasetRoot.
     static std::shared_ptr<const Items> itemsFrom(const RunClassImages &images, const QString &datasetRoot);
+    // The path index setItems() needs: built once, it can be shared by every model of the same items.
+    static std::shared_ptr<const PathIndex> indexPaths(const Items &items);
 
-    void setItems(std::shared_ptr<const Items> items);
+    // `itemOfPath`: indexPaths(*items) when the caller has it (built here when null).
+    void setItems(std::shared_ptr<const Items> items, std::shared_ptr<const PathIndex> itemOfPath = nullptr);
     void clear();
     const std::shared_ptr<const Items> &items() const { return m_items; }
     qsizetype totalCount() const { return m_items ? qsizetype(m_items->size()) : 0; }
@@ -95,7 +99,7 @@ private:
 
     QPointer<ThumbnailCache> m_cache;
     std::shared_ptr<const Items> m_items;
-    std::shared_ptr<const QHash<QString, int>> m_itemOfPath;
+    std::shared_ptr<const PathIndex> m_itemOfPath;
     std::vector<int> m_rows;      // model row → item
     std::vector<int> m_rowOfItem; // item → model row or -1
     Order m_order = Order::HardestFirst;

@@ -121,6 +121,27 @@ private Q_SLOTS:
         QVERIFY(!first.data(Qt::DisplayRole).toString().isEmpty());
         QVERIFY(first.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Bag")));
 
+        // Two models of the same items share one path index (the gallery's hardest and easiest lists).
+        const auto items = GalleryModel::itemsFrom(m_images, m_dir.path());
+        const auto itemOfPath = GalleryModel::indexPaths(*items);
+        GalleryModel hardestList(&cache), easiestList(&cache);
+        hardestList.setItems(items, itemOfPath);
+        easiestList.setOrder(GalleryModel::Order::EasiestFirst);
+        easiestList.setItems(items, itemOfPath);
+        const QString hardestPath = hardestList.index(0).data(GalleryModel::PathRole).toString();
+        QCOMPARE(hardestList.rowOfPath(hardestPath), 0);
+        QCOMPARE(easiestList.rowOfPath(hardestPath), kImages - 1);
+        QCOMPARE(easiestList.index(kImages - 1).data(GalleryModel::PathRole).toString(), hardestPath);
+        QCOMPARE(easiestList.rowOfPath(m_dir.filePath(QStringLiteral("not/in/the/class.png"))), -1);
+
+        // Relative paths are resolved against the root, absolute ones are kept.
+        RunClassImages absolute = m_images;
+        absolute.paths[1] = QStringLiteral("/elsewhere/Bag/a.png");
+        const auto resolved = GalleryModel::itemsFrom(absolute, m_dir.path());
+        QCOMPARE((*resolved)[0].path, m_dir.filePath(m_images.paths.at(0)));
+        QCOMPARE((*resolved)[1].path, QStringLiteral("/elsewhere/Bag/a.png"));
+        QCOMPARE((*resolved)[1].relativePath, QStringLiteral("/elsewhere/Bag/a.png"));
+
         // NaN (not fitted) sorts last both ways.
         RunClassImages withNan = m_images;
         withNan.decisionValues[5] = std::nan("");

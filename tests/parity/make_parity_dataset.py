@@ -98,8 +98,11 @@ def make_uniform_spec(classes, fit, train, error_rate=(0.1, 0.3), strength=(0.5,
     return spec
 
 
-def generate(out, seed, spec, dim, write_images=True, progress=None):
-    """Writes the dataset described by `spec` under `out`; returns the number of images."""
+def generate(out, seed, spec, dim, write_images=True, progress=None, image_png=None):
+    """Writes the dataset described by `spec` under `out`; returns the number of images.
+
+    image_png(class_index, split, i) -> PNG bytes draws each image; default: one of 8 tiny
+    single-colour PNGs (the parity data; it does not touch `seed`'s random stream)."""
     rng = np.random.default_rng(seed)
     os.makedirs(out, exist_ok=True)
     names = [c["name"] for c in spec]
@@ -134,7 +137,7 @@ def generate(out, seed, spec, dim, write_images=True, progress=None):
                 rel = f"{split}/{c['name']}/img_{i:05d}.png"
                 if write_images:
                     with open(os.path.join(out, rel), "wb") as f:
-                        f.write(palette[(ci + i) % len(palette)])
+                        f.write(image_png(ci, split, i) if image_png else palette[(ci + i) % len(palette)])
                 paths.append(rel)
                 labels.append(c["name"])
                 preds.append(others[other[i]] if wrong[i] else c["name"])
