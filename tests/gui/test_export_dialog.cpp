@@ -104,7 +104,7 @@ private Q_SLOTS:
         waitForPreview(*dialog, QStringLiteral("Will export 12 image(s) of 3 class(es) from Pool"));
         split->setCurrentIndex(split->findData(int(Split::Val)));
         dialog->perClassSpin()->setValue(100); // more than a class has: all of them
-        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from val"));
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from Validation"));
 
         // A threshold below every decision value selects nothing, and says what to do.
         dialog->thresholdRadio()->setChecked(true);
@@ -113,7 +113,7 @@ private Q_SLOTS:
         dialog->thresholdSpin()->setValue(-1e5);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->previewText().startsWith(QStringLiteral("Nothing to export")), 10000);
         dialog->thresholdSpin()->setValue(1e5);
-        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from val"));
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from Validation"));
         QVERIFY(!dialog->onlyClassCheck()->isVisibleTo(dialog.get())); // no class was selected
     }
 
