@@ -157,6 +157,129 @@
     </message>
 </context>
 <context>
+    <name>faultline::CaptionsDock</name>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Captions</source>
+        <translation>Beschreibungen</translation>
+    </message>
+    <message>
+        <source>Custom file…</source>
+        <translation>Eigene Datei…</translation>
+    </message>
+    <message>
+        <source>The words candidate captions are made of</source>
+        <translation>Die Wörter, aus denen Kandidatenbeschreibungen gebildet werden</translation>
+    </message>
+    <message>
+        <source>The reference caption t₀: captions are scored by how their difference to it points along the failure direction</source>
+        <translation>Die Referenzbeschreibung t₀: Beschreibungen werden danach bewertet, wie weit ihre Differenz zu ihr in Fehlerrichtung zeigt</translation>
+    </message>
+    <message>
+        <source>Rank again</source>
+        <translation>Neu ordnen</translation>
+    </message>
+    <message>
+        <source>Rank the captions with the CLIP text model, replacing stored scores</source>
+        <translation>Ordnet die Beschreibungen mit dem CLIP-Textmodell neu und ersetzt die gespeicherten Scores</translation>
+    </message>
+    <message>
+        <source>Vocabulary:</source>
+        <translation>Vokabular:</translation>
+    </message>
+    <message>
+        <source>Reference:</source>
+        <translation>Referenz:</translation>
+    </message>
+    <message>
+        <source>Hard captions</source>
+        <translation>Schwierige Beschreibungen</translation>
+    </message>
+    <message>
+        <source>Easy captions</source>
+        <translation>Einfache Beschreibungen</translation>
+    </message>
+    <message>
+        <source>Chosen caption</source>
+        <translation>Gewählte Beschreibung</translation>
+    </message>
+    <message>
+        <source>Reference caption</source>
+        <translation>Referenzbeschreibung</translation>
+    </message>
+    <message>
+        <source>K nearest test images</source>
+        <translation>K nächste Testbilder</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Select a class in the Classes dock to see the captions that describe its failures.</source>
+        <translation>Wählen Sie im Bereich „Klassen“ eine Klasse, um die Beschreibungen ihrer Fehler zu sehen.</translation>
+    </message>
+    <message>
+        <source>Choose a caption vocabulary</source>
+        <translation>Beschreibungsvokabular wählen</translation>
+    </message>
+    <message>
+        <source>Caption vocabularies (*.json);;All files (*)</source>
+        <translation>Beschreibungsvokabulare (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The vocabulary cannot be used: %1</source>
+        <translation>Das Vokabular kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Reading stored caption scores…</source>
+        <translation>Gespeicherte Scores der Beschreibungen werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Reading caption scores</source>
+        <translation>Scores der Beschreibungen werden gelesen</translation>
+    </message>
+    <message>
+        <source>The captions are ranked once the CLIP text model is loaded.</source>
+        <translation>Die Beschreibungen werden geordnet, sobald das CLIP-Textmodell geladen ist.</translation>
+    </message>
+    <message>
+        <source>Ranking the captions of %1…</source>
+        <translation>Beschreibungen von %1 werden geordnet…</translation>
+    </message>
+    <message>
+        <source>Ranking captions of %1</source>
+        <translation>Beschreibungen von %1 ordnen</translation>
+    </message>
+    <message>
+        <source>Ranking cancelled. Press Rank again to rank the captions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 captions of the %2 vocabulary, stored scores. Choose a caption to see its nearest test images and validation curve.</source>
+        <translation>%1 Beschreibungen aus dem Vokabular %2, gespeicherte Scores. Wählen Sie eine Beschreibung, um ihre nächsten Testbilder und ihre Validierungskurve zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 captions of the %2 vocabulary ranked (CV balanced accuracy %3). Choose a caption to see its nearest test images and validation curve.</source>
+        <translation>%1 Beschreibungen aus dem Vokabular %2 geordnet (balancierte CV-Genauigkeit %3). Wählen Sie eine Beschreibung, um ihre nächsten Testbilder und ihre Validierungskurve zu sehen.</translation>
+    </message>
+    <message>
+        <source>Validating a caption</source>
+        <translation>Beschreibung wird validiert</translation>
+    </message>
+    <message>
+        <source>“%1”</source>
+        <translation>„%1“</translation>
+    </message>
+    <message>
+        <source>Reference “%1”</source>
+        <translation>Referenz „%1“</translation>
+    </message>
+</context>
+<context>
     <name>faultline::ClassesChart</name>
     <message>
         <source>CV score</source>
@@ -231,6 +354,85 @@
     <message>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::DifficultyDock</name>
+    <message>
+        <source>Difficulty</source>
+        <translation>Schwierigkeit</translation>
+    </message>
+    <message>
+        <source>The images the slider searches</source>
+        <translation>Die Bilder, die der Schieberegler durchsucht</translation>
+    </message>
+    <message>
+        <source>Generate…</source>
+        <translation>Erzeugen…</translation>
+    </message>
+    <message>
+        <source>Generate images along the slider</source>
+        <translation>Bilder entlang des Schiebereglers erzeugen</translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation>Bilder:</translation>
+    </message>
+    <message>
+        <source>Left: the easiest images of the class; centre: the reference caption; right: the hardest</source>
+        <translation>Links: die einfachsten Bilder der Klasse; Mitte: die Referenzbeschreibung; rechts: die schwierigsten</translation>
+    </message>
+    <message>
+        <source>Easiest</source>
+        <translation>Einfachste</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <source>Hardest</source>
+        <translation>Schwierigste</translation>
+    </message>
+    <message>
+        <source>%1 — reference: “%2”</source>
+        <translation>%1 — Referenz: „%2“</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>ohne Teilmenge</translation>
+    </message>
+    <message>
+        <source>Select a class in the Classes dock, then drag the slider from its easiest images to its hardest.</source>
+        <translation>Wählen Sie im Bereich „Klassen“ eine Klasse und ziehen Sie dann den Schieberegler von ihren einfachsten zu ihren schwierigsten Bildern.</translation>
+    </message>
+    <message>
+        <source>Indexing %1 images</source>
+        <translation>Bilder von %1 werden indiziert</translation>
+    </message>
+    <message>
+        <source>Embedding the reference caption</source>
+        <translation>Referenzbeschreibung wird eingebettet</translation>
+    </message>
+    <message>
+        <source>Nearest images</source>
+        <translation>Nächste Bilder</translation>
+    </message>
+    <message>
+        <source>harder</source>
+        <translation>schwieriger</translation>
+    </message>
+    <message>
+        <source>easier</source>
+        <translation>einfacher</translation>
+    </message>
+    <message>
+        <source>the reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <source>α = %1 (%2)</source>
+        <translation>α = %1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -440,7 +642,40 @@
     </message>
 </context>
 <context>
-    <name>faultline::GalleryDock</name>
+    <name>faultline::GalleryModel</name>
+    <message>
+        <source>not fitted</source>
+        <translation>nicht angepasst</translation>
+    </message>
+    <message>
+        <source>(another class)</source>
+        <translation>(eine andere Klasse)</translation>
+    </message>
+    <message>
+        <source>Decision value: %1
+%2 → %3 (%4)
+Split: %5
+%6</source>
+        <translation>Entscheidungswert: %1
+%2 → %3 (%4)
+Teilmenge: %5
+%6</translation>
+    </message>
+    <message>
+        <source>correct</source>
+        <translation>korrekt</translation>
+    </message>
+    <message>
+        <source>incorrect</source>
+        <translation>fehlklassifiziert</translation>
+    </message>
+    <message>
+        <source>Cannot show the image: %1</source>
+        <translation>Das Bild kann nicht angezeigt werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::GalleryView</name>
     <message>
         <source>HARD</source>
         <translation>SCHWIERIG</translation>
@@ -596,39 +831,6 @@
     <message>
         <source>Thumbnail size (%1 / %2)</source>
         <translation>Miniaturgröße (%1 / %2)</translation>
-    </message>
-</context>
-<context>
-    <name>faultline::GalleryModel</name>
-    <message>
-        <source>not fitted</source>
-        <translation>nicht angepasst</translation>
-    </message>
-    <message>
-        <source>(another class)</source>
-        <translation>(eine andere Klasse)</translation>
-    </message>
-    <message>
-        <source>Decision value: %1
-%2 → %3 (%4)
-Split: %5
-%6</source>
-        <translation>Entscheidungswert: %1
-%2 → %3 (%4)
-Teilmenge: %5
-%6</translation>
-    </message>
-    <message>
-        <source>correct</source>
-        <translation>korrekt</translation>
-    </message>
-    <message>
-        <source>incorrect</source>
-        <translation>fehlklassifiziert</translation>
-    </message>
-    <message>
-        <source>Cannot show the image: %1</source>
-        <translation>Das Bild kann nicht angezeigt werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1008,6 +1210,22 @@ Teilmenge: %5
         <source>Run an analysis before exporting a hard subset.</source>
         <translation>Führen Sie eine Analyse aus, bevor Sie eine schwere Teilmenge exportieren.</translation>
     </message>
+    <message>
+        <source>Slider &amp;harder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+]</source>
+        <translation>Ctrl+]</translation>
+    </message>
+    <message>
+        <source>Slider &amp;easier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+[</source>
+        <translation>Ctrl+[</translation>
+    </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
@@ -1024,6 +1242,31 @@ Teilmenge: %5
             <numerusform>%n frühere Meldungen:
 </numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::NeighborListModel</name>
+    <message>
+        <source>cos %1</source>
+        <translation>cos %1</translation>
+    </message>
+    <message>
+        <source>Cosine to the query: %1
+Decision value: %2
+%3
+%4</source>
+        <translation>Kosinus zur Anfrage: %1
+Entscheidungswert: %2
+%3
+%4</translation>
+    </message>
+    <message>
+        <source>correct</source>
+        <translation>korrekt</translation>
+    </message>
+    <message>
+        <source>incorrect: predicted %1</source>
+        <translation>fehlklassifiziert: als %1 vorhergesagt</translation>
     </message>
 </context>
 <context>
@@ -1152,6 +1395,33 @@ Teilmenge: %5
             <numerusform>%n Bild als OK markieren</numerusform>
             <numerusform>%n Bilder als OK markieren</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::RunTextModel</name>
+    <message>
+        <source>Select a class of an analysis run.</source>
+        <translation>Wählen Sie eine Klasse eines Analyselaufs.</translation>
+    </message>
+    <message>
+        <source>Loading the CLIP text model %1…</source>
+        <translation>CLIP-Textmodell %1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>This run&apos;s embeddings were imported, so Faultline does not know which CLIP model made them. Choose the checkpoint that embedded the images to rank captions and use the slider.</source>
+        <translation>Die Einbettungen dieses Laufs wurden importiert, daher weiß Faultline nicht, mit welchem CLIP-Modell sie erstellt wurden. Wählen Sie den Checkpoint, der die Bilder eingebettet hat, um Beschreibungen zu ordnen und den Schieberegler zu verwenden.</translation>
+    </message>
+    <message>
+        <source>The CLIP text model could not be loaded: %1</source>
+        <translation>Das CLIP-Textmodell konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Loading the CLIP text model</source>
+        <translation>CLIP-Textmodell wird geladen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1358,6 +1628,25 @@ Teilmenge: %5
     <message>
         <source>none</source>
         <translation>keine</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::TextModelStatus</name>
+    <message>
+        <source>Choose checkpoint…</source>
+        <translation>Checkpoint wählen…</translation>
+    </message>
+    <message>
+        <source>The CLIP checkpoint file that embedded this run&apos;s images</source>
+        <translation>Die CLIP-Checkpoint-Datei, die die Bilder dieses Laufs eingebettet hat</translation>
+    </message>
+    <message>
+        <source>Choose the CLIP checkpoint</source>
+        <translation>CLIP-Checkpoint wählen</translation>
+    </message>
+    <message>
+        <source>CLIP checkpoints (*.safetensors *.pt *.bin);;All files (*)</source>
+        <translation>CLIP-Checkpoints (*.safetensors *.pt *.bin);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,7 @@
 #include "ClassesDock.h"
 #include "DifficultyDock.h"
 #include "ExportDialog.h"
-#include "GalleryDock.h"
+#include "GalleryView.h"
 #include "InspectorDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
@@ -33,6 +33,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTimer>
@@ -49,7 +50,7 @@ constexpr int kMaxRecent = 8;
 const char *const kRecentKey = "recentDatasets";
 const char *const kGeometryKey = "mainWindow/geometry";
 const char *const kStateKey = "mainWindow/state";
-constexpr int kStateVersion = 2;
+constexpr int kStateVersion = 3; // bumped when the docks change: an old saved layout is ignored
 
 } // namespace
 
@@ -88,11 +89,15 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     addToolBar(Qt::TopToolBarArea, m_messageToolBar);
     connect(m_messageBar, &MessageBar::shownChanged, m_messageToolBar, &QToolBar::setVisible);
 
-    // Before a dataset is open the window is the welcome page; after, the docks fill it.
+    // The centre is the welcome page until a dataset is open, then the gallery.
     m_welcome = new WelcomePage;
-    setCentralWidget(m_welcome);
     connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseDataset);
     connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openDataset);
+    m_galleryView = new GalleryView(nullptr, m_thumbnails);
+    m_centre = new QStackedWidget;
+    m_centre->addWidget(m_welcome);
+    m_centre->addWidget(m_galleryView);
+    setCentralWidget(m_centre);
 
     createDocks();
     connectClassViews();
@@ -105,7 +110,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     connect(session, &ProjectSession::opened, this, [this](const QString &root) {
         rememberRecent(root);
         updateTitle();
-        m_welcome->hide();
+        m_centre->setCurrentWidget(m_galleryView);
         for (QDockWidget *dock : docks())
             dock->setEnabled(true);
         m_offerSetup = true;
@@ -149,24 +154,21 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks()
 {
-    // Classes down the left, the inspector down the right; between them the gallery above the
-    // difficulty slider and the captions (with the jobs behind them).
+    // Classes down the left, the inspector down the right, the difficulty slider and the
+    // captions (with the jobs behind them) under the gallery.
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_textModel = new RunTextModel(this);
     m_classesDock = new ClassesDock(m_session, this);
-    m_galleryDock = new GalleryDock(this, m_thumbnails);
     m_difficultyDock = new DifficultyDock(m_textModel, m_thumbnails, this);
     m_captionsDock = new CaptionsDock(m_textModel, m_thumbnails, this);
     m_inspectorDock = new InspectorDock(this, m_thumbnails);
     m_jobsDock = new JobsDock(this);
     addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
-    addDockWidget(Qt::TopDockWidgetArea, m_galleryDock);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
-    // One area for the middle column: its docks' sizes then split predictably.
-    splitDockWidget(m_galleryDock, m_difficultyDock, Qt::Vertical);
+    addDockWidget(Qt::BottomDockWidgetArea, m_difficultyDock);
     splitDockWidget(m_difficultyDock, m_captionsDock, Qt::Horizontal);
     tabifyDockWidget(m_captionsDock, m_jobsDock);
     m_captionsDock->raise();
@@ -177,14 +179,14 @@ void MainWindow::createDocks()
 
 QList<QDockWidget *> MainWindow::docks() const
 {
-    return {m_classesDock, m_galleryDock, m_difficultyDock, m_captionsDock, m_inspectorDock, m_jobsDock};
+    return {m_classesDock, m_difficultyDock, m_captionsDock, m_inspectorDock, m_jobsDock};
 }
 
 void MainWindow::connectClassViews()
 {
     connect(m_session, &ProjectSession::classLoaded, this, [this](const SelectedClass &selected) {
         if (!selected.images) {
-            m_galleryDock->clearClass();
+            m_galleryView->clearClass();
             m_inspectorDock->clearClass();
             m_difficultyDock->clearClass();
             m_captionsDock->clearClass();
@@ -193,23 +195,23 @@ void MainWindow::connectClassViews()
         const QString &root = m_session->root();
         m_difficultyDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_captionsDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
-        m_galleryDock->showClass(*selected.images, m_session->root());
-        m_galleryDock->setTags(selected.tags);
+        m_galleryView->showClass(*selected.images, m_session->root());
+        m_galleryView->setTags(selected.tags);
         m_inspectorDock->showClass(*selected.images, m_session->root());
         m_inspectorDock->setConfidences(selected.confidences);
         m_inspectorDock->setTags(selected.tags);
         // Start on the hardest image, so the inspector is never empty next to a full gallery.
         if (selected.images->size() > 0)
-            m_galleryDock->hardestView()->setCurrentIndex(m_galleryDock->hardestModel()->index(0));
+            m_galleryView->hardestView()->setCurrentIndex(m_galleryView->hardestModel()->index(0));
     });
     connect(m_session, &ProjectSession::tagsChanged, this, [this](const QHash<QString, QString> &tags) {
-        m_galleryDock->setTags(tags);
+        m_galleryView->setTags(tags);
         m_inspectorDock->setTags(tags);
     });
-    connect(m_galleryDock, &GalleryDock::tagRequested, m_session, &ProjectSession::tagImages);
-    connect(m_galleryDock, &GalleryDock::currentImageChanged, m_inspectorDock,
+    connect(m_galleryView, &GalleryView::tagRequested, m_session, &ProjectSession::tagImages);
+    connect(m_galleryView, &GalleryView::currentImageChanged, m_inspectorDock,
             [this](const QString &path) { m_inspectorDock->setCurrentImage(path); });
-    connect(m_galleryDock, &GalleryDock::imageActivated, this, &MainWindow::inspectImage);
+    connect(m_galleryView, &GalleryView::imageActivated, this, &MainWindow::inspectImage);
     connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
     connect(m_difficultyDock, &DifficultyDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_captionsDock, &CaptionsDock::imageActivated, this, &MainWindow::inspectImage);
@@ -226,7 +228,7 @@ void MainWindow::applyDefaultDockSizes()
 {
     // Dock sizes only take once the window has its size; the gallery gets what is left.
     resizeDocks({m_classesDock, m_inspectorDock}, {width() * 28 / 100, width() * 22 / 100}, Qt::Horizontal);
-    resizeDocks({m_galleryDock, m_difficultyDock}, {height() * 48 / 100, height() * 40 / 100}, Qt::Vertical);
+    resizeDocks({m_difficultyDock}, {height() * 40 / 100}, Qt::Vertical);
     resizeDocks({m_difficultyDock, m_captionsDock}, {1, 1}, Qt::Horizontal);
 }
 
@@ -269,7 +271,7 @@ void MainWindow::createMenus()
     for (QDockWidget *dock : docks())
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
-    m_viewMenu->addActions(m_galleryDock->actions()); // thumbnail zoom
+    m_viewMenu->addActions(m_galleryView->actions()); // thumbnail zoom
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout);
 

@@ -6,6 +6,7 @@
 class QLabel;
 class QMenu;
 class QMimeData;
+class QStackedWidget;
 class QToolBar;
 
 namespace faultline {
@@ -13,7 +14,7 @@ namespace faultline {
 class CaptionsDock;
 class ClassesDock;
 class DifficultyDock;
-class GalleryDock;
+class GalleryView;
 class InspectorDock;
 class JobsDock;
 class MessageBar;
@@ -33,7 +34,7 @@ public:
 
     ProjectSession *session() const { return m_session; }
     ClassesDock *classesDock() const { return m_classesDock; }
-    GalleryDock *galleryDock() const { return m_galleryDock; }
+    GalleryView *galleryView() const { return m_galleryView; }
     DifficultyDock *difficultyDock() const { return m_difficultyDock; }
     CaptionsDock *captionsDock() const { return m_captionsDock; }
     InspectorDock *inspectorDock() const { return m_inspectorDock; }
@@ -78,7 +79,7 @@ private:
     ThumbnailCache *m_thumbnails = nullptr;
     WelcomePage *m_welcome = nullptr;
     ClassesDock *m_classesDock = nullptr;
-    GalleryDock *m_galleryDock = nullptr;
+    GalleryView *m_galleryView = nullptr;
     DifficultyDock *m_difficultyDock = nullptr;
     CaptionsDock *m_captionsDock = nullptr;
     RunTextModel *m_textModel = nullptr;
@@ -94,6 +95,7 @@ private:
     QAction *m_exportAction = nullptr;
     QAction *m_nextClassAction = nullptr;
     QAction *m_previousClassAction = nullptr;
+    QStackedWidget *m_centre = nullptr;  // the welcome page, then the gallery
     QByteArray m_defaultState;
     bool m_restoredLayout = false; // the user's saved layout was restored
     bool m_sizedDocks = false;

@@ -1,6 +1,6 @@
 #include "NeighborView.h"
 
-#include "GalleryDock.h"
+#include "GalleryView.h"
 #include "NeighborListModel.h"
 
 namespace faultline {

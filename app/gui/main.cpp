@@ -6,6 +6,7 @@
 #include "MainWindow.h"
 #include "ProjectSession.h"
 #include "Translations.h"
+#include "jobs/BackgroundJob.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,6 +34,8 @@ bool saveScreenshots(MainWindow &window, const QString &dir)
     return ok;
 }
 
+int runWorkbench(QApplication &app, const QCommandLineParser &parser, const QCommandLineOption &screenshot);
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -58,6 +61,17 @@ int main(int argc, char **argv)
     parser.addOption(screenshot);
     parser.process(app);
 
+    const int exitCode = runWorkbench(app, parser, screenshot);
+    // Jobs still running hold SQLite connections and libtorch state: they end (cancelled by the
+    // views' destructors) before Qt and the libraries are torn down.
+    BackgroundJob::jobPool()->waitForDone();
+    return exitCode;
+}
+
+namespace {
+
+int runWorkbench(QApplication &app, const QCommandLineParser &parser, const QCommandLineOption &screenshot)
+{
     ProjectSession session;
     MainWindow window(&session);
     window.show();
@@ -112,3 +126,5 @@ int main(int argc, char **argv)
         QTimer::singleShot(0, &window, [&window, dataset] { window.openDataset(dataset); });
     return app.exec();
 }
+
+} // namespace

@@ -13,7 +13,7 @@
 //   bench_gui --dataset ROOT [--opens 3] [--evict-page-cache] [--size 1360x820] [--gallery-width PX]
 //             [--step 120] [--cached-rows N] [--class C] [--screenshot FILE] [--no-scroll] [--no-slider]
 
-#include "GalleryDock.h"
+#include "GalleryView.h"
 #include "GalleryModel.h"
 #include "MainWindow.h"
 #include "ProjectSession.h"
@@ -196,7 +196,7 @@ OpenTimes measureOpen(BenchApplication &app, MainWindow &window, const QString &
 {
     OpenTimes t;
     ProjectSession *session = window.session();
-    QListView *view = window.galleryDock()->hardestView();
+    QListView *view = window.galleryView()->hardestView();
     QObject context;
     QObject::connect(session, &ProjectSession::stateChanged, &context, [&] {
         if (t.openJobDone < 0)
@@ -530,7 +530,7 @@ int main(int argc, char **argv)
     }
     printOpens(opens, labels, className);
 
-    GalleryDock *gallery = window.galleryDock();
+    GalleryView *gallery = window.galleryView();
     ThumbnailCache *cache = gallery->thumbnailCache();
     if (!parser.isSet(QStringLiteral("no-scroll"))) {
         QListView *view = gallery->hardestView();

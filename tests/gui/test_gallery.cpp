@@ -1,8 +1,8 @@
 // The gallery and inspector widgets: GalleryModel ordering/filtering/virtualisation,
-// ThumbnailCache decoding (real PNGs, a corrupt file), GalleryDock states, InspectorDock fields
+// ThumbnailCache decoding (real PNGs, a corrupt file), GalleryView states, InspectorDock fields
 // and nearest neighbours.
 
-#include "GalleryDock.h"
+#include "GalleryView.h"
 #include "GalleryModel.h"
 #include "InspectorDock.h"
 #include "ThumbnailCache.h"
@@ -238,7 +238,7 @@ private Q_SLOTS:
                  model.index(0).data(GalleryModel::DecisionRole).toDouble());
 
         // In a view: only the visible rows are decoded.
-        GalleryDock dock(nullptr, &cache);
+        GalleryView dock(nullptr, &cache);
         dock.resize(900, 600);
         dock.showClass(images, QStringLiteral("/nonexistent-faultline-root"));
         dock.setSplitFilter(std::nullopt);
@@ -250,10 +250,10 @@ private Q_SLOTS:
         QVERIFY(cache.pendingCount() + 0 < 2000); // never every row
     }
 
-    void galleryDock()
+    void galleryView()
     {
         ThumbnailCache cache;
-        GalleryDock dock(nullptr, &cache);
+        GalleryView dock(nullptr, &cache);
         QVERIFY(dock.emptyStateText().contains(QStringLiteral("Select a class")));
         dock.resize(1000, 600);
         dock.show();
@@ -281,7 +281,7 @@ private Q_SLOTS:
         QTest::keyClick(dock.hardestView(), Qt::Key_Equal, Qt::ControlModifier);
         QVERIFY(dock.thumbnailSize() > size);
 
-        QSignalSpy current(&dock, &GalleryDock::currentImageChanged);
+        QSignalSpy current(&dock, &GalleryView::currentImageChanged);
         dock.hardestView()->setCurrentIndex(dock.hardestModel()->index(2));
         QCOMPARE(current.count(), 1);
         QCOMPARE(current.at(0).at(0).toString(), dock.hardestModel()->index(2).data(GalleryModel::PathRole).toString());
@@ -289,7 +289,7 @@ private Q_SLOTS:
         dock.hardestView()->selectAll();
         QCOMPARE(dock.selectedPaths().size(), kImages);
 
-        QSignalSpy activated(&dock, &GalleryDock::imageActivated);
+        QSignalSpy activated(&dock, &GalleryView::imageActivated);
         Q_EMIT dock.hardestView()->activated(dock.hardestModel()->index(1));
         QCOMPARE(activated.count(), 1);
 

@@ -5,7 +5,7 @@
 #include "AnalysisDialog.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
-#include "GalleryDock.h"
+#include "GalleryView.h"
 #include "InspectorDock.h"
 #include "JobsDock.h"
 #include "MainWindow.h"
@@ -95,7 +95,7 @@ private Q_SLOTS:
         QTest::mouseClick(chart, Qt::LeftButton, {}, chart->barCenter(2));
         QCOMPARE(session.selectedClass(), clicked);
         QCOMPARE(window.classesDock()->selectedRowClass(), clicked);
-        GalleryDock *gallery = window.galleryDock();
+        GalleryView *gallery = window.galleryView();
         QTRY_VERIFY_WITH_TIMEOUT(gallery->hardestModel()->rowCount() > 0, 20000);
         QVERIFY(gallery->windowTitle().contains(clicked));
         QVERIFY(gallery->emptyStateText().isEmpty());

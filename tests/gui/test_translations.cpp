@@ -4,7 +4,7 @@
 // names and numbers.
 
 #include "AppSettings.h"
-#include "GalleryDock.h"
+#include "GalleryView.h"
 #include "GalleryModel.h"
 #include "MainWindow.h"
 #include "ProjectSession.h"
@@ -231,9 +231,9 @@ private Q_SLOTS:
         AppSettings::setLanguage(QStringLiteral("de"));
         QCOMPARE(installTranslations(*qApp), QStringLiteral("de"));
         QCOMPARE(QCoreApplication::translate("faultline::MainWindow", "&File"), QStringLiteral("&Datei"));
-        QCOMPARE(QCoreApplication::translate("faultline::GalleryDock", "%1: %n image(s) shown", nullptr, 1).arg(QStringLiteral("Bag")),
+        QCOMPARE(QCoreApplication::translate("faultline::GalleryView", "%1: %n image(s) shown", nullptr, 1).arg(QStringLiteral("Bag")),
                  QStringLiteral("Bag: 1 Bild angezeigt"));
-        QCOMPARE(QCoreApplication::translate("faultline::GalleryDock", "%1: %n image(s) shown", nullptr, 7).arg(QStringLiteral("Bag")),
+        QCOMPARE(QCoreApplication::translate("faultline::GalleryView", "%1: %n image(s) shown", nullptr, 7).arg(QStringLiteral("Bag")),
                  QStringLiteral("Bag: 7 Bilder angezeigt"));
         QCOMPARE(QCoreApplication::translate("faultline::MainWindow", "Ctrl+R"), QStringLiteral("Ctrl+R"));
         QCOMPARE(QLocale().toString(0.5), QStringLiteral("0,5")); // numbers follow the language
@@ -280,7 +280,7 @@ private Q_SLOTS:
 
         // Split names and numbers in the views are German too.
         QStringList splits;
-        const QComboBox *splitCombo = window.galleryDock()->findChildren<QComboBox *>().value(0);
+        const QComboBox *splitCombo = window.galleryView()->findChildren<QComboBox *>().value(0);
         QVERIFY(splitCombo);
         for (int i = 0; i < splitCombo->count(); ++i)
             splits.append(splitCombo->itemText(i));

@@ -2,7 +2,7 @@
 
 #include "GalleryModel.h"
 
-#include <QDockWidget>
+#include <QWidget>
 #include <QStyledItemDelegate>
 
 #include <memory>
@@ -45,12 +45,12 @@ private:
 // thumbnails decoded off the GUI thread as rows become visible). Split and correctness filters,
 // thumbnail zoom (slider, Ctrl+= / Ctrl+-), multi-selection and a context menu (open, reveal,
 // copy path, tag). The caller loads the class in a job and hands it to showClass().
-class GalleryDock : public QDockWidget
+class GalleryView : public QWidget
 {
     Q_OBJECT
 public:
-    explicit GalleryDock(QWidget *parent = nullptr, ThumbnailCache *cache = nullptr);
-    ~GalleryDock() override;
+    explicit GalleryView(QWidget *parent = nullptr, ThumbnailCache *cache = nullptr);
+    ~GalleryView() override;
 
     // Shows the images of a class; relative paths are resolved against datasetRoot.
     void showClass(const RunClassImages &images, const QString &datasetRoot);

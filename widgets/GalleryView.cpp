@@ -1,4 +1,4 @@
-#include "GalleryDock.h"
+#include "GalleryView.h"
 
 #include "SplitTitle.h"
 #include "ThumbnailCache.h"
@@ -95,8 +95,8 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
         tagFont.setBold(true);
         tagFont.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.75));
         const QString text = tag == QLatin1String("hard")
-                                 ? QCoreApplication::translate("faultline::GalleryDock", "HARD")
-                                 : QCoreApplication::translate("faultline::GalleryDock", "OK");
+                                 ? QCoreApplication::translate("faultline::GalleryView", "HARD")
+                                 : QCoreApplication::translate("faultline::GalleryView", "OK");
         const QFontMetrics tfm(tagFont);
         const QRectF pill(thumbRect.left() + 3, thumbRect.top() + 3, tfm.horizontalAdvance(text) + 8, tfm.height() + 2);
         painter->setPen(Qt::NoPen);
@@ -114,7 +114,7 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
         painter->setFont(small);
         painter->setPen(pal.color(QPalette::PlaceholderText));
         painter->drawText(thumbRect.adjusted(4, 0, -4, -4), Qt::AlignHCenter | Qt::AlignBottom,
-                          QCoreApplication::translate("faultline::GalleryDock", "unreadable"));
+                          QCoreApplication::translate("faultline::GalleryView", "unreadable"));
     }
 
     // Correctness bar under the thumbnail, for scanning a grid at a glance.
@@ -148,8 +148,8 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     const QString glyph = correct ? QStringLiteral("\u2713") : QStringLiteral("\u2717");
     QString text = correct || prediction.isEmpty() ? label : label + QStringLiteral(" \u2192 ") + prediction;
     if (text.isEmpty())
-        text = correct ? QCoreApplication::translate("faultline::GalleryDock", "correct")
-                       : QCoreApplication::translate("faultline::GalleryDock", "incorrect");
+        text = correct ? QCoreApplication::translate("faultline::GalleryView", "correct")
+                       : QCoreApplication::translate("faultline::GalleryView", "incorrect");
     painter->setFont(option.font);
     const int glyphWidth = fm.horizontalAdvance(glyph) + 3;
     const QString elided = fm.elidedText(text, Qt::ElideRight, line.width() - glyphWidth);
@@ -172,12 +172,12 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     painter->restore();
 }
 
-// --- GalleryDock ---------------------------------------------------------------------------
+// --- GalleryView ---------------------------------------------------------------------------
 
-GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
-    : QDockWidget(tr("Gallery"), parent), m_cache(cache ? cache : new ThumbnailCache(this))
+GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
+    : QWidget(parent), m_cache(cache ? cache : new ThumbnailCache(this))
 {
-    setObjectName(QStringLiteral("GalleryDock"));
+    setObjectName(QStringLiteral("GalleryView"));
     m_hardest = new GalleryModel(m_cache, this);
     m_easiest = new GalleryModel(m_cache, this);
     m_hardest->setOrder(GalleryModel::Order::HardestFirst);
@@ -262,7 +262,9 @@ GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
     splitter->setChildrenCollapsible(false);
     m_stack->addWidget(splitter);
     layout->addWidget(m_stack, 1);
-    setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(content);
     m_lastFocused = m_hardestView;
 
     connect(m_splitCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
@@ -290,12 +292,12 @@ GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
     zoomInAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus),
                                 QKeySequence::ZoomIn});
     zoomInAction->setShortcutContext(Qt::WindowShortcut); // the main window's, or its own when floating
-    connect(zoomInAction, &QAction::triggered, this, &GalleryDock::zoomIn);
+    connect(zoomInAction, &QAction::triggered, this, &GalleryView::zoomIn);
     addAction(zoomInAction);
     auto *zoomOutAction = new QAction(tr("Zoom Out"), this);
     zoomOutAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence::ZoomOut});
     zoomOutAction->setShortcutContext(Qt::WindowShortcut);
-    connect(zoomOutAction, &QAction::triggered, this, &GalleryDock::zoomOut);
+    connect(zoomOutAction, &QAction::triggered, this, &GalleryView::zoomOut);
     addAction(zoomOutAction);
 
     m_splitCombo->setCurrentIndex(0);
@@ -305,9 +307,9 @@ GalleryDock::GalleryDock(QWidget *parent, ThumbnailCache *cache)
     updateState();
 }
 
-GalleryDock::~GalleryDock() = default;
+GalleryView::~GalleryView() = default;
 
-QListView *GalleryDock::makeView(GalleryModel *model)
+QListView *GalleryView::makeView(GalleryModel *model)
 {
     auto *view = new QListView;
     view->setViewMode(QListView::IconMode);
@@ -346,7 +348,7 @@ QListView *GalleryDock::makeView(GalleryModel *model)
     return view;
 }
 
-void GalleryDock::showClass(const RunClassImages &images, const QString &datasetRoot)
+void GalleryView::showClass(const RunClassImages &images, const QString &datasetRoot)
 {
     m_className = images.className;
     m_hasClass = true;
@@ -374,7 +376,7 @@ void GalleryDock::showClass(const RunClassImages &images, const QString &dataset
     updateState();
 }
 
-void GalleryDock::clearClass()
+void GalleryView::clearClass()
 {
     m_hasClass = false;
     m_className.clear();
@@ -384,7 +386,7 @@ void GalleryDock::clearClass()
     updateState();
 }
 
-void GalleryDock::updateState()
+void GalleryView::updateState()
 {
     const int shown = m_hardest->rowCount();
     if (!m_hasClass) {
@@ -413,12 +415,12 @@ void GalleryDock::updateState()
     }
 }
 
-void GalleryDock::setThumbnailSize(int size)
+void GalleryView::setThumbnailSize(int size)
 {
     m_zoom->setValue(std::clamp(size, kMinThumb, kMaxThumb)); // → applyThumbnailSize
 }
 
-void GalleryDock::applyThumbnailSize()
+void GalleryView::applyThumbnailSize()
 {
     m_delegate->setThumbnailSize(m_thumbnailSize);
     m_hardest->setThumbnailSize(m_thumbnailSize);
@@ -430,27 +432,27 @@ void GalleryDock::applyThumbnailSize()
     }
 }
 
-void GalleryDock::zoomIn()
+void GalleryView::zoomIn()
 {
     setThumbnailSize((m_thumbnailSize / kZoomStep + 1) * kZoomStep);
 }
 
-void GalleryDock::zoomOut()
+void GalleryView::zoomOut()
 {
     setThumbnailSize(((m_thumbnailSize + kZoomStep - 1) / kZoomStep - 1) * kZoomStep);
 }
 
-void GalleryDock::setFilter(GalleryModel::Filter filter)
+void GalleryView::setFilter(GalleryModel::Filter filter)
 {
     m_filterCombo->setCurrentIndex(m_filterCombo->findData(int(filter)));
 }
 
-void GalleryDock::setSplitFilter(std::optional<Split> split)
+void GalleryView::setSplitFilter(std::optional<Split> split)
 {
     m_splitCombo->setCurrentIndex(m_splitCombo->findData(split ? int(*split) : -1));
 }
 
-QStringList GalleryDock::pathsFor(QListView *view, const QModelIndex &clicked) const
+QStringList GalleryView::pathsFor(QListView *view, const QModelIndex &clicked) const
 {
     QStringList paths;
     QModelIndexList rows = view->selectionModel()->selectedIndexes();
@@ -462,24 +464,24 @@ QStringList GalleryDock::pathsFor(QListView *view, const QModelIndex &clicked) c
     return paths;
 }
 
-QStringList GalleryDock::selectedPaths() const
+QStringList GalleryView::selectedPaths() const
 {
     return m_lastFocused ? pathsFor(m_lastFocused, QModelIndex()) : QStringList();
 }
 
-QString GalleryDock::currentPath() const
+QString GalleryView::currentPath() const
 {
     if (!m_lastFocused)
         return {};
     return m_lastFocused->currentIndex().data(GalleryModel::PathRole).toString();
 }
 
-QString GalleryDock::emptyStateText() const
+QString GalleryView::emptyStateText() const
 {
     return m_stack->currentIndex() == 0 ? m_emptyLabel->text() : QString();
 }
 
-void GalleryDock::showContextMenu(QListView *view, const QPoint &pos)
+void GalleryView::showContextMenu(QListView *view, const QPoint &pos)
 {
     const QModelIndex clicked = view->indexAt(pos);
     const QStringList paths = pathsFor(view, clicked);
@@ -520,7 +522,7 @@ void GalleryDock::showContextMenu(QListView *view, const QPoint &pos)
     }
 }
 
-void GalleryDock::setTags(const QHash<QString, QString> &tagOfPath)
+void GalleryView::setTags(const QHash<QString, QString> &tagOfPath)
 {
     m_hardest->setTags(tagOfPath);
     m_easiest->setTags(tagOfPath);
