@@ -256,7 +256,7 @@
     </message>
     <message>
         <source>Ranking cancelled. Press Rank again to rank the captions.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rangfolge abgebrochen. Klicken Sie auf „Neu ordnen“, um die Beschriftungen zu ordnen.</translation>
     </message>
     <message>
         <source>%1 captions of the %2 vocabulary, stored scores. Choose a caption to see its nearest test images and validation curve.</source>
@@ -1212,7 +1212,7 @@ Teilmenge: %5
     </message>
     <message>
         <source>Slider &amp;harder</source>
-        <translation type="unfinished"></translation>
+        <translation>Regler sc&amp;hwerer</translation>
     </message>
     <message>
         <source>Ctrl+]</source>
@@ -1220,7 +1220,7 @@ Teilmenge: %5
     </message>
     <message>
         <source>Slider &amp;easier</source>
-        <translation type="unfinished"></translation>
+        <translation>Regler &amp;leichter</translation>
     </message>
     <message>
         <source>Ctrl+[</source>
@@ -1421,7 +1421,7 @@ Entscheidungswert: %2
     </message>
     <message>
         <source>cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>abgebrochen</translation>
     </message>
 </context>
 <context>
