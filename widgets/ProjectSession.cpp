@@ -40,24 +40,15 @@ void addDiagnostics(QStringList &notes, const Diagnostics &diagnostics)
 // Reads what the window shows about a dataset; runs on a job's thread.
 void readState(const ProjectStore &store, DatasetState &state)
 {
-    const QVector<StoredImage> images = store.images();
-    state.images = images.size();
-    state.unreadable = 0;
-    for (const StoredImage &image : images)
-        state.unreadable += image.readable ? 0 : 1;
+    const ImageCounts counts = store.imageCounts();
+    state.images = counts.images;
+    state.unreadable = counts.unreadable;
+    state.splitImages = counts.splitImages;
     state.predictions = store.predictionCount();
     const std::optional<EmbeddingModelInfo> model = store.newestEmbeddingModel();
     state.embeddedImages = model ? model->count : 0;
     state.embeddingModel = model ? model->name : QString();
     state.latestRun = store.latestCompletedRun();
-    state.splitImages.clear();
-    if (state.predictions > 0) {
-        for (const LabeledImage &image : store.labeledImages())
-            ++state.splitImages[image.split];
-    } else {
-        for (const StoredImage &image : images)
-            ++state.splitImages[image.folderSplit];
-    }
 }
 
 QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId, JobControl &control)
@@ -69,18 +60,14 @@ QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId
     const QVector<RunClassRow> rows = store.runClasses(runId);
     control.checkCancelled();
     control.report(1, 2, ProjectSession::tr("Counting errors"));
-    QHash<QString, QPair<int, int>> counts; // class → (images, errors)
-    for (const RunScoreRow &score : store.runScores(runId)) {
-        QPair<int, int> &c = counts[score.label];
-        ++c.first;
-        if (score.label != score.prediction)
-            ++c.second;
-    }
+    QHash<QString, RunClassCount> counts;
+    for (const RunClassCount &count : store.runClassCounts(runId))
+        counts.insert(count.className, count);
     for (const RunClassRow &row : rows) {
         ClassSummary summary;
         summary.className = row.className;
-        summary.images = counts.value(row.className).first;
-        summary.errors = counts.value(row.className).second;
+        summary.images = counts.value(row.className).images;
+        summary.errors = counts.value(row.className).errors;
         summary.errorRate = summary.images > 0 ? double(summary.errors) / summary.images : 0.0;
         summary.cv = row.cvBalancedAccuracy;
         summary.fitted = row.status == QLatin1String("ok");
@@ -344,9 +331,10 @@ void ProjectSession::loadSelectedClass()
                  QHash<qint64, QString> pathOfId;
                  for (qsizetype i = 0; i < images->size(); ++i)
                      pathOfId.insert(images->imageIds[size_t(i)], root + QLatin1Char('/') + images->paths[i]);
-                 for (const LabeledImage &image : store.labeledImages())
-                     if (image.confidence && pathOfId.contains(image.id))
-                         result->confidences.insert(pathOfId.value(image.id), *image.confidence);
+                 const QHash<qint64, double> confidences =
+                     store.confidences(QVector<qint64>(images->imageIds.begin(), images->imageIds.end()));
+                 for (auto it = confidences.cbegin(); it != confidences.cend(); ++it)
+                     result->confidences.insert(pathOfId.value(it.key()), it.value());
                  const QHash<qint64, QString> tags = store.imageTags();
                  for (auto it = tags.cbegin(); it != tags.cend(); ++it)
                      if (pathOfId.contains(it.key()))

@@ -3,7 +3,6 @@
 #include "common/Error.h"
 #include "store/ProjectStore.h"
 
-#include <QSet>
 #include <limits>
 
 namespace faultline {
@@ -17,11 +16,10 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
     RunClassImages images;
     images.dim = dim;
     images.className = className;
-    bool classSeen = false;
-    for (const RunScoreRow &row : store.runScores(runId)) {
-        if (row.label != className)
-            continue;
-        classSeen = true;
+    const QVector<RunScoreRow> rows = store.runScores(runId, className);
+    if (rows.isEmpty())
+        throw Error(QStringLiteral("run %1 has no class '%2'").arg(runId).arg(className));
+    for (const RunScoreRow &row : rows) {
         if (split && row.split != *split)
             continue;
         images.imageIds.push_back(row.imageId);
@@ -31,8 +29,6 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
         images.predictions << row.prediction;
         images.decisionValues.push_back(row.decisionValue.value_or(std::numeric_limits<double>::quiet_NaN()));
     }
-    if (!classSeen)
-        throw Error(QStringLiteral("run %1 has no class '%2'").arg(runId).arg(className));
     images.embeddings.resize(images.imageIds.size() * size_t(dim));
     const QVector<qint64> ids(images.imageIds.begin(), images.imageIds.end());
     const QVector<qint64> missing = store.loadEmbeddings(run.embeddingModelId, ids, images.embeddings.data(), dim);

@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 #ifdef Q_OS_UNIX
 #include <cerrno>
 #include <csignal>
@@ -76,6 +78,19 @@ const char *const kMigrations[][12] = {
         " tag TEXT NOT NULL)",
         nullptr,
     },
+    // 6: opening a project must not read every embedding: each model keeps its row count
+    // (triggers keep it right in the writing transaction, cascaded deletes included), and a
+    // run's rows can be read one class at a time
+    {
+        "ALTER TABLE embedding_models ADD COLUMN row_count INTEGER NOT NULL DEFAULT 0",
+        "UPDATE embedding_models SET row_count=(SELECT COUNT(*) FROM embeddings e WHERE e.model_id=embedding_models.id)",
+        "CREATE TRIGGER embeddings_count_insert AFTER INSERT ON embeddings BEGIN"
+        " UPDATE embedding_models SET row_count=row_count+1 WHERE id=NEW.model_id; END",
+        "CREATE TRIGGER embeddings_count_delete AFTER DELETE ON embeddings BEGIN"
+        " UPDATE embedding_models SET row_count=row_count-1 WHERE id=OLD.model_id; END",
+        "CREATE INDEX run_scores_by_label ON run_scores(run_id, label)",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -101,6 +116,25 @@ QSqlQuery execSql(const QSqlDatabase &db, const QString &sql, const QVariantList
         query.addBindValue(value);
     exec(query);
     return query;
+}
+
+// Runs `sqlTemplate` (with %1 standing for a comma-separated list of ids) over `ids` in
+// batches: a class's rows are read by primary key instead of scanning the whole table.
+void forIdBatches(const QSqlDatabase &db, const QString &sqlTemplate, const QVector<qint64> &ids,
+                  const std::function<void(QSqlQuery &)> &onRow)
+{
+    constexpr qsizetype kBatch = 500;
+    for (qsizetype from = 0; from < ids.size(); from += kBatch) {
+        QStringList list;
+        for (qsizetype i = from; i < std::min(ids.size(), from + kBatch); ++i)
+            list << QString::number(ids[i]);
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        if (!query.exec(sqlTemplate.arg(list.join(QLatin1Char(',')))))
+            throw Error(QStringLiteral("project store: %1").arg(query.lastError().text()));
+        while (query.next())
+            onRow(query);
+    }
 }
 
 template <typename T>
@@ -405,6 +439,33 @@ QVector<LabeledImage> ProjectStore::labeledImages() const
     return images;
 }
 
+QHash<qint64, double> ProjectStore::confidences(const QVector<qint64> &imageIds) const
+{
+    QHash<qint64, double> confidences;
+    forIdBatches(m_db, QStringLiteral("SELECT image_id, confidence FROM predictions"
+                                      " WHERE confidence IS NOT NULL AND image_id IN (%1)"),
+                 imageIds, [&](QSqlQuery &query) { confidences.insert(query.value(0).toLongLong(), query.value(1).toDouble()); });
+    return confidences;
+}
+
+ImageCounts ProjectStore::imageCounts() const
+{
+    ImageCounts counts;
+    QSqlQuery totals = execSql(m_db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(readable = 0), 0) FROM images"));
+    if (totals.next()) {
+        counts.images = totals.value(0).toInt();
+        counts.unreadable = totals.value(1).toInt();
+    }
+    // As labeledImages() assigns them when there are predictions, else by folder.
+    QSqlQuery splits = execSql(m_db, predictionCount() > 0
+        ? QStringLiteral("SELECT COALESCE(p.split, i.folder_split), COUNT(*) FROM images i"
+                         " JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 GROUP BY 1")
+        : QStringLiteral("SELECT folder_split, COUNT(*) FROM images GROUP BY 1"));
+    while (splits.next())
+        counts.splitImages[splitOrUnassigned(splits.value(0).toString())] += splits.value(1).toInt();
+    return counts;
+}
+
 qint64 ProjectStore::ensureEmbeddingModel(const QString &name, int dim, const QString &source)
 {
     QSqlQuery existing = execSql(m_db, QStringLiteral("SELECT id, dim FROM embedding_models WHERE name=?"), {name});
@@ -423,8 +484,7 @@ QVector<EmbeddingModelInfo> ProjectStore::embeddingModels() const
 {
     QVector<EmbeddingModelInfo> models;
     QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT m.id, m.name, m.dim, m.source, (SELECT COUNT(*) FROM embeddings e WHERE e.model_id = m.id)"
-        " FROM embedding_models m ORDER BY m.id"));
+        "SELECT id, name, dim, source, row_count FROM embedding_models ORDER BY id"));
     while (query.next())
         models.push_back({query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt(),
                           query.value(3).toString(), query.value(4).toLongLong()});
@@ -434,8 +494,7 @@ QVector<EmbeddingModelInfo> ProjectStore::embeddingModels() const
 EmbeddingModelInfo ProjectStore::embeddingModel(qint64 id) const
 {
     QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT m.id, m.name, m.dim, m.source, (SELECT COUNT(*) FROM embeddings e WHERE e.model_id = m.id)"
-        " FROM embedding_models m WHERE m.id = ?"), {id});
+        "SELECT id, name, dim, source, row_count FROM embedding_models WHERE id = ?"), {id});
     if (!query.next())
         throw Error(QStringLiteral("%1: there is no embedding model %2 (it was removed)").arg(m_path).arg(id));
     return {query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt(), query.value(3).toString(),
@@ -473,18 +532,27 @@ QVector<qint64> ProjectStore::loadEmbeddings(qint64 modelId, const QVector<qint6
     for (qsizetype i = 0; i < imageIds.size(); ++i)
         rowOf.insert(imageIds[i], i);
     std::vector<bool> found(size_t(imageIds.size()), false);
-    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT image_id, vector FROM embeddings WHERE model_id=?"), {modelId});
     const qsizetype bytes = qsizetype(dim) * qsizetype(sizeof(float));
-    while (query.next()) {
+    const auto store = [&](QSqlQuery &query) {
         const auto it = rowOf.constFind(query.value(0).toLongLong());
         if (it == rowOf.constEnd())
-            continue;
+            return;
         const QByteArray blob = query.value(1).toByteArray();
         if (blob.size() != bytes)
             throw Error(QStringLiteral("%1: embedding of image %2 has %3 bytes, expected %4")
                             .arg(m_path).arg(it.key()).arg(blob.size()).arg(bytes));
         std::memcpy(out + *it * dim, blob.constData(), size_t(bytes));
         found[size_t(*it)] = true;
+    };
+    // A few rows (one class) by primary key; most of the model in one sequential scan.
+    if (imageIds.size() * 4 < embeddingModel(modelId).count) {
+        forIdBatches(m_db, QStringLiteral("SELECT image_id, vector FROM embeddings WHERE model_id=") + QString::number(modelId)
+                               + QStringLiteral(" AND image_id IN (%1)"),
+                     imageIds, store);
+    } else {
+        QSqlQuery query = execSql(m_db, QStringLiteral("SELECT image_id, vector FROM embeddings WHERE model_id=?"), {modelId});
+        while (query.next())
+            store(query);
     }
     QVector<qint64> missing;
     for (qsizetype i = 0; i < imageIds.size(); ++i)
@@ -728,17 +796,45 @@ QVector<QPair<QString, double>> ProjectStore::captionScores(qint64 runId, const 
     return scores;
 }
 
-QVector<RunScoreRow> ProjectStore::runScores(qint64 runId, RunRowOrder order) const
+namespace {
+
+const char kRunScoreColumns[] = "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value FROM run_scores s"
+                                " JOIN images i ON i.id = s.image_id WHERE s.run_id = ?";
+
+QVector<RunScoreRow> readRunScores(QSqlQuery &query)
 {
     QVector<RunScoreRow> rows;
-    QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value FROM run_scores s"
-        " JOIN images i ON i.id = s.image_id WHERE s.run_id = ? ORDER BY ")
-        + (order == RunRowOrder::ByPath ? QStringLiteral("i.path") : QStringLiteral("s.position, i.path")), {runId});
     while (query.next())
         rows.push_back({query.value(0).toLongLong(), query.value(1).toString(), splitOrUnassigned(query.value(2).toString()),
                         query.value(3).toString(), query.value(4).toString(), optionalDouble(query.value(5))});
     return rows;
+}
+
+} // namespace
+
+QVector<RunScoreRow> ProjectStore::runScores(qint64 runId, RunRowOrder order) const
+{
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kRunScoreColumns) + QStringLiteral(" ORDER BY ")
+        + (order == RunRowOrder::ByPath ? QStringLiteral("i.path") : QStringLiteral("s.position, i.path")), {runId});
+    return readRunScores(query);
+}
+
+QVector<RunScoreRow> ProjectStore::runScores(qint64 runId, const QString &className) const
+{
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kRunScoreColumns) + QStringLiteral(" AND s.label = ? ORDER BY i.path"),
+                              {runId, className});
+    return readRunScores(query);
+}
+
+QVector<RunClassCount> ProjectStore::runClassCounts(qint64 runId) const
+{
+    QVector<RunClassCount> counts;
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT label, COUNT(*), SUM(label <> prediction) FROM run_scores WHERE run_id = ? GROUP BY label ORDER BY label"),
+        {runId});
+    while (query.next())
+        counts.push_back({query.value(0).toString(), query.value(1).toInt(), query.value(2).toInt()});
+    return counts;
 }
 
 void ProjectStore::setImageTag(const QVector<qint64> &imageIds, const QString &tag)

@@ -23,7 +23,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -46,6 +46,7 @@ public:
     // --- images -----------------------------------------------------------------------
     QHash<QString, FileStamp> fileStamps() const;
     QVector<StoredImage> images() const;
+    ImageCounts imageCounts() const; // without reading every row
     // Inserts or updates these images (matched by path) and deletes the listed paths.
     void applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths);
 
@@ -56,10 +57,12 @@ public:
     // Readable images with a prediction, label (CSV or folder) and split resolved, in the
     // predictions file's row order (the order cross-validation folds are dealt in).
     QVector<LabeledImage> labeledImages() const;
+    // The classifier's confidence of these images, where the predictions file gave one.
+    QHash<qint64, double> confidences(const QVector<qint64> &imageIds) const;
 
     // --- embeddings ---------------------------------------------------------------------
     qint64 ensureEmbeddingModel(const QString &name, int dim, const QString &source);
-    QVector<EmbeddingModelInfo> embeddingModels() const;
+    QVector<EmbeddingModelInfo> embeddingModels() const;             // count: kept with every write, not counted
     EmbeddingModelInfo embeddingModel(qint64 id) const;              // throws Error if absent
     std::optional<EmbeddingModelInfo> newestEmbeddingModel() const;  // the newest with any rows
     // rows × dim float32, row-major, one row per image id.
@@ -90,6 +93,8 @@ public:
     QVector<RunClassRow> runClasses(qint64 runId) const;
     enum class RunRowOrder { ByPath, AsAnalysed };
     QVector<RunScoreRow> runScores(qint64 runId, RunRowOrder order = RunRowOrder::ByPath) const;
+    QVector<RunScoreRow> runScores(qint64 runId, const QString &className) const; // one class's rows, by path
+    QVector<RunClassCount> runClassCounts(qint64 runId) const;                       // by class name
     RunWhitening runWhitening(qint64 runId) const;                                   // throws Error
     ClassDirection classDirection(qint64 runId, const QString &className) const;     // throws Error if not fitted
 

@@ -3,6 +3,7 @@
 #include "dataset/Split.h"
 
 #include <QDateTime>
+#include <QMap>
 #include <QString>
 #include <QVector>
 #include <optional>
@@ -106,6 +107,21 @@ struct RunScoreRow
     QString label;
     QString prediction;
     std::optional<double> decisionValue;
+};
+
+// A run's rows of one class (its label): how many, and how many the classifier got wrong.
+struct RunClassCount
+{
+    QString className;
+    int images = 0;
+    int errors = 0;
+};
+
+struct ImageCounts
+{
+    int images = 0;
+    int unreadable = 0;
+    QMap<Split, int> splitImages; // with predictions: readable predicted images by their resolved split
 };
 
 } // namespace faultline

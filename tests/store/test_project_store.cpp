@@ -310,9 +310,36 @@ private Q_SLOTS:
         QCOMPARE(labeled[0].split, Split::Pool);
         QCOMPARE(store.meta(QStringLiteral("predictions_source")), QStringLiteral("p.csv"));
 
+        // Confidences where the predictions gave one, for the asked images only.
+        QVector<PredictionRecord> records;
+        for (const LabeledImage &l : labeled)
+            records.push_back({l.id, QString(), l.prediction, std::nullopt,
+                               l.path == QLatin1String("val/cat/1.png") ? std::nullopt : std::optional<double>(0.25), 2});
+        store.replacePredictions(records, QStringLiteral("p.csv"));
+        const QHash<qint64, double> confidences = store.confidences({labeled[0].id, labeled[1].id, labeled[2].id});
+        QCOMPARE(confidences.size(), qsizetype(2));
+        QCOMPARE(confidences.value(labeled[0].id), 0.25);
+        QVERIFY(!confidences.contains(labeled[1].id)); // val/cat/1.png: none given
+        QCOMPARE(store.confidences({}).size(), qsizetype(0));
+
+        // Counts as readState shows them, without reading every image.
+        ImageCounts counts = store.imageCounts();
+        QCOMPARE(counts.images, 4);
+        QCOMPARE(counts.unreadable, 0);
+        QCOMPARE(counts.splitImages, (QMap<Split, int>{{Split::Val, 3}, {Split::Pool, 1}}));
+
         // Removing an image cascades to its prediction.
         store.applyScan({}, {QStringLiteral("val/dog/3.png")});
         QCOMPARE(store.predictionCount(), qint64(3));
+        StoredImage broken = image(QStringLiteral("val/cat/x.png"), QStringLiteral("cat"), Split::Val);
+        broken.readable = false;
+        store.applyScan({broken}, {});
+        counts = store.imageCounts();
+        QCOMPARE(counts.images, 4);
+        QCOMPARE(counts.unreadable, 1);
+        QCOMPARE(counts.splitImages, (QMap<Split, int>{{Split::Val, 2}, {Split::Pool, 1}}));
+        store.replacePredictions({}, QStringLiteral("none.csv"));
+        QCOMPARE(store.imageCounts().splitImages, (QMap<Split, int>{{Split::Val, 3}, {Split::Pool, 1}})); // by folder
     }
 
     void embeddingsRoundTrip()
@@ -339,6 +366,92 @@ private Q_SLOTS:
         // Wrong dimension on load: a clear error instead of reading out of bounds.
         float small[8] = {};
         QVERIFY_THROWS_EXCEPTION(Error, store.loadEmbeddings(model, ids.mid(0, 1), small, 2));
+    }
+
+    void embeddingCountsFollowEveryWrite()
+    {
+        ProjectStore store(dbPath());
+        QVector<StoredImage> scanned;
+        for (int i = 0; i < 10; ++i)
+            scanned << image(QStringLiteral("val/cat/%1.png").arg(i), QStringLiteral("cat"), Split::Val);
+        store.applyScan(scanned, {});
+        const QVector<StoredImage> images = store.images();
+        QVector<qint64> ids;
+        for (const StoredImage &i : images)
+            ids << i.id;
+        const qint64 clip = store.ensureEmbeddingModel(QStringLiteral("clip"), 2, QString());
+        const qint64 other = store.ensureEmbeddingModel(QStringLiteral("other"), 2, QString());
+        const auto countOf = [&](qint64 model) {
+            const qint64 kept = store.embeddingModel(model).count;
+            // The kept count is what counting the rows says.
+            const QStringList counted = rawQuery(dbPath(), QStringLiteral("SELECT COUNT(*) FROM embeddings WHERE model_id=%1").arg(model));
+            return counted == QStringList{QString::number(kept)} ? kept : -1;
+        };
+        QCOMPARE(countOf(clip), qint64(0));
+        QVERIFY(!store.newestEmbeddingModel());
+
+        std::vector<float> values(20);
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = float(i);
+        store.storeEmbeddings(clip, ids.mid(0, 6), values.data(), 2);
+        store.storeEmbeddings(other, ids.mid(0, 2), values.data(), 2);
+        QCOMPARE(countOf(clip), qint64(6));
+        QCOMPARE(countOf(other), qint64(2));
+        QCOMPARE(store.newestEmbeddingModel()->id, other);
+
+        // Re-embedding replaces rows without counting them twice; new rows count.
+        store.storeEmbeddings(clip, ids.mid(4, 4), values.data() + 10, 2);
+        QCOMPARE(countOf(clip), qint64(8));
+        store.storeComputedEmbeddings(clip, ids.mid(7, 3), {QStringLiteral("h7"), QStringLiteral("h8"), QStringLiteral("h9")},
+                                      values.data(), 2);
+        QCOMPARE(countOf(clip), qint64(10));
+
+        // A rolled-back write leaves the count as it was.
+        QVERIFY_THROWS_EXCEPTION(Error, store.transaction([&] {
+            store.storeEmbeddings(clip, {999999}, values.data(), 2); // no such image: foreign key
+        }));
+        QCOMPARE(countOf(clip), qint64(10));
+
+        // A changed file loses its embeddings; a removed image takes them along (cascade).
+        StoredImage changed = images[0];
+        changed.stamp.size += 1;
+        store.applyScan({changed}, {images[1].path});
+        QCOMPARE(countOf(clip), qint64(8));
+        QCOMPARE(countOf(other), qint64(0));
+        QCOMPARE(store.newestEmbeddingModel()->id, clip);
+
+        // A few rows are read by key, most of them by one scan: the same vectors either way.
+        float one[2] = {};
+        QCOMPARE(store.loadEmbeddings(clip, {ids[5]}, one, 2), QVector<qint64>{});
+        QCOMPARE(one[0], 12.f); // ids[5] was re-embedded with values[12..]
+        std::vector<float> all(size_t(ids.size()) * 2);
+        QCOMPARE(store.loadEmbeddings(clip, ids, all.data(), 2), (QVector<qint64>{ids[0], ids[1]}));
+        QCOMPARE(all[10], 12.f);
+        QCOMPARE(all[19], 5.f);
+    }
+
+    void migrationCountsExistingEmbeddings()
+    {
+        // A version-5 project (no kept counts) with embeddings: opening it counts them once.
+        {
+            ProjectStore store(dbPath());
+            populate(store);
+        }
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_insert")), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_delete")), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP INDEX run_scores_by_label")), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE embedding_models DROP COLUMN row_count")), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("INSERT INTO embedding_models(name, dim, created) VALUES('clip', 1, 'now')")),
+                 QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("INSERT INTO embeddings SELECT 1, id, x'0000803f' FROM images")), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("PRAGMA user_version=5")), QStringList{});
+
+        ProjectStore store(dbPath());
+        QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
+        QCOMPARE(store.embeddingModels().size(), qsizetype(1));
+        QCOMPARE(store.embeddingModels()[0].count, qint64(4));
+        store.applyScan({}, {QStringLiteral("val/dog/3.png")});
+        QCOMPARE(store.embeddingModels()[0].count, qint64(3));
     }
 
     void runLifecycle()
@@ -421,6 +534,21 @@ private Q_SLOTS:
         QCOMPARE(byPath.value(QStringLiteral("val/cat/2.png")).label, QStringLiteral("cat"));
         QVERIFY(!byPath.value(QStringLiteral("val/dog/3.png")).decisionValue.has_value());
         QCOMPARE(byPath.value(QStringLiteral("pool/dog/4.png")).split, Split::Pool);
+
+        // One class's rows, by path; counts per class.
+        const QVector<RunScoreRow> catRows = store.runScores(runId, QStringLiteral("cat"));
+        QCOMPARE(catRows.size(), qsizetype(2));
+        QCOMPARE(catRows[0].path, QStringLiteral("val/cat/1.png"));
+        QCOMPARE(catRows[1].decisionValue, std::optional<double>(-0.5));
+        QCOMPARE(store.runScores(runId, QStringLiteral("bird")).size(), qsizetype(0));
+        const QVector<RunClassCount> counts = store.runClassCounts(runId);
+        QCOMPARE(counts.size(), qsizetype(2));
+        QCOMPARE(counts[0].className, QStringLiteral("cat"));
+        QCOMPARE(counts[0].images, 2);
+        QCOMPARE(counts[0].errors, 1);
+        QCOMPARE(counts[1].className, QStringLiteral("dog"));
+        QCOMPARE(counts[1].images, 2);
+        QCOMPARE(counts[1].errors, 0);
 
         // Later prediction imports do not rewrite the run.
         store.replacePredictions({}, QStringLiteral("empty.csv"));
