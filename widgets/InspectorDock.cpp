@@ -163,9 +163,9 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
 
 InspectorDock::~InspectorDock() = default;
 
-void InspectorDock::showClass(const RunClassImages &images, const QString &datasetRoot)
+void InspectorDock::showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot)
 {
-    m_items = GalleryModel::itemsFrom(images, datasetRoot);
+    m_items = GalleryModel::itemsFrom(*images, datasetRoot);
     m_rowOfPath.clear();
     m_rowOfPath.reserve(qsizetype(m_items->size()));
     for (size_t i = 0; i < m_items->size(); ++i)
@@ -178,19 +178,16 @@ void InspectorDock::showClass(const RunClassImages &images, const QString &datas
     m_currentRow = -1;
     const quint64 generation = ++m_classGeneration;
 
-    if (images.dim > 0 && images.embeddings.size() == size_t(images.size()) * size_t(images.dim)
-        && images.size() > 0) {
-        // Build the index off the GUI thread; the job owns a copy of the rows.
-        auto rows = std::make_shared<std::vector<float>>(images.embeddings);
+    if (images->dim > 0 && images->embeddings.size() == size_t(images->size()) * size_t(images->dim)
+        && images->size() > 0) {
+        // Build the index off the GUI thread; the job shares the (immutable) rows.
         auto result = std::make_shared<std::shared_ptr<const EmbeddingIndex>>();
-        const qint64 n = images.size();
-        const int dim = images.dim;
-        m_indexJob = std::make_unique<BackgroundJob>(
-            tr("Indexing %1").arg(images.className), [rows, result, n, dim](JobControl &) {
-                // Float32: classes are small, and exact cosines read better in the inspector.
-                *result = std::make_shared<const EmbeddingIndex>(
-                    EmbeddingIndex::build(rows->data(), n, dim, EmbeddingIndex::Precision::Float32));
-            });
+        const QString title = tr("Indexing %1").arg(images->className);
+        m_indexJob = std::make_unique<BackgroundJob>(title, [images, result](JobControl &) {
+            // Float32: classes are small, and exact cosines read better in the inspector.
+            *result = std::make_shared<const EmbeddingIndex>(EmbeddingIndex::build(
+                images->embeddings.data(), images->size(), images->dim, EmbeddingIndex::Precision::Float32));
+        });
         connect(m_indexJob.get(), &BackgroundJob::succeeded, this, [this, result, generation] {
             if (generation != m_classGeneration)
                 return;

@@ -58,7 +58,8 @@ public:
     explicit InspectorDock(QWidget *parent = nullptr, ThumbnailCache *cache = nullptr);
     ~InspectorDock() override;
 
-    void showClass(const RunClassImages &images, const QString &datasetRoot);
+    // Keeps `images` (shared with the other class views) for its index job: nothing is copied.
+    void showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot);
     void clearClass();
     // Shows the image with this absolute path (one of the class's); false if it is not.
     bool setCurrentImage(const QString &absolutePath);

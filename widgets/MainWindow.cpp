@@ -197,7 +197,7 @@ void MainWindow::connectClassViews()
         m_captionsDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_galleryView->showClass(*selected.images, m_session->root());
         m_galleryView->setTags(selected.tags);
-        m_inspectorDock->showClass(*selected.images, m_session->root());
+        m_inspectorDock->showClass(selected.images, m_session->root());
         m_inspectorDock->setConfidences(selected.confidences);
         m_inspectorDock->setTags(selected.tags);
         // Start on the hardest image, so the inspector is never empty next to a full gallery.

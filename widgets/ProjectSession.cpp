@@ -51,6 +51,16 @@ void readState(const ProjectStore &store, DatasetState &state)
     state.latestRun = store.latestCompletedRun();
 }
 
+// What the window says the dataset still lacks.
+void addMissingNotes(DatasetState &state)
+{
+    if (!state.hasPredictions())
+        state.notes << ProjectSession::tr("No predictions: put a predictions.csv (path,prediction[,label,split]) "
+                                          "in the dataset folder and open it again.");
+    if (!state.hasEmbeddings())
+        state.notes << ProjectSession::tr("No embeddings: use File ▸ Import embeddings….");
+}
+
 QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId, JobControl &control)
 {
     QVector<ClassSummary> out;
@@ -148,30 +158,61 @@ void ProjectSession::open(const QString &root)
     Q_EMIT opened(m_root);
     Q_EMIT classesLoaded(m_classes);
 
+    // A project with a completed run shows what the store has at once and rescans behind
+    // it (one stat per file: seconds for 100k images); anything else needs the scan first.
+    const QString projectPath = m_projectPath;
+    auto stored = std::make_shared<DatasetState>(m_state);
+    startJob(tr("Open %1").arg(QFileInfo(m_root).fileName()),
+             [projectPath, stored](JobControl &) {
+                 if (!QFileInfo::exists(projectPath))
+                     return;
+                 ProjectStore store(projectPath);
+                 if (store.latestCompletedRun() == 0)
+                     return;
+                 readState(store, *stored);
+                 addMissingNotes(*stored);
+             },
+             [this, stored] {
+                 const bool shown = stored->latestRun != 0;
+                 if (shown) {
+                     setState(*stored);
+                     reloadClasses();
+                 }
+                 scan(shown);
+             });
+}
+
+void ProjectSession::scan(bool storedStateShown)
+{
     const QString datasetRoot = m_root;
     const QString projectPath = m_projectPath;
     auto result = std::make_shared<DatasetState>(m_state);
-    startJob(tr("Open %1").arg(QFileInfo(m_root).fileName()),
-             [datasetRoot, projectPath, result](JobControl &control) {
+    auto changed = std::make_shared<bool>(false);
+    startJob(tr("Scan %1").arg(QFileInfo(m_root).fileName()),
+             [datasetRoot, projectPath, result, changed, storedStateShown](JobControl &control) {
                  ProjectStore store(projectPath);
                  const ScanReport scan = DatasetScanner::scan(datasetRoot, store, &control);
+                 result->notes.clear();
                  addDiagnostics(result->notes, scan.diagnostics);
+                 *changed = scan.added + scan.changed + scan.removed > 0;
                  const QString predictions = QDir(datasetRoot).filePath(QStringLiteral("predictions.csv"));
                  if (store.predictionCount() == 0 && QFileInfo::exists(predictions)) {
                      control.report(0, 0, tr("Importing predictions.csv"));
                      const PredictionsReport imported = importPredictions(predictions, store);
                      addDiagnostics(result->notes, imported.diagnostics);
+                     *changed = true;
                  }
-                 readState(store, *result);
-                 if (!result->hasPredictions())
-                     result->notes << tr("No predictions: put a predictions.csv (path,prediction[,label,split]) "
-                                         "in the dataset folder and open it again.");
-                 if (!result->hasEmbeddings())
-                     result->notes << tr("No embeddings: use File ▸ Import embeddings….");
+                 if (*changed || !storedStateShown)
+                     readState(store, *result);
+                 addMissingNotes(*result);
              },
-             [this, result] {
+             [this, result, changed, storedStateShown] {
+                 // An unchanged dataset keeps what is shown, unless the scan has news to tell.
+                 if (storedStateShown && !*changed && result->notes == m_state.notes)
+                     return;
                  setState(*result);
-                 reloadClasses();
+                 if (!storedStateShown || *changed)
+                     reloadClasses();
              });
 }
 

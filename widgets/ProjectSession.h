@@ -95,7 +95,8 @@ public:
 
 public Q_SLOTS:
     // Scans ROOT, imports ROOT/predictions.csv when the project has no predictions yet, then
-    // loads the latest run's classes. A folder that does not exist is reported, not opened.
+    // loads the latest run's classes; a project with a completed run shows its stored state
+    // and classes first and scans afterwards. A folder that does not exist is reported, not opened.
     void open(const QString &root);
     void importEmbeddings(const QString &npyPath, const QString &pathsFile);
     // One job: predictions, then embeddings (computed with CLIP or imported), then the analysis.
@@ -125,6 +126,9 @@ private:
     BackgroundJob *startJob(const QString &title, std::function<void(JobControl &)> work,
                             std::function<void()> onSuccess);
     void setState(const DatasetState &state);
+    // Brings the store up to date with the files (and imports predictions.csv into a project
+    // without predictions); the state is shown again only if that changed what is shown.
+    void scan(bool storedStateShown);
     void loadSelectedClass();
 
     QString m_root;

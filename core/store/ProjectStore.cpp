@@ -830,7 +830,9 @@ QVector<RunClassCount> ProjectStore::runClassCounts(qint64 runId) const
 {
     QVector<RunClassCount> counts;
     QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT label, COUNT(*), SUM(label <> prediction) FROM run_scores WHERE run_id = ? GROUP BY label ORDER BY label"),
+        // Of the images still there, as runScores() lists them.
+        "SELECT s.label, COUNT(*), SUM(s.label <> s.prediction) FROM run_scores s JOIN images i ON i.id = s.image_id"
+        " WHERE s.run_id = ? GROUP BY s.label ORDER BY s.label"),
         {runId});
     while (query.next())
         counts.push_back({query.value(0).toString(), query.value(1).toInt(), query.value(2).toInt()});

@@ -315,7 +315,7 @@ private Q_SLOTS:
         inspector.resize(360, 700);
         inspector.show();
         QVERIFY(QTest::qWaitForWindowExposed(&inspector));
-        inspector.showClass(m_images, m_dir.path());
+        inspector.showClass(std::make_shared<const RunClassImages>(m_images), m_dir.path());
         QTRY_VERIFY(inspector.indexReady());
 
         const int row = 3; // i % 3 == 0: incorrect, predicted Shirt

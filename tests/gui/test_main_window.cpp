@@ -13,6 +13,7 @@
 #include "ProjectSession.h"
 #include "SyntheticDataset.h"
 #include "WelcomePage.h"
+#include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 
 #include <QLineEdit>
@@ -20,6 +21,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -138,11 +140,33 @@ private Q_SLOTS:
         MainWindow window(&session);
         window.show();
         QCOMPARE(window.recentDatasets().value(0), QDir(m_data.root).canonicalPath());
+        QStringList jobs;
+        connect(&session, &ProjectSession::jobStarted, this, [&jobs](BackgroundJob *job) { jobs << job->title(); });
         window.openDataset(m_data.root);
         // A completed run: the classes come back from the store, no dialog.
         QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
         QVERIFY(!window.findChild<AnalysisDialog *>());
+        // The stored classes load before the files are scanned, and an unchanged dataset
+        // is not read again after the scan.
+        const QString name = QFileInfo(m_data.root).fileName();
+        QCOMPARE(jobs, (QStringList{ProjectSession::tr("Open %1").arg(name),
+                                    ProjectSession::tr("Load run %1").arg(session.runId()),
+                                    ProjectSession::tr("Scan %1").arg(name)}));
+        const int images = session.state().images;
+        const int firstClassImages = session.classes().at(0).images;
+
+        // A file removed since: the scan notices, and what is shown follows.
+        const QString removed = ProjectStore(session.projectPath()).runScores(session.runId(),
+                                                                              session.classes().at(0).className).at(0).path;
+        QVERIFY(QFile::remove(QDir(m_data.root).filePath(removed)));
+        jobs.clear();
+        window.openDataset(m_data.root);
+        QTRY_COMPARE_WITH_TIMEOUT(session.state().images, images - 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().value(0).images, firstClassImages - 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        QCOMPARE(jobs.size(), 4); // open, classes, scan, classes again
+        QVERIFY(window.statusBar()->currentMessage().contains(QString::number(images - 1)));
     }
 
     void badInputIsShownInPlace()

@@ -563,6 +563,11 @@ private Q_SLOTS:
         QCOMPARE(store.runs()[0].message, QStringLiteral("why"));
         QCOMPARE(store.latestCompletedRun(), runId);
         QVERIFY_THROWS_EXCEPTION(Error, store.run(9999));
+
+        // A removed image leaves the run's counts and class rows.
+        store.applyScan({}, {QStringLiteral("pool/dog/4.png")});
+        QCOMPARE(store.runClassCounts(runId)[1].images, 1);
+        QCOMPARE(store.runScores(runId, QStringLiteral("dog")).size(), qsizetype(1));
     }
 
     void imageTagsReplaceClearAndFollowRemovedImages()
