@@ -12,6 +12,7 @@
 #include "embedding/DatasetEmbedder.h"
 #include "interpret/RunImages.h"
 #include "jobs/BackgroundJob.h"
+#include "jobs/IdleThreadPriority.h"
 #include "models/ModelManager.h"
 #include "store/ProjectStore.h"
 
@@ -190,6 +191,10 @@ void ProjectSession::scan(bool storedStateShown)
     auto changed = std::make_shared<bool>(false);
     startJob(tr("Scan %1").arg(QFileInfo(m_root).fileName()),
              [datasetRoot, projectPath, result, changed, storedStateShown](JobControl &control) {
+                 // Behind a shown state the scan must not slow the class the user opens next.
+                 std::optional<IdleThreadPriority> idle;
+                 if (storedStateShown)
+                     idle.emplace();
                  ProjectStore store(projectPath);
                  const ScanReport scan = DatasetScanner::scan(datasetRoot, store, &control);
                  result->notes.clear();

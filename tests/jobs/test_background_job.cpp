@@ -1,6 +1,7 @@
 #include "common/Error.h"
 #include "common/JobControl.h"
 #include "jobs/BackgroundJob.h"
+#include "jobs/IdleThreadPriority.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -8,12 +9,38 @@
 #include <atomic>
 #include <thread>
 
+#ifdef Q_OS_LINUX
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 using namespace faultline;
 
 class TestBackgroundJob : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void idlePriorityIsRestored()
+    {
+#if defined(Q_OS_LINUX) && defined(SCHED_IDLE)
+        const auto policy = [] {
+            int p = -1;
+            sched_param param{};
+            pthread_getschedparam(pthread_self(), &p, &param);
+            return p;
+        };
+        const int before = policy();
+        {
+            IdleThreadPriority idle;
+            QCOMPARE(policy(), SCHED_IDLE);
+        }
+        // The (pooled) thread is as it was for the next job.
+        QCOMPARE(policy(), before);
+#else
+        QSKIP("SCHED_IDLE is Linux only");
+#endif
+    }
+
     void reportsProgressAndSuccessOnTheOwnerThread()
     {
         Qt::HANDLE workerThread = nullptr;
