@@ -79,8 +79,7 @@ const char *const kMigrations[][12] = {
         nullptr,
     },
     // 6: opening a project must not read every embedding: each model keeps its row count
-    // (triggers keep it right in the writing transaction, cascaded deletes included), and a
-    // run's rows can be read one class at a time
+    // (triggers keep it right in the writing transaction, cascaded deletes included)
     {
         "ALTER TABLE embedding_models ADD COLUMN row_count INTEGER NOT NULL DEFAULT 0",
         "UPDATE embedding_models SET row_count=(SELECT COUNT(*) FROM embeddings e WHERE e.model_id=embedding_models.id)",
@@ -88,7 +87,6 @@ const char *const kMigrations[][12] = {
         " UPDATE embedding_models SET row_count=row_count+1 WHERE id=NEW.model_id; END",
         "CREATE TRIGGER embeddings_count_delete AFTER DELETE ON embeddings BEGIN"
         " UPDATE embedding_models SET row_count=row_count-1 WHERE id=OLD.model_id; END",
-        "CREATE INDEX run_scores_by_label ON run_scores(run_id, label)",
         nullptr,
     },
 };

@@ -439,7 +439,6 @@ private Q_SLOTS:
         }
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_insert")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_delete")), QStringList{});
-        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP INDEX run_scores_by_label")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE embedding_models DROP COLUMN row_count")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("INSERT INTO embedding_models(name, dim, created) VALUES('clip', 1, 'now')")),
                  QStringList{});
