@@ -4,6 +4,7 @@
 // checkpoint (its explanation, a bad and a good chosen checkpoint).
 
 #include "CaptionsDock.h"
+#include "DockScreenshot.h"
 #include "InterpretTestProject.h"
 #include "NeighborListModel.h"
 #include "QCustomPlotInclude.h"

@@ -4,6 +4,7 @@
 // and a run without a CLIP checkpoint.
 
 #include "DifficultyDock.h"
+#include "DockScreenshot.h"
 #include "InterpretTestProject.h"
 #include "NeighborListModel.h"
 #include "RunTextModel.h"
