@@ -11,6 +11,7 @@
 #include "MainWindow.h"
 #include "NeighborListModel.h"
 #include "ProjectSession.h"
+#include "RunTextModel.h"
 #include "SettingsDialog.h"
 
 #include <QDir>
@@ -47,11 +48,15 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
     m_steps.push_back({QStringLiteral("class images"),
                        [this, idle] { return idle() && m_window.galleryView()->hardestModel()->rowCount() > 0; }, [] {}});
     // Captions need the CLIP model that embedded the run; a dataset with imported embeddings
-    // shows its explanation instead (the step then waits out its time).
+    // shows its explanation instead.
+    auto noTextModel = [this] {
+        const RunTextModel::State state = m_window.textModel()->state();
+        return state == RunTextModel::State::NoCheckpoint || state == RunTextModel::State::Failed;
+    };
     m_steps.push_back({QStringLiteral("captions"),
-                       [this] {
+                       [this, noTextModel] {
                            CaptionsDock *captions = m_window.captionsDock();
-                           return !captions->isBusy() && captions->hardList()->topLevelItemCount() > 0;
+                           return noTextModel() || (!captions->isBusy() && captions->hardList()->topLevelItemCount() > 0);
                        },
                        [this] {
                            QTreeWidget *hard = m_window.captionsDock()->hardList();
@@ -60,8 +65,8 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                            m_window.difficultyDock()->setDifficulty(kHarder);
                        }});
     m_steps.push_back({QStringLiteral("slider"),
-                       [this] {
-                           return m_window.difficultyDock()->shownDifficulty() == kHarder
+                       [this, noTextModel] {
+                           return noTextModel() || m_window.difficultyDock()->shownDifficulty() == kHarder
                                   && m_window.captionsDock()->nearestModel()->rowCount() > 0;
                        },
                        [] {}});
