@@ -20,6 +20,8 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QMimeData>
+#include <QUrl>
 #include <QListView>
 #include <QSlider>
 #include <QSpinBox>
@@ -213,6 +215,20 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
         QVERIFY(!window.findChild<AnalysisDialog *>());
+    }
+
+    void onlyADroppedFolderOpens()
+    {
+        QMimeData folder;
+        folder.setUrls({QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("shapes/predictions.csv"))),
+                        QUrl::fromLocalFile(m_data.root)});
+        QCOMPARE(droppedFolder(&folder), m_data.root); // the first folder among the dropped items
+        QMimeData file;
+        file.setUrls({QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("shapes/predictions.csv")))});
+        QVERIFY(droppedFolder(&file).isEmpty());
+        QMimeData text;
+        text.setText(m_data.root);
+        QVERIFY(droppedFolder(&text).isEmpty());
     }
 
     void badInputIsShownInPlace()
