@@ -138,8 +138,20 @@ void CaptionsDock::buildUi()
     vertical->addWidget(lists);
     vertical->addWidget(details);
     layout->addWidget(vertical, 1);
+    layout->addStretch(0);
     m_stack->addWidget(page);
     setWidget(m_stack);
+
+    // Without a text model the lists and the plot stay empty: hide them, the status says why.
+    auto updateInteractive = [this, vertical] {
+        const RunTextModel::State state = m_textModel->state();
+        const bool usable = state != RunTextModel::State::NoCheckpoint && state != RunTextModel::State::Failed;
+        vertical->setVisible(usable);
+        m_rankButton->setVisible(usable);
+        m_summary->setVisible(usable);
+    };
+    connect(m_textModel, &RunTextModel::stateChanged, this, updateInteractive);
+    updateInteractive();
 
     connect(m_vocabularyCombo, &QComboBox::activated, this, &CaptionsDock::onVocabularyActivated);
     connect(m_referenceEdit, &QLineEdit::editingFinished, this,

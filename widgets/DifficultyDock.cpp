@@ -85,6 +85,10 @@ void DifficultyDock::buildUi()
     top->addWidget(m_generate);
     layout->addLayout(top);
 
+    // What needs the text model; hidden while there is none, so the dock shows why instead.
+    m_interactive = new QWidget(page);
+    auto *interactive = new QVBoxLayout(m_interactive);
+    interactive->setContentsMargins(0, 0, 0, 0);
     auto *sliderGrid = new QGridLayout;
     m_slider = new QSlider(Qt::Horizontal, page);
     m_slider->setRange(-kSliderSteps, kSliderSteps);
@@ -103,9 +107,9 @@ void DifficultyDock::buildUi()
     sliderGrid->addWidget(easiest, 1, 0);
     sliderGrid->addWidget(reference, 1, 1);
     sliderGrid->addWidget(hardest, 1, 2);
-    layout->addLayout(sliderGrid);
+    interactive->addLayout(sliderGrid);
     m_alphaLabel = new QLabel(page);
-    layout->addWidget(m_alphaLabel);
+    interactive->addWidget(m_alphaLabel);
 
     m_message = new QLabel(page);
     m_message->setWordWrap(true);
@@ -117,9 +121,18 @@ void DifficultyDock::buildUi()
     layout->addWidget(m_status);
     m_nearest = new NeighborListModel(m_cache, kThumbnailSize, this);
     m_nearestView = new NeighborView(m_nearest, kThumbnailSize, page);
-    layout->addWidget(m_nearestView, 1);
+    interactive->addWidget(m_nearestView, 1);
+    layout->addWidget(m_interactive, 1);
+    layout->addStretch(0);
     m_stack->addWidget(page);
     setWidget(m_stack);
+
+    auto updateInteractive = [this] {
+        const RunTextModel::State state = m_textModel->state();
+        m_interactive->setVisible(state != RunTextModel::State::NoCheckpoint && state != RunTextModel::State::Failed);
+    };
+    connect(m_textModel, &RunTextModel::stateChanged, this, updateInteractive);
+    updateInteractive();
 
     connect(m_slider, &QSlider::valueChanged, this, [this] {
         updateAlpha();

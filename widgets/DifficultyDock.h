@@ -108,6 +108,7 @@ private:
     bool m_generationAvailable = false;
 
     QStackedWidget *m_stack = nullptr;
+    QWidget *m_interactive = nullptr; // slider and images: hidden while no text model can serve them
     QLabel *m_emptyLabel = nullptr;
     QComboBox *m_splitCombo = nullptr;
     QLabel *m_referenceLabel = nullptr;

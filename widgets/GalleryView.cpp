@@ -193,7 +193,10 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     m_summary = new QLabel(content);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    bar->addWidget(m_summary, 1);
+    QFont summaryFont = m_summary->font();
+    summaryFont.setBold(true);
+    m_summary->setFont(summaryFont);
+    bar->addStretch(1);
 
     auto *splitLabel = new QLabel(tr("&Split:"), content);
     m_splitCombo = new QComboBox(content);
@@ -227,6 +230,7 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     bar->addWidget(new QLabel(tr("Zoom:"), content));
     bar->addWidget(m_zoom);
     layout->addLayout(bar);
+    layout->addWidget(m_summary); // its own line: the class name and counts never get cut
 
     m_stack = new QStackedWidget(content);
     m_emptyLabel = new QLabel(content);

@@ -37,6 +37,7 @@ public:
     GalleryView *galleryView() const { return m_galleryView; }
     DifficultyDock *difficultyDock() const { return m_difficultyDock; }
     CaptionsDock *captionsDock() const { return m_captionsDock; }
+    RunTextModel *textModel() const { return m_textModel; }
     InspectorDock *inspectorDock() const { return m_inspectorDock; }
     JobsDock *jobsDock() const { return m_jobsDock; }
     MessageBar *messageBar() const { return m_messageBar; }

@@ -11,6 +11,8 @@
 #include "interpret/CaptionRanking.h"
 #include "interpret/StoredFailureDirection.h"
 #include "store/ProjectStore.h"
+
+#include "InterpretTestProject.h"
 #include "TestImages.h"
 
 #include <QDir>
@@ -26,7 +28,6 @@
 #include <random>
 
 using namespace faultline;
-using faultline::testing::colourPng;
 
 namespace {
 
@@ -148,44 +149,14 @@ private Q_SLOTS:
             qInfo("test files kept in %s", qPrintable(m_tmp.path()));
         }
 
-        // ROOT/<split>/<class>/<i>.png: train 8, val 16, test 12 per class, alternating colours.
-        m_root = tmp(QStringLiteral("data"));
-        m_imported = tmp(QStringLiteral("imported"));
-        QString csv = QStringLiteral("path,prediction\n");
-        const struct { const char *split; int n; } splits[] = {{"train", 8}, {"val", 16}, {"test", 12}};
-        int seed = 0;
-        for (const auto &split : splits)
-            for (const QString &cls : {QStringLiteral("cat"), QStringLiteral("dog")})
-                for (int i = 0; i < split.n; ++i, ++seed) {
-                    const bool cat = cls == QLatin1String("cat");
-                    const bool wrong = i % 2 == 0; // red cats, green dogs
-                    const QString rel = QStringLiteral("%1/%2/%3.png").arg(QLatin1String(split.split), cls).arg(i);
-                    const QByteArray png = cat ? (wrong ? colourPng(24, 24, 210, 30, 30, seed) : colourPng(24, 24, 30, 40, 210, seed))
-                                               : (wrong ? colourPng(24, 24, 30, 200, 40, seed) : colourPng(24, 24, 220, 210, 30, seed));
-                    QVERIFY(faultline::testing::writeBytes(QDir(m_root).filePath(rel), png));
-                    QVERIFY(faultline::testing::writeBytes(QDir(m_imported).filePath(rel), png));
-                    m_wrong.insert(rel, wrong);
-                    csv += QStringLiteral("%1,%2\n").arg(rel, wrong ? (cat ? QStringLiteral("dog") : QStringLiteral("cat")) : cls);
-                }
-        QVERIFY(faultline::testing::writeText(QDir(m_root).filePath(QStringLiteral("predictions.csv")), csv));
-        QVERIFY(faultline::testing::writeText(QDir(m_imported).filePath(QStringLiteral("predictions.csv")), csv));
-
-        const QString npy = tmp(QStringLiteral("E.npy"));
-        const Result embed = cli({QStringLiteral("embed"), QStringLiteral("--dataset"), m_root, QStringLiteral("--model"),
-                                  m_modelPath, QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--threads"),
-                                  QStringLiteral("2"), QStringLiteral("--out"), npy});
-        QVERIFY2(embed.exitCode == 0, qPrintable(embed.err));
-        const Result analyze = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root, QStringLiteral("--threads"),
-                                    QStringLiteral("2")});
-        QVERIFY2(analyze.exitCode == 0, qPrintable(analyze.err));
-        QVERIFY2(analyze.err.contains(QLatin1String("run 1: ")), qPrintable(analyze.err));
-
-        // The same images with their embeddings imported from the .npy: the run does not know
-        // which CLIP made them.
-        const Result imported = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_imported,
-                                     QStringLiteral("--embeddings"), npy, QStringLiteral("--embedding-paths"),
-                                     tmp(QStringLiteral("E.paths.txt")), QStringLiteral("--threads"), QStringLiteral("2")});
-        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        // Red cats predicted "dog", green dogs "cat"; `data` embedded by the tiny CLIP, `imported`
+        // the same images with the embeddings imported; run 1 of each analysed.
+        faultline::testing::InterpretTestProject project;
+        const QString why = project.build(m_tmp.path());
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        m_root = project.root;
+        m_imported = project.imported;
+        m_wrong = project.wrong;
     }
 
     void bothClassesAreFitted()

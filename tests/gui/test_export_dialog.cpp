@@ -287,23 +287,6 @@ private Q_SLOTS:
         QTest::keyClick(&dialog, Qt::Key_Escape);
         QVERIFY(!dialog.isVisible());
     }
-
-    void screenshot()
-    {
-        const QString dir = qEnvironmentVariable("FAULTLINE_SCREENSHOT_DIR");
-        if (dir.isEmpty())
-            QSKIP("set FAULTLINE_SCREENSHOT_DIR to render the dialog");
-        auto dialog = openDialog(QStringLiteral("c1"));
-        dialog->perClassSpin()->setValue(5);
-        dialog->destinationEdit()->setText(outDir(QStringLiteral("shot")));
-        waitForPreview(*dialog, QStringLiteral("Will export 15 image(s) of 3 class(es) from Pool"));
-        dialog->show();
-        QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
-        QVERIFY(dialog->grab().save(QDir(dir).filePath(QStringLiteral("export-options.png"))));
-        dialog->startExport();
-        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), ExportDialog::Page::Summary, 10000);
-        QVERIFY(dialog->grab().save(QDir(dir).filePath(QStringLiteral("export-summary.png"))));
-    }
 };
 
 QTEST_MAIN(TestExportDialog)

@@ -5,19 +5,27 @@
 #include "AnalysisDialog.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
+#include "DifficultyDock.h"
+#include "ExportDialog.h"
 #include "GalleryView.h"
 #include "InspectorDock.h"
 #include "JobsDock.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "NeighborListModel.h"
 #include "ProjectSession.h"
 #include "SyntheticDataset.h"
 #include "WelcomePage.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 
+#include <QComboBox>
 #include <QLineEdit>
+#include <QMimeData>
+#include <QUrl>
 #include <QListView>
+#include <QSlider>
+#include <QSpinBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -134,12 +142,76 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.activeJobText().isEmpty(), 5000);
     }
 
+    // The whole workflow on CLIP embeddings the workbench computes itself: embed with the tiny
+    // reference checkpoint from the analysis dialog, drag the difficulty slider, export.
+    void embedDragTheSliderAndExport()
+    {
+        const QString checkpoint = qEnvironmentVariable("FAULTLINE_CLIP_REFERENCE") + QStringLiteral("/tiny_clip.safetensors");
+        QVERIFY2(QFileInfo(checkpoint).isFile(), qPrintable(checkpoint + QStringLiteral(" is missing")));
+        const QString root = m_dir.filePath(QStringLiteral("clip-embedded"));
+        testing::SyntheticDataset data;
+        QVERIFY(testing::writeSyntheticDataset(data, root, 3, 16));
+        QFile::remove(data.npyPath); // nothing to import: the workbench embeds the images itself
+
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1280, 800);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.openDataset(root);
+        AnalysisDialog *dialog = waitForDialog(window);
+        QVERIFY(dialog);
+        QVERIFY(dialog->computeChoice()->isChecked()); // computing is the default when nothing is stored
+        dialog->modelCombo()->setCurrentText(checkpoint);
+        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        dialog->accept();
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(3), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        QCOMPARE(session.state().embeddedImages, qint64(3 * 4 * 16));
+        QVERIFY(session.state().embeddingModel.startsWith(QStringLiteral("clip:tiny_clip.safetensors@")));
+
+        // Drag the slider from the reference to the hardest end: the nearest images follow and
+        // end on the last position.
+        session.setSelectedClass(QStringLiteral("c1"));
+        DifficultyDock *slider = window.difficultyDock();
+        QTRY_VERIFY_WITH_TIMEOUT(slider->nearestModel()->rowCount() > 0, 60000);
+        QCOMPARE(slider->shownDifficulty(), 0.0);
+        slider->slider()->setSliderDown(true);
+        for (int value = 0; value <= slider->slider()->maximum(); value += 5) {
+            slider->slider()->setValue(value);
+            QCoreApplication::processEvents();
+        }
+        slider->slider()->setSliderDown(false);
+        QCOMPARE(slider->difficulty(), -1.0);
+        QTRY_COMPARE_WITH_TIMEOUT(slider->shownDifficulty(), -1.0, 20000);
+        QVERIFY(slider->nearestModel()->rowCount() > 0);
+        QVERIFY(slider->messageText().isEmpty());
+
+        // Export the 3 hardest pool images per class from the File menu's shortcut.
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        window.activateWindow(); // the analysis dialog took the activation along
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
+        ExportDialog *exportDialog = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (exportDialog = window.findChild<ExportDialog *>()) && exportDialog->runLoaded(); }, 20000));
+        exportDialog->onlyClassCheck()->setChecked(false);
+        exportDialog->perClassSpin()->setValue(3);
+        const QString out = m_dir.filePath(QStringLiteral("hard-pool"));
+        exportDialog->destinationEdit()->setText(out);
+        exportDialog->startExport();
+        QTRY_COMPARE_WITH_TIMEOUT(exportDialog->page(), ExportDialog::Page::Summary, 20000);
+        QCOMPARE(exportDialog->summary()->exported, 3 * 3);
+        QVERIFY(QFileInfo(QDir(out).filePath(QStringLiteral("manifest.csv"))).isFile());
+        QCOMPARE(QDir(QDir(out).filePath(QStringLiteral("c1"))).entryList(QDir::Files).size(), qsizetype(3));
+    }
+
     void reopenIsInstantAndRemembersTheDataset()
     {
         ProjectSession session;
         MainWindow window(&session);
         window.show();
-        QCOMPARE(window.recentDatasets().value(0), QDir(m_data.root).canonicalPath());
+        QVERIFY(window.recentDatasets().contains(QDir(m_data.root).canonicalPath()));
         QStringList jobs;
         connect(&session, &ProjectSession::jobStarted, this, [&jobs](BackgroundJob *job) { jobs << job->title(); });
         window.openDataset(m_data.root);
@@ -167,6 +239,20 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
         QCOMPARE(jobs.size(), 4); // open, classes, scan, classes again
         QVERIFY(window.statusBar()->currentMessage().contains(QString::number(images - 1)));
+    }
+
+    void onlyADroppedFolderOpens()
+    {
+        QMimeData folder;
+        folder.setUrls({QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("shapes/predictions.csv"))),
+                        QUrl::fromLocalFile(m_data.root)});
+        QCOMPARE(droppedFolder(&folder), m_data.root); // the first folder among the dropped items
+        QMimeData file;
+        file.setUrls({QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("shapes/predictions.csv")))});
+        QVERIFY(droppedFolder(&file).isEmpty());
+        QMimeData text;
+        text.setText(m_data.root);
+        QVERIFY(droppedFolder(&text).isEmpty());
     }
 
     void badInputIsShownInPlace()

@@ -260,21 +260,6 @@ private Q_SLOTS:
         QCOMPARE(again.modelStatusText(checkpoint), QStringLiteral("missing"));
         AppSettings::setThreadCount(0);
     }
-
-    void screenshot()
-    {
-        const QString dir = qEnvironmentVariable("FAULTLINE_SCREENSHOT_DIR");
-        if (dir.isEmpty())
-            QSKIP("set FAULTLINE_SCREENSHOT_DIR to render the dialog");
-        SettingsDialog dialog;
-        dialog.selectModel(QStringLiteral("Offline"));
-        dialog.downloadSelectedModel();
-        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTransferring(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(!dialog.deviceHelpText().contains(QStringLiteral("Checking")), 20000);
-        dialog.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        QVERIFY(dialog.grab().save(QDir(dir).filePath(QStringLiteral("settings.png"))));
-    }
 };
 
 QTEST_MAIN(TestSettingsDialog)

@@ -1,6 +1,6 @@
 #pragma once
 
-// A small real project for the interpretation docks, built with faultline-cli (FAULTLINE_CLI) and
+// A small real project for the interpretation commands and docks, built with faultline-cli (FAULTLINE_CLI) and
 // the tiny reference CLIP (FAULTLINE_CLIP_REFERENCE): classes cat and dog, train 8 / val 16 /
 // test 12 images each, with a planted failure — every red cat is predicted "dog" (blue cats are
 // right), every green dog "cat" (yellow dogs are right). `root` is embedded by the checkpoint
@@ -8,7 +8,6 @@
 // (its run does not know which CLIP made them). Run 1 of each is analysed.
 
 #include "TestImages.h"
-#include "ThumbnailCache.h"
 #include "store/ProjectStore.h"
 
 #include <QDir>
@@ -16,8 +15,7 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QTest>
-#include <QWidget>
+#include <QHash>
 
 namespace faultline::testing {
 
@@ -26,6 +24,7 @@ struct InterpretTestProject
     QString root;
     QString imported;
     QString modelPath;
+    QHash<QString, bool> wrong; // dataset-relative path → the classifier predicted it wrong
 
     QString projectPath() const { return ProjectStore::defaultPath(root); }
     QString importedProjectPath() const { return ProjectStore::defaultPath(imported); }
@@ -52,6 +51,7 @@ struct InterpretTestProject
                                                : (wrong ? colourPng(24, 24, 30, 200, 40, seed) : colourPng(24, 24, 220, 210, 30, seed));
                     if (!writeBytes(QDir(root).filePath(rel), png) || !writeBytes(QDir(imported).filePath(rel), png))
                         return QStringLiteral("cannot write ") + rel;
+                    this->wrong.insert(rel, wrong);
                     csv += QStringLiteral("%1,%2\n").arg(rel, wrong ? (cat ? QStringLiteral("dog") : QStringLiteral("cat")) : cls);
                 }
         for (const QString &folder : {root, imported})
@@ -76,19 +76,5 @@ struct InterpretTestProject
         return QString();
     }
 };
-
-// Renders `widget` once the thumbnails its first paint asked for are decoded, and saves the PNG
-// as FAULTLINE_GUI_SHOTS/name when that folder is set (to look at the docks).
-inline bool saveScreenshot(QWidget *widget, ThumbnailCache *cache, const QString &name)
-{
-    widget->show();
-    widget->grab();
-    if (!QTest::qWaitFor([cache] { return cache->pendingCount() == 0; }, 10000))
-        return false;
-    QTest::qWait(50); // the decoded thumbnails' dataChanged
-    const QPixmap shot = widget->grab();
-    const QString dir = qEnvironmentVariable("FAULTLINE_GUI_SHOTS");
-    return !shot.isNull() && (dir.isEmpty() || shot.save(QDir(dir).filePath(name)));
-}
 
 } // namespace faultline::testing

@@ -1,0 +1,147 @@
+#include "ScreenshotTour.h"
+
+#include "AnalysisDialog.h"
+#include "CaptionsDock.h"
+#include "ClassesChart.h"
+#include "ClassesDock.h"
+#include "DifficultyDock.h"
+#include "ExportDialog.h"
+#include "GalleryView.h"
+#include "InspectorDock.h"
+#include "MainWindow.h"
+#include "NeighborListModel.h"
+#include "ProjectSession.h"
+#include "RunTextModel.h"
+#include "SettingsDialog.h"
+
+#include <QDir>
+#include <QDockWidget>
+#include <QListView>
+#include <QTimer>
+#include <QTreeWidget>
+#include <cmath>
+#include <cstdio>
+
+namespace faultline {
+
+namespace {
+
+constexpr int kPollMs = 100;
+constexpr int kStepTimeoutMs = 120000;
+constexpr double kHarder = -0.6;
+
+} // namespace
+
+ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outputDir)
+    : m_window(window), m_dataset(std::move(dataset)), m_dir(std::move(outputDir))
+{
+    ProjectSession *session = window.session();
+    auto idle = [session] { return !session->isBusy(); };
+    auto settled = [] { return true; };
+    if (m_dataset.isEmpty()) {
+        m_steps.push_back({QStringLiteral("welcome"), settled, [this] { save(&m_window, QStringLiteral("welcome.png")); }});
+        return;
+    }
+    m_steps.push_back({QStringLiteral("open"), settled, [this] { m_window.openDataset(m_dataset); }});
+    m_steps.push_back({QStringLiteral("classes"), [session, idle] { return idle() && !session->classes().isEmpty(); },
+                       [this, session] { session->setSelectedClass(m_window.classesDock()->chart()->barOrder().value(0)); }});
+    m_steps.push_back({QStringLiteral("class images"),
+                       [this, idle] { return idle() && m_window.galleryView()->hardestModel()->rowCount() > 0; }, [] {}});
+    // Captions need the CLIP model that embedded the run; a dataset with imported embeddings
+    // shows its explanation instead.
+    auto noTextModel = [this] {
+        const RunTextModel::State state = m_window.textModel()->state();
+        return state == RunTextModel::State::NoCheckpoint || state == RunTextModel::State::Failed;
+    };
+    m_steps.push_back({QStringLiteral("captions"),
+                       [this, noTextModel] {
+                           CaptionsDock *captions = m_window.captionsDock();
+                           return noTextModel() || (!captions->isBusy() && captions->hardList()->topLevelItemCount() > 0);
+                       },
+                       [this] {
+                           QTreeWidget *hard = m_window.captionsDock()->hardList();
+                           if (hard->topLevelItemCount() > 0)
+                               hard->setCurrentItem(hard->topLevelItem(0));
+                           m_window.difficultyDock()->setDifficulty(kHarder);
+                       }});
+    m_steps.push_back({QStringLiteral("slider"),
+                       [this, noTextModel] {
+                           return noTextModel() || m_window.difficultyDock()->shownDifficulty() == kHarder
+                                  && m_window.captionsDock()->nearestModel()->rowCount() > 0;
+                       },
+                       [] {}});
+    m_steps.push_back({QStringLiteral("thumbnails"), [this] { return m_waitedMs >= 1500; }, [this] {
+                           save(&m_window, QStringLiteral("main-window.png"));
+                           save(m_window.galleryView(), QStringLiteral("gallery.png"));
+                           for (QDockWidget *dock : m_window.findChildren<QDockWidget *>()) {
+                               QString name = dock->objectName();
+                               if (name.endsWith(QLatin1String("Dock")))
+                                   name.chop(4);
+                               save(dock, name.toLower() + QStringLiteral(".png"));
+                           }
+                           auto *analysis = new AnalysisDialog(m_window.session()->state(), &m_window);
+                           analysis->setAttribute(Qt::WA_DeleteOnClose);
+                           analysis->show();
+                           save(analysis, QStringLiteral("analysis-dialog.png"));
+                           analysis->close();
+                           auto *settings = new SettingsDialog(&m_window);
+                           settings->setAttribute(Qt::WA_DeleteOnClose);
+                           settings->show();
+                           save(settings, QStringLiteral("settings-dialog.png"));
+                           settings->close();
+                           ProjectSession *s = m_window.session();
+                           auto *dialog = new ExportDialog(s->root(), s->projectPath(), s->runId(), s->selectedClass(), &m_window);
+                           dialog->setObjectName(QStringLiteral("TourExportDialog"));
+                           dialog->setAttribute(Qt::WA_DeleteOnClose);
+                           dialog->show();
+                       }});
+    m_steps.push_back({QStringLiteral("export dialog"),
+                       [this] {
+                           auto *dialog = m_window.findChild<ExportDialog *>(QStringLiteral("TourExportDialog"));
+                           return dialog && dialog->runLoaded() && !dialog->previewText().isEmpty();
+                       },
+                       [this] {
+                           auto *dialog = m_window.findChild<ExportDialog *>(QStringLiteral("TourExportDialog"));
+                           save(dialog, QStringLiteral("export-dialog.png"));
+                           dialog->close();
+                       }});
+}
+
+void ScreenshotTour::start()
+{
+    QDir().mkpath(m_dir);
+    m_current = 0;
+    m_waitedMs = 0;
+    QTimer::singleShot(0, this, &ScreenshotTour::next);
+}
+
+void ScreenshotTour::next()
+{
+    if (m_current >= m_steps.size()) {
+        Q_EMIT finished(m_failed ? 1 : 0);
+        return;
+    }
+    Step &step = m_steps[m_current];
+    if (!step.ready() && m_waitedMs < kStepTimeoutMs) {
+        m_waitedMs += kPollMs;
+        QTimer::singleShot(kPollMs, this, &ScreenshotTour::next);
+        return;
+    }
+    if (m_waitedMs >= kStepTimeoutMs)
+        std::fprintf(stderr, "faultline: screenshot step '%s' did not finish in time; going on\n", qPrintable(step.name));
+    step.run();
+    ++m_current;
+    m_waitedMs = 0;
+    QTimer::singleShot(kPollMs, this, &ScreenshotTour::next);
+}
+
+void ScreenshotTour::save(QWidget *widget, const QString &fileName)
+{
+    const QString path = QDir(m_dir).filePath(fileName);
+    if (!widget->grab().save(path)) {
+        std::fprintf(stderr, "faultline: could not write %s\n", qPrintable(path));
+        m_failed = true;
+    }
+}
+
+} // namespace faultline

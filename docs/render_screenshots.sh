@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Renders the workbench's views into docs/images/ for README.md and docs/USER_GUIDE.md.
+#   bash docs/render_screenshots.sh [DATASET] [CLIP_CHECKPOINT]
+# DATASET defaults to the bundled demo (bash .ci/run demo makes it). Its images are embedded
+# with CLIP_CHECKPOINT — by default the tiny random-weight reference model, since real weights
+# cannot be downloaded on the build machines: the captions it ranks are then not meaningful,
+# but every view is shown as a user sees it. Needs xvfb-run and a build in build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dataset=${1:-demo-data/fashion-mnist}
+checkpoint=${2:-../shared/clip-reference/tiny_clip.safetensors}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cp -r "$dataset" "$work/dataset"
+rm -rf "$work/dataset/.faultline" "$work/dataset"/embeddings.*
+./build/app/cli/faultline-cli embed --dataset "$work/dataset" --model "$checkpoint"
+./build/app/cli/faultline-cli analyze --dataset "$work/dataset" > /dev/null
+
+mkdir -p docs/images
+shoot() { XDG_CONFIG_HOME="$work/config-$1" xvfb-run -a -s '-screen 0 1600x1000x24' ./build/app/gui/faultline "${@:2}"; }
+shoot tour "$work/dataset" --screenshot docs/images
+shoot welcome --screenshot docs/images   # no dataset: the welcome page
+ls -1 docs/images
