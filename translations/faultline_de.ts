@@ -1396,6 +1396,10 @@ Entscheidungswert: %2
             <numerusform>%n Bilder als OK markieren</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Scan %1</source>
+        <translation>%1 durchsuchen</translation>
+    </message>
 </context>
 <context>
     <name>faultline::RunTextModel</name>
