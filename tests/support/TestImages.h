@@ -35,8 +35,9 @@ inline quint32 crc32(const QByteArray &bytes)
     return c ^ 0xFFFFFFFFu;
 }
 
-// A valid RGB PNG of w × h pixels; `seed` varies the pixels (so files differ).
-inline QByteArray pngBytes(int w = 2, int h = 2, int seed = 0)
+// An 8-bit RGB PNG of w × h pixels from rgb(x, y, pixel): every test image goes through this.
+template <typename Rgb>
+inline QByteArray rgbPng(int w, int h, Rgb rgb)
 {
     auto be32 = [](quint32 v) {
         QByteArray b(4, '\0');
@@ -53,14 +54,24 @@ inline QByteArray pngBytes(int w = 2, int h = 2, int seed = 0)
     for (int y = 0; y < h; ++y) {
         raw.append(char(0)); // filter: none
         for (int x = 0; x < w; ++x) {
-            raw.append(char((seed * 37 + x * 11) & 0xFF));
-            raw.append(char((seed * 13 + y * 7) & 0xFF));
-            raw.append(char((seed + x + y) & 0xFF));
+            unsigned char pixel[3];
+            rgb(x, y, pixel);
+            raw.append(reinterpret_cast<const char *>(pixel), 3);
         }
     }
     const QByteArray zlib = qCompress(raw).mid(4); // qCompress prefixes the length
     return QByteArray("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", zlib)
            + chunk("IEND", QByteArray());
+}
+
+// A valid RGB PNG of w × h pixels; `seed` varies the pixels (so files differ).
+inline QByteArray pngBytes(int w = 2, int h = 2, int seed = 0)
+{
+    return rgbPng(w, h, [seed](int x, int y, unsigned char *pixel) {
+        pixel[0] = (seed * 37 + x * 11) & 0xFF;
+        pixel[1] = (seed * 13 + y * 7) & 0xFF;
+        pixel[2] = (seed + x + y) & 0xFF;
+    });
 }
 
 // An 8-bit PNG of w × h pixels with 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA) channels.
@@ -101,26 +112,11 @@ inline QByteArray colourPng(int w, int h, int r, int g, int b, int seed)
 {
     std::mt19937 rng{quint32(seed)};
     std::uniform_int_distribution<int> noise(-25, 25);
-    auto be32 = [](quint32 v) {
-        QByteArray bytes(4, '\0');
-        qToBigEndian(v, bytes.data());
-        return bytes;
-    };
-    auto chunk = [&](const char *type, const QByteArray &data) {
-        const QByteArray typed = QByteArray(type, 4) + data;
-        return be32(quint32(data.size())) + typed + be32(crc32(typed));
-    };
-    QByteArray header = be32(quint32(w)) + be32(quint32(h));
-    header.append(char(8)).append(char(2)).append(char(0)).append(char(0)).append(char(0));
-    QByteArray raw;
-    for (int y = 0; y < h; ++y) {
-        raw.append(char(0));
-        for (int x = 0; x < w; ++x)
-            for (int c : {r, g, b})
-                raw.append(char(std::clamp(c + noise(rng), 0, 255)));
-    }
-    return QByteArray("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header) + chunk("IDAT", qCompress(raw).mid(4))
-           + chunk("IEND", QByteArray());
+    return rgbPng(w, h, [&](int, int, unsigned char *pixel) {
+        pixel[0] = std::clamp(r + noise(rng), 0, 255);
+        pixel[1] = std::clamp(g + noise(rng), 0, 255);
+        pixel[2] = std::clamp(b + noise(rng), 0, 255);
+    });
 }
 
 inline bool writeBytes(const QString &path, const QByteArray &bytes)
