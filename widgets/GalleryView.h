@@ -1,9 +1,9 @@
 #pragma once
 
 #include "GalleryModel.h"
+#include "GalleryTileDelegate.h"
 
 #include <QWidget>
-#include <QStyledItemDelegate>
 
 #include <memory>
 
@@ -17,28 +17,6 @@ namespace faultline {
 
 struct RunClassImages;
 class ThumbnailCache;
-
-// Paints one gallery tile: the thumbnail, the decision value, and label → prediction with a
-// green (correct) or red (incorrect) mark. Its size follows the model's thumbnail size.
-class GalleryTileDelegate : public QStyledItemDelegate
-{
-    Q_OBJECT
-public:
-    explicit GalleryTileDelegate(QObject *parent = nullptr);
-
-    void setThumbnailSize(int size) { m_thumbnailSize = size; }
-    int thumbnailSize() const { return m_thumbnailSize; }
-    // Also paints GalleryModel::DetailRole as a line under the decision value.
-    void setShowsDetail(bool shows) { m_showsDetail = shows; }
-    QSize tileSize(const QFont &font) const;
-
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
-    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
-
-private:
-    int m_thumbnailSize = 96;
-    bool m_showsDetail = false;
-};
 
 // The gallery of one class: its hardest images (most negative decision value first) next to
 // its easiest, as virtualised icon-mode lists (100k images scroll smoothly: no per-row widgets,

@@ -1,5 +1,6 @@
 #include "InspectorDock.h"
 
+#include "GalleryTileDelegate.h"
 #include "SplitTitle.h"
 #include "ThumbnailCache.h"
 #include "common/JobControl.h"
@@ -24,8 +25,6 @@ namespace {
 constexpr int kNeighbourIcon = 64;
 constexpr int kDecodeBucket = 128;
 constexpr int kMaxDecode = 1024;
-const QColor kCorrectColor(46, 160, 67);
-const QColor kIncorrectColor(215, 58, 73);
 } // namespace
 
 // --- ImagePreview --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 #include "NeighborView.h"
 
-#include "GalleryView.h"
+#include "GalleryTileDelegate.h"
 #include "NeighborListModel.h"
 
 namespace faultline {
