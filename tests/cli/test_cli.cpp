@@ -2,6 +2,8 @@
 
 #include "io/CsvReader.h"
 #include "io/NpyFile.h"
+
+#include "CliRunner.h"
 #include "TestImages.h"
 
 #include <QDir>
@@ -12,16 +14,10 @@
 #include <random>
 
 using namespace faultline;
+using faultline::testing::expectOneLineError;
+using Result = faultline::testing::CliResult;
 
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QStringList errLines() const { return err.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-};
 
 QVector<QStringList> readCsv(const QString &path)
 {
@@ -47,32 +43,7 @@ class TestCli : public QObject
 
     QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
 
-    Result cli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(m_cli, args);
-        Result r;
-        if (!p.waitForStarted(10000) || !p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("did not run or timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
-        r.err = QString::fromLocal8Bit(p.readAllStandardError());
-        return r;
-    }
-
-    // A failed command: exit 1 and exactly one line on stderr, "faultline-cli: error: ...".
-    void expectOneLineError(const Result &r, const QString &needle, int exitCode = 1)
-    {
-        QVERIFY2(r.exitCode == exitCode, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-        const QStringList lines = r.errLines();
-        QVERIFY2(lines.size() == 1, qPrintable(r.err));
-        QVERIFY2(lines[0].startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
-        QVERIFY2(lines[0].contains(needle), qPrintable(r.err));
-    }
+    Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 120000); }
 
 private Q_SLOTS:
     void initTestCase()

@@ -7,6 +7,8 @@
 #include "clip/ClipTokenizer.h"
 #include "embedding/TextEmbedder.h"
 #include "io/NpyFile.h"
+
+#include "CliRunner.h"
 #include "TestImages.h"
 
 #include <QDir>
@@ -19,27 +21,9 @@
 #include <memory>
 
 using namespace faultline;
-
-namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QStringList errLines() const { return err.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-    QStringList outLines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-};
-
-QStringList readLines(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-}
-
-} // namespace
+using faultline::testing::expectOneLineError;
+using faultline::testing::readLines;
+using Result = faultline::testing::CliResult;
 
 class TestCliEmbed : public QObject
 {
@@ -54,32 +38,7 @@ class TestCliEmbed : public QObject
 
     QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
 
-    Result cli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(m_cli, args);
-        Result r;
-        if (!p.waitForStarted(10000) || !p.waitForFinished(300000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("did not run or timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
-
-    // A failed command: the exit status and exactly one line on stderr, "faultline-cli: error: ...".
-    void expectOneLineError(const Result &r, const QString &needle, int exitCode = 1)
-    {
-        QVERIFY2(r.exitCode == exitCode, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-        const QStringList lines = r.errLines();
-        QVERIFY2(lines.size() == 1, qPrintable(r.err));
-        QVERIFY2(lines[0].startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
-        QVERIFY2(lines[0].contains(needle), qPrintable(r.err));
-    }
+    Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 300000); }
 
     QStringList embedArgs(const QString &dataset) const
     {

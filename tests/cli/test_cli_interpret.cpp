@@ -12,6 +12,7 @@
 #include "interpret/StoredFailureDirection.h"
 #include "store/ProjectStore.h"
 
+#include "CliRunner.h"
 #include "InterpretTestProject.h"
 #include "TestImages.h"
 
@@ -28,25 +29,11 @@
 #include <random>
 
 using namespace faultline;
+using faultline::testing::expectOneLineError;
+using faultline::testing::readLines;
+using Result = faultline::testing::CliResult;
 
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QStringList errLines() const { return err.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-    QStringList outLines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-};
-
-QStringList readLines(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-}
 
 // captions.csv's and validation.csv's rows (no quoted commas in what this test writes).
 QList<QStringList> csvRows(const QString &path)
@@ -82,32 +69,7 @@ class TestCliInterpret : public QObject
 
     QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
 
-    Result cli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(m_cli, args);
-        Result r;
-        if (!p.waitForStarted(10000) || !p.waitForFinished(300000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("did not run or timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
-
-    // A failed command: exit status 1 and exactly one line on stderr, "faultline-cli: error: ...".
-    void expectOneLineError(const Result &r, const QString &needle)
-    {
-        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-        const QStringList lines = r.errLines();
-        QVERIFY2(lines.size() == 1, qPrintable(r.err));
-        QVERIFY2(lines[0].startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
-        QVERIFY2(lines[0].contains(needle), qPrintable(QStringLiteral("'%1' not in: %2").arg(needle, r.err)));
-    }
+    Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 300000); }
 
     // A failed command whose error is the last stderr line (progress/model lines may come first).
     void expectError(const Result &r, const QString &needle)
