@@ -2,6 +2,7 @@
 // directions with CLIP text (paper 000, Sec. 2.2 and A.5–A.6).
 #include "CliSupport.h"
 #include "Commands.h"
+#include "RunOptions.h"
 
 #include "analysis/FailureModeExplorer.h"
 #include "captions/CaptionCandidates.h"
@@ -30,39 +31,12 @@
 #include <cstdio>
 
 using namespace faultline;
+using cli::addRunOptions;
+using cli::embedOne;
+using cli::loadRunModel;
+using cli::splitOption;
 
 namespace {
-
-void addRunOptions(QCommandLineParser &parser)
-{
-    cli::addDatasetOptions(parser);
-    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
-                      QStringLiteral("ID"), QStringLiteral("latest")});
-    parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("CLIP checkpoint for the texts (default: the one that embedded the run's"
-                                     " images)."), QStringLiteral("FILE|NAME")});
-    parser.addOption({QStringLiteral("device"), QStringLiteral("auto (default), cpu or cuda."), QStringLiteral("DEVICE"),
-                      QStringLiteral("auto")});
-}
-
-// Text embeddings must come from the model that embedded the images (runCheckpointPath).
-std::unique_ptr<ClipModel> loadRunModel(const QCommandLineParser &parser, const ProjectStore &store, qint64 runId,
-                                        JobControl *control)
-{
-    QString checkpoint = parser.value(QStringLiteral("model"));
-    if (checkpoint.isEmpty())
-        checkpoint = runCheckpointPath(store, runId);
-    if (checkpoint.isEmpty())
-        throw Error(QStringLiteral("run %1 was not embedded by a CLIP checkpoint Faultline knows: pass --model with"
-                                   " the checkpoint that made its embeddings").arg(runId));
-    return ClipModel::load(cli::resolveModel(checkpoint, control),
-                           parseComputeDevice(parser.value(QStringLiteral("device"))));
-}
-
-std::vector<float> embedOne(const ClipModel &model, const QString &text)
-{
-    return embedTexts(model, ClipTokenizer::builtin(), {text});
-}
 
 QStringList fittedClasses(const ProjectStore &store, qint64 runId)
 {
@@ -71,15 +45,6 @@ QStringList fittedClasses(const ProjectStore &store, qint64 runId)
         if (row.status == QLatin1String("ok"))
             classes << row.className;
     return classes;
-}
-
-Split splitOption(const QCommandLineParser &parser)
-{
-    Split split;
-    if (!splitFromName(parser.value(QStringLiteral("split")), &split))
-        throw Error(QStringLiteral("--split: '%1' is not a split (train, val, test, pool)")
-                        .arg(parser.value(QStringLiteral("split"))));
-    return split;
 }
 
 RunClassImages validationImagesOf(const ProjectStore &store, qint64 runId, const QString &className, Split split)

@@ -11,6 +11,18 @@
 
 namespace faultline {
 
+QString clipArchitectureName(const ClipHyperParams &params)
+{
+    const QString patch = QString::number(params.patchSize);
+    if (params.visionWidth == 768 && params.visionLayers == 12)
+        return QStringLiteral("ViT-B/") + patch;
+    if (params.visionWidth == 1024 && params.visionLayers == 24)
+        return QStringLiteral("ViT-L/") + patch;
+    if (params.visionWidth == 1280 && params.visionLayers == 32)
+        return QStringLiteral("ViT-H/") + patch;
+    return QStringLiteral("ViT-%1x%2/%3").arg(params.visionWidth).arg(params.visionLayers).arg(patch);
+}
+
 namespace {
 
 using torch::Tensor;

@@ -22,6 +22,10 @@ struct ClipHyperParams
     int textHeads = 0;
 };
 
+// The CLIP-space name generation servers know a model by: "ViT-B/32", "ViT-L/14", "ViT-H/14"
+// for OpenAI's and open_clip's widths and depths, else "ViT-<width>x<layers>/<patch>".
+QString clipArchitectureName(const ClipHyperParams &params);
+
 enum class ComputeDevice { Auto, Cpu, Cuda };
 ComputeDevice parseComputeDevice(const QString &name); // auto|cpu|cuda, Error otherwise
 

@@ -29,9 +29,9 @@ struct GenerationRequest
 
 struct GeneratedImage
 {
-    QByteArray png;        // PNG bytes, checked to decode
+    QByteArray png;        // PNG bytes, checked to decode; empty for a retrieved real image
     qint64 seed = 0;
-    QString sourcePath;    // retrieval only: the real image's dataset-relative path
+    QString sourcePath;    // retrieval only: the real image's dataset-relative path (png stays empty)
     QJsonObject info;      // what the backend reported (its model, sampler, distance …)
 };
 

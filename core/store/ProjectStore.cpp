@@ -2,6 +2,7 @@
 
 #include "analysis/AnalysisTypes.h"
 #include "common/Error.h"
+#include "store/SqlSupport.h"
 
 #include <QAtomicInt>
 #include <QCoreApplication>
@@ -19,6 +20,8 @@
 #endif
 
 namespace faultline {
+
+using namespace sql;
 
 namespace {
 
@@ -89,32 +92,21 @@ const char *const kMigrations[][12] = {
         " UPDATE embedding_models SET row_count=row_count-1 WHERE id=OLD.model_id; END",
         nullptr,
     },
+    // 7: images made by generation backends (or retrieved as their fallback) for a class's
+    // failure mode, with everything needed to make them again, and the classifier's verdict
+    {
+        "CREATE TABLE generated_samples(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL, class TEXT NOT NULL,"
+        " sample_group TEXT NOT NULL, origin TEXT NOT NULL, prompt TEXT, embedding BLOB, embedding_space TEXT,"
+        " alpha REAL, seed INTEGER NOT NULL, backend TEXT NOT NULL, parameters TEXT NOT NULL,"
+        " created TEXT NOT NULL, file TEXT NOT NULL, source_image TEXT,"
+        " prediction TEXT, confidence REAL, checked TEXT, classifier TEXT)",
+        "CREATE INDEX generated_samples_class ON generated_samples(class, sample_group)",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
-
-QSqlQuery prepare(const QSqlDatabase &db, const QString &sql)
-{
-    QSqlQuery query(db);
-    if (!query.prepare(sql))
-        throw Error(QStringLiteral("%1: SQL error: %2").arg(db.databaseName(), query.lastError().text()));
-    return query;
-}
-
-void exec(QSqlQuery &query)
-{
-    if (!query.exec())
-        throw Error(QStringLiteral("project store: %1").arg(query.lastError().text()));
-}
-
-QSqlQuery execSql(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {})
-{
-    QSqlQuery query = prepare(db, sql);
-    for (const QVariant &value : binds)
-        query.addBindValue(value);
-    exec(query);
-    return query;
-}
 
 // Runs `sqlTemplate` (with %1 standing for a comma-separated list of ids) over `ids` in
 // batches: a class's rows are read by primary key instead of scanning the whole table.
@@ -137,22 +129,6 @@ void forIdBatches(const QSqlDatabase &db, const QString &sqlTemplate, QVector<qi
     }
 }
 
-template <typename T>
-QByteArray toBlob(const T *values, qsizetype count)
-{
-    return QByteArray(reinterpret_cast<const char *>(values), count * qsizetype(sizeof(T)));
-}
-
-QVariant optionalValue(const std::optional<double> &value)
-{
-    return value ? QVariant(*value) : QVariant(QMetaType::fromType<double>());
-}
-
-std::optional<double> optionalDouble(const QVariant &value)
-{
-    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
-}
-
 Split splitOrUnassigned(const QString &name)
 {
     Split split = Split::Unassigned;
@@ -168,11 +144,6 @@ bool processAlive(qint64 pid)
     Q_UNUSED(pid);
     return false;
 #endif
-}
-
-QString now()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
 } // namespace

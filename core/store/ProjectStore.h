@@ -23,7 +23,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -107,6 +107,13 @@ public:
     // --- the user's tags ("hard" / "ok"; one per image, empty clears) ------------------
     void setImageTag(const QVector<qint64> &imageIds, const QString &tag);
     QHash<qint64, QString> imageTags() const;
+
+    // --- generated samples (ProjectStoreSamples.cpp) -----------------------------------
+    qint64 addGeneratedSample(const GeneratedSample &sample); // created defaults to now; returns the id
+    QVector<GeneratedSample> generatedSamples(const QString &className = QString()) const; // oldest first
+    QVector<GeneratedSample> generatedSamples(const QVector<qint64> &ids) const;
+    void storeSampleVerdicts(const QVector<SampleVerdict> &verdicts);
+    void removeGeneratedSamples(const QVector<qint64> &ids);
 
 private:
     void migrate();

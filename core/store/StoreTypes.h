@@ -117,6 +117,44 @@ struct RunClassCount
     int errors = 0;
 };
 
+// An image a generation backend made (or retrieval found) for one class's failure mode, with
+// what it takes to make it again (prompt or vector, seed, backend parameters) and, once
+// checked, the classifier's verdict on it.
+struct GeneratedSample
+{
+    qint64 id = 0;
+    qint64 runId = 0;              // the run whose direction or captions asked for it; 0 = none
+    QString className;
+    QString group;                 // hard | easy | reference
+    QString origin;                // caption | slerp | background
+    QString prompt;                // the text prompt (also set for slerp: the reference caption)
+    std::vector<float> embedding;  // slerp: the unit CLIP vector that was decoded
+    QString embeddingSpace;        // its CLIP model
+    std::optional<double> alpha;   // slerp: the slider's difficulty in [-1, 1]
+    qint64 seed = 0;
+    QString backend;
+    QString parameters;            // JSON: request, backend and what the backend reported
+    QDateTime created;
+    QString file;                  // dataset-relative: .faultline/generated/… or, retrieved, the real image
+    QString sourceImage;           // retrieval: the real image's dataset-relative path
+    QString prediction;            // the classifier's verdict; empty until checked
+    std::optional<double> confidence; // its probability of className
+    QDateTime checked;
+    QString classifier;
+    std::optional<bool> correct() const
+    {
+        return prediction.isEmpty() ? std::nullopt : std::optional<bool>(prediction == className);
+    }
+};
+
+struct SampleVerdict
+{
+    qint64 sampleId = 0;
+    QString prediction;
+    double confidence = 0;         // probability of the sample's class
+    QString classifier;            // which classifier (its file name)
+};
+
 struct ImageCounts
 {
     int images = 0;

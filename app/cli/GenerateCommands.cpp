@@ -1,0 +1,326 @@
+// faultline-cli generate | check-generated: new test images for a class's failure mode from
+// its captions, its slider vectors or its uncommon backgrounds, and the classifier's verdict on
+// them (paper 000 Sec. 2.2–2.3, 4.1, A.6–A.7; paper 002 Sec. 4.3).
+#include "CliSupport.h"
+#include "Commands.h"
+#include "RunOptions.h"
+
+#include "captions/CaptionCandidates.h"
+#include "captions/CaptionVocabulary.h"
+#include "classify/ImageClassifier.h"
+#include "clip/ClipModel.h"
+#include "clip/ClipTokenizer.h"
+#include "common/Error.h"
+#include "embedding/TextEmbedder.h"
+#include "generation/GenerationBackendConfig.h"
+#include "generation/RetrievalBackend.h"
+#include "generation/SampleCheck.h"
+#include "generation/SampleGenerator.h"
+#include "interpret/ClassCaptions.h"
+#include "interpret/FailureBackgrounds.h"
+#include "interpret/RunImages.h"
+#include "interpret/StoredFailureDirection.h"
+#include "io/AtomicFileWriter.h"
+#include "io/CsvWriter.h"
+#include "store/ProjectStore.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
+#include <cmath>
+#include <cstdio>
+
+using namespace faultline;
+
+namespace {
+
+void addBackendOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("backend"),
+                      QStringLiteral("automatic1111 (text-to-image server), embedding-decoder (CLIP-vector server,"
+                                     " docs/GENERATION_PROTOCOL.md) or retrieval (nearest real images; the default"
+                                     " without --url)."), QStringLiteral("KIND")});
+    parser.addOption({QStringLiteral("url"), QStringLiteral("The generation server's base URL."), QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("token"),
+                      QStringLiteral("Bearer token for the server (default: $FAULTLINE_GENERATION_TOKEN)."),
+                      QStringLiteral("TOKEN")});
+    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Seconds per request attempt (default 180)."),
+                      QStringLiteral("S"), QStringLiteral("180")});
+    parser.addOption({QStringLiteral("retries"), QStringLiteral("Retries after a transient failure (default 2)."),
+                      QStringLiteral("N"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("concurrency"), QStringLiteral("Requests in flight at once (default 2)."),
+                      QStringLiteral("N"), QStringLiteral("2")});
+}
+
+GenerationBackendConfig backendConfig(const QCommandLineParser &parser)
+{
+    GenerationBackendConfig config;
+    config.url = parser.value(QStringLiteral("url"));
+    config.kind = parser.isSet(QStringLiteral("backend")) ? parser.value(QStringLiteral("backend"))
+                  : config.url.isEmpty()                   ? QStringLiteral("retrieval")
+                                                           : QStringLiteral("automatic1111");
+    config.token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
+                                                         : qEnvironmentVariable("FAULTLINE_GENERATION_TOKEN");
+    config.limits.timeoutMs = cli::positiveInt(parser, QStringLiteral("timeout")) * 1000;
+    config.limits.retries = cli::nonNegativeInt(parser, QStringLiteral("retries"));
+    config.limits.maxConcurrent = cli::positiveInt(parser, QStringLiteral("concurrency"));
+    return config;
+}
+
+QVector<double> alphaList(const QString &text)
+{
+    QVector<double> alphas;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double alpha = part.trimmed().toDouble(&ok);
+        if (!ok || !(alpha >= -1.0 && alpha <= 1.0))
+            throw Error(QStringLiteral("--alpha: '%1' is not a number in [-1, 1]").arg(part));
+        alphas << alpha;
+    }
+    if (alphas.isEmpty())
+        throw Error(QStringLiteral("--alpha: no values given"));
+    return alphas;
+}
+
+double numberOption(const QCommandLineParser &parser, const QString &option)
+{
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || !std::isfinite(value))
+        throw Error(QStringLiteral("--%1: '%2' is not a number").arg(option, parser.value(option)));
+    return value;
+}
+
+SampleSettings sampleSettings(const QCommandLineParser &parser)
+{
+    SampleSettings settings;
+    settings.imagesPerRequest = cli::positiveInt(parser, QStringLiteral("count"));
+    if (parser.isSet(QStringLiteral("seed")))
+        settings.seed = cli::nonNegativeInt(parser, QStringLiteral("seed"));
+    settings.width = cli::positiveInt(parser, QStringLiteral("width"));
+    settings.height = cli::positiveInt(parser, QStringLiteral("height"));
+    settings.steps = cli::positiveInt(parser, QStringLiteral("steps"));
+    settings.guidanceScale = numberOption(parser, QStringLiteral("guidance"));
+    settings.negativePrompt = parser.value(QStringLiteral("negative-prompt"));
+    return settings;
+}
+
+// The classifier the project was predicted with (faultline-cli predict), or --classifier FILE
+// with the stored preprocessing.
+std::unique_ptr<ImageClassifier> loadProjectClassifier(const QCommandLineParser &parser, const ProjectStore &store)
+{
+    const QString stored = store.meta(QStringLiteral("classifier"));
+    ClassifierSpec spec;
+    if (!stored.isEmpty())
+        spec = ClassifierSpec::fromJson(QJsonDocument::fromJson(stored.toUtf8()).object());
+    if (parser.isSet(QStringLiteral("classifier")))
+        spec.path = parser.value(QStringLiteral("classifier"));
+    if (spec.path.isEmpty())
+        throw Error(QStringLiteral("no classifier to check with: run faultline-cli predict --classifier FILE first,"
+                                   " or pass --classifier FILE"));
+    QSet<QString> classes;
+    for (const StoredImage &image : store.images())
+        if (!image.folderClass.isEmpty())
+            classes.insert(image.folderClass);
+    return ImageClassifier::load(spec, QStringList(classes.begin(), classes.end()));
+}
+
+void printAccuracy(const QVector<GroupAccuracy> &table)
+{
+    std::printf("%-20s  %-9s  %7s  %7s  %8s  %10s\n", "class", "group", "samples", "checked", "accuracy", "confidence");
+    for (const GroupAccuracy &row : table) {
+        const QString accuracy = row.checked ? QString::number(row.accuracy(), 'f', 3) : QStringLiteral("-");
+        const QString confidence = row.checked ? QString::number(row.meanConfidence, 'f', 3) : QStringLiteral("-");
+        std::printf("%-20s  %-9s  %7d  %7d  %8s  %10s\n", row.className.toUtf8().constData(),
+                    row.group.toUtf8().constData(), row.samples, row.checked, accuracy.toUtf8().constData(),
+                    confidence.toUtf8().constData());
+    }
+}
+
+void writeAccuracyCsv(const QString &path, const QVector<GroupAccuracy> &table)
+{
+    QString text = csvLine({QStringLiteral("class"), QStringLiteral("group"), QStringLiteral("samples"),
+                            QStringLiteral("checked"), QStringLiteral("correct"), QStringLiteral("accuracy"),
+                            QStringLiteral("mean_confidence")});
+    for (const GroupAccuracy &row : table)
+        text += csvLine({row.className, row.group, QString::number(row.samples), QString::number(row.checked),
+                         QString::number(row.correct), row.checked ? QString::number(row.accuracy(), 'g', 17) : QString(),
+                         row.checked ? QString::number(row.meanConfidence, 'g', 17) : QString()});
+    AtomicFileWriter file(path);
+    file.write(text);
+    file.commit();
+}
+
+void checkAndReport(const QCommandLineParser &parser, ProjectStore &store, const QString &root,
+                    const QVector<GeneratedSample> &samples, JobControl *control)
+{
+    const auto classifier = loadProjectClassifier(parser, store);
+    const SampleCheckResult result = checkGeneratedSamples(store, root, *classifier, samples, control);
+    for (const QString &error : result.errors)
+        cli::printError(error);
+    std::fprintf(stderr, "checked %d sample(s) with %s on %s\n", result.checked,
+                 QFileInfo(classifier->spec().path).fileName().toUtf8().constData(),
+                 classifier->deviceName().toUtf8().constData());
+}
+
+} // namespace
+
+int generateCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    cli::addRunOptions(parser);
+    parser.addOption({QStringLiteral("class"), QStringLiteral("The class."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("from"),
+                      QStringLiteral("caption (hard, easy and reference captions as prompts; default), slerp (the"
+                                     " slider's vectors) or background (paper 002: \"<class> in <background>\" for"
+                                     " the backgrounds its failures were matched to)."), QStringLiteral("SOURCE"),
+                      QStringLiteral("caption")});
+    parser.addOption({QStringLiteral("alpha"),
+                      QStringLiteral("slerp: difficulties in [-1, 1], comma-separated (default -0.5,0,0.5)."),
+                      QStringLiteral("A,B,…"), QStringLiteral("-0.5,0,0.5")});
+    parser.addOption({QStringLiteral("captions"), QStringLiteral("caption: hard and easy captions each (default 2)."),
+                      QStringLiteral("K"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("backgrounds"), QStringLiteral("background: the top K backgrounds (default 3)."),
+                      QStringLiteral("K"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("vocab"), QStringLiteral("Caption vocabulary (default generic)."),
+                      QStringLiteral("NAME|FILE"), QStringLiteral("generic")});
+    parser.addOption({QStringLiteral("reference"), QStringLiteral("Reference caption (default the vocabulary's)."),
+                      QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("count"), QStringLiteral("Images per prompt or vector (default 4)."),
+                      QStringLiteral("N"), QStringLiteral("4")});
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("First seed (default random); the plan's requests get"
+                                                            " consecutive ranges."), QStringLiteral("S")});
+    parser.addOption({QStringLiteral("width"), QStringLiteral("Image width (default 512)."), QStringLiteral("W"),
+                      QStringLiteral("512")});
+    parser.addOption({QStringLiteral("height"), QStringLiteral("Image height (default 512)."), QStringLiteral("H"),
+                      QStringLiteral("512")});
+    parser.addOption({QStringLiteral("steps"), QStringLiteral("Diffusion steps (default 25)."), QStringLiteral("N"),
+                      QStringLiteral("25")});
+    parser.addOption({QStringLiteral("guidance"), QStringLiteral("Guidance scale (default 7)."), QStringLiteral("G"),
+                      QStringLiteral("7")});
+    parser.addOption({QStringLiteral("negative-prompt"), QStringLiteral("Negative prompt."), QStringLiteral("TEXT")});
+    addBackendOptions(parser);
+    parser.addOption({QStringLiteral("check"), QStringLiteral("Run the project's classifier on the new samples.")});
+    parser.addOption({QStringLiteral("classifier"), QStringLiteral("With --check: this TorchScript file instead."),
+                      QStringLiteral("FILE")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("generate"),
+                               QStringLiteral("Generate hard, easy and reference samples of a class's failure mode and"
+                                              " store them in the project."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        if (!parser.isSet(QStringLiteral("class")))
+            throw Error(QStringLiteral("--class C is required"));
+        const QString className = parser.value(QStringLiteral("class"));
+        const QString from = parser.value(QStringLiteral("from"));
+        if (from != QLatin1String("caption") && from != QLatin1String("slerp") && from != QLatin1String("background"))
+            throw Error(QStringLiteral("--from: '%1' is not caption, slerp or background").arg(from));
+        const SampleSettings settings = sampleSettings(parser);
+        const GenerationBackendConfig config = backendConfig(parser);
+        const CaptionVocabulary vocabulary = CaptionVocabulary::open(parser.value(QStringLiteral("vocab")));
+
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        const StoredFailureDirection direction = StoredFailureDirection::load(*store, runId, className);
+        cli::ConsoleJob job;
+        const auto model = cli::loadRunModel(parser, *store, runId, job.control());
+        const TextEncoder encode = [&](const QStringList &texts) { return embedTexts(*model, ClipTokenizer::builtin(), texts); };
+        const QString reference = parser.isSet(QStringLiteral("reference")) ? parser.value(QStringLiteral("reference"))
+                                                                            : referenceCaption(vocabulary, className);
+        const RunClassImages images = loadRunClassImages(*store, runId, className);
+
+        QVector<PlannedSample> plan;
+        if (from == QLatin1String("caption")) {
+            const ClassCaptionRanking ranking = rankClassCaptions(*store, runId, vocabulary, className, encode,
+                                                                  CaptionScoreStorage::Store, job.control());
+            plan = planCaptionSamples(ranking, cli::positiveInt(parser, QStringLiteral("captions")), settings);
+        } else if (from == QLatin1String("slerp")) {
+            const std::vector<float> text = cli::embedOne(*model, reference);
+            plan = planSlerpSamples(reference, Eigen::Map<const Eigen::VectorXf>(text.data(), Eigen::Index(text.size())),
+                                    direction.clipSpaceDirection(), clipArchitectureName(model->hyperParams()),
+                                    alphaList(parser.value(QStringLiteral("alpha"))), settings);
+        } else {
+            const QVector<BackgroundShare> shares = rankFailureBackgrounds(images, vocabulary, encode);
+            QStringList prompts;
+            const int top = cli::positiveInt(parser, QStringLiteral("backgrounds"));
+            for (const BackgroundShare &share : shares) {
+                if (prompts.size() == top || share.failures == 0)
+                    break;
+                std::fprintf(stderr, "background %-24s %3d failure(s) (%.0f%%)\n", share.background.toUtf8().constData(),
+                             share.failures, 100.0 * share.share);
+                prompts << share.prompt;
+            }
+            plan = planBackgroundSamples(reference, prompts, settings);
+        }
+
+        std::unique_ptr<GenerationBackend> backend;
+        if (config.kind == QLatin1String("retrieval")) {
+            if (!parser.isSet(QStringLiteral("backend")))
+                std::fprintf(stderr, "note: no generation server given (--backend, --url): the samples are the class's"
+                                     " nearest real images (retrieval)\n");
+            backend = std::make_unique<RetrievalBackend>(images, encode);
+        } else {
+            backend = createHttpGenerationBackend(config);
+        }
+        const SampleGenerationResult result = generateSamples(
+            *store, root, *backend, className, runId, plan, job.control(), [](const GeneratedSample &sample) {
+                std::printf("%lld\t%s\t%s\t%lld\t%s\n", static_cast<long long>(sample.id), sample.group.toUtf8().constData(),
+                            sample.file.toUtf8().constData(), static_cast<long long>(sample.seed),
+                            (sample.alpha ? QStringLiteral("α=%1").arg(*sample.alpha) : sample.prompt).toUtf8().constData());
+                std::fflush(stdout);
+            });
+        for (const QString &error : result.errors)
+            cli::printError(error);
+        std::fprintf(stderr, "stored %lld sample(s) from %d request(s) with %s; %lld request(s) failed\n",
+                     static_cast<long long>(result.sampleIds.size()), result.requests, backend->name().toUtf8().constData(),
+                     static_cast<long long>(result.errors.size()));
+        if (parser.isSet(QStringLiteral("check")) && !result.sampleIds.isEmpty()) {
+            checkAndReport(parser, *store, root, store->generatedSamples(result.sampleIds), job.control());
+            printAccuracy(generatedAccuracy(store->generatedSamples(result.sampleIds)));
+        }
+        return result.sampleIds.isEmpty() ? int(cli::Failed) : int(cli::Ok);
+    });
+}
+
+int checkGeneratedCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    cli::addDatasetOptions(parser);
+    parser.addOption({QStringLiteral("class"), QStringLiteral("Only this class's samples."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("classifier"),
+                      QStringLiteral("TorchScript classifier (default: the one faultline-cli predict stored)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("recheck"), QStringLiteral("Also re-check samples that already have a verdict.")});
+    parser.addOption({QStringLiteral("csv"), QStringLiteral("Write the per-group accuracy table here."),
+                      QStringLiteral("FILE")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("check-generated"),
+                               QStringLiteral("Run the classifier on generated samples and report its accuracy on the"
+                                              " hard, reference and easy ones (paper 000 Fig. 8b)."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const QVector<GeneratedSample> samples = store->generatedSamples(parser.value(QStringLiteral("class")));
+        if (samples.isEmpty())
+            throw Error(QStringLiteral("no generated samples%1: run faultline-cli generate first")
+                            .arg(parser.isSet(QStringLiteral("class"))
+                                     ? QStringLiteral(" of class '%1'").arg(parser.value(QStringLiteral("class")))
+                                     : QString()));
+        QVector<GeneratedSample> toCheck;
+        for (const GeneratedSample &sample : samples)
+            if (parser.isSet(QStringLiteral("recheck")) || sample.prediction.isEmpty()
+                || parser.isSet(QStringLiteral("classifier")))
+                toCheck << sample;
+        if (!toCheck.isEmpty()) {
+            cli::ConsoleJob job;
+            checkAndReport(parser, *store, root, toCheck, job.control());
+        }
+        const QVector<GroupAccuracy> table = generatedAccuracy(store->generatedSamples(parser.value(QStringLiteral("class"))));
+        printAccuracy(table);
+        if (parser.isSet(QStringLiteral("csv")))
+            writeAccuracyCsv(parser.value(QStringLiteral("csv")), table);
+        return int(cli::Ok);
+    });
+}

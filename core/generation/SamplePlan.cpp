@@ -1,0 +1,97 @@
+#include "generation/SamplePlan.h"
+
+#include "common/Error.h"
+#include "interpret/ClassCaptions.h"
+#include "retrieval/Slerp.h"
+
+#include <QRandomGenerator>
+
+namespace faultline {
+
+namespace {
+
+// Fills in the shared settings and the request's own seed range, in plan order.
+void finishPlan(QVector<PlannedSample> &plan, const SampleSettings &settings)
+{
+    if (settings.imagesPerRequest < 1)
+        throw Error(QStringLiteral("images per request must be at least 1 (got %1)").arg(settings.imagesPerRequest));
+    // Seeds stay below 2^31 because some servers (A1111 included) keep them in 32-bit ints.
+    const qint64 base = settings.seed >= 0 ? settings.seed : qint64(QRandomGenerator::global()->bounded(1 << 30));
+    for (int i = 0; i < plan.size(); ++i) {
+        GenerationRequest &request = plan[i].request;
+        request.seed = base + qint64(i) * settings.imagesPerRequest;
+        request.count = settings.imagesPerRequest;
+        request.width = settings.width;
+        request.height = settings.height;
+        request.steps = settings.steps;
+        request.guidanceScale = settings.guidanceScale;
+        request.negativePrompt = settings.negativePrompt;
+    }
+}
+
+PlannedSample promptSample(const QString &prompt, const QString &group, const QString &origin)
+{
+    PlannedSample sample;
+    sample.request.prompt = prompt;
+    sample.group = group;
+    sample.origin = origin;
+    return sample;
+}
+
+} // namespace
+
+QVector<PlannedSample> planCaptionSamples(const ClassCaptionRanking &ranking, int captionsPerSide,
+                                          const SampleSettings &settings)
+{
+    if (captionsPerSide < 1)
+        throw Error(QStringLiteral("captions per side must be at least 1 (got %1)").arg(captionsPerSide));
+    QVector<PlannedSample> plan;
+    // ranked is most negative (hard) first; with few captions the sides never overlap
+    const int n = int(ranking.ranked.size());
+    const int hard = std::min(captionsPerSide, (n + 1) / 2);
+    const int easy = std::min(captionsPerSide, n - hard);
+    for (int i = 0; i < hard; ++i)
+        plan.push_back(promptSample(ranking.ranked[i].caption, QStringLiteral("hard"), QStringLiteral("caption")));
+    for (int i = 0; i < easy; ++i)
+        plan.push_back(promptSample(ranking.ranked[n - 1 - i].caption, QStringLiteral("easy"), QStringLiteral("caption")));
+    plan.push_back(promptSample(ranking.reference, QStringLiteral("reference"), QStringLiteral("caption")));
+    finishPlan(plan, settings);
+    return plan;
+}
+
+QVector<PlannedSample> planSlerpSamples(const QString &referenceCaption, const Eigen::VectorXf &reference,
+                                        const Eigen::VectorXf &clipDirection, const QString &embeddingSpace,
+                                        const QVector<double> &alphas, const SampleSettings &settings)
+{
+    if (alphas.isEmpty())
+        throw Error(QStringLiteral("no α values to generate at"));
+    QVector<PlannedSample> plan;
+    for (const double alpha : alphas) {
+        const Eigen::VectorXf vector = difficultyVector(reference, clipDirection, alpha);
+        PlannedSample sample;
+        sample.request.prompt = referenceCaption;
+        sample.request.embedding.assign(vector.data(), vector.data() + vector.size());
+        sample.request.embeddingSpace = embeddingSpace;
+        sample.group = alpha < 0 ? QStringLiteral("hard") : alpha > 0 ? QStringLiteral("easy") : QStringLiteral("reference");
+        sample.origin = QStringLiteral("slerp");
+        sample.alpha = alpha;
+        plan.push_back(sample);
+    }
+    finishPlan(plan, settings);
+    return plan;
+}
+
+QVector<PlannedSample> planBackgroundSamples(const QString &referenceCaption, const QStringList &backgroundPrompts,
+                                             const SampleSettings &settings)
+{
+    if (backgroundPrompts.isEmpty())
+        throw Error(QStringLiteral("no backgrounds to generate"));
+    QVector<PlannedSample> plan;
+    for (const QString &prompt : backgroundPrompts)
+        plan.push_back(promptSample(prompt, QStringLiteral("hard"), QStringLiteral("background")));
+    plan.push_back(promptSample(referenceCaption, QStringLiteral("reference"), QStringLiteral("background")));
+    finishPlan(plan, settings);
+    return plan;
+}
+
+} // namespace faultline

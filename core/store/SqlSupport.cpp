@@ -1,0 +1,48 @@
+#include "store/SqlSupport.h"
+
+#include "common/Error.h"
+
+#include <QDateTime>
+#include <QSqlError>
+
+namespace faultline::sql {
+
+QSqlQuery prepare(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.prepare(sql))
+        throw Error(QStringLiteral("%1: SQL error: %2").arg(db.databaseName(), query.lastError().text()));
+    return query;
+}
+
+void exec(QSqlQuery &query)
+{
+    if (!query.exec())
+        throw Error(QStringLiteral("project store: %1").arg(query.lastError().text()));
+}
+
+QSqlQuery execSql(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery query = prepare(db, sql);
+    for (const QVariant &value : binds)
+        query.addBindValue(value);
+    exec(query);
+    return query;
+}
+
+QVariant optionalValue(const std::optional<double> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<double>());
+}
+
+std::optional<double> optionalDouble(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
+}
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+} // namespace faultline::sql
