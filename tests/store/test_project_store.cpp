@@ -437,6 +437,7 @@ private Q_SLOTS:
             ProjectStore store(dbPath());
             populate(store);
         }
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE generated_samples")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_insert")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_delete")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE embedding_models DROP COLUMN row_count")), QStringList{});
@@ -451,6 +452,76 @@ private Q_SLOTS:
         QCOMPARE(store.embeddingModels()[0].count, qint64(4));
         store.applyScan({}, {QStringLiteral("val/dog/3.png")});
         QCOMPARE(store.embeddingModels()[0].count, qint64(3));
+    }
+
+    void generatedSamplesKeepEverythingToMakeThemAgain()
+    {
+        ProjectStore store(dbPath());
+        const QVector<LabeledImage> labeled = populate(store);
+        const qint64 model = store.ensureEmbeddingModel(QStringLiteral("clip"), 2, QString());
+        const qint64 runId = store.createRun(QStringLiteral("{}"), model, labeled);
+
+        GeneratedSample slerp;
+        slerp.runId = runId;
+        slerp.className = QStringLiteral("cat");
+        slerp.group = QStringLiteral("hard");
+        slerp.origin = QStringLiteral("slerp");
+        slerp.prompt = QStringLiteral("a photo of a cat");
+        slerp.embedding = {0.6f, -0.8f};
+        slerp.embeddingSpace = QStringLiteral("ViT-B/32");
+        slerp.alpha = -0.5;
+        slerp.seed = 1234567890123;
+        slerp.backend = QStringLiteral("embedding-decoder");
+        slerp.parameters = QStringLiteral("{\"steps\":25}");
+        slerp.file = QStringLiteral(".faultline/generated/ab.png");
+        const qint64 first = store.addGeneratedSample(slerp);
+
+        GeneratedSample retrieved;
+        retrieved.className = QStringLiteral("dog");
+        retrieved.group = QStringLiteral("easy");
+        retrieved.origin = QStringLiteral("caption");
+        retrieved.prompt = QStringLiteral("a photo of a dog on the grass");
+        retrieved.backend = QStringLiteral("retrieval");
+        retrieved.file = retrieved.sourceImage = QStringLiteral("val/dog/3.png");
+        const qint64 second = store.addGeneratedSample(retrieved);
+        QVERIFY(second > first);
+
+        const QVector<GeneratedSample> cats = store.generatedSamples(QStringLiteral("cat"));
+        QCOMPARE(cats.size(), qsizetype(1));
+        const GeneratedSample &read = cats[0];
+        QCOMPARE(read.id, first);
+        QCOMPARE(read.runId, runId);
+        QCOMPARE(read.group, QStringLiteral("hard"));
+        QCOMPARE(read.origin, QStringLiteral("slerp"));
+        QCOMPARE(read.embedding, (std::vector<float>{0.6f, -0.8f}));
+        QCOMPARE(read.embeddingSpace, QStringLiteral("ViT-B/32"));
+        QCOMPARE(read.alpha, std::optional<double>(-0.5));
+        QCOMPARE(read.seed, qint64(1234567890123));
+        QCOMPARE(read.parameters, slerp.parameters);
+        QVERIFY(read.created.isValid());
+        QVERIFY(!read.correct().has_value()); // not checked yet
+
+        const QVector<GeneratedSample> all = store.generatedSamples();
+        QCOMPARE(all.size(), qsizetype(2));
+        QVERIFY(all[1].embedding.empty());
+        QVERIFY(!all[1].alpha.has_value());
+        QCOMPARE(all[1].sourceImage, QStringLiteral("val/dog/3.png"));
+        QCOMPARE(all[1].runId, qint64(0));
+
+        store.storeSampleVerdicts({{first, QStringLiteral("dog"), 0.25, QStringLiteral("net.pt")}});
+        const GeneratedSample checked = store.generatedSamples(QVector<qint64>{first}).value(0);
+        QCOMPARE(checked.prediction, QStringLiteral("dog"));
+        QCOMPARE(checked.confidence, std::optional<double>(0.25));
+        QCOMPARE(checked.classifier, QStringLiteral("net.pt"));
+        QVERIFY(checked.checked.isValid());
+        QCOMPARE(checked.correct(), std::optional<bool>(false));
+
+        store.removeGeneratedSamples({second});
+        QCOMPARE(store.generatedSamples().size(), qsizetype(1));
+
+        GeneratedSample incomplete;
+        incomplete.className = QStringLiteral("cat");
+        QVERIFY_THROWS_EXCEPTION(Error, store.addGeneratedSample(incomplete));
     }
 
     void runLifecycle()
