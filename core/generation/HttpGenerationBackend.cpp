@@ -29,7 +29,10 @@ QUrl HttpGenerationBackend::endpoint(const QString &path) const
 
 QString HttpGenerationBackend::baseUrlText() const
 {
-    return m_baseUrl.toDisplayString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    QString text = m_baseUrl.toDisplayString(QUrl::RemoveUserInfo);
+    while (text.endsWith(QLatin1Char('/')))
+        text.chop(1);
+    return text;
 }
 
 QJsonObject HttpGenerationBackend::commonParameters() const

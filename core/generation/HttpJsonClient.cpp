@@ -132,6 +132,7 @@ public:
             Exchange *e = exchange.get();
             e->deadline.setSingleShot(true);
             e->backoff.setSingleShot(true);
+            e->backoff.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
             QObject::connect(&e->deadline, &QTimer::timeout, &m_loop, [e] {
                 e->timedOut = true;
                 e->reply->abort();
@@ -274,12 +275,16 @@ private:
         if (status >= 200 && status < 300) {
             if (error != QNetworkReply::NoError)
                 return fail(networkFault(error, reply->errorString(), e.received.size()), isTransientNetworkError(error));
+            // Qt may finish a body cut short by a closed connection without an error.
+            const QVariant declared = reply->header(QNetworkRequest::ContentLengthHeader);
+            if (declared.isValid() && e.received.size() < declared.toLongLong())
+                return fail(QStringLiteral("connection dropped after %1 of %2 bytes of the answer")
+                                .arg(e.received.size()).arg(declared.toLongLong()),
+                            true);
             QJsonParseError parse;
             const QJsonDocument document = QJsonDocument::fromJson(e.received, &parse);
             if (parse.error != QJsonParseError::NoError)
-                return fail(QStringLiteral("HTTP %1 but the answer is not JSON (%2 at byte %3)")
-                                .arg(status).arg(parse.errorString()).arg(parse.offset),
-                            false);
+                return fail(QStringLiteral("HTTP %1 but the answer is not JSON (%2)").arg(status).arg(parse.errorString()), false);
             if (!document.isObject())
                 return fail(QStringLiteral("HTTP %1 but the answer is not a JSON object").arg(status), false);
             verdict.reply.json = document.object();
