@@ -6,6 +6,7 @@
 
 #include <QUrl>
 
+#include <cmath>
 #include <limits>
 
 namespace faultline {
@@ -24,22 +25,34 @@ QString stringField(const QJsonObject &json, const QString &key, const QString &
     return value.toString();
 }
 
-qint64 wholeNumberField(const QJsonObject &json, const QString &key, qint64 fallback, qint64 minimum, qint64 maximum)
+qint64 wholeNumberField(const QJsonObject &limits, const QString &key, qint64 fallback)
 {
-    const QJsonValue value = json.value(key);
+    const QJsonValue value = limits.value(key);
     if (value.isUndefined() || value.isNull())
         return fallback;
-    const double number = value.toDouble(-1.0);
-    if (!value.isDouble() || number != double(qint64(number)) || number < double(minimum) || number > double(maximum))
-        throw Error(QStringLiteral("%1: \"limits.%2\" must be a whole number from %3 to %4")
-                        .arg(kWhere, key).arg(minimum).arg(maximum));
+    const double number = value.toDouble();
+    if (!value.isDouble() || number != std::floor(number) || std::abs(number) > double(qint64(1) << 53))
+        throw Error(QStringLiteral("%1: \"limits.%2\" must be a whole number").arg(kWhere, key));
     return qint64(number);
 }
 
-void requireAtLeast(qint64 value, qint64 minimum, const char *field)
+void requireRange(qint64 value, qint64 minimum, qint64 maximum, const char *key)
 {
-    if (value < minimum)
-        throw Error(QStringLiteral("%1: %2 is %3, must be at least %4").arg(kWhere, QLatin1String(field)).arg(value).arg(minimum));
+    if (value < minimum || value > maximum)
+        throw Error(QStringLiteral("%1: \"limits.%2\" is %3, must be from %4 to %5")
+                        .arg(kWhere, QLatin1String(key)).arg(value).arg(minimum).arg(maximum));
+}
+
+// qint64 so that numbers read from JSON are checked before they are narrowed to int.
+void checkLimitRanges(qint64 timeoutMs, qint64 retries, qint64 backoffMs, qint64 maxConcurrent, qint64 maxResponseBytes)
+{
+    constexpr qint64 intMax = std::numeric_limits<int>::max();
+    requireRange(timeoutMs, 1, intMax, "timeout_ms");
+    requireRange(retries, 0, 100, "retries");
+    requireRange(backoffMs, 0, intMax, "backoff_ms");
+    // Qt opens at most 6 HTTP/1.1 connections per host: more would wait inside Qt, on the clock.
+    requireRange(maxConcurrent, 1, 6, "max_concurrent");
+    requireRange(maxResponseBytes, 1, qint64(1) << 40, "max_response_bytes");
 }
 
 } // namespace
@@ -55,11 +68,7 @@ QJsonObject generationLimitsToJson(const GenerationLimits &limits)
 
 void checkGenerationLimits(const GenerationLimits &limits)
 {
-    requireAtLeast(limits.timeoutMs, 1, "timeout_ms");
-    requireAtLeast(limits.retries, 0, "retries");
-    requireAtLeast(limits.backoffMs, 0, "backoff_ms");
-    requireAtLeast(limits.maxConcurrent, 1, "max_concurrent");
-    requireAtLeast(limits.maxResponseBytes, 1, "max_response_bytes");
+    checkLimitRanges(limits.timeoutMs, limits.retries, limits.backoffMs, limits.maxConcurrent, limits.maxResponseBytes);
 }
 
 QJsonObject GenerationBackendConfig::toJson() const
@@ -80,14 +89,18 @@ GenerationBackendConfig GenerationBackendConfig::fromJson(const QJsonObject &jso
     if (!limitsValue.isUndefined() && !limitsValue.isObject())
         throw Error(QStringLiteral("%1: \"limits\" must be an object").arg(kWhere));
     const QJsonObject limits = limitsValue.toObject();
-    constexpr qint64 intMax = std::numeric_limits<int>::max();
     GenerationLimits &l = config.limits;
-    l.timeoutMs = int(wholeNumberField(limits, QStringLiteral("timeout_ms"), l.timeoutMs, 1, intMax));
-    l.retries = int(wholeNumberField(limits, QStringLiteral("retries"), l.retries, 0, 100));
-    l.backoffMs = int(wholeNumberField(limits, QStringLiteral("backoff_ms"), l.backoffMs, 0, intMax));
-    l.maxConcurrent = int(wholeNumberField(limits, QStringLiteral("max_concurrent"), l.maxConcurrent, 1, 64));
-    l.maxResponseBytes = wholeNumberField(limits, QStringLiteral("max_response_bytes"), l.maxResponseBytes, 1,
-                                          qint64(1) << 40);
+    const qint64 timeoutMs = wholeNumberField(limits, QStringLiteral("timeout_ms"), l.timeoutMs);
+    const qint64 retries = wholeNumberField(limits, QStringLiteral("retries"), l.retries);
+    const qint64 backoffMs = wholeNumberField(limits, QStringLiteral("backoff_ms"), l.backoffMs);
+    const qint64 maxConcurrent = wholeNumberField(limits, QStringLiteral("max_concurrent"), l.maxConcurrent);
+    const qint64 maxResponseBytes = wholeNumberField(limits, QStringLiteral("max_response_bytes"), l.maxResponseBytes);
+    checkLimitRanges(timeoutMs, retries, backoffMs, maxConcurrent, maxResponseBytes);
+    l.timeoutMs = int(timeoutMs);
+    l.retries = int(retries);
+    l.backoffMs = int(backoffMs);
+    l.maxConcurrent = int(maxConcurrent);
+    l.maxResponseBytes = maxResponseBytes;
     return config;
 }
 

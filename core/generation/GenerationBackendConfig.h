@@ -29,7 +29,8 @@ struct GenerationBackendConfig
 
 // {"timeout_ms", "retries", "backoff_ms", "max_concurrent", "max_response_bytes"}
 QJsonObject generationLimitsToJson(const GenerationLimits &limits);
-// Throws Error unless timeout ≥ 1 ms, retries ≥ 0, backoff ≥ 0, ≥ 1 concurrent, ≥ 1 byte.
+// Throws Error naming the limit out of range: timeout 1 ms…, retries 0…100, backoff 0…,
+// 1…6 concurrent (Qt's connections per host), 1 byte…1 TiB.
 void checkGenerationLimits(const GenerationLimits &limits);
 
 // The automatic1111 or embedding-decoder backend for a config. Throws Error for an unknown kind,

@@ -11,9 +11,6 @@ namespace faultline {
 // run of one call per request whose outcomes are delivered as they finish.
 class HttpGenerationBackend : public GenerationBackend
 {
-public:
-    const QUrl &baseUrl() const { return m_baseUrl; }
-
 protected:
     HttpGenerationBackend(const QUrl &baseUrl, const GenerationLimits &limits, QByteArray authorization);
 

@@ -55,8 +55,6 @@ public:
     // One call, run as above.
     HttpJsonReply call(const HttpJsonCall &call, JobControl *control);
 
-    const GenerationLimits &limits() const { return m_limits; }
-
 private:
     GenerationLimits m_limits;
     QByteArray m_authorization;

@@ -789,7 +789,9 @@ private Q_SLOTS:
         QVERIFY(errorOf([] { GenerationBackendConfig::fromJson({{"url", 7}}); }).contains(QStringLiteral("\"url\" must be a string")));
         QVERIFY(errorOf([] { GenerationBackendConfig::fromJson({{"limits", 3}}); }).contains(QStringLiteral("\"limits\" must be an object")));
         QVERIFY(errorOf([] { GenerationBackendConfig::fromJson({{"limits", QJsonObject{{"max_concurrent", 0}}}}); })
-                    .contains(QStringLiteral("\"limits.max_concurrent\" must be a whole number from 1 to 64")));
+                    .contains(QStringLiteral("\"limits.max_concurrent\" is 0, must be from 1 to 6")));
+        QVERIFY(errorOf([] { GenerationBackendConfig::fromJson({{"limits", QJsonObject{{"timeout_ms", 1e12}}}}); })
+                    .contains(QStringLiteral("\"limits.timeout_ms\" is 1000000000000, must be from 1 to 2147483647")));
         QVERIFY(errorOf([] { GenerationBackendConfig::fromJson({{"limits", QJsonObject{{"timeout_ms", 1.5}}}}); })
                     .contains(QStringLiteral("limits.timeout_ms")));
     }
@@ -825,7 +827,7 @@ private Q_SLOTS:
         config.kind = kA1111;
         config.url = QStringLiteral("https://sd.example.org/prefix/");
         config.limits.maxConcurrent = 0;
-        QVERIFY(errorOf([&] { createHttpGenerationBackend(config); }).contains(QStringLiteral("max_concurrent is 0")));
+        QVERIFY(errorOf([&] { createHttpGenerationBackend(config); }).contains(QStringLiteral("\"limits.max_concurrent\" is 0")));
         config.limits.maxConcurrent = 1;
         const auto backend = createHttpGenerationBackend(config);
         QCOMPARE(backend->parameters().value("url").toString(), QStringLiteral("https://sd.example.org/prefix"));
