@@ -63,7 +63,7 @@ void Automatic1111Backend::checkReachable(JobControl *control)
         throw Error(QStringLiteral("AUTOMATIC1111 server at %1 is not reachable: %2; %3").arg(baseUrlText(), reply.error, hint));
     }
     m_serverModel = reply.json.value(QStringLiteral("sd_model_checkpoint")).toString();
-    m_reachable = true;
+    markReachable();
 }
 
 QJsonObject Automatic1111Backend::txt2imgBody(const GenerationRequest &request) const
@@ -107,8 +107,7 @@ std::vector<GeneratedImage> Automatic1111Backend::readAnswer(const GenerationReq
 void Automatic1111Backend::generate(const std::vector<GenerationRequest> &requests, JobControl *control,
                                     const OutcomeHandler &onOutcome)
 {
-    if (!m_reachable)
-        checkReachable(control);
+    ensureReachable(control);
     const QUrl url = endpoint(QStringLiteral("/sdapi/v1/txt2img"));
     std::vector<PreparedCall> prepared;
     for (const GenerationRequest &request : requests) {

@@ -64,7 +64,7 @@ void EmbeddingDecoderBackend::checkReachable(JobControl *control)
     m_info = reply.json;
     m_clipModel = clipModel;
     m_embeddingDim = dim;
-    m_reachable = true;
+    markReachable();
 }
 
 QString EmbeddingDecoderBackend::mismatch(const GenerationRequest &request) const
@@ -123,8 +123,7 @@ std::vector<GeneratedImage> EmbeddingDecoderBackend::readAnswer(const Generation
 void EmbeddingDecoderBackend::generate(const std::vector<GenerationRequest> &requests, JobControl *control,
                                        const OutcomeHandler &onOutcome)
 {
-    if (!m_reachable)
-        checkReachable(control);
+    ensureReachable(control);
     const QUrl url = endpoint(QStringLiteral("/v1/decode"));
     std::vector<PreparedCall> prepared;
     for (const GenerationRequest &request : requests) {

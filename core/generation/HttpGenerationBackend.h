@@ -37,9 +37,16 @@ protected:
     void runCalls(const std::vector<GenerationRequest> &requests, const std::vector<PreparedCall> &prepared,
                   JobControl *control, const AnswerReader &readAnswer, const OutcomeHandler &onOutcome);
 
-    bool m_reachable = false; // set by a successful checkReachable
+    // checkReachable() marks success; generate() checks first when it has not succeeded yet.
+    void markReachable() { m_reachable = true; }
+    void ensureReachable(JobControl *control)
+    {
+        if (!m_reachable)
+            checkReachable(control);
+    }
 
 private:
+    bool m_reachable = false;
     QUrl m_baseUrl;
     GenerationLimits m_limits;
     QByteArray m_authorization;

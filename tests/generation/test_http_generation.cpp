@@ -439,6 +439,18 @@ private Q_SLOTS:
         QVERIFY(clock.elapsed() < 2000);
     }
 
+    void slowReachabilityCheckTimesOutOnce()
+    {
+        FakeGenerationServer server;
+        server.script("/v1/info", {FakeBehaviour::slow(3000)});
+        GenerationLimits limits = fastLimits();
+        limits.timeoutMs = 300;
+        const auto backend = makeBackend(kDecoder, server.url(), limits);
+        const QString error = errorOf([&] { backend->checkReachable(nullptr); });
+        QVERIFY(error.contains(server.url() + QStringLiteral("/v1/info: no complete answer within 0.3 s (after 1 try)")));
+        QCOMPARE(server.requests("/v1/info").size(), 1); // a check is not retried
+    }
+
     void transientFailuresAreRetriedWithBackoff_data() { bothBackends(); }
     void transientFailuresAreRetriedWithBackoff()
     {
