@@ -1,0 +1,45 @@
+#include "generation/ServerImage.h"
+
+#include "common/Error.h"
+#include "dataset/ImageDecoder.h"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <vector>
+
+namespace faultline {
+
+QByteArray pngFromBase64(const QJsonValue &base64, int k, int n)
+{
+    const QString notAnImage = QStringLiteral("image %1 of %2 is not a decodable image").arg(k).arg(n);
+    if (!base64.isString())
+        throw Error(notAnImage + QStringLiteral(" (not a base64 string)"));
+    const auto decoded = QByteArray::fromBase64Encoding(base64.toString().toLatin1(),
+                                                         QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.isEmpty())
+        throw Error(notAnImage + QStringLiteral(" (invalid base64)"));
+    const QByteArray &bytes = decoded.decoded;
+    cv::Mat image;
+    try {
+        image = decodeImage(bytes, QStringLiteral("image %1").arg(k));
+    } catch (const Error &) {
+        throw Error(notAnImage);
+    }
+    if (bytes.startsWith("\x89PNG\r\n\x1a\n"))
+        return bytes;
+    std::vector<uchar> png;
+    if (!cv::imencode(".png", image, png))
+        throw Error(notAnImage + QStringLiteral(" (cannot re-encode it as PNG)"));
+    return QByteArray(reinterpret_cast<const char *>(png.data()), qsizetype(png.size()));
+}
+
+void checkImageCount(qsizetype received, int asked)
+{
+    if (received != asked)
+        throw Error(QStringLiteral("asked for %1 image%2, the answer has %3")
+                        .arg(asked)
+                        .arg(asked == 1 ? QString() : QStringLiteral("s"))
+                        .arg(received));
+}
+
+} // namespace faultline
