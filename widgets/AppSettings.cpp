@@ -1,5 +1,8 @@
 #include "AppSettings.h"
 
+#include "common/Error.h"
+
+#include <QJsonDocument>
 #include <QSettings>
 #include <algorithm>
 
@@ -12,6 +15,14 @@ const char *const kDevice = "engine/device";
 const char *const kThreads = "engine/threads";
 const char *const kLanguage = "ui/language";
 const char *const kThumbnailSize = "ui/thumbnailSize";
+const char *const kGenerationBackend = "generation/backend";
+const char *const kGenerationToken = "generation/token";
+const char *const kSampleCount = "generation/imagesPerRequest";
+const char *const kSampleWidth = "generation/width";
+const char *const kSampleHeight = "generation/height";
+const char *const kSampleSteps = "generation/steps";
+const char *const kSampleGuidance = "generation/guidance";
+const char *const kNegativePrompt = "generation/negativePrompt";
 
 } // namespace
 
@@ -84,6 +95,54 @@ int thumbnailSize()
 void setThumbnailSize(int size)
 {
     QSettings().setValue(QLatin1String(kThumbnailSize), std::clamp(size, 48, 256));
+}
+
+GenerationBackendConfig generationBackend()
+{
+    const QSettings settings;
+    GenerationBackendConfig config;
+    config.kind = GenerationBackendConfig::kRetrieval;
+    const QByteArray json = settings.value(QLatin1String(kGenerationBackend)).toByteArray();
+    if (!json.isEmpty()) {
+        try {
+            config = GenerationBackendConfig::fromJson(QJsonDocument::fromJson(json).object());
+        } catch (const Error &) {
+            // A setting written by another version: fall back to retrieval rather than fail every Generate.
+        }
+    }
+    config.token = settings.value(QLatin1String(kGenerationToken)).toString();
+    return config;
+}
+
+void setGenerationBackend(const GenerationBackendConfig &config)
+{
+    QSettings settings;
+    settings.setValue(QLatin1String(kGenerationBackend), QJsonDocument(config.toJson()).toJson(QJsonDocument::Compact));
+    settings.setValue(QLatin1String(kGenerationToken), config.token);
+}
+
+SampleSettings sampleSettings()
+{
+    const QSettings settings;
+    SampleSettings samples;
+    samples.imagesPerRequest = std::clamp(settings.value(QLatin1String(kSampleCount), 4).toInt(), 1, 16);
+    samples.width = std::clamp(settings.value(QLatin1String(kSampleWidth), 512).toInt(), 64, 2048);
+    samples.height = std::clamp(settings.value(QLatin1String(kSampleHeight), 512).toInt(), 64, 2048);
+    samples.steps = std::clamp(settings.value(QLatin1String(kSampleSteps), 25).toInt(), 1, 200);
+    samples.guidanceScale = std::clamp(settings.value(QLatin1String(kSampleGuidance), 7.0).toDouble(), 0.0, 50.0);
+    samples.negativePrompt = settings.value(QLatin1String(kNegativePrompt)).toString();
+    return samples;
+}
+
+void setSampleSettings(const SampleSettings &samples)
+{
+    QSettings settings;
+    settings.setValue(QLatin1String(kSampleCount), samples.imagesPerRequest);
+    settings.setValue(QLatin1String(kSampleWidth), samples.width);
+    settings.setValue(QLatin1String(kSampleHeight), samples.height);
+    settings.setValue(QLatin1String(kSampleSteps), samples.steps);
+    settings.setValue(QLatin1String(kSampleGuidance), samples.guidanceScale);
+    settings.setValue(QLatin1String(kNegativePrompt), samples.negativePrompt);
 }
 
 } // namespace faultline::AppSettings

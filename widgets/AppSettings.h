@@ -1,6 +1,8 @@
 #pragma once
 
 #include "clip/ClipModel.h"
+#include "generation/GenerationBackendConfig.h"
+#include "generation/SamplePlan.h"
 
 #include <QString>
 
@@ -28,6 +30,15 @@ void setLanguage(const QString &language);
 
 int thumbnailSize();                    // gallery tile size in device-independent pixels
 void setThumbnailSize(int size);
+
+// Where Generate sends its requests: a server (kind, URL, limits; the token too, as the user
+// typed it) or, by default, retrieval of real images.
+GenerationBackendConfig generationBackend();
+void setGenerationBackend(const GenerationBackendConfig &config);
+
+// Image size, steps, guidance and images per request for Generate (the seed is always random).
+SampleSettings sampleSettings();
+void setSampleSettings(const SampleSettings &settings);
 
 } // namespace AppSettings
 

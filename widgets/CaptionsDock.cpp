@@ -3,7 +3,7 @@
 #include "GalleryModel.h"
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
-#include "NeighborView.h"
+#include "TileStripView.h"
 #include "QCustomPlotInclude.h"
 #include "RunTextModel.h"
 #include "TextModelStatus.h"
@@ -129,7 +129,7 @@ void CaptionsDock::buildUi()
     m_easyList = makeCaptionList(tr("Easy captions"), lists);
     auto *details = new QSplitter(Qt::Horizontal, page);
     m_nearest = new NeighborListModel(m_cache, kThumbnailSize, this);
-    m_nearestView = new NeighborView(m_nearest, kThumbnailSize, details);
+    m_nearestView = new TileStripView(m_nearest, kThumbnailSize, details);
     m_plot = new QCustomPlot(details);
     setupPlot();
     details->setStretchFactor(0, 3);
@@ -159,7 +159,7 @@ void CaptionsDock::buildUi()
     connect(m_rankButton, &QPushButton::clicked, this, &CaptionsDock::rankAgain);
     for (QTreeWidget *list : {m_hardList, m_easyList})
         connect(list, &QTreeWidget::itemSelectionChanged, this, [this, list] { onCaptionSelected(list); });
-    connect(m_nearestView, &NeighborView::imageActivated, this, &CaptionsDock::imageActivated);
+    connect(m_nearestView, &TileStripView::imageActivated, this, &CaptionsDock::imageActivated);
 }
 
 void CaptionsDock::setupPlot()

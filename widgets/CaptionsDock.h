@@ -22,7 +22,7 @@ namespace faultline {
 
 class BackgroundJob;
 class NeighborListModel;
-class NeighborView;
+class TileStripView;
 class RunTextModel;
 class TextModelStatus;
 class ThumbnailCache;
@@ -120,7 +120,7 @@ private:
     QTreeWidget *m_hardList = nullptr;
     QTreeWidget *m_easyList = nullptr;
     NeighborListModel *m_nearest = nullptr;
-    NeighborView *m_nearestView = nullptr;
+    TileStripView *m_nearestView = nullptr;
     QCustomPlot *m_plot = nullptr;
     QCPGraph *m_captionCurve = nullptr;
     QCPGraph *m_referenceCurve = nullptr;

@@ -1,11 +1,12 @@
 #include "DifficultyDock.h"
 
 #include "GalleryModel.h"
+#include "GeneratedSamplesPanel.h"
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
-#include "NeighborView.h"
 #include "RunTextModel.h"
 #include "TextModelStatus.h"
+#include "TileStripView.h"
 #include "captions/CaptionCandidates.h"
 #include "captions/CaptionVocabulary.h"
 #include "interpret/RunImages.h"
@@ -21,6 +22,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -76,9 +78,10 @@ void DifficultyDock::buildUi()
     m_referenceLabel->setWordWrap(true);
     m_splitCombo = new QComboBox(page);
     m_splitCombo->setToolTip(tr("The images the slider searches"));
-    m_generate = new QPushButton(tr("Generate…"), page);
-    m_generate->setToolTip(tr("Generate images along the slider"));
-    m_generate->setVisible(false);
+    m_generate = new QPushButton(tr("Generate"), page);
+    m_generate->setToolTip(tr("Make new images at this slider position with the generation backend of Settings \u25b8 "
+                              "Generation (without a server: the nearest real images), and check them with the "
+                              "classifier"));
     top->addWidget(m_referenceLabel, 1);
     top->addWidget(new QLabel(tr("Images:"), page));
     top->addWidget(m_splitCombo);
@@ -120,8 +123,13 @@ void DifficultyDock::buildUi()
     m_status = new TextModelStatus(m_textModel, page);
     layout->addWidget(m_status);
     m_nearest = new NeighborListModel(m_cache, kThumbnailSize, this);
-    m_nearestView = new NeighborView(m_nearest, kThumbnailSize, page);
-    interactive->addWidget(m_nearestView, 1);
+    m_nearestView = new TileStripView(m_nearest, kThumbnailSize, page);
+    m_samplesPanel = new GeneratedSamplesPanel(m_textModel, m_cache, page);
+    m_results = new QTabWidget(page);
+    m_results->setDocumentMode(true);
+    m_results->addTab(m_nearestView, tr("Nearest real images"));
+    m_results->addTab(m_samplesPanel, tr("Generated"));
+    interactive->addWidget(m_results, 1);
     layout->addWidget(m_interactive, 1);
     layout->addStretch(0);
     m_stack->addWidget(page);
@@ -143,8 +151,14 @@ void DifficultyDock::buildUi()
         splitFromName(m_splitCombo->currentData().toString(), &split);
         setSplit(split);
     });
-    connect(m_generate, &QPushButton::clicked, this, [this] { Q_EMIT generateRequested(difficulty()); });
-    connect(m_nearestView, &NeighborView::imageActivated, this, &DifficultyDock::imageActivated);
+    connect(m_generate, &QPushButton::clicked, this, &DifficultyDock::generateAtSlider);
+    connect(m_nearestView, &TileStripView::imageActivated, this, &DifficultyDock::imageActivated);
+    connect(m_samplesPanel, &GeneratedSamplesPanel::imageActivated, this, &DifficultyDock::imageActivated);
+    connect(m_samplesPanel, &GeneratedSamplesPanel::samplesChanged, this, [this](int count) {
+        m_results->setTabText(1, count > 0 ? tr("Generated (%1)").arg(count) : tr("Generated"));
+    });
+    connect(m_samplesPanel, &GeneratedSamplesPanel::generatingChanged, this,
+            [this](bool generating) { m_generate->setEnabled(!generating); });
     updateAlpha();
 }
 
@@ -177,6 +191,7 @@ void DifficultyDock::showClass(std::shared_ptr<const RunClassImages> images, con
     m_split = split;
 
     m_textModel->setRun(projectPath, runId);
+    m_samplesPanel->showClass(datasetRoot, projectPath, runId, m_images->className);
     m_stack->setCurrentIndex(1);
     prepareSpace();
     embedReference();
@@ -194,6 +209,7 @@ void DifficultyDock::clearClass()
     m_runId = 0;
     m_shownDifficulty = std::numeric_limits<double>::quiet_NaN();
     m_nearest->clear();
+    m_samplesPanel->clearClass();
     m_emptyLabel->setText(tr("Select a class in the Classes dock, then drag the slider from its easiest images to its "
                              "hardest."));
     m_stack->setCurrentIndex(0);
@@ -237,10 +253,22 @@ void DifficultyDock::setNearestCount(int k)
     requestQuery();
 }
 
-void DifficultyDock::setGenerationAvailable(bool available)
+// Paper Sec. 2.2: the slider's vector itself is decoded (or, for text-to-image servers, its
+// nearest caption is drawn; without a server, retrieval): the samples land in the Generated tab.
+void DifficultyDock::generateAtSlider()
 {
-    m_generationAvailable = available;
-    m_generate->setVisible(available);
+    if (!m_images)
+        return;
+    if (m_textModel->state() != RunTextModel::State::Ready) {
+        showMessage(tr("Generate needs the run's CLIP text model: %1").arg(m_textModel->statusText()));
+        return;
+    }
+    ClassSampleJob job;
+    job.source = ClassSampleJob::Source::Slerp;
+    job.alphas = {difficulty()};
+    job.reference = m_reference;
+    m_results->setCurrentWidget(m_samplesPanel);
+    m_samplesPanel->generate(job);
 }
 
 // The class+split's index and direction, in a job; a running query of the old space is dropped.

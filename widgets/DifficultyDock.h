@@ -13,12 +13,14 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QStackedWidget;
+class QTabWidget;
 
 namespace faultline {
 
 class BackgroundJob;
+class GeneratedSamplesPanel;
 class NeighborListModel;
-class NeighborView;
+class TileStripView;
 class RunTextModel;
 class TextModelStatus;
 class ThumbnailCache;
@@ -33,8 +35,6 @@ struct SliderSpace;
 class DifficultyDock : public QDockWidget
 {
     Q_OBJECT
-    // The "Generate…" button (images made along the slider) shows once a generation backend exists.
-    Q_PROPERTY(bool generationAvailable READ generationAvailable WRITE setGenerationAvailable)
 public:
     DifficultyDock(RunTextModel *textModel, ThumbnailCache *cache, QWidget *parent = nullptr);
     ~DifficultyDock() override;
@@ -54,12 +54,11 @@ public:
     void setNearestCount(int k);
     int nearestCount() const { return m_k; }
 
-    bool generationAvailable() const { return m_generationAvailable; }
-    void setGenerationAvailable(bool available);
-
     QSlider *slider() const { return m_slider; }
     QComboBox *splitCombo() const { return m_splitCombo; }
     QPushButton *generateButton() const { return m_generate; }
+    GeneratedSamplesPanel *samplesPanel() const { return m_samplesPanel; }
+    QTabWidget *resultTabs() const { return m_results; }
     NeighborListModel *nearestModel() const { return m_nearest; }
     QString alphaText() const;
     QString referenceText() const;
@@ -76,7 +75,6 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void imageActivated(const QString &absolutePath);
-    void generateRequested(double difficulty);
 
 private:
     void buildUi();
@@ -87,6 +85,7 @@ private:
     void startQuery();
     void showMessage(const QString &message);
     void updateAlpha();
+    void generateAtSlider();
 
     RunTextModel *m_textModel;
     ThumbnailCache *m_cache;
@@ -105,7 +104,6 @@ private:
     double m_shownDifficulty;
     int m_k = 12;
     int m_queriesRun = 0;
-    bool m_generationAvailable = false;
 
     QStackedWidget *m_stack = nullptr;
     QWidget *m_interactive = nullptr; // slider and images: hidden while no text model can serve them
@@ -118,7 +116,9 @@ private:
     QLabel *m_message = nullptr;
     TextModelStatus *m_status = nullptr;
     NeighborListModel *m_nearest = nullptr;
-    NeighborView *m_nearestView = nullptr;
+    TileStripView *m_nearestView = nullptr;
+    QTabWidget *m_results = nullptr;          // nearest real images | generated samples
+    GeneratedSamplesPanel *m_samplesPanel = nullptr;
 };
 
 } // namespace faultline

@@ -93,8 +93,11 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     }
 
     // Correctness bar under the thumbnail, for scanning a grid at a glance.
-    const bool correct = index.data(GalleryModel::CorrectRole).toBool();
-    const QColor mark = correct ? kCorrectColor : kIncorrectColor;
+    // No verdict (a generated sample not checked yet): a neutral bar and "?".
+    const QVariant verdict = index.data(GalleryModel::CorrectRole);
+    const bool known = verdict.isValid();
+    const bool correct = verdict.toBool();
+    const QColor mark = !known ? pal.color(QPalette::PlaceholderText) : correct ? kCorrectColor : kIncorrectColor;
     painter->setPen(Qt::NoPen);
     painter->setBrush(mark);
     painter->drawRoundedRect(QRectF(thumbRect.left(), thumbRect.bottom() + 2, thumbRect.width(), 3), 1.5, 1.5);
@@ -120,8 +123,8 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     line.translate(0, fm.height());
     const QString label = index.data(GalleryModel::LabelRole).toString();
     const QString prediction = index.data(GalleryModel::PredictionRole).toString();
-    const QString glyph = correct ? QStringLiteral("\u2713") : QStringLiteral("\u2717");
-    QString text = correct || prediction.isEmpty() ? label : label + QStringLiteral(" \u2192 ") + prediction;
+    const QString glyph = !known ? QStringLiteral("?") : correct ? QStringLiteral("\u2713") : QStringLiteral("\u2717");
+    QString text = !known || correct || prediction.isEmpty() ? label : label + QStringLiteral(" \u2192 ") + prediction;
     if (text.isEmpty())
         text = correct ? QCoreApplication::translate("faultline::GalleryView", "correct")
                        : QCoreApplication::translate("faultline::GalleryView", "incorrect");

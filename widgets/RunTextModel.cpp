@@ -74,6 +74,11 @@ QString RunTextModel::statusText() const
     return QString();
 }
 
+QString RunTextModel::embeddingSpace() const
+{
+    return m_state == State::Ready && m_loaded ? clipArchitectureName(m_loaded->model->hyperParams()) : QString();
+}
+
 TextEncoder RunTextModel::encoder() const
 {
     std::shared_ptr<Loaded> loaded = m_loaded;

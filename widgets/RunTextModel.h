@@ -51,6 +51,9 @@ public:
     // Embeds texts with the loaded model (thread-safe, cached); call only when Ready. The encoder
     // keeps its model alive, so a job that outlives a change of run finishes on the old one.
     TextEncoder encoder() const;
+    // The loaded model's CLIP space ("ViT-B/32"; clipArchitectureName), what embedding
+    // decoders must decode; empty unless Ready.
+    QString embeddingSpace() const;
 
     // Lists a long job in the Jobs dock (emits jobStarted).
     void announce(BackgroundJob *job);

@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "AppSettings.h"
+#include "GenerationSettingsPage.h"
 #include "Translations.h"
 #include "clip/ClipModel.h"
 #include "jobs/BackgroundJob.h"
@@ -21,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QThread>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -66,10 +68,18 @@ SettingsDialog::SettingsDialog(QWidget *parent) : QDialog(parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
 
+    auto *general = new QWidget;
+    auto *generalLayout = new QVBoxLayout(general);
+    generalLayout->addWidget(buildModelGroup(), 1);
+    generalLayout->addWidget(buildEngineGroup());
+    generalLayout->addWidget(buildLanguageGroup());
+    m_generation = new GenerationSettingsPage;
+    auto *tabs = new QTabWidget;
+    tabs->addTab(general, tr("&CLIP and engine"));
+    tabs->addTab(m_generation, tr("&Generation"));
+
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(buildModelGroup(), 1);
-    layout->addWidget(buildEngineGroup());
-    layout->addWidget(buildLanguageGroup());
+    layout->addWidget(tabs, 1);
     layout->addWidget(buttons);
     refreshModels();
     selectModel(AppSettings::clipModel());
@@ -376,6 +386,7 @@ void SettingsDialog::accept()
     AppSettings::setDevice(ComputeDevice(m_device->currentData().toInt()));
     AppSettings::setThreadCount(m_threads->value()); // applies it to the job pool and libtorch
     AppSettings::setLanguage(m_language->currentData().toString());
+    m_generation->store();
     QDialog::accept();
 }
 

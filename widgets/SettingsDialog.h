@@ -14,6 +14,7 @@ class QTreeWidget;
 namespace faultline {
 
 class BackgroundJob;
+class GenerationSettingsPage;
 class JobControl;
 
 // The workbench's preferences (AppSettings): the CLIP model new datasets are embedded with
@@ -52,6 +53,7 @@ public:
     QSpinBox *threadSpin() const { return m_threads; }
     QComboBox *languageCombo() const { return m_language; }
     QString deviceHelpText() const;
+    GenerationSettingsPage *generationPage() const { return m_generation; }
 
 Q_SIGNALS:
     // A download or import, when it starts, for the Jobs dock.
@@ -81,6 +83,7 @@ private:
     QLabel *m_deviceHelp = nullptr;
     QSpinBox *m_threads = nullptr;
     QComboBox *m_language = nullptr;
+    GenerationSettingsPage *m_generation = nullptr;
     QPointer<BackgroundJob> m_job;
 };
 

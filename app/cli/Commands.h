@@ -14,4 +14,6 @@ int embedTextCommand(const QStringList &args);
 int captionsCommand(const QStringList &args);
 int validateCaptionCommand(const QStringList &args);
 int slerpCommand(const QStringList &args);
+int generateCommand(const QStringList &args);
+int checkGeneratedCommand(const QStringList &args);
 int modesCommand(const QStringList &args);

@@ -5,21 +5,15 @@
 #include "Commands.h"
 #include "RunOptions.h"
 
-#include "captions/CaptionCandidates.h"
-#include "captions/CaptionVocabulary.h"
 #include "classify/ImageClassifier.h"
+#include "classify/ProjectClassifier.h"
 #include "clip/ClipModel.h"
 #include "clip/ClipTokenizer.h"
 #include "common/Error.h"
 #include "embedding/TextEmbedder.h"
-#include "generation/GenerationBackendConfig.h"
-#include "generation/RetrievalBackend.h"
+#include "generation/ClassSampleJob.h"
 #include "generation/SampleCheck.h"
-#include "generation/SampleGenerator.h"
-#include "interpret/ClassCaptions.h"
-#include "interpret/FailureBackgrounds.h"
 #include "interpret/RunImages.h"
-#include "interpret/StoredFailureDirection.h"
 #include "io/AtomicFileWriter.h"
 #include "io/CsvWriter.h"
 #include "store/ProjectStore.h"
@@ -105,26 +99,6 @@ SampleSettings sampleSettings(const QCommandLineParser &parser)
     return settings;
 }
 
-// The classifier the project was predicted with (faultline-cli predict), or --classifier FILE
-// with the stored preprocessing.
-std::unique_ptr<ImageClassifier> loadProjectClassifier(const QCommandLineParser &parser, const ProjectStore &store)
-{
-    const QString stored = store.meta(QStringLiteral("classifier"));
-    ClassifierSpec spec;
-    if (!stored.isEmpty())
-        spec = ClassifierSpec::fromJson(QJsonDocument::fromJson(stored.toUtf8()).object());
-    if (parser.isSet(QStringLiteral("classifier")))
-        spec.path = parser.value(QStringLiteral("classifier"));
-    if (spec.path.isEmpty())
-        throw Error(QStringLiteral("no classifier to check with: run faultline-cli predict --classifier FILE first,"
-                                   " or pass --classifier FILE"));
-    QSet<QString> classes;
-    for (const StoredImage &image : store.images())
-        if (!image.folderClass.isEmpty())
-            classes.insert(image.folderClass);
-    return ImageClassifier::load(spec, QStringList(classes.begin(), classes.end()));
-}
-
 void printAccuracy(const QVector<GroupAccuracy> &table)
 {
     std::printf("%-20s  %-9s  %7s  %7s  %8s  %10s\n", "class", "group", "samples", "checked", "accuracy", "confidence");
@@ -154,7 +128,10 @@ void writeAccuracyCsv(const QString &path, const QVector<GroupAccuracy> &table)
 void checkAndReport(const QCommandLineParser &parser, ProjectStore &store, const QString &root,
                     const QVector<GeneratedSample> &samples, JobControl *control)
 {
-    const auto classifier = loadProjectClassifier(parser, store);
+    const auto classifier = loadProjectClassifier(store, parser.value(QStringLiteral("classifier")));
+    if (!classifier)
+        throw Error(QStringLiteral("no classifier to check with: run faultline-cli predict --classifier FILE first,"
+                                   " or pass --classifier FILE"));
     const SampleCheckResult result = checkGeneratedSamples(store, root, *classifier, samples, control);
     for (const QString &error : result.errors)
         cli::printError(error);
@@ -211,75 +188,53 @@ int generateCommand(const QStringList &args)
     return cli::runReportingErrors([&] {
         if (!parser.isSet(QStringLiteral("class")))
             throw Error(QStringLiteral("--class C is required"));
-        const QString className = parser.value(QStringLiteral("class"));
+        ClassSampleJob job;
+        job.className = parser.value(QStringLiteral("class"));
         const QString from = parser.value(QStringLiteral("from"));
-        if (from != QLatin1String("caption") && from != QLatin1String("slerp") && from != QLatin1String("background"))
+        if (from == QLatin1String("caption"))
+            job.source = ClassSampleJob::Source::Captions;
+        else if (from == QLatin1String("slerp"))
+            job.source = ClassSampleJob::Source::Slerp;
+        else if (from == QLatin1String("background"))
+            job.source = ClassSampleJob::Source::Backgrounds;
+        else
             throw Error(QStringLiteral("--from: '%1' is not caption, slerp or background").arg(from));
-        const SampleSettings settings = sampleSettings(parser);
-        const GenerationBackendConfig config = backendConfig(parser);
-        const CaptionVocabulary vocabulary = CaptionVocabulary::open(parser.value(QStringLiteral("vocab")));
+        job.alphas = alphaList(parser.value(QStringLiteral("alpha")));
+        job.captionsPerSide = cli::positiveInt(parser, QStringLiteral("captions"));
+        job.backgrounds = cli::positiveInt(parser, QStringLiteral("backgrounds"));
+        job.vocabulary = parser.value(QStringLiteral("vocab"));
+        job.reference = parser.value(QStringLiteral("reference"));
+        job.settings = sampleSettings(parser);
+        job.backend = backendConfig(parser);
+        job.check = parser.isSet(QStringLiteral("check"));
+        job.classifierPath = parser.value(QStringLiteral("classifier"));
 
-        QString root;
-        auto store = cli::openProject(parser, &root);
-        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        const StoredFailureDirection direction = StoredFailureDirection::load(*store, runId, className);
-        cli::ConsoleJob job;
-        const auto model = cli::loadRunModel(parser, *store, runId, job.control());
+        auto store = cli::openProject(parser, &job.datasetRoot);
+        job.projectPath = store->path();
+        job.runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        cli::ConsoleJob console;
+        const auto model = cli::loadRunModel(parser, *store, job.runId, console.control());
         const TextEncoder encode = [&](const QStringList &texts) { return embedTexts(*model, ClipTokenizer::builtin(), texts); };
-        const QString reference = parser.isSet(QStringLiteral("reference")) ? parser.value(QStringLiteral("reference"))
-                                                                            : referenceCaption(vocabulary, className);
-        const RunClassImages images = loadRunClassImages(*store, runId, className);
-
-        QVector<PlannedSample> plan;
-        if (from == QLatin1String("caption")) {
-            const ClassCaptionRanking ranking = rankClassCaptions(*store, runId, vocabulary, className, encode,
-                                                                  CaptionScoreStorage::Store, job.control());
-            plan = planCaptionSamples(ranking, cli::positiveInt(parser, QStringLiteral("captions")), settings);
-        } else if (from == QLatin1String("slerp")) {
-            const std::vector<float> text = cli::embedOne(*model, reference);
-            plan = planSlerpSamples(reference, Eigen::Map<const Eigen::VectorXf>(text.data(), Eigen::Index(text.size())),
-                                    direction.clipSpaceDirection(), clipArchitectureName(model->hyperParams()),
-                                    alphaList(parser.value(QStringLiteral("alpha"))), settings);
-        } else {
-            const QVector<BackgroundShare> shares = rankFailureBackgrounds(images, vocabulary, encode);
-            QStringList prompts;
-            const int top = cli::positiveInt(parser, QStringLiteral("backgrounds"));
-            for (const BackgroundShare &share : shares) {
-                if (prompts.size() == top || share.failures == 0)
-                    break;
-                std::fprintf(stderr, "background %-24s %3d failure(s) (%.0f%%)\n", share.background.toUtf8().constData(),
-                             share.failures, 100.0 * share.share);
-                prompts << share.prompt;
-            }
-            plan = planBackgroundSamples(reference, prompts, settings);
-        }
-
-        std::unique_ptr<GenerationBackend> backend;
-        if (config.kind == QLatin1String("retrieval")) {
-            if (!parser.isSet(QStringLiteral("backend")))
-                std::fprintf(stderr, "note: no generation server given (--backend, --url): the samples are the class's"
-                                     " nearest real images (retrieval)\n");
-            backend = std::make_unique<RetrievalBackend>(images, encode);
-        } else {
-            backend = createHttpGenerationBackend(config);
-        }
-        const SampleGenerationResult result = generateSamples(
-            *store, root, *backend, className, runId, plan, job.control(), [](const GeneratedSample &sample) {
+        std::printf("id\tgroup\tfile\tseed\tprompt or alpha\n");
+        const ClassSampleResult result = runClassSampleJob(
+            job, encode, clipArchitectureName(model->hyperParams()), console.control(), [](const GeneratedSample &sample) {
+                const QString what = sample.alpha ? QStringLiteral("alpha=%1").arg(*sample.alpha) : sample.prompt;
                 std::printf("%lld\t%s\t%s\t%lld\t%s\n", static_cast<long long>(sample.id), sample.group.toUtf8().constData(),
-                            sample.file.toUtf8().constData(), static_cast<long long>(sample.seed),
-                            (sample.alpha ? QStringLiteral("α=%1").arg(*sample.alpha) : sample.prompt).toUtf8().constData());
+                            sample.file.toUtf8().constData(), static_cast<long long>(sample.seed), what.toUtf8().constData());
                 std::fflush(stdout);
             });
+        for (const BackgroundShare &share : result.backgrounds)
+            std::fprintf(stderr, "background %-28s %4d failure(s) (%.0f%%)\n", share.background.toUtf8().constData(),
+                         share.failures, 100.0 * share.share);
+        for (const QString &note : result.notes)
+            std::fprintf(stderr, "note: %s\n", note.toUtf8().constData());
         for (const QString &error : result.errors)
             cli::printError(error);
-        std::fprintf(stderr, "stored %lld sample(s) from %d request(s) with %s; %lld request(s) failed\n",
-                     static_cast<long long>(result.sampleIds.size()), result.requests, backend->name().toUtf8().constData(),
-                     static_cast<long long>(result.errors.size()));
-        if (parser.isSet(QStringLiteral("check")) && !result.sampleIds.isEmpty()) {
-            checkAndReport(parser, *store, root, store->generatedSamples(result.sampleIds), job.control());
-            printAccuracy(generatedAccuracy(store->generatedSamples(result.sampleIds)));
-        }
-        return result.sampleIds.isEmpty() ? int(cli::Failed) : int(cli::Ok);
+        std::fprintf(stderr, "stored %lld sample(s) from %d request(s) with %s\n",
+                     static_cast<long long>(result.samples.size()), result.requests, result.backend.toUtf8().constData());
+        if (job.check && !result.samples.isEmpty())
+            printAccuracy(generatedAccuracy(result.samples));
+        return result.samples.isEmpty() ? int(cli::Failed) : int(cli::Ok);
     });
 }
 

@@ -84,9 +84,8 @@ SampleGenerationResult generateSamples(ProjectStore &store, const QString &datas
     backend.generate(requests, control, [&](int index, const GenerationOutcome &outcome) {
         const PlannedSample &planned = plan[index];
         if (!outcome.ok()) {
-            const QString what = planned.request.embedding.empty()
-                ? QStringLiteral("\"%1\"").arg(planned.request.prompt)
-                : QStringLiteral("α = %1").arg(planned.alpha.value_or(0.0));
+            const QString what = planned.alpha ? QStringLiteral("α = %1").arg(*planned.alpha)
+                                               : QStringLiteral("\"%1\"").arg(planned.request.prompt);
             result.errors << QStringLiteral("%1 (%2 sample, %3): %4").arg(className, planned.group, what, outcome.error);
             return;
         }
@@ -97,8 +96,8 @@ SampleGenerationResult generateSamples(ProjectStore &store, const QString &datas
             sample.group = planned.group;
             sample.origin = planned.origin;
             sample.prompt = planned.request.prompt;
-            sample.embedding = planned.request.embedding;
-            sample.embeddingSpace = planned.request.embeddingSpace;
+            sample.embedding = planned.vector;
+            sample.embeddingSpace = planned.embeddingSpace;
             sample.alpha = planned.alpha;
             sample.seed = image.seed;
             sample.backend = backend.name();

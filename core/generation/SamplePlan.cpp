@@ -72,11 +72,48 @@ QVector<PlannedSample> planSlerpSamples(const QString &referenceCaption, const E
         sample.request.prompt = referenceCaption;
         sample.request.embedding.assign(vector.data(), vector.data() + vector.size());
         sample.request.embeddingSpace = embeddingSpace;
+        sample.vector = sample.request.embedding;
+        sample.embeddingSpace = embeddingSpace;
         sample.group = alpha < 0 ? QStringLiteral("hard") : alpha > 0 ? QStringLiteral("easy") : QStringLiteral("reference");
         sample.origin = QStringLiteral("slerp");
         sample.alpha = alpha;
         plan.push_back(sample);
     }
+    finishPlan(plan, settings);
+    return plan;
+}
+
+void sendVectorsAsNearestCaptions(QVector<PlannedSample> &plan, const QStringList &captions,
+                                  const std::vector<float> &captionEmbeddings)
+{
+    if (captions.isEmpty())
+        throw Error(QStringLiteral("no captions to send the slider's vectors as"));
+    const Eigen::Index dim = Eigen::Index(captionEmbeddings.size() / size_t(captions.size()));
+    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    RowMatrix rows = Eigen::Map<const RowMatrix>(captionEmbeddings.data(), captions.size(), dim);
+    rows.rowwise().normalize();
+    for (PlannedSample &sample : plan) {
+        if (sample.request.embedding.empty())
+            continue;
+        if (Eigen::Index(sample.request.embedding.size()) != dim)
+            throw Error(QStringLiteral("the captions' embeddings have %1 values but the slider's vector has %2")
+                            .arg(dim).arg(sample.request.embedding.size()));
+        Eigen::Index best = 0;
+        (rows * Eigen::Map<const Eigen::VectorXf>(sample.request.embedding.data(), dim)).maxCoeff(&best);
+        sample.request.prompt = captions[best];
+        sample.request.embedding.clear();
+        sample.request.embeddingSpace.clear();
+    }
+}
+
+QVector<PlannedSample> planPromptSamples(const QStringList &prompts, const QString &group,
+                                         const SampleSettings &settings)
+{
+    if (prompts.isEmpty())
+        throw Error(QStringLiteral("no prompts to generate"));
+    QVector<PlannedSample> plan;
+    for (const QString &prompt : prompts)
+        plan.push_back(promptSample(prompt, group, QStringLiteral("caption")));
     finishPlan(plan, settings);
     return plan;
 }

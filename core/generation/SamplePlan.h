@@ -19,6 +19,9 @@ struct PlannedSample
     QString group;                 // hard | easy | reference
     QString origin;                // caption | slerp | background
     std::optional<double> alpha;   // slerp only
+    std::vector<float> vector;     // slerp only: the slider's unit CLIP vector (kept with the sample
+                                   // even when it is sent as its nearest caption)
+    QString embeddingSpace;        // the CLIP model of `vector`
 };
 
 // What every request of a plan shares. seed < 0 picks a random base seed; each request then
@@ -45,6 +48,16 @@ QVector<PlannedSample> planCaptionSamples(const ClassCaptionRanking &ranking, in
 QVector<PlannedSample> planSlerpSamples(const QString &referenceCaption, const Eigen::VectorXf &reference,
                                         const Eigen::VectorXf &clipDirection, const QString &embeddingSpace,
                                         const QVector<double> &alphas, const SampleSettings &settings);
+
+// For text-to-image servers, which cannot decode vectors: each slerp request becomes a prompt,
+// the caption among `captions` (embedded as `captionEmbeddings`, captions × dim) whose
+// embedding is nearest (cosine) to its vector. The vector and α stay with the sample.
+void sendVectorsAsNearestCaptions(QVector<PlannedSample> &plan, const QStringList &captions,
+                                  const std::vector<float> &captionEmbeddings);
+
+// Prompts as given (a caption the user picked), all samples of `group`.
+QVector<PlannedSample> planPromptSamples(const QStringList &prompts, const QString &group,
+                                         const SampleSettings &settings);
 
 // Paper 002 Sec. 4.3: "a photo of a <class> <background>" for the uncommon backgrounds the
 // class's failures were matched to; these are hard samples by construction. The class's

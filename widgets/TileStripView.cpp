@@ -1,12 +1,12 @@
-#include "NeighborView.h"
+#include "TileStripView.h"
 
 #include "GalleryTileDelegate.h"
-#include "NeighborListModel.h"
+#include "GalleryModel.h"
 
 namespace faultline {
 
-NeighborView::NeighborView(NeighborListModel *model, int thumbnailSize, QWidget *parent)
-    : QListView(parent), m_model(model)
+TileStripView::TileStripView(QAbstractItemModel *model, int thumbnailSize, QWidget *parent)
+    : QListView(parent)
 {
     auto *delegate = new GalleryTileDelegate(this);
     delegate->setThumbnailSize(thumbnailSize);

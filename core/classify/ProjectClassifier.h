@@ -1,0 +1,22 @@
+#pragma once
+
+#include "store/StoreTypes.h"
+
+#include <QStringList>
+#include <memory>
+
+namespace faultline {
+
+class ImageClassifier;
+class ProjectStore;
+
+// The classes the dataset's folders name (each once, unordered: ImageClassifier sorts them).
+QStringList datasetClassNames(const QVector<StoredImage> &images);
+
+// The classifier the project's predictions came from (faultline-cli predict keeps its spec as
+// meta "classifier"), loaded; `overridePath` replaces its file (keeping the stored
+// preprocessing) or names one for a project without a stored spec. nullptr when there is
+// neither. Throws Error when the stored spec or the file does not load.
+std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store, const QString &overridePath = QString());
+
+} // namespace faultline

@@ -1,0 +1,235 @@
+#include "GeneratedSamplesPanel.h"
+
+#include "AppSettings.h"
+#include "JobLauncher.h"
+#include "RunTextModel.h"
+#include "SampleListModel.h"
+#include "TileStripView.h"
+#include "generation/SampleCheck.h"
+#include "store/ProjectStore.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <memory>
+
+namespace faultline {
+
+namespace {
+
+constexpr int kThumbnailSize = 96;
+
+QString groupTitle(const QString &group)
+{
+    return group == QLatin1String("hard")   ? GeneratedSamplesPanel::tr("hard")
+           : group == QLatin1String("easy") ? GeneratedSamplesPanel::tr("easy")
+                                            : GeneratedSamplesPanel::tr("reference");
+}
+
+} // namespace
+
+GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailCache *cache, QWidget *parent)
+    : QWidget(parent), m_textModel(textModel)
+{
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_note->hide();
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->hide();
+    m_samples = new SampleListModel(cache, kThumbnailSize, this);
+    m_view = new TileStripView(m_samples, kThumbnailSize, this);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_cancel);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_note);
+    layout->addWidget(m_view, 1);
+
+    connect(m_cancel, &QPushButton::clicked, this, &GeneratedSamplesPanel::cancel);
+    connect(m_view, &TileStripView::imageActivated, this, &GeneratedSamplesPanel::imageActivated);
+    updateSummary();
+}
+
+GeneratedSamplesPanel::~GeneratedSamplesPanel() = default;
+
+void GeneratedSamplesPanel::showClass(const QString &datasetRoot, const QString &projectPath, qint64 runId,
+                                      const QString &className)
+{
+    if (className == m_className && projectPath == m_projectPath && runId == m_runId)
+        return;
+    clearClass();
+    m_root = datasetRoot;
+    m_projectPath = projectPath;
+    m_runId = runId;
+    m_className = className;
+    const quint64 generation = m_generation;
+    auto samples = std::make_shared<QVector<GeneratedSample>>();
+    m_loadJob = launchJob(
+        this, tr("Load generated samples"),
+        [projectPath, className, samples](JobControl &) { *samples = ProjectStore(projectPath).generatedSamples(className); },
+        [this, generation, samples] {
+            if (generation != m_generation)
+                return;
+            m_samples->setSamples(*samples, m_root);
+            updateSummary();
+        },
+        [this, generation](const QString &message) {
+            if (generation == m_generation)
+                setNote(message, true);
+        });
+}
+
+void GeneratedSamplesPanel::clearClass()
+{
+    ++m_generation;
+    delete m_loadJob;
+    cancel();
+    m_className.clear();
+    m_projectPath.clear();
+    m_runId = 0;
+    m_samples->clear();
+    setNote(QString(), false);
+    updateSummary();
+}
+
+void GeneratedSamplesPanel::generate(ClassSampleJob job)
+{
+    if (m_className.isEmpty() || isGenerating())
+        return;
+    job.datasetRoot = m_root;
+    job.projectPath = m_projectPath;
+    job.runId = m_runId;
+    job.className = m_className;
+    job.backend = AppSettings::generationBackend();
+    job.settings = AppSettings::sampleSettings();
+    const TextEncoder encode = m_textModel->encoder();
+    const QString space = m_textModel->embeddingSpace();
+    const quint64 generation = m_generation;
+    auto result = std::make_shared<ClassSampleResult>();
+    QPointer<GeneratedSamplesPanel> self(this);
+    m_job = launchJob(
+        this, tr("Generate samples of %1").arg(m_className),
+        [job, encode, space, result, self, generation](JobControl &control) {
+            *result = runClassSampleJob(job, encode, space, &control, [self, generation](const GeneratedSample &sample) {
+                // Each stored sample shows at once, long before a slow batch ends.
+                QMetaObject::invokeMethod(self, [self, sample, generation] {
+                    if (self)
+                        self->appendArrived(sample, generation);
+                }, Qt::QueuedConnection);
+            });
+        },
+        [this, generation, result] {
+            if (generation == m_generation)
+                finish(*result);
+        },
+        [this, generation](const QString &message) {
+            if (generation != m_generation)
+                return;
+            m_cancel->hide();
+            setNote(message, true);
+            Q_EMIT generatingChanged(false);
+        });
+    connect(m_job, &BackgroundJob::cancelled, this, [this, generation] {
+        if (generation != m_generation)
+            return;
+        m_cancel->hide();
+        setNote(tr("Cancelled; the samples made so far are kept."), false);
+        Q_EMIT generatingChanged(false);
+    });
+    m_textModel->announce(m_job);
+    m_cancel->show();
+    setNote(job.backend.kind == GenerationBackendConfig::kRetrieval || job.backend.url.isEmpty()
+                ? tr("No generation server is set (Settings \u25b8 Generation): showing the nearest real images instead.")
+                : tr("Generating with %1…").arg(job.backend.url),
+            false);
+    Q_EMIT generatingChanged(true);
+}
+
+void GeneratedSamplesPanel::cancel()
+{
+    if (m_job)
+        m_job->cancel();
+}
+
+void GeneratedSamplesPanel::appendArrived(const GeneratedSample &sample, quint64 generation)
+{
+    if (generation != m_generation)
+        return;
+    m_samples->prependSamples({sample});
+    updateSummary();
+}
+
+// The job's samples come back with their verdicts: they replace the rows that arrived unchecked.
+void GeneratedSamplesPanel::finish(const ClassSampleResult &result)
+{
+    m_cancel->hide();
+    QVector<GeneratedSample> all;
+    for (int row = m_samples->rowCount() - 1; row >= 0; --row)
+        all << m_samples->sampleAt(row);
+    for (const GeneratedSample &checked : result.samples)
+        for (GeneratedSample &sample : all)
+            if (sample.id == checked.id)
+                sample = checked;
+    m_samples->setSamples(all, m_root);
+    QStringList lines = result.notes;
+    for (QString &line : lines)
+        line[0] = line[0].toUpper();
+    lines << result.errors;
+    if (result.samples.isEmpty() && result.errors.isEmpty())
+        lines << tr("The backend returned no images.");
+    setNote(lines.join(QLatin1Char('\n')), !result.errors.isEmpty());
+    updateSummary();
+    Q_EMIT generatingChanged(false);
+}
+
+int GeneratedSamplesPanel::sampleCount() const
+{
+    return m_samples->rowCount();
+}
+
+QString GeneratedSamplesPanel::summaryText() const
+{
+    return m_summary->text();
+}
+
+QString GeneratedSamplesPanel::noteText() const
+{
+    return m_note->isHidden() ? QString() : m_note->text();
+}
+
+void GeneratedSamplesPanel::updateSummary()
+{
+    QVector<GeneratedSample> all;
+    for (int row = 0; row < m_samples->rowCount(); ++row)
+        all << m_samples->sampleAt(row);
+    QStringList parts;
+    for (const GroupAccuracy &group : generatedAccuracy(all))
+        if (group.checked > 0)
+            parts << tr("%1 %2/%3").arg(groupTitle(group.group)).arg(group.correct).arg(group.checked);
+    if (m_className.isEmpty())
+        m_summary->clear();
+    else if (all.isEmpty())
+        m_summary->setText(tr("No generated samples of %1 yet: press Generate.").arg(m_className));
+    else if (parts.isEmpty())
+        m_summary->setText(tr("%n sample(s); none checked by a classifier yet.", nullptr, int(all.size())));
+    else
+        m_summary->setText(tr("%n sample(s). Classifier correct on: %1", nullptr, int(all.size()))
+                               .arg(parts.join(QStringLiteral(" \u00b7 "))));
+    Q_EMIT samplesChanged(int(all.size()));
+}
+
+void GeneratedSamplesPanel::setNote(const QString &text, bool error)
+{
+    m_note->setText(text);
+    m_note->setVisible(!text.isEmpty());
+    m_note->setStyleSheet(error ? QStringLiteral("color: #b02a37;") : QString());
+}
+
+} // namespace faultline
