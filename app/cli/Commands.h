@@ -15,3 +15,4 @@ int captionsCommand(const QStringList &args);
 int validateCaptionCommand(const QStringList &args);
 int slerpCommand(const QStringList &args);
 int modesCommand(const QStringList &args);
+int predictCommand(const QStringList &args);
