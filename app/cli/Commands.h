@@ -17,3 +17,4 @@ int slerpCommand(const QStringList &args);
 int generateCommand(const QStringList &args);
 int checkGeneratedCommand(const QStringList &args);
 int modesCommand(const QStringList &args);
+int predictCommand(const QStringList &args);

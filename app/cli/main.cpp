@@ -26,6 +26,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},
         {QStringLiteral("models"), {modelsCommand, "list, download or import CLIP models (models --help)"}},
+        {QStringLiteral("predict"), {predictCommand, "run a TorchScript classifier over a dataset, store its predictions"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},
     };

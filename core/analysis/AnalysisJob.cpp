@@ -37,7 +37,7 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
     const EmbeddingModelInfo model = store.embeddingModel(embeddingModelId);
     QVector<LabeledImage> labeled = store.labeledImages();
     if (labeled.isEmpty())
-        throw Error(QStringLiteral("no image has a prediction: import a predictions CSV first"));
+        throw Error(QStringLiteral("no image has a prediction: import a predictions CSV or run a classifier (predict) first"));
 
     // Keep only images that have an embedding from this model.
     QVector<qint64> ids;

@@ -27,6 +27,8 @@ struct ClassifierSpec
     ComputeDevice device = ComputeDevice::Auto;
     int batchSize = 64;
 
+    // Throws Error naming the first field out of range (sizes, channels, std, batch size).
+    void validate() const;
     QJsonObject toJson() const;
     static ClassifierSpec fromJson(const QJsonObject &json); // throws Error naming the bad field
 };

@@ -36,6 +36,7 @@ public:
 
     const ClassifierSpec &spec() const;
     const QStringList &classNames() const;
+    QString classNamesSource() const;               // the mapping file, or "the dataset's N class folders"
     int classIndex(const QString &className) const; // -1 when the classifier has no such class
     QString deviceName() const;
 

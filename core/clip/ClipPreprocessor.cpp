@@ -104,20 +104,6 @@ ImageView8 viewOf(const cv::Mat &m)
     return view;
 }
 
-// Pillow opens 16-bit colour PNGs (with or without alpha) as 8-bit by keeping the high byte.
-cv::Mat highBytes(const cv::Mat &wide)
-{
-    cv::Mat narrow(wide.rows, wide.cols, CV_MAKETYPE(CV_8U, wide.channels()));
-    const int values = wide.cols * wide.channels();
-    for (int y = 0; y < wide.rows; ++y) {
-        const auto *in = wide.ptr<std::uint16_t>(y);
-        auto *out = narrow.ptr<std::uint8_t>(y);
-        for (int i = 0; i < values; ++i)
-            out[i] = std::uint8_t(in[i] >> 8);
-    }
-    return narrow;
-}
-
 QString depthName(int depth)
 {
     switch (depth) {
@@ -146,6 +132,11 @@ ClipPreprocessor::ClipPreprocessor(int resolution)
 
 ClipCropPlan ClipPreprocessor::plan(int width, int height, int resolution)
 {
+    return plan(width, height, resolution, resolution);
+}
+
+ClipCropPlan ClipPreprocessor::plan(int width, int height, int resolution, int crop)
+{
     // torchvision's Resize(int): the short side becomes `resolution`, the long side
     // int(resolution * long / short) computed in double (Python's true division).
     const bool portrait = width <= height;
@@ -155,8 +146,8 @@ ClipCropPlan ClipPreprocessor::plan(int width, int height, int resolution)
     ClipCropPlan p;
     p.resizedWidth = portrait ? resolution : newLong;
     p.resizedHeight = portrait ? newLong : resolution;
-    p.left = halfOfRoundedEven(p.resizedWidth - resolution);
-    p.top = halfOfRoundedEven(p.resizedHeight - resolution);
+    p.left = halfOfRoundedEven(p.resizedWidth - crop);
+    p.top = halfOfRoundedEven(p.resizedHeight - crop);
     return p;
 }
 
@@ -257,7 +248,7 @@ void ClipPreprocessor::loadEncoded(const QByteArray &bytes, const QString &path,
             rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = std::uint8_t(std::clamp(cropped[i], 0, 255));
     } else if (image.depth() == CV_8U || image.depth() == CV_16U) {
         if (image.depth() == CV_16U)
-            image = highBytes(image);
+            image = pillowHighBytes(image);
         cropRgb(viewOf(image), ChannelOrder::Bgr, filter, rgb.data());
     } else {
         throw Error(QStringLiteral("%1: unsupported pixel format (%2)").arg(path, depthName(image.depth())));

@@ -51,6 +51,8 @@ public:
     // torchvision's geometry: short side → R, long side int(R·long/short), crop offsets
     // int(round((size − R)/2)) with Python's round-half-to-even.
     static ClipCropPlan plan(int width, int height, int resolution);
+    // The same for torchvision's Resize(resolution) + CenterCrop(crop), crop <= resolution.
+    static ClipCropPlan plan(int width, int height, int resolution, int crop);
 
 private:
     enum class Filter { Bicubic, Nearest };

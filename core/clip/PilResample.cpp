@@ -17,7 +17,8 @@ namespace {
 // Pillow's fixed-point weights: 32 bits minus 8 for the pixel minus 2 for the sign and the
 // overshoot of cubic lobes, so a sum of weighted bytes never overflows int32.
 constexpr int kPrecisionBits = 32 - 8 - 2;
-constexpr double kBicubicSupport = 2.0;
+
+enum class Filter { Bicubic, Bilinear };
 
 double bicubicKernel(double x)
 {
@@ -31,9 +32,28 @@ double bicubicKernel(double x)
     return 0.0;
 }
 
+double bilinearKernel(double x)
+{
+    if (x < 0.0)
+        x = -x;
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+
+// Pillow's filter table: the kernel and its support at scale 1.
+double kernel(Filter filter, double x)
+{
+    return filter == Filter::Bicubic ? bicubicKernel(x) : bilinearKernel(x);
+}
+
+double kernelSupport(Filter filter)
+{
+    return filter == Filter::Bicubic ? 2.0 : 1.0;
+}
+
 // The weights of output pixels [begin, begin + count) along one axis of length inSize → outSize.
 struct AxisTable
 {
+    Filter filter = Filter::Bicubic;
     int inSize = 0;
     int outSize = 0;
     int begin = 0;
@@ -73,9 +93,10 @@ void padWindows(AxisTable &t)
     }
 }
 
-std::shared_ptr<const AxisTable> computeAxisTable(int inSize, int outSize, int begin, int count)
+std::shared_ptr<const AxisTable> computeAxisTable(Filter filter, int inSize, int outSize, int begin, int count)
 {
     auto table = std::make_shared<AxisTable>();
+    table->filter = filter;
     table->inSize = inSize;
     table->outSize = outSize;
     table->begin = begin;
@@ -84,7 +105,7 @@ std::shared_ptr<const AxisTable> computeAxisTable(int inSize, int outSize, int b
     // Pillow passes the box as floats; float(inSize) is exact for any realistic size.
     const double scale = double(float(inSize)) / outSize;
     const double filterScale = std::max(scale, 1.0); // widen the kernel when shrinking: antialiasing
-    const double support = kBicubicSupport * filterScale;
+    const double support = kernelSupport(filter) * filterScale;
     const int taps = int(std::ceil(support)) * 2 + 1;
     table->taps = taps;
     table->first.resize(std::size_t(count));
@@ -103,7 +124,7 @@ std::shared_ptr<const AxisTable> computeAxisTable(int inSize, int outSize, int b
         double *w = &table->weights[std::size_t(i) * std::size_t(taps)];
         double sum = 0.0;
         for (int k = 0; k < n; ++k) {
-            w[k] = bicubicKernel((k + lo - center + 0.5) * invScale);
+            w[k] = kernel(filter, (k + lo - center + 0.5) * invScale);
             sum += w[k];
         }
         std::int32_t *f = &table->fixed[std::size_t(i) * std::size_t(taps)];
@@ -122,17 +143,17 @@ std::shared_ptr<const AxisTable> computeAxisTable(int inSize, int outSize, int b
 
 // Datasets are dominated by a few image sizes, so a handful of recent tables per thread
 // saves recomputing them for every image without any locking.
-std::shared_ptr<const AxisTable> axisTable(int inSize, int outSize, int begin, int count)
+std::shared_ptr<const AxisTable> axisTable(Filter filter, int inSize, int outSize, int begin, int count)
 {
     constexpr std::size_t kEntries = 8;
     thread_local std::array<std::shared_ptr<const AxisTable>, kEntries> cache;
     thread_local std::size_t next = 0;
     for (const auto &entry : cache) {
-        if (entry && entry->inSize == inSize && entry->outSize == outSize && entry->begin == begin
+        if (entry && entry->filter == filter && entry->inSize == inSize && entry->outSize == outSize && entry->begin == begin
             && entry->count == count)
             return entry;
     }
-    auto table = computeAxisTable(inSize, outSize, begin, count);
+    auto table = computeAxisTable(filter, inSize, outSize, begin, count);
     cache[next] = table;
     next = (next + 1) % kEntries;
     return table;
@@ -268,10 +289,9 @@ std::vector<int> nearestIndices(int inSize, int outSize)
     return index;
 }
 
-} // namespace
-
-void pilResizeBicubic(const ImageView8 &src, int outWidth, int outHeight, const OutputRegion &region,
-                      std::uint8_t *out)
+// Pillow's ImagingResample for 8-bit modes with either filter (the kernels differ, nothing else).
+void pilResize8(Filter filter, const ImageView8 &src, int outWidth, int outHeight, const OutputRegion &region,
+                       std::uint8_t *out)
 {
     const int C = src.channels;
     const bool needHorizontal = outWidth != src.width;
@@ -282,7 +302,7 @@ void pilResizeBicubic(const ImageView8 &src, int outWidth, int outHeight, const 
     int rowBegin = region.y;
     int rowEnd = region.y + region.height;
     if (needVertical) {
-        vertical = axisTable(src.height, outHeight, region.y, region.height);
+        vertical = axisTable(filter, src.height, outHeight, region.y, region.height);
         rowBegin = vertical->inputBegin();
         rowEnd = vertical->inputEnd();
     }
@@ -292,7 +312,7 @@ void pilResizeBicubic(const ImageView8 &src, int outWidth, int outHeight, const 
     std::size_t rowStride = 0;
     thread_local std::vector<std::uint8_t> intermediate;
     if (needHorizontal) {
-        const auto horizontal = axisTable(src.width, outWidth, region.x, region.width);
+        const auto horizontal = axisTable(filter, src.width, outWidth, region.x, region.width);
         if (!needVertical) {
             horizontalPass(src, rowBegin, rowEnd - rowBegin, *horizontal, out);
             return;
@@ -313,6 +333,20 @@ void pilResizeBicubic(const ImageView8 &src, int outWidth, int outHeight, const 
         copyRows(rows, rowStride, region.height, outRowBytes, out);
 }
 
+} // namespace
+
+void pilResizeBicubic(const ImageView8 &src, int outWidth, int outHeight, const OutputRegion &region,
+                      std::uint8_t *out)
+{
+    pilResize8(Filter::Bicubic, src, outWidth, outHeight, region, out);
+}
+
+void pilResizeBilinear(const ImageView8 &src, int outWidth, int outHeight, const OutputRegion &region,
+                       std::uint8_t *out)
+{
+    pilResize8(Filter::Bilinear, src, outWidth, outHeight, region, out);
+}
+
 void pilResizeBicubicInt32(const ImageView32 &src, int outWidth, int outHeight, const OutputRegion &region,
                            std::int32_t *out)
 {
@@ -327,14 +361,14 @@ void pilResizeBicubicInt32(const ImageView32 &src, int outWidth, int outHeight, 
     int rowBegin = region.y;
     int rowEnd = region.y + region.height;
     if (needVertical) {
-        vertical = axisTable(src.height, outHeight, region.y, region.height);
+        vertical = axisTable(Filter::Bicubic, src.height, outHeight, region.y, region.height);
         rowBegin = vertical->inputBegin();
         rowEnd = vertical->inputEnd();
     }
     const int rowCount = rowEnd - rowBegin;
     std::vector<std::int32_t> rows(std::size_t(rowCount) * std::size_t(region.width));
     if (needHorizontal) {
-        const auto h = axisTable(src.width, outWidth, region.x, region.width);
+        const auto h = axisTable(Filter::Bicubic, src.width, outWidth, region.x, region.width);
         for (int r = 0; r < rowCount; ++r) {
             for (int i = 0; i < region.width; ++i) {
                 const double *k = &h->weights[std::size_t(i) * std::size_t(h->taps)];

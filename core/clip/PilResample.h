@@ -38,6 +38,11 @@ struct OutputRegion
 void pilResizeBicubic(const ImageView8 &src, int outWidth, int outHeight, const OutputRegion &region,
                       std::uint8_t *out);
 
+// Pillow's Image.resize(..., BILINEAR) for the same 8-bit images (torchvision's default Resize
+// filter on PIL images): the same algorithm with the triangle kernel of support 1.
+void pilResizeBilinear(const ImageView8 &src, int outWidth, int outHeight, const OutputRegion &region,
+                       std::uint8_t *out);
+
 // The same for Pillow's 32-bit integer mode "I" (what a 16-bit grayscale PNG opens as):
 // double-precision weights, each pass rounded to int32. One channel only.
 void pilResizeBicubicInt32(const ImageView32 &src, int outWidth, int outHeight, const OutputRegion &region,

@@ -39,6 +39,19 @@ cv::Mat decodeImage(const QByteArray &bytes, const QString &name)
     return image;
 }
 
+cv::Mat pillowHighBytes(const cv::Mat &wide)
+{
+    cv::Mat narrow(wide.rows, wide.cols, CV_MAKETYPE(CV_8U, wide.channels()));
+    const int values = wide.cols * wide.channels();
+    for (int y = 0; y < wide.rows; ++y) {
+        const auto *in = wide.ptr<std::uint16_t>(y);
+        auto *out = narrow.ptr<std::uint8_t>(y);
+        for (int i = 0; i < values; ++i)
+            out[i] = std::uint8_t(in[i] >> 8);
+    }
+    return narrow;
+}
+
 QString probeImage(const QString &path)
 {
     try {

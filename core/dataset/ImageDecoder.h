@@ -15,6 +15,9 @@ QByteArray readImageFile(const QString &path);
 // Image.open). Error("<name>: …") when the bytes are not a decodable image.
 cv::Mat decodeImage(const QByteArray &bytes, const QString &name);
 
+// What Pillow opens a 16-bit colour image as: 8-bit, keeping each value's high byte.
+cv::Mat pillowHighBytes(const cv::Mat &wide);
+
 // Empty when the file decodes, else why not (the scanner's check for corrupt files).
 QString probeImage(const QString &path);
 

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "classify/ClassifierSpec.h"
+#include "common/Diagnostic.h"
+
+#include <QString>
+#include <optional>
+
+namespace faultline {
+
+class JobControl;
+class ProjectStore;
+
+struct DatasetPredictionReport
+{
+    int images = 0;        // readable images in the project
+    int predicted = 0;     // classified and stored
+    int failed = 0;        // could not be read or decoded; reported in diagnostics
+    int correct = 0;       // predicted == folder label
+    QString device;        // where the model ran
+    QString source;        // the predictions' source in the project: "classifier:<file name>"
+    QString classNamesSource;
+    Diagnostics diagnostics;
+    std::optional<double> accuracy() const
+    {
+        return predicted > 0 ? std::optional<double>(double(correct) / predicted) : std::nullopt;
+    }
+};
+
+// The project's name for predictions made by a classifier file: "classifier:<file name>".
+QString classifierPredictionSource(const QString &classifierPath);
+
+// Runs the classifier over every readable image of the project (label = its class folder) and
+// replaces the project's predictions with its answers, confidence = the probability of the true
+// label; the spec is kept as meta "classifier" (JSON). Files are decoded on the classifier's
+// own pool, batches run while progress is reported ("classify"). Nothing is stored unless the
+// whole dataset was classified: JobCancelled leaves the previous predictions. Throws Error when
+// the project has no images, the classifier does not load, or it lacks some of the dataset's
+// classes; undecodable images are left out and reported.
+DatasetPredictionReport predictDataset(ProjectStore &store, const QString &datasetRoot, const ClassifierSpec &spec,
+                                       JobControl *control = nullptr);
+
+} // namespace faultline
