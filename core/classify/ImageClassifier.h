@@ -41,7 +41,8 @@ public:
     QString deviceName() const;
 
     // Encoded images (PNG, JPEG …) in, one verdict each; undecodable images get verdict.error.
-    // Batched by spec.batchSize; cancellable between batches (JobCancelled).
+    // Decoded on the classifier's own thread pool, batched by spec.batchSize; cancellable
+    // between batches (JobCancelled). Reports no progress: callers report per call (predictDataset).
     std::vector<ClassifierVerdict> classify(const std::vector<QByteArray> &encodedImages, const QStringList &names,
                                             JobControl *control = nullptr) const;
 
