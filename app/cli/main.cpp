@@ -26,6 +26,8 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},
         {QStringLiteral("models"), {modelsCommand, "list, download or import CLIP models (models --help)"}},
+        {QStringLiteral("generate"), {generateCommand, "generate hard/easy/reference samples of a class's failure mode"}},
+        {QStringLiteral("check-generated"), {checkGeneratedCommand, "the classifier's accuracy on generated samples, per group"}},
         {QStringLiteral("predict"), {predictCommand, "run a TorchScript classifier over a dataset, store its predictions"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},
@@ -38,7 +40,7 @@ void printUsage(FILE *to)
     std::fputs("Usage: faultline-cli COMMAND [options]   (faultline-cli COMMAND --help for its options)\n\n"
                "Finds, explains and exports a classifier's failure modes.\n\nCommands:\n", to);
     for (const auto &[name, command] : commands())
-        std::fprintf(to, "  %-10s %s\n", name.toLatin1().constData(), command.summary);
+        std::fprintf(to, "  %-16s %s\n", name.toLatin1().constData(), command.summary);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "captions/CaptionCandidates.h"
 #include "captions/CaptionVocabulary.h"
+#include "classify/ImageClassifier.h"
 #include "classify/ProjectClassifier.h"
 #include "common/Error.h"
 #include "generation/RetrievalBackend.h"

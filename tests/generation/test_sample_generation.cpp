@@ -28,6 +28,9 @@
 #include <memory>
 
 using namespace faultline;
+using faultline::testing::FakeBehaviour;
+using faultline::testing::FakeGenerationServer;
+using faultline::testing::FakeRequest;
 
 class TestSampleGeneration : public QObject
 {
@@ -266,12 +269,10 @@ private Q_SLOTS:
     {
         FakeGenerationServer server;
         server.setDecoder(m_space, m_model->hyperParams().embedDim);
-        // With two in flight, the first request fails three times (no retries left) while the
-        // others arrive: their samples are stored, the failure is one line.
-        server.script("/v1/decode", {FakeBehaviour::status(500, R"({"error":"CUDA out of memory"})"),
-                                     FakeBehaviour::ok(), FakeBehaviour::ok(),
-                                     FakeBehaviour::status(500, R"({"error":"CUDA out of memory"})"),
-                                     FakeBehaviour::status(500, R"({"error":"CUDA out of memory"})")});
+        // One request at a time: the middle one fails three times (no retries left); the ones
+        // before and after it are stored, the failure is one line.
+        const FakeBehaviour oom = FakeBehaviour::status(500, R"({"error":"CUDA out of memory"})");
+        server.script("/v1/decode", {FakeBehaviour::ok(), oom, oom, oom, FakeBehaviour::ok()});
         ClassSampleJob sliderJob = serverJob(ClassSampleJob::Source::Slerp, GenerationBackendConfig::kEmbeddingDecoder, server);
         sliderJob.alphas = {-1.0, -0.5, 0.5};
         sliderJob.backend.limits.maxConcurrent = 1;
