@@ -4,6 +4,8 @@
 // backgrounds, servers that fail part of a batch, cancel, and the classifier's verdicts.
 #include "captions/CaptionCandidates.h"
 #include "captions/CaptionVocabulary.h"
+#include "classify/DatasetPredictor.h"
+#include "classify/ImageClassifier.h"
 #include "clip/ClipModel.h"
 #include "clip/ClipTokenizer.h"
 #include "common/Error.h"
@@ -21,6 +23,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -332,6 +335,62 @@ private Q_SLOTS:
             QVERIFY2(error.message().contains(QString::number(port)), qPrintable(error.message()));
         }
         QCOMPARE(storedSamples(), before);
+    }
+
+    // Last: it gives the project a classifier (predict), which every later Generate checks with.
+    void theClassifiersVerdictIsStoredWithEverySample()
+    {
+        QProcess python;
+        python.setProcessChannelMode(QProcess::MergedChannels);
+        python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(FAULTLINE_COLOUR_CLASSIFIER_SCRIPT), m_dir.path()});
+        QVERIFY2(python.waitForFinished(120000) && python.exitCode() == 0, python.readAll().constData());
+        ClassifierSpec spec;
+        spec.path = QDir(m_dir.path()).filePath(QStringLiteral("colour.pt"));
+        spec.inputSize = 16;
+        spec.mean = {0, 0, 0};
+        spec.std = {1, 1, 1};
+        spec.device = ComputeDevice::Cpu;
+        {
+            ProjectStore store(m_project.projectPath());
+            const DatasetPredictionReport report = predictDataset(store, m_project.root, spec);
+            QCOMPARE(report.correct, report.predicted / 2); // the planted mistakes, made by a real classifier
+        }
+
+        FakeGenerationServer server;
+        server.setDecoder(m_space, m_model->hyperParams().embedDim);
+        ClassSampleJob sliderJob = serverJob(ClassSampleJob::Source::Slerp, GenerationBackendConfig::kEmbeddingDecoder, server);
+        sliderJob.alphas = {-1.0, 0.0, 1.0};
+        const ClassSampleResult generated = runClassSampleJob(sliderJob, m_encode, m_space, nullptr);
+        QVERIFY2(generated.errors.isEmpty(), qPrintable(generated.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(generated.samples.size(), qsizetype(6));
+        const auto classifier = ImageClassifier::load(spec, {QStringLiteral("cat"), QStringLiteral("dog")});
+        for (const GeneratedSample &sample : generated.samples) {
+            QCOMPARE(sample.classifier, QStringLiteral("colour.pt"));
+            QVERIFY(sample.checked.isValid());
+            QFile file(QDir(m_project.root).filePath(sample.file));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const ClassifierVerdict verdict = classifier->classify({file.readAll()}, {sample.file}).front();
+            QCOMPARE(sample.prediction, verdict.predictedClass);
+            QVERIFY(std::abs(*sample.confidence - verdict.probabilityOf(0)) < 1e-6); // p(cat)
+        }
+
+        // Retrieved real images are checked by the classifier too: its verdicts are the planted ones.
+        ClassSampleJob retrievalJob = job(ClassSampleJob::Source::Slerp);
+        retrievalJob.alphas = {-1.0, 1.0};
+        retrievalJob.settings.imagesPerRequest = 4;
+        const ClassSampleResult retrieved = runClassSampleJob(retrievalJob, m_encode, m_space, nullptr);
+        QCOMPARE(retrieved.samples.size(), qsizetype(8));
+        for (const GeneratedSample &sample : retrieved.samples) {
+            QCOMPARE(sample.classifier, QStringLiteral("colour.pt"));
+            QCOMPARE(sample.correct(), std::optional<bool>(!m_project.wrong.value(sample.file)));
+        }
+        const QVector<GroupAccuracy> table = generatedAccuracy(retrieved.samples);
+        QCOMPARE(table.size(), qsizetype(2));
+        QCOMPARE(table[0].group, QStringLiteral("hard"));
+        QCOMPARE(table[1].group, QStringLiteral("easy"));
+        QCOMPARE(table[0].checked, 4);
+        QVERIFY2(table[0].accuracy() < table[1].accuracy(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(table[0].accuracy()).arg(table[1].accuracy())));
     }
 
     void badRequestsAreClearErrors()
