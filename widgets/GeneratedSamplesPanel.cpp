@@ -152,6 +152,11 @@ void GeneratedSamplesPanel::generate(ClassSampleJob job)
     Q_EMIT generatingChanged(true);
 }
 
+bool GeneratedSamplesPanel::isGenerating() const
+{
+    return m_job != nullptr;
+}
+
 void GeneratedSamplesPanel::cancel()
 {
     if (m_job)

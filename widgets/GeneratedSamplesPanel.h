@@ -35,7 +35,7 @@ public:
     // caller sets source, alphas or prompts). Needs the run's text model (Ready).
     void generate(ClassSampleJob job);
     void cancel();
-    bool isGenerating() const { return m_job != nullptr; }
+    bool isGenerating() const;
 
     SampleListModel *samples() const { return m_samples; }
     QString summaryText() const; // accuracy per group, or why there is none

@@ -1,9 +1,13 @@
 // The Difficulty dock over a real project embedded by the tiny reference CLIP: the slider's ends
 // show exactly EmbeddingIndex::nearest(difficultyVector(...)), a fast drag ends on its last value
-// without running a query per step, keyboard steps, the split choice, the hidden Generate button
-// and a run without a CLIP checkpoint.
+// without running a query per step, keyboard steps, the split choice, Generate (retrieval without
+// a server; an embedding decoder that answers, stalls or fails) and a run without a CLIP checkpoint.
 
+#include "AppSettings.h"
 #include "DifficultyDock.h"
+#include "FakeGenerationServer.h"
+#include "GeneratedSamplesPanel.h"
+#include "SampleListModel.h"
 #include "DockScreenshot.h"
 #include "InterpretTestProject.h"
 #include "NeighborListModel.h"
@@ -23,7 +27,10 @@
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSettings>
 #include <QSlider>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -80,6 +87,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("FaultlineTest"));
+        QSettings().clear();
         const QString error = m_project.build(m_tmp.path());
         QVERIFY2(error.isEmpty(), qPrintable(error));
         ProjectStore store(m_project.projectPath());
@@ -189,7 +199,7 @@ private Q_SLOTS:
         m_dock->setSplit(Split::Test);
     }
 
-    void tilesActivateAndGenerateIsHidden()
+    void tilesActivate()
     {
         QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() > 0, kTimeout);
         QSignalSpy activated(m_dock, &DifficultyDock::imageActivated);
@@ -198,12 +208,94 @@ private Q_SLOTS:
         Q_EMIT view->activated(m_dock->nearestModel()->index(0));
         QCOMPARE(activated.size(), 1);
         QCOMPARE(activated.first().first().toString(), m_dock->nearestModel()->paths().first());
+    }
 
-        QVERIFY(!m_dock->generateButton()->isVisibleTo(m_dock));
-        QVERIFY(m_dock->setProperty("generationAvailable", true));
+    void generateWithoutAServerShowsTheNearestRealImages()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(m_textModel->state() == RunTextModel::State::Ready, kTimeout);
+        GeneratedSamplesPanel *panel = m_dock->samplesPanel();
         QVERIFY(m_dock->generateButton()->isVisibleTo(m_dock));
-        m_dock->setGenerationAvailable(false);
-        QVERIFY(!m_dock->generateButton()->isVisibleTo(m_dock));
+        QVERIFY(panel->summaryText().contains(QLatin1String("press Generate")));
+        SampleSettings samples;
+        samples.imagesPerRequest = 3;
+        AppSettings::setSampleSettings(samples);
+        m_dock->setDifficulty(-1.0);
+        QTest::mouseClick(m_dock->generateButton(), Qt::LeftButton);
+        QCOMPARE(m_dock->resultTabs()->currentWidget(), panel);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
+        QVERIFY2(panel->noteText().contains(QLatin1String("no generation server"), Qt::CaseInsensitive), qPrintable(panel->noteText()));
+        QCOMPARE(panel->sampleCount(), 3);
+        QCOMPARE(m_dock->resultTabs()->tabText(1), QStringLiteral("Generated (3)"));
+        int wrong = 0;
+        for (int row = 0; row < 3; ++row) {
+            const QModelIndex index = panel->samples()->index(row);
+            QVERIFY(QFileInfo::exists(index.data(GalleryModel::PathRole).toString()));
+            QVERIFY(index.data(GalleryModel::CorrectRole).isValid()); // the project's prediction is its verdict
+            wrong += index.data(GalleryModel::CorrectRole).toBool() ? 0 : 1;
+            QVERIFY(panel->samples()->sampleAt(row).group == QLatin1String("hard"));
+        }
+        QVERIFY(wrong >= 2); // the hardest end of the slider finds the planted failures
+        QVERIFY2(panel->summaryText().contains(QLatin1String("hard")), qPrintable(panel->summaryText()));
+        QVERIFY(testing::saveScreenshot(m_dock, m_cache, QStringLiteral("difficulty-generated.png")));
+    }
+
+    void generateWithAnEmbeddingDecoder()
+    {
+        GeneratedSamplesPanel *panel = m_dock->samplesPanel();
+        const int before = panel->sampleCount();
+        testing::FakeGenerationServer server;
+        server.setDecoder(m_textModel->embeddingSpace(), m_cat->dim);
+        // The first request stalls: the window stays responsive and the dock shows it is working.
+        server.script("/v1/decode", {testing::FakeBehaviour::slow(1500)});
+        GenerationBackendConfig config;
+        config.kind = GenerationBackendConfig::kEmbeddingDecoder;
+        config.url = server.url();
+        config.limits.timeoutMs = 10000;
+        AppSettings::setGenerationBackend(config);
+        SampleSettings samples;
+        samples.imagesPerRequest = 2;
+        samples.width = samples.height = 64;
+        AppSettings::setSampleSettings(samples);
+        m_dock->setDifficulty(0.5);
+        QTest::mouseClick(m_dock->generateButton(), Qt::LeftButton);
+        QVERIFY(panel->isGenerating());
+        QVERIFY(!m_dock->generateButton()->isEnabled());
+        QElapsedTimer clock;
+        clock.start();
+        QTest::qWait(300);
+        QVERIFY(clock.elapsed() < 1000); // the event loop ran while the server stalled
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
+        QVERIFY(m_dock->generateButton()->isEnabled());
+        QCOMPARE(panel->sampleCount(), before + 2);
+        const GeneratedSample &newest = panel->samples()->sampleAt(0);
+        QCOMPARE(newest.backend, QStringLiteral("embedding-decoder"));
+        QCOMPARE(newest.group, QStringLiteral("easy"));
+        QCOMPARE(newest.alpha, std::optional<double>(0.5));
+        QVERIFY(!newest.correct().has_value()); // no classifier in this project: no verdict, and the note says so
+        QVERIFY2(panel->noteText().contains(QLatin1String("no classifier"), Qt::CaseInsensitive), qPrintable(panel->noteText()));
+        QVERIFY(!panel->samples()->index(0).data(GalleryModel::CorrectRole).isValid());
+        QVERIFY(QFileInfo::exists(panel->samples()->absolutePath(0)));
+
+        // A server that keeps failing: the fault is reported, the samples already made stay.
+        const testing::FakeBehaviour failure = testing::FakeBehaviour::status(500, R"({"error":"out of memory"})");
+        server.script("/v1/decode", {failure, failure, failure});
+        config.limits.backoffMs = 10;
+        AppSettings::setGenerationBackend(config);
+        QTest::mouseClick(m_dock->generateButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
+        QVERIFY2(panel->noteText().contains(QLatin1String("HTTP 500")) && panel->noteText().contains(QLatin1String("out of memory")),
+                 qPrintable(panel->noteText()));
+        QCOMPARE(panel->sampleCount(), before + 2);
+        QCOMPARE(ProjectStore(m_project.projectPath()).generatedSamples(QStringLiteral("cat")).size(), qsizetype(before + 2));
+
+        // Cancel while a request stalls.
+        server.script("/v1/decode", {testing::FakeBehaviour::slow(20000)});
+        QTest::mouseClick(m_dock->generateButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(server.requests("/v1/decode").size() >= 5, kTimeout);
+        panel->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), 5000);
+        QVERIFY2(panel->noteText().contains(QLatin1String("Cancelled")), qPrintable(panel->noteText()));
+        AppSettings::setGenerationBackend(GenerationBackendConfig{GenerationBackendConfig::kRetrieval, {}, {}, {}, {}});
     }
 
     void aClassWithoutDirectionShowsTheError()
