@@ -1,12 +1,13 @@
 #include "CaptionsDock.h"
 
 #include "GalleryModel.h"
+#include "GeneratedSamplesPanel.h"
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
-#include "TileStripView.h"
 #include "QCustomPlotInclude.h"
 #include "RunTextModel.h"
 #include "TextModelStatus.h"
+#include "TileStripView.h"
 #include "captions/CaptionCandidates.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
@@ -23,9 +24,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -110,6 +114,20 @@ void CaptionsDock::buildUi()
     controls->addWidget(new QLabel(tr("Reference:"), page));
     controls->addWidget(m_referenceEdit, 1);
     controls->addWidget(m_rankButton);
+    m_generateButton = new QToolButton(page);
+    m_generateButton->setText(tr("Generate"));
+    m_generateButton->setPopupMode(QToolButton::InstantPopup);
+    m_generateButton->setToolTip(tr("Make new images of the class with the generation backend of Settings \u25b8 "
+                                    "Generation (without a server: the nearest real images), checked by the classifier"));
+    auto *generateMenu = new QMenu(m_generateButton);
+    m_generateFromChosen = generateMenu->addAction(tr("From the &chosen caption"), this,
+                                                   [this] { generate(GenerateFrom::ChosenCaption); });
+    generateMenu->addAction(tr("From the top &hard, easy and reference captions"), this,
+                            [this] { generate(GenerateFrom::TopCaptions); });
+    generateMenu->addAction(tr("From the &backgrounds of its failures"), this,
+                            [this] { generate(GenerateFrom::FailureBackgrounds); });
+    m_generateButton->setMenu(generateMenu);
+    controls->addWidget(m_generateButton);
     layout->addLayout(controls);
 
     m_message = new QLabel(page);
@@ -130,6 +148,11 @@ void CaptionsDock::buildUi()
     auto *details = new QSplitter(Qt::Horizontal, page);
     m_nearest = new NeighborListModel(m_cache, kThumbnailSize, this);
     m_nearestView = new TileStripView(m_nearest, kThumbnailSize, details);
+    m_samplesPanel = new GeneratedSamplesPanel(m_textModel, m_cache, details);
+    m_results = new QTabWidget(details);
+    m_results->setDocumentMode(true);
+    m_results->addTab(m_nearestView, tr("Nearest real images"));
+    m_results->addTab(m_samplesPanel, tr("Generated"));
     m_plot = new QCustomPlot(details);
     setupPlot();
     details->setStretchFactor(0, 3);
@@ -148,6 +171,7 @@ void CaptionsDock::buildUi()
         const bool usable = state != RunTextModel::State::NoCheckpoint && state != RunTextModel::State::Failed;
         vertical->setVisible(usable);
         m_rankButton->setVisible(usable);
+        m_generateButton->setVisible(usable);
         m_summary->setVisible(usable);
     };
     connect(m_textModel, &RunTextModel::stateChanged, this, updateInteractive);
@@ -160,6 +184,50 @@ void CaptionsDock::buildUi()
     for (QTreeWidget *list : {m_hardList, m_easyList})
         connect(list, &QTreeWidget::itemSelectionChanged, this, [this, list] { onCaptionSelected(list); });
     connect(m_nearestView, &TileStripView::imageActivated, this, &CaptionsDock::imageActivated);
+    connect(m_samplesPanel, &GeneratedSamplesPanel::imageActivated, this, &CaptionsDock::imageActivated);
+    connect(m_samplesPanel, &GeneratedSamplesPanel::samplesChanged, this, [this](int count) {
+        m_results->setTabText(1, count > 0 ? tr("Generated (%1)").arg(count) : tr("Generated"));
+    });
+    connect(m_samplesPanel, &GeneratedSamplesPanel::generatingChanged, this,
+            [this](bool generating) { m_generateButton->setEnabled(!generating); });
+    connect(generateMenu, &QMenu::aboutToShow, this, [this] { m_generateFromChosen->setEnabled(!m_chosen.isEmpty()); });
+}
+
+void CaptionsDock::generate(GenerateFrom from)
+{
+    if (!m_images || !m_vocabulary)
+        return;
+    if (m_textModel->state() != RunTextModel::State::Ready) {
+        showMessage(tr("Generate needs the run's CLIP text model: %1").arg(m_textModel->statusText()));
+        return;
+    }
+    ClassSampleJob job;
+    job.vocabulary = m_vocabularySource;
+    job.reference = referenceCaption();
+    switch (from) {
+    case GenerateFrom::ChosenCaption: {
+        if (m_chosen.isEmpty())
+            return;
+        job.source = ClassSampleJob::Source::Prompts;
+        job.prompts = {m_chosen};
+        // The side of the ranking it is on (ranked is hardest first), as the two lists show it.
+        const auto found = std::find_if(m_ranked.begin(), m_ranked.end(),
+                                        [this](const RankedCaption &ranked) { return ranked.caption == m_chosen; });
+        const bool hard = found != m_ranked.end() && 2 * (found - m_ranked.begin()) < m_ranked.size();
+        job.promptGroup = m_chosen == job.reference ? QStringLiteral("reference")
+                          : hard                    ? QStringLiteral("hard")
+                                                    : QStringLiteral("easy");
+        break;
+    }
+    case GenerateFrom::TopCaptions:
+        job.source = ClassSampleJob::Source::Captions;
+        break;
+    case GenerateFrom::FailureBackgrounds:
+        job.source = ClassSampleJob::Source::Backgrounds;
+        break;
+    }
+    m_results->setCurrentWidget(m_samplesPanel);
+    m_samplesPanel->generate(job);
 }
 
 void CaptionsDock::setupPlot()
@@ -202,6 +270,7 @@ void CaptionsDock::showClass(std::shared_ptr<const RunClassImages> images, const
     m_className = m_images->className;
     m_customReference.clear();
     m_textModel->setRun(projectPath, runId);
+    m_samplesPanel->showClass(datasetRoot, projectPath, runId, m_className);
     m_stack->setCurrentIndex(1);
     refresh();
 }
@@ -219,6 +288,7 @@ void CaptionsDock::clearClass()
     m_ranked.clear();
     m_chosen.clear();
     m_wantRank = m_wantCaption = false;
+    m_samplesPanel->clearClass();
     m_emptyLabel->setText(tr("Select a class in the Classes dock to see the captions that describe its failures."));
     m_stack->setCurrentIndex(0);
 }

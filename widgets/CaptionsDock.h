@@ -9,18 +9,22 @@
 #include <memory>
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QCPGraph;
 class QCustomPlot;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTabWidget;
+class QToolButton;
 class QStackedWidget;
 class QTreeWidget;
 
 namespace faultline {
 
 class BackgroundJob;
+class GeneratedSamplesPanel;
 class NeighborListModel;
 class TileStripView;
 class RunTextModel;
@@ -55,6 +59,11 @@ public:
     void rankAgain();
     // Shows the nearest images and the validation curve of a caption.
     void chooseCaption(const QString &caption);
+    // Generates images of the class (into the Generated tab): from the chosen caption, from the
+    // top hard, easy and reference captions (paper 000 A.7), or from the backgrounds its
+    // failures were matched to (paper 002 Sec. 4.3).
+    enum class GenerateFrom { ChosenCaption, TopCaptions, FailureBackgrounds };
+    void generate(GenerateFrom from);
 
     QTreeWidget *hardList() const { return m_hardList; }
     QTreeWidget *easyList() const { return m_easyList; }
@@ -63,6 +72,9 @@ public:
     QComboBox *vocabularyCombo() const { return m_vocabularyCombo; }
     QLineEdit *referenceEdit() const { return m_referenceEdit; }
     QString chosenCaption() const { return m_chosen; }
+    QToolButton *generateButton() const { return m_generateButton; }
+    GeneratedSamplesPanel *samplesPanel() const { return m_samplesPanel; }
+    QTabWidget *resultTabs() const { return m_results; }
     QString referenceCaption() const;
     QString messageText() const;   // an error shown in place, or empty
     QString summaryText() const;
@@ -121,6 +133,10 @@ private:
     QTreeWidget *m_easyList = nullptr;
     NeighborListModel *m_nearest = nullptr;
     TileStripView *m_nearestView = nullptr;
+    QTabWidget *m_results = nullptr; // nearest real images | generated samples
+    GeneratedSamplesPanel *m_samplesPanel = nullptr;
+    QToolButton *m_generateButton = nullptr;
+    QAction *m_generateFromChosen = nullptr;
     QCustomPlot *m_plot = nullptr;
     QCPGraph *m_captionCurve = nullptr;
     QCPGraph *m_referenceCurve = nullptr;

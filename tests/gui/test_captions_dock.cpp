@@ -3,12 +3,16 @@
 // nearest test images and validation curve, bad vocabulary files and a run without a CLIP
 // checkpoint (its explanation, a bad and a good chosen checkpoint).
 
+#include "AppSettings.h"
 #include "CaptionsDock.h"
 #include "DockScreenshot.h"
+#include "FakeGenerationServer.h"
+#include "GeneratedSamplesPanel.h"
 #include "InterpretTestProject.h"
 #include "NeighborListModel.h"
 #include "QCustomPlotInclude.h"
 #include "RunTextModel.h"
+#include "SampleListModel.h"
 #include "TextModelStatus.h"
 #include "ThumbnailCache.h"
 #include "captions/CaptionCandidates.h"
@@ -24,7 +28,10 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -108,6 +115,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("FaultlineTest"));
+        QSettings().clear();
         const QString error = m_project.build(m_tmp.path());
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_model = ClipModel::load(m_project.modelPath, ComputeDevice::Cpu);
@@ -213,7 +223,45 @@ private Q_SLOTS:
         QCOMPARE(activated.first().first().toString(), nearest->itemAt(0).path);
 
         QVERIFY(testing::saveScreenshot(m_dock, m_cache, QStringLiteral("captions_dock.png")));
+    }
+
+    void generateFromTheChosenCaptionAndTheTopCaptions()
+    {
+        testing::FakeGenerationServer server;
+        GenerationBackendConfig config;
+        config.kind = GenerationBackendConfig::kAutomatic1111;
+        config.url = server.url();
+        AppSettings::setGenerationBackend(config);
+        SampleSettings samples;
+        samples.imagesPerRequest = 2;
+        samples.width = samples.height = 64;
+        AppSettings::setSampleSettings(samples);
+
+        const QString chosen = m_dock->chosenCaption(); // the top hard caption, chosen above
+        QVERIFY(!chosen.isEmpty());
+        GeneratedSamplesPanel *panel = m_dock->samplesPanel();
+        m_dock->generate(CaptionsDock::GenerateFrom::ChosenCaption);
+        QCOMPARE(m_dock->resultTabs()->currentWidget(), panel);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
+        QCOMPARE(panel->sampleCount(), 2);
+        QCOMPARE(server.requests("/sdapi/v1/txt2img").size(), 1);
+        QCOMPARE(server.requests("/sdapi/v1/txt2img").first().json().value(QStringLiteral("prompt")).toString(), chosen);
+        QCOMPARE(panel->samples()->sampleAt(0).group, QStringLiteral("hard"));
+        QCOMPARE(panel->samples()->sampleAt(0).prompt, chosen);
+
+        // The paper's recipe: the top hard and easy captions and the reference.
+        m_dock->generate(CaptionsDock::GenerateFrom::TopCaptions);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
+        QCOMPARE(panel->sampleCount(), 2 + 10);
+        QCOMPARE(m_dock->resultTabs()->tabText(1), QStringLiteral("Generated (12)"));
+        QSet<QString> groups;
+        for (int row = 0; row < panel->sampleCount(); ++row)
+            groups.insert(panel->samples()->sampleAt(row).group);
+        QCOMPARE(groups, (QSet<QString>{QStringLiteral("hard"), QStringLiteral("easy"), QStringLiteral("reference")}));
+        QVERIFY(testing::saveScreenshot(m_dock, m_cache, QStringLiteral("captions_dock_generated.png")));
+        m_dock->resultTabs()->setCurrentIndex(0);
         m_dock->hide();
+        AppSettings::setGenerationBackend(GenerationBackendConfig{GenerationBackendConfig::kRetrieval, {}, {}, {}, {}});
     }
 
     void editedReferenceRanksAgainWithoutOverwritingStoredScores()
