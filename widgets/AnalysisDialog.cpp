@@ -1,6 +1,8 @@
 #include "AnalysisDialog.h"
 
 #include "AppSettings.h"
+#include "ClassifierDialog.h"
+#include "FileChooserRow.h"
 #include "SplitTitle.h"
 #include "models/ModelManager.h"
 
@@ -15,30 +17,13 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace faultline {
 
 namespace {
-
-// A line edit with a Browse… button that fills it from a file dialog.
-QWidget *fileRow(QLineEdit *edit, const QString &caption, const QString &filter, QWidget *parent)
-{
-    auto *row = new QWidget(parent);
-    auto *layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    auto *browse = new QPushButton(AnalysisDialog::tr("Browse…"), row);
-    QObject::connect(browse, &QPushButton::clicked, edit, [edit, caption, filter, parent] {
-        const QString start = edit->text().isEmpty() ? QString() : QFileInfo(edit->text()).path();
-        const QString file = QFileDialog::getOpenFileName(parent, caption, start, filter);
-        if (!file.isEmpty())
-            edit->setText(file);
-    });
-    layout->addWidget(edit, 1);
-    layout->addWidget(browse);
-    return row;
-}
 
 QString countText(qint64 n)
 {
@@ -114,8 +99,31 @@ QWidget *AnalysisDialog::predictionsRow()
     m_predictions->setPlaceholderText(m_state.hasPredictions()
                                           ? tr("%1 stored — choose a CSV only to replace them").arg(countText(m_state.predictions))
                                           : tr("CSV with columns path,prediction[,label,split,confidence]"));
-    connect(m_predictions, &QLineEdit::textChanged, this, &AnalysisDialog::validate);
-    return fileRow(m_predictions, tr("Predictions CSV"), tr("CSV files (*.csv);;All files (*)"), this);
+    connect(m_predictions, &QLineEdit::textChanged, this, [this] {
+        if (!m_predictions->text().trimmed().isEmpty())
+            setClassifier(std::nullopt); // a CSV replaces a chosen classifier
+        validate();
+    });
+    auto *box = new QWidget;
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(fileChooserRow(m_predictions, tr("Predictions CSV"), tr("CSV files (*.csv);;All files (*)"), this));
+    auto *classifierRow = new QHBoxLayout;
+    m_classifierLabel = new QLabel(tr("or let your classifier predict them:"));
+    m_classifierButton = new QPushButton(tr("Run a classifier…"));
+    m_classifierButton->setToolTip(tr("A TorchScript model run over every image: no predictions CSV needed"));
+    classifierRow->addWidget(m_classifierLabel, 1);
+    classifierRow->addWidget(m_classifierButton);
+    layout->addLayout(classifierRow);
+    connect(m_classifierButton, &QPushButton::clicked, this, [this] {
+        auto *dialog = new ClassifierDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        if (m_classifier)
+            dialog->setSpec(*m_classifier);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] { setClassifier(dialog->spec()); });
+        dialog->open();
+    });
+    return box;
 }
 
 QWidget *AnalysisDialog::embeddingsRows()
@@ -173,8 +181,8 @@ QWidget *AnalysisDialog::embeddingsRows()
     auto *importRows = new QWidget;
     auto *importLayout = new QVBoxLayout(importRows);
     importLayout->setContentsMargins(24, 0, 0, 0);
-    importLayout->addWidget(fileRow(m_npy, tr("Embeddings"), tr("NumPy arrays (*.npy);;All files (*)"), this));
-    importLayout->addWidget(fileRow(m_paths, tr("Row paths"), tr("Text files (*.txt);;All files (*)"), this));
+    importLayout->addWidget(fileChooserRow(m_npy, tr("Embeddings"), tr("NumPy arrays (*.npy);;All files (*)"), this));
+    importLayout->addWidget(fileChooserRow(m_paths, tr("Row paths"), tr("Text files (*.txt);;All files (*)"), this));
 
     auto *group = new QButtonGroup(box);
     group->addButton(m_compute);
@@ -199,8 +207,9 @@ QString AnalysisDialog::problem() const
     const QString csv = m_predictions->text().trimmed();
     if (!csv.isEmpty() && !QFileInfo(csv).isFile())
         return tr("Predictions: %1 is not a file.").arg(csv);
-    if (csv.isEmpty() && !m_state.hasPredictions())
-        return tr("Choose the classifier's predictions (a CSV with path and prediction columns).");
+    if (csv.isEmpty() && !m_classifier && !m_state.hasPredictions())
+        return tr("Choose the classifier's predictions (a CSV with path and prediction columns), or run the "
+                  "classifier.");
     if (m_compute && m_compute->isChecked() && m_model->currentText().trimmed().isEmpty())
         return tr("Choose a CLIP model to compute the embeddings with.");
     if (m_import && m_import->isChecked()) {
@@ -210,6 +219,20 @@ QString AnalysisDialog::problem() const
             return tr("Choose the text file naming each embedding row's image.");
     }
     return QString();
+}
+
+void AnalysisDialog::setClassifier(const std::optional<ClassifierSpec> &spec)
+{
+    m_classifier = spec;
+    if (spec) {
+        const QSignalBlocker blocker(m_predictions);
+        m_predictions->clear();
+        m_classifierLabel->setText(tr("\u2713 %1 will predict every image (%2 px)")
+                                       .arg(QFileInfo(spec->path).fileName()).arg(spec->inputSize));
+    } else {
+        m_classifierLabel->setText(tr("or let your classifier predict them:"));
+    }
+    validate();
 }
 
 void AnalysisDialog::validate()
@@ -224,6 +247,7 @@ AnalysisSetup AnalysisDialog::setup() const
 {
     AnalysisSetup setup;
     setup.predictionsCsv = m_predictions->text().trimmed();
+    setup.classifier = m_classifier;
     if (m_compute && m_compute->isChecked()) {
         setup.embeddings = AnalysisSetup::Embeddings::ComputeWithClip;
         const int index = m_model->findText(m_model->currentText());

@@ -8,6 +8,7 @@ class QButtonGroup;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QRadioButton;
 class QSpinBox;
 
@@ -34,6 +35,10 @@ public:
     QLineEdit *pathsEdit() const { return m_paths; }
     QComboBox *fitSplitCombo() const { return m_fitSplit; }
 
+    // The classifier to run instead of importing a CSV (Run a classifier…); nullopt: none.
+    void setClassifier(const std::optional<ClassifierSpec> &spec);
+    QPushButton *classifierButton() const { return m_classifierButton; }
+
 private:
     void validate();
     QWidget *predictionsRow();
@@ -41,6 +46,9 @@ private:
 
     DatasetState m_state;
     QLineEdit *m_predictions = nullptr;
+    std::optional<ClassifierSpec> m_classifier;
+    QLabel *m_classifierLabel = nullptr;
+    QPushButton *m_classifierButton = nullptr;
     QRadioButton *m_compute = nullptr;
     QRadioButton *m_import = nullptr;
     QComboBox *m_model = nullptr;

@@ -186,6 +186,9 @@ void GeneratedSamplesPanel::finish(const ClassSampleResult &result)
     QStringList lines = result.notes;
     for (QString &line : lines)
         line[0] = line[0].toUpper();
+    if (result.unchecked)
+        lines << tr("The project has no classifier, so the new images have no verdict yet: Analysis \u25b8 Run "
+                    "classifier… gives it one.");
     lines << result.errors;
     if (result.samples.isEmpty() && result.errors.isEmpty())
         lines << tr("The backend returned no images.");

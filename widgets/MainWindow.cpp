@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AnalysisDialog.h"
+#include "ClassifierDialog.h"
 #include "AppSettings.h"
 #include "CaptionsDock.h"
 #include "ClassesChart.h"
@@ -254,6 +255,7 @@ void MainWindow::createMenus()
     QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
     m_analyzeAction = analysis->addAction(tr("&Run analysis…"), this, &MainWindow::runAnalysis);
     m_analyzeAction->setShortcut(QKeySequence(tr("Ctrl+R")));
+    analysis->addAction(tr("Run &classifier…"), this, &MainWindow::runClassifier);
     analysis->addSeparator();
     m_nextClassAction = analysis->addAction(tr("&Next class"), this, &MainWindow::nextClass);
     m_nextClassAction->setShortcuts({QKeySequence(tr("Ctrl+PgDown")), QKeySequence(tr("Alt+Down"))});
@@ -404,6 +406,18 @@ void MainWindow::runAnalysis()
             AppSettings::setClipModel(setup.clipModel);
         m_session->analyze(setup);
     });
+    dialog->open();
+}
+
+void MainWindow::runClassifier()
+{
+    if (!m_session->isOpen()) {
+        showError(tr("Open a dataset folder before running a classifier."));
+        return;
+    }
+    auto *dialog = new ClassifierDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { m_session->predict(dialog->spec()); });
     dialog->open();
 }
 

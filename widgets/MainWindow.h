@@ -66,6 +66,7 @@ private:
     void chooseDataset();
     void chooseEmbeddings();
     void runAnalysis();
+    void runClassifier();
     void exportHardSubset();
     void showSettings();
     void showShortcuts();

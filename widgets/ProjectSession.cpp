@@ -3,6 +3,7 @@
 #include "AppSettings.h"
 
 #include "analysis/AnalysisJob.h"
+#include "classify/DatasetPredictor.h"
 #include "clip/ClipModel.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
@@ -241,6 +242,25 @@ void ProjectSession::importEmbeddings(const QString &npyPath, const QString &pat
              [this, result] { setState(*result); });
 }
 
+void ProjectSession::predict(const ClassifierSpec &spec)
+{
+    if (!isOpen()) {
+        Q_EMIT errorOccurred(tr("Open a dataset folder before running a classifier."));
+        return;
+    }
+    const QString projectPath = m_projectPath;
+    const QString root = m_root;
+    auto result = std::make_shared<DatasetState>(m_state);
+    startJob(tr("Classifier %1 on %2").arg(QFileInfo(spec.path).fileName(), QFileInfo(m_root).fileName()),
+             [projectPath, root, spec, result](JobControl &control) {
+                 ProjectStore store(projectPath);
+                 result->notes.clear();
+                 addDiagnostics(result->notes, predictDataset(store, root, spec, &control).diagnostics);
+                 readState(store, *result);
+             },
+             [this, result] { setState(*result); });
+}
+
 void ProjectSession::analyze(const AnalysisSetup &setup)
 {
     if (!isOpen()) {
@@ -256,7 +276,9 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
              [projectPath, root, setup, device, threads, result](JobControl &control) {
                  ProjectStore store(projectPath);
                  result->notes.clear();
-                 if (!setup.predictionsCsv.isEmpty()) {
+                 if (setup.classifier)
+                     addDiagnostics(result->notes, predictDataset(store, root, *setup.classifier, &control).diagnostics);
+                 else if (!setup.predictionsCsv.isEmpty()) {
                      control.report(0, 0, tr("Importing predictions"));
                      addDiagnostics(result->notes, importPredictions(setup.predictionsCsv, store).diagnostics);
                  }
@@ -287,7 +309,8 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                  if (modelId == 0)
                      throw Error(tr("the project has no embeddings: compute them with a CLIP model or import them"));
                  if (store.predictionCount() == 0)
-                     throw Error(tr("the project has no predictions: choose a predictions CSV (path,prediction)"));
+                     throw Error(tr("the project has no predictions: choose a predictions CSV (path,prediction) or run a"
+                                    " classifier"));
                  AnalysisParams params = setup.params;
                  params.threads = threads;
                  const AnalysisOutcome outcome = runAnalysis(store, modelId, params, &control);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/AnalysisTypes.h"
+#include "classify/ClassifierSpec.h"
 #include "jobs/BackgroundJob.h"
 
 #include <QHash>
@@ -53,6 +54,7 @@ struct AnalysisSetup
 {
     enum class Embeddings { Stored, ComputeWithClip, ImportNpy };
     QString predictionsCsv;         // imported first when set (replaces stored predictions)
+    std::optional<ClassifierSpec> classifier; // or run first over the dataset (replaces them too)
     Embeddings embeddings = Embeddings::Stored;
     QString clipModel;              // ComputeWithClip: catalogue name or checkpoint file
     QString npyPath;                // ImportNpy: [N, D] .npy
@@ -101,6 +103,8 @@ public Q_SLOTS:
     void importEmbeddings(const QString &npyPath, const QString &pathsFile);
     // One job: predictions, then embeddings (computed with CLIP or imported), then the analysis.
     void analyze(const faultline::AnalysisSetup &setup);
+    // Runs the classifier over the dataset; its predictions replace the stored ones.
+    void predict(const faultline::ClassifierSpec &spec);
     void reloadClasses();
     void setSelectedClass(const QString &className);
     // Selects the next/previous class of the latest run in `order` (e.g. the chart's), wrapping.

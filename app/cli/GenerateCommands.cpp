@@ -228,6 +228,9 @@ int generateCommand(const QStringList &args)
                          share.failures, 100.0 * share.share);
         for (const QString &note : result.notes)
             std::fprintf(stderr, "note: %s\n", note.toUtf8().constData());
+        if (result.unchecked)
+            std::fprintf(stderr, "note: the project has no classifier, so the new images have no verdict yet: run one"
+                                 " with faultline-cli predict --classifier FILE, then check-generated\n");
         for (const QString &error : result.errors)
             cli::printError(error);
         std::fprintf(stderr, "stored %lld sample(s) from %d request(s) with %s\n",

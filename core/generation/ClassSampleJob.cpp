@@ -113,9 +113,7 @@ ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder
             result.errors << checkGeneratedSamples(store, job.datasetRoot, *classifier, samples, control).errors;
         } else {
             store.storeSampleVerdicts(predictionsOfRetrieved(samples, images));
-            if (result.backend != GenerationBackendConfig::kRetrieval)
-                result.notes << QStringLiteral("the project has no classifier, so the new images have no verdict yet:"
-                                               " run one with faultline-cli predict --classifier FILE");
+            result.unchecked = result.backend != GenerationBackendConfig::kRetrieval;
         }
     }
     result.samples = store.generatedSamples(generated.sampleIds);

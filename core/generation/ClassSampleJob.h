@@ -50,13 +50,14 @@ struct ClassSampleResult
     QVector<BackgroundShare> backgrounds; // Source::Backgrounds: every background's share
     QString backend;                      // the backend's name
     int requests = 0;
+    bool unchecked = false;               // new generated images have no verdict: the project has no classifier
 };
 
 // Plans, generates and checks. `encode` is the run's CLIP text tower and `embeddingSpace` its
 // architecture (clipArchitectureName). Without a server the samples are retrieved real images,
 // with a note saying so; for a text-to-image server the slider's vectors become the caption
 // candidates nearest to them. Without a classifier, retrieved images keep the prediction the
-// project has for them and generated ones stay unchecked, with a note. Every sample is stored
+// project has for them and generated ones stay unchecked (`unchecked`). Every sample is stored
 // as it arrives (onSample on the calling thread). Throws Error / JobCancelled.
 ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder &encode,
                                     const QString &embeddingSpace, JobControl *control,
