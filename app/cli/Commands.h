@@ -6,6 +6,7 @@
 // command name) and returns the process exit status.
 int analyzeCommand(const QStringList &args);
 int exportCommand(const QStringList &args);
+int exportGeneratedCommand(const QStringList &args);
 int modelsCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
 int scanCommand(const QStringList &args);

@@ -26,7 +26,7 @@ constexpr int kMaxNameBytes = 128;   // UTF-8 bytes, hash suffix included; ext4 
 constexpr int kHashBytes = 9;        // "_" + 8 hex digits
 constexpr int kMaxSuffixChars = 16;  // ".jpeg", ".tar" — longer "suffixes" are not extensions
 constexpr int kCopyChunk = 1 << 20;
-constexpr int kMaxManifestNumber = 9999;
+constexpr int kMaxCsvNumber = 9999;  // manifest.csv .. manifest-9999.csv
 
 QString shortHash(const QString &name)
 {
@@ -324,6 +324,17 @@ QString exportModeName(ExportMode mode)
     return QString();
 }
 
+QString freeCsvPath(const QString &dir, const QString &stem)
+{
+    for (int n = 1; n <= kMaxCsvNumber; ++n) {
+        const QString candidate = dir + QLatin1Char('/')
+            + (n == 1 ? stem + QStringLiteral(".csv") : QStringLiteral("%1-%2.csv").arg(stem).arg(n));
+        if (!existsOrIsLink(candidate))
+            return candidate;
+    }
+    return QString();
+}
+
 QString sanitizeFileName(const QString &name)
 {
     static const QString forbidden = QStringLiteral("<>:\"/\\|?*");
@@ -390,30 +401,23 @@ ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportI
                                  usedNames[p.classDir]);
     }
 
-    QVector<int> exportedRows;   // indices into items, in order
     QStringList createdFiles;    // absolute, for rollback
     QStringList createdDirs;     // absolute, for rollback
     QSet<QString> readyDirs;
 
     auto writeManifest = [&]() {
-        QString path;
-        for (int n = 1; n <= kMaxManifestNumber && path.isEmpty(); ++n) {
-            const QString candidate = dest + QLatin1Char('/')
-                + (n == 1 ? QStringLiteral("manifest.csv") : QStringLiteral("manifest-%1.csv").arg(n));
-            if (!existsOrIsLink(candidate))
-                path = candidate;
-        }
+        const QString path = freeCsvPath(dest, QStringLiteral("manifest"));
         QString failure;
         if (path.isEmpty()) {
             failure = QStringLiteral("no free manifest name in '%1' (manifest.csv .. manifest-%2.csv exist)")
                           .arg(dest)
-                          .arg(kMaxManifestNumber);
+                          .arg(kMaxCsvNumber);
         } else {
             try {
                 AtomicFileWriter manifest(path);
                 manifest.write(csvLine({QStringLiteral("path"), QStringLiteral("class"),
                                         QStringLiteral("decision_value"), QStringLiteral("rank")}));
-                for (int index : exportedRows) {
+                for (int index : summary.exportedItems) {
                     const ExportItem &item = items.at(index);
                     manifest.write(csvLine({item.relativePath, item.className,
                                             QString::number(item.decisionValue, 'g', QLocale::FloatingPointShortest),
@@ -475,7 +479,7 @@ ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportI
                 continue;
             }
             if (mode == ExportMode::Manifest) {
-                exportedRows.append(i);
+                summary.exportedItems.append(i);
                 ++summary.exported;
                 itemDone();
                 continue;
@@ -506,7 +510,7 @@ ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportI
             if (result == WriteResult::Ok) {
                 createdFiles.append(target);
                 summary.exportedFiles.append(relTarget);
-                exportedRows.append(i);
+                summary.exportedItems.append(i);
                 ++summary.exported;
             } else if (result == WriteResult::TargetExists) {
                 ++summary.skippedExisting;

@@ -25,6 +25,8 @@ struct ExportSummary
     QString manifestPath;      // absolute path of the manifest that was written
     QStringList exportedFiles; // destination-relative paths of the files created, manifest order
                                // (empty in manifest mode)
+    QVector<int> exportedItems; // indices into the item list of the manifest's rows, in order:
+                                // exportedFiles[k] holds item exportedItems[k]
     bool stoppedEarly = false; // a write error on the destination ended the export; the
                                // diagnostics say where and why, the manifest lists what was done
 };
@@ -62,6 +64,10 @@ struct ExportSummary
 ExportSummary exportHardSubset(const QString &datasetRoot, const QVector<ExportItem> &items,
                                const QString &destination, ExportMode mode,
                                JobControl *control = nullptr);
+
+// DIR/STEM.csv, else DIR/STEM-2.csv, DIR/STEM-3.csv, …: the first name that is not taken, so an
+// export never overwrites an earlier one's CSV; empty when STEM.csv .. STEM-9999.csv all exist.
+QString freeCsvPath(const QString &dir, const QString &stem);
 
 // Makes NAME safe as one file or directory name on Linux, macOS and Windows:
 // path separators, control characters and <>:"|?* become '_'; leading dots/spaces and
