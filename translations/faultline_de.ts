@@ -4,10 +4,6 @@
 <context>
     <name>faultline::AnalysisDialog</name>
     <message>
-        <source>Browse…</source>
-        <translation>Durchsuchen…</translation>
-    </message>
-    <message>
         <source>Run analysis</source>
         <translation>Analyse ausführen</translation>
     </message>
@@ -140,10 +136,6 @@
         <translation>Vorhersagen: %1 ist keine Datei.</translation>
     </message>
     <message>
-        <source>Choose the classifier&apos;s predictions (a CSV with path and prediction columns).</source>
-        <translation>Wählen Sie die Vorhersagen des Klassifikators (eine CSV mit den Spalten path und prediction).</translation>
-    </message>
-    <message>
         <source>Choose a CLIP model to compute the embeddings with.</source>
         <translation>Wählen Sie ein CLIP-Modell, mit dem die Einbettungen berechnet werden.</translation>
     </message>
@@ -154,6 +146,26 @@
     <message>
         <source>Choose the text file naming each embedding row&apos;s image.</source>
         <translation>Wählen Sie die Textdatei, die das Bild jeder Einbettungszeile nennt.</translation>
+    </message>
+    <message>
+        <source>or let your classifier predict them:</source>
+        <translation>oder lassen Sie Ihren Klassifikator sie vorhersagen:</translation>
+    </message>
+    <message>
+        <source>Run a classifier…</source>
+        <translation>Klassifikator ausführen…</translation>
+    </message>
+    <message>
+        <source>A TorchScript model run over every image: no predictions CSV needed</source>
+        <translation>Ein TorchScript-Modell, das über jedes Bild läuft: keine Vorhersage-CSV nötig</translation>
+    </message>
+    <message>
+        <source>Choose the classifier&apos;s predictions (a CSV with path and prediction columns), or run the classifier.</source>
+        <translation>Wählen Sie die Vorhersagen des Klassifikators (eine CSV mit den Spalten path und prediction) oder führen Sie den Klassifikator aus.</translation>
+    </message>
+    <message>
+        <source>✓ %1 will predict every image (%2 px)</source>
+        <translation>✓ %1 sagt jedes Bild vorher (%2 px)</translation>
     </message>
 </context>
 <context>
@@ -278,6 +290,42 @@
         <source>Reference “%1”</source>
         <translation>Referenz „%1“</translation>
     </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Make new images of the class with the generation backend of Settings ▸ Generation (without a server: the nearest real images), checked by the classifier</source>
+        <translation>Neue Bilder der Klasse mit dem Generator aus Einstellungen ▸ Erzeugung machen (ohne Server: die nächsten echten Bilder), vom Klassifikator geprüft</translation>
+    </message>
+    <message>
+        <source>From the &amp;chosen caption</source>
+        <translation>Aus der &amp;gewählten Beschreibung</translation>
+    </message>
+    <message>
+        <source>From the top &amp;hard, easy and reference captions</source>
+        <translation>Aus den besten &amp;schwierigen, einfachen und Referenzbeschreibungen</translation>
+    </message>
+    <message>
+        <source>From the &amp;backgrounds of its failures</source>
+        <translation>Aus den &amp;Hintergründen ihrer Fehler</translation>
+    </message>
+    <message>
+        <source>Nearest real images</source>
+        <translation>Nächste echte Bilder</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>Erzeugt</translation>
+    </message>
+    <message>
+        <source>Generated (%1)</source>
+        <translation>Erzeugt (%1)</translation>
+    </message>
+    <message>
+        <source>Generate needs the run&apos;s CLIP text model: %1</source>
+        <translation>Erzeugen braucht das CLIP-Textmodell des Laufs: %1</translation>
+    </message>
 </context>
 <context>
     <name>faultline::ClassesChart</name>
@@ -357,6 +405,161 @@
     </message>
 </context>
 <context>
+    <name>faultline::ClassifierDialog</name>
+    <message>
+        <source>ImageNet (torchvision)</source>
+        <translation>ImageNet (torchvision)</translation>
+    </message>
+    <message>
+        <source>[0, 1]: none</source>
+        <translation>[0, 1]: keine</translation>
+    </message>
+    <message>
+        <source>[−1, 1]: mean 0.5, std 0.5</source>
+        <translation>[−1, 1]: Mittelwert 0,5, Std. 0,5</translation>
+    </message>
+    <message>
+        <source>%1: give one number or three separated by commas</source>
+        <translation>%1: eine Zahl oder drei durch Kommas getrennte angeben</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a number</source>
+        <translation>%1: „%2“ ist keine Zahl</translation>
+    </message>
+    <message>
+        <source>Run classifier</source>
+        <translation>Klassifikator ausführen</translation>
+    </message>
+    <message>
+        <source>TorchScript file (torch.jit.save)</source>
+        <translation>TorchScript-Datei (torch.jit.save)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Resize the shorter side, then crop the centre</source>
+        <translation>Kürzere Seite skalieren, dann die Mitte ausschneiden</translation>
+    </message>
+    <message>
+        <source>Stretch to a square</source>
+        <translation>Auf ein Quadrat strecken</translation>
+    </message>
+    <message>
+        <source>the input size</source>
+        <translation>die Eingabegröße</translation>
+    </message>
+    <message>
+        <source>The shorter side before cropping (torchvision&apos;s Resize(256) + CenterCrop(224): 256)</source>
+        <translation>Die kürzere Seite vor dem Ausschneiden (torchvisions Resize(256) + CenterCrop(224): 256)</translation>
+    </message>
+    <message>
+        <source>RGB</source>
+        <translation>RGB</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>Graustufen</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Benutzerdefiniert</translation>
+    </message>
+    <message>
+        <source>Logits (a softmax is applied)</source>
+        <translation>Logits (ein Softmax wird angewandt)</translation>
+    </message>
+    <message>
+        <source>Probabilities</source>
+        <translation>Wahrscheinlichkeiten</translation>
+    </message>
+    <message>
+        <source>optional: the dataset&apos;s class folders, sorted</source>
+        <translation>optional: die Klassenordner des Datensatzes, sortiert</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modell:</translation>
+    </message>
+    <message>
+        <source>TorchScript classifier</source>
+        <translation>TorchScript-Klassifikator</translation>
+    </message>
+    <message>
+        <source>TorchScript (*.pt *.pth *.ts);;All files (*)</source>
+        <translation>TorchScript (*.pt *.pth *.ts);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Input size:</source>
+        <translation>&amp;Eingabegröße:</translation>
+    </message>
+    <message>
+        <source>&amp;Resize:</source>
+        <translation>Ska&amp;lieren:</translation>
+    </message>
+    <message>
+        <source>Resize &amp;to:</source>
+        <translation>Skalieren &amp;auf:</translation>
+    </message>
+    <message>
+        <source>&amp;Channels:</source>
+        <translation>&amp;Kanäle:</translation>
+    </message>
+    <message>
+        <source>&amp;Normalisation:</source>
+        <translation>&amp;Normalisierung:</translation>
+    </message>
+    <message>
+        <source>M&amp;ean:</source>
+        <translation>Mi&amp;ttelwert:</translation>
+    </message>
+    <message>
+        <source>&amp;Std:</source>
+        <translation>&amp;Std.-Abw.:</translation>
+    </message>
+    <message>
+        <source>&amp;Output:</source>
+        <translation>A&amp;usgabe:</translation>
+    </message>
+    <message>
+        <source>Class &amp;names:</source>
+        <translation>Klassen&amp;namen:</translation>
+    </message>
+    <message>
+        <source>Class names of the model&apos;s outputs</source>
+        <translation>Klassennamen der Modellausgaben</translation>
+    </message>
+    <message>
+        <source>Class lists (*.txt *.csv *.json);;All files (*)</source>
+        <translation>Klassenlisten (*.txt *.csv *.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The classifier runs over every image of the dataset and its predictions replace the stored ones. Class names: one per line in output order, index,name lines or JSON.</source>
+        <translation>Der Klassifikator läuft über jedes Bild des Datensatzes, seine Vorhersagen ersetzen die gespeicherten. Klassennamen: einer pro Zeile in Ausgabereihenfolge, Zeilen index,name oder JSON.</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>Std.-Abw.</translation>
+    </message>
+    <message>
+        <source>Choose the classifier&apos;s TorchScript file.</source>
+        <translation>Wählen Sie die TorchScript-Datei des Klassifikators.</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1: Datei nicht gefunden</translation>
+    </message>
+</context>
+<context>
     <name>faultline::DifficultyDock</name>
     <message>
         <source>Difficulty</source>
@@ -365,14 +568,6 @@
     <message>
         <source>The images the slider searches</source>
         <translation>Die Bilder, die der Schieberegler durchsucht</translation>
-    </message>
-    <message>
-        <source>Generate…</source>
-        <translation>Erzeugen…</translation>
-    </message>
-    <message>
-        <source>Generate images along the slider</source>
-        <translation>Bilder entlang des Schiebereglers erzeugen</translation>
     </message>
     <message>
         <source>Images:</source>
@@ -433,6 +628,30 @@
     <message>
         <source>α = %1 (%2)</source>
         <translation>α = %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Make new images at this slider position with the generation backend of Settings ▸ Generation (without a server: the nearest real images), and check them with the classifier</source>
+        <translation>Neue Bilder an dieser Reglerposition mit dem Generator aus Einstellungen ▸ Erzeugung machen (ohne Server: die nächsten echten Bilder) und mit dem Klassifikator prüfen</translation>
+    </message>
+    <message>
+        <source>Nearest real images</source>
+        <translation>Nächste echte Bilder</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>Erzeugt</translation>
+    </message>
+    <message>
+        <source>Generated (%1)</source>
+        <translation>Erzeugt (%1)</translation>
+    </message>
+    <message>
+        <source>Generate needs the run&apos;s CLIP text model: %1</source>
+        <translation>Erzeugen braucht das CLIP-Textmodell des Laufs: %1</translation>
     </message>
 </context>
 <context>
@@ -642,6 +861,13 @@
     </message>
 </context>
 <context>
+    <name>faultline::FileChooserRow</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+</context>
+<context>
     <name>faultline::GalleryModel</name>
     <message>
         <source>not fitted</source>
@@ -831,6 +1057,228 @@ Teilmenge: %5
     <message>
         <source>Thumbnail size (%1 / %2)</source>
         <translation>Miniaturgröße (%1 / %2)</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::GeneratedSamplesPanel</name>
+    <message>
+        <source>hard</source>
+        <translation>schwierig</translation>
+    </message>
+    <message>
+        <source>easy</source>
+        <translation>einfach</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Run the project&apos;s classifier on the samples that have no verdict yet</source>
+        <translation>Den Klassifikator des Projekts auf die Beispiele ohne Urteil anwenden</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Copy the samples into a folder per group and class, with generated.csv recording how each was made</source>
+        <translation>Die Beispiele in einen Ordner je Gruppe und Klasse kopieren, mit generated.csv, das festhält, wie jedes entstand</translation>
+    </message>
+    <message>
+        <source>Export generated samples to</source>
+        <translation>Erzeugte Beispiele exportieren nach</translation>
+    </message>
+    <message>
+        <source>Load generated samples</source>
+        <translation>Erzeugte Beispiele laden</translation>
+    </message>
+    <message>
+        <source>Generate samples of %1</source>
+        <translation>Beispiele von %1 erzeugen</translation>
+    </message>
+    <message>
+        <source>Cancelled; the samples made so far are kept.</source>
+        <translation>Abgebrochen; die bisher erzeugten Beispiele bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>No generation server is set (Settings ▸ Generation): showing the nearest real images instead.</source>
+        <translation>Kein Generierungsserver eingestellt (Einstellungen ▸ Erzeugung): stattdessen werden die nächsten echten Bilder gezeigt.</translation>
+    </message>
+    <message>
+        <source>Generating with %1…</source>
+        <translation>Erzeugung mit %1…</translation>
+    </message>
+    <message>
+        <source>Check generated samples of %1</source>
+        <translation>Erzeugte Beispiele von %1 prüfen</translation>
+    </message>
+    <message>
+        <source>the project has no classifier: Analysis ▸ Run classifier… gives it one</source>
+        <translation>das Projekt hat keinen Klassifikator: Analyse ▸ Klassifikator ausführen… gibt ihm einen</translation>
+    </message>
+    <message>
+        <source>Export generated samples of %1</source>
+        <translation>Erzeugte Beispiele von %1 exportieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n sample(s) to %1.</source>
+        <translation>
+            <numerusform>%n Beispiel nach %1 exportiert.</numerusform>
+            <numerusform>%n Beispiele nach %1 exportiert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) were there already and were kept.</source>
+        <translation>
+            <numerusform>%n Datei war schon vorhanden und blieb erhalten.</numerusform>
+            <numerusform>%n Dateien waren schon vorhanden und blieben erhalten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The project has no classifier, so the new images have no verdict yet: Analysis ▸ Run classifier… gives it one.</source>
+        <translation>Das Projekt hat keinen Klassifikator, daher haben die neuen Bilder noch kein Urteil: Analyse ▸ Klassifikator ausführen… gibt ihm einen.</translation>
+    </message>
+    <message>
+        <source>The backend returned no images.</source>
+        <translation>Der Generator hat keine Bilder geliefert.</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>No generated samples of %1 yet: press Generate.</source>
+        <translation>Noch keine erzeugten Beispiele von %1: klicken Sie auf „Erzeugen“.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s); none checked by a classifier yet.</source>
+        <translation>
+            <numerusform>%n Beispiel; noch keines vom Klassifikator geprüft.</numerusform>
+            <numerusform>%n Beispiele; noch keines vom Klassifikator geprüft.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s). Classifier correct on: %1</source>
+        <translation>
+            <numerusform>%n Beispiel. Klassifikator richtig bei: %1</numerusform>
+            <numerusform>%n Beispiele. Klassifikator richtig bei: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::GenerationSettingsPage</name>
+    <message>
+        <source>Retrieval: the nearest real images (no server)</source>
+        <translation>Abruf: die nächsten echten Bilder (kein Server)</translation>
+    </message>
+    <message>
+        <source>AUTOMATIC1111-compatible text-to-image server</source>
+        <translation>AUTOMATIC1111-kompatibler Text-zu-Bild-Server</translation>
+    </message>
+    <message>
+        <source>Embedding decoder for CLIP vectors (unCLIP)</source>
+        <translation>Einbettungsdecoder für CLIP-Vektoren (unCLIP)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Verbindung testen</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Generator</translation>
+    </message>
+    <message>
+        <source>&amp;Backend:</source>
+        <translation>&amp;Generator:</translation>
+    </message>
+    <message>
+        <source>Server &amp;URL:</source>
+        <translation>Server-&amp;URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>&amp;Token:</translation>
+    </message>
+    <message>
+        <source>Time&amp;out per request:</source>
+        <translation>&amp;Zeitlimit pro Anfrage:</translation>
+    </message>
+    <message>
+        <source>&amp;Retries:</source>
+        <translation>&amp;Wiederholungen:</translation>
+    </message>
+    <message>
+        <source>Requests at &amp;once:</source>
+        <translation>&amp;Gleichzeitige Anfragen:</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>Images per &amp;prompt:</source>
+        <translation>Bilder pro &amp;Prompt:</translation>
+    </message>
+    <message>
+        <source>&amp;Size:</source>
+        <translation>G&amp;röße:</translation>
+    </message>
+    <message>
+        <source>&amp;Steps:</source>
+        <translation>&amp;Schritte:</translation>
+    </message>
+    <message>
+        <source>&amp;Guidance scale:</source>
+        <translation>Guidance-S&amp;kala:</translation>
+    </message>
+    <message>
+        <source>&amp;Negative prompt:</source>
+        <translation>&amp;Negativer Prompt:</translation>
+    </message>
+    <message>
+        <source>Prompts are the hard, easy and reference captions; the slider&apos;s position is sent as the caption nearest to it. Start the web UI with --api.</source>
+        <translation>Prompts sind die schwierigen, einfachen und Referenzbeschreibungen; die Reglerposition wird als die ihr nächste Beschreibung gesendet. Starten Sie die Web-UI mit --api.</translation>
+    </message>
+    <message>
+        <source>Decodes the slider&apos;s CLIP vector itself (paper Sec. 2.2). The server must decode the CLIP model the run was embedded with; see packaging/generation-server.</source>
+        <translation>Dekodiert den CLIP-Vektor des Reglers selbst (Paper Abschn. 2.2). Der Server muss das CLIP-Modell dekodieren, mit dem der Lauf eingebettet wurde; siehe packaging/generation-server.</translation>
+    </message>
+    <message>
+        <source>Generate shows the class&apos;s real images nearest to each prompt or slider position. Choose a server to make new images.</source>
+        <translation>„Erzeugen“ zeigt die echten Bilder der Klasse, die jedem Prompt oder jeder Reglerposition am nächsten sind. Wählen Sie einen Server, um neue Bilder zu machen.</translation>
+    </message>
+    <message>
+        <source>Test generation server</source>
+        <translation>Generierungsserver testen</translation>
+    </message>
+    <message>
+        <source>Reachable: %1 at %2</source>
+        <translation>Erreichbar: %1 unter %2</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
     </message>
 </context>
 <context>
@@ -1226,6 +1674,14 @@ Teilmenge: %5
         <source>Ctrl+[</source>
         <translation>Ctrl+[</translation>
     </message>
+    <message>
+        <source>Run &amp;classifier…</source>
+        <translation>&amp;Klassifikator ausführen…</translation>
+    </message>
+    <message>
+        <source>Open a dataset folder before running a classifier.</source>
+        <translation>Öffnen Sie einen Datensatzordner, bevor Sie einen Klassifikator ausführen.</translation>
+    </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
@@ -1348,10 +1804,6 @@ Entscheidungswert: %2
         <translation>das Projekt hat keine Einbettungen: Berechnen Sie sie mit einem CLIP-Modell oder importieren Sie sie</translation>
     </message>
     <message>
-        <source>the project has no predictions: choose a predictions CSV (path,prediction)</source>
-        <translation>das Projekt hat keine Vorhersagen: Wählen Sie eine Vorhersage-CSV (path,prediction)</translation>
-    </message>
-    <message>
         <source>Load run %1</source>
         <translation>Lauf %1 laden</translation>
     </message>
@@ -1400,6 +1852,18 @@ Entscheidungswert: %2
         <source>Scan %1</source>
         <translation>%1 durchsuchen</translation>
     </message>
+    <message>
+        <source>Open a dataset folder before running a classifier.</source>
+        <translation>Öffnen Sie einen Datensatzordner, bevor Sie einen Klassifikator ausführen.</translation>
+    </message>
+    <message>
+        <source>Classifier %1 on %2</source>
+        <translation>Klassifikator %1 auf %2</translation>
+    </message>
+    <message>
+        <source>the project has no predictions: choose a predictions CSV (path,prediction) or run a classifier</source>
+        <translation>das Projekt hat keine Vorhersagen: wählen Sie eine Vorhersage-CSV (path,prediction) oder führen Sie einen Klassifikator aus</translation>
+    </message>
 </context>
 <context>
     <name>faultline::RunTextModel</name>
@@ -1426,6 +1890,65 @@ Entscheidungswert: %2
     <message>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::SampleListModel</name>
+    <message>
+        <source>hard</source>
+        <translation>schwierig</translation>
+    </message>
+    <message>
+        <source>easy</source>
+        <translation>einfach</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <source>%1 · α %2</source>
+        <translation>%1 · α %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>Hintergrund</translation>
+    </message>
+    <message>
+        <source>caption</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>real image</source>
+        <translation>echtes Bild</translation>
+    </message>
+    <message>
+        <source>Not checked by a classifier yet</source>
+        <translation>Noch nicht vom Klassifikator geprüft</translation>
+    </message>
+    <message>
+        <source>The classifier says %1 (p = %2): correct</source>
+        <translation>Der Klassifikator sagt %1 (p = %2): richtig</translation>
+    </message>
+    <message>
+        <source>The classifier says %1 (p(%2) = %3): wrong</source>
+        <translation>Der Klassifikator sagt %1 (p(%2) = %3): falsch</translation>
+    </message>
+    <message>
+        <source>%1
+Prompt: %2
+Backend: %3, seed %4
+%5
+%6</source>
+        <translation>%1
+Prompt: %2
+Generator: %3, Seed %4
+%5
+%6</translation>
     </message>
 </context>
 <context>
@@ -1609,6 +2132,14 @@ Entscheidungswert: %2
     <message>
         <source>%1…</source>
         <translation>%1…</translation>
+    </message>
+    <message>
+        <source>&amp;CLIP and engine</source>
+        <translation>&amp;CLIP und Engine</translation>
+    </message>
+    <message>
+        <source>&amp;Generation</source>
+        <translation>&amp;Erzeugung</translation>
     </message>
 </context>
 <context>

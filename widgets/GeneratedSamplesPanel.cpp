@@ -5,9 +5,15 @@
 #include "RunTextModel.h"
 #include "SampleListModel.h"
 #include "TileStripView.h"
+#include "classify/ImageClassifier.h"
+#include "classify/ProjectClassifier.h"
+#include "common/Error.h"
+#include "export/GeneratedSampleExporter.h"
 #include "generation/SampleCheck.h"
 #include "store/ProjectStore.h"
 
+#include <QDir>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -40,12 +46,19 @@ GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailC
     m_note->hide();
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->hide();
+    m_check = new QPushButton(tr("Check"), this);
+    m_check->setToolTip(tr("Run the project's classifier on the samples that have no verdict yet"));
+    m_export = new QPushButton(tr("Export…"), this);
+    m_export->setToolTip(tr("Copy the samples into a folder per group and class, with generated.csv recording how "
+                            "each was made"));
     m_samples = new SampleListModel(cache, kThumbnailSize, this);
     m_view = new TileStripView(m_samples, kThumbnailSize, this);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_summary, 1);
     top->addWidget(m_cancel);
+    top->addWidget(m_check);
+    top->addWidget(m_export);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
@@ -53,6 +66,12 @@ GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailC
     layout->addWidget(m_view, 1);
 
     connect(m_cancel, &QPushButton::clicked, this, &GeneratedSamplesPanel::cancel);
+    connect(m_check, &QPushButton::clicked, this, &GeneratedSamplesPanel::checkUnchecked);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Export generated samples to"));
+        if (!folder.isEmpty())
+            exportTo(folder);
+    });
     connect(m_view, &TileStripView::imageActivated, this, &GeneratedSamplesPanel::imageActivated);
     updateSummary();
 }
@@ -144,17 +163,109 @@ void GeneratedSamplesPanel::generate(ClassSampleJob job)
         Q_EMIT generatingChanged(false);
     });
     m_textModel->announce(m_job);
+    connect(m_job, &QObject::destroyed, this, &GeneratedSamplesPanel::updateButtons);
     m_cancel->show();
     setNote(job.backend.kind == GenerationBackendConfig::kRetrieval || job.backend.url.isEmpty()
                 ? tr("No generation server is set (Settings \u25b8 Generation): showing the nearest real images instead.")
                 : tr("Generating with %1…").arg(job.backend.url),
             false);
+    updateButtons();
     Q_EMIT generatingChanged(true);
 }
 
 bool GeneratedSamplesPanel::isGenerating() const
 {
     return m_job != nullptr;
+}
+
+QVector<GeneratedSample> GeneratedSamplesPanel::shownSamples() const
+{
+    QVector<GeneratedSample> samples;
+    for (int row = m_samples->rowCount() - 1; row >= 0; --row)
+        samples << m_samples->sampleAt(row);
+    return samples;
+}
+
+void GeneratedSamplesPanel::checkUnchecked()
+{
+    QVector<GeneratedSample> unchecked;
+    for (const GeneratedSample &sample : shownSamples())
+        if (!sample.correct())
+            unchecked << sample;
+    if (unchecked.isEmpty() || m_sideJob)
+        return;
+    const QString projectPath = m_projectPath, root = m_root, className = m_className;
+    const quint64 generation = m_generation;
+    auto checked = std::make_shared<QVector<GeneratedSample>>();
+    auto errors = std::make_shared<QStringList>();
+    m_sideJob = launchJob(
+        this, tr("Check generated samples of %1").arg(className),
+        [projectPath, root, className, unchecked, checked, errors](JobControl &control) {
+            ProjectStore store(projectPath);
+            const auto classifier = loadProjectClassifier(store);
+            if (!classifier)
+                throw Error(tr("the project has no classifier: Analysis \u25b8 Run classifier… gives it one"));
+            *errors = checkGeneratedSamples(store, root, *classifier, unchecked, &control).errors;
+            *checked = store.generatedSamples(className);
+        },
+        [this, generation, checked, errors] {
+            if (generation != m_generation)
+                return;
+            m_samples->setSamples(*checked, m_root);
+            setNote(errors->join(QLatin1Char('\n')), !errors->isEmpty());
+            updateSummary();
+        },
+        [this, generation](const QString &message) {
+            if (generation == m_generation)
+                setNote(message, true);
+        });
+    m_textModel->announce(m_sideJob);
+    updateButtons();
+    connect(m_sideJob, &QObject::destroyed, this, &GeneratedSamplesPanel::updateButtons);
+}
+
+void GeneratedSamplesPanel::exportTo(const QString &destination)
+{
+    const QVector<GeneratedSample> samples = shownSamples();
+    if (samples.isEmpty() || m_sideJob)
+        return;
+    const QString root = m_root;
+    const quint64 generation = m_generation;
+    auto summary = std::make_shared<ExportSummary>();
+    m_sideJob = launchJob(
+        this, tr("Export generated samples of %1").arg(m_className),
+        [root, samples, destination, summary](JobControl &control) {
+            *summary = exportGeneratedSamples(root, samples, destination, ExportMode::Copy, &control);
+        },
+        [this, generation, summary, destination] {
+            if (generation != m_generation)
+                return;
+            QStringList lines{tr("Exported %n sample(s) to %1.", nullptr, summary->exported)
+                                  .arg(QDir::toNativeSeparators(destination))};
+            if (summary->skippedExisting > 0)
+                lines << tr("%n file(s) were there already and were kept.", nullptr, summary->skippedExisting);
+            for (const Diagnostic &problem : summary->diagnostics)
+                lines << problem.toString();
+            setNote(lines.join(QLatin1Char('\n')), summary->stoppedEarly);
+        },
+        [this, generation](const QString &message) {
+            if (generation == m_generation)
+                setNote(message, true);
+        });
+    m_textModel->announce(m_sideJob);
+    updateButtons();
+    connect(m_sideJob, &QObject::destroyed, this, &GeneratedSamplesPanel::updateButtons);
+}
+
+void GeneratedSamplesPanel::updateButtons()
+{
+    const bool any = m_samples->rowCount() > 0;
+    const bool idle = !m_sideJob && !m_job;
+    m_export->setEnabled(any && idle);
+    bool unchecked = false;
+    for (int row = 0; row < m_samples->rowCount() && !unchecked; ++row)
+        unchecked = !m_samples->sampleAt(row).correct().has_value();
+    m_check->setEnabled(unchecked && idle);
 }
 
 void GeneratedSamplesPanel::cancel()
@@ -230,6 +341,7 @@ void GeneratedSamplesPanel::updateSummary()
     else
         m_summary->setText(tr("%n sample(s). Classifier correct on: %1", nullptr, int(all.size()))
                                .arg(parts.join(QStringLiteral(" \u00b7 "))));
+    updateButtons();
     Q_EMIT samplesChanged(int(all.size()));
 }
 

@@ -36,6 +36,12 @@ public:
     void generate(ClassSampleJob job);
     void cancel();
     bool isGenerating() const;
+    // Runs the project's classifier on the class's samples that have no verdict yet.
+    void checkUnchecked();
+    // Copies the class's samples to `destination`/<group>/<class>/ with generated.csv (provenance).
+    void exportTo(const QString &destination);
+    QPushButton *checkButton() const { return m_check; }
+    QPushButton *exportButton() const { return m_export; }
 
     SampleListModel *samples() const { return m_samples; }
     QString summaryText() const; // accuracy per group, or why there is none
@@ -52,6 +58,8 @@ private:
     void finish(const ClassSampleResult &result);
     void updateSummary();
     void setNote(const QString &text, bool error);
+    QVector<GeneratedSample> shownSamples() const; // oldest first
+    void updateButtons();
 
     RunTextModel *m_textModel;
     QString m_root, m_projectPath, m_className;
@@ -63,6 +71,9 @@ private:
     QLabel *m_summary = nullptr;
     QLabel *m_note = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_check = nullptr;
+    QPushButton *m_export = nullptr;
+    QPointer<BackgroundJob> m_sideJob; // a check or an export
     SampleListModel *m_samples = nullptr;
     TileStripView *m_view = nullptr;
 };

@@ -19,8 +19,6 @@
 #include "store/ProjectStore.h"
 
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QSet>
 #include <cmath>
 #include <cstdio>
 

@@ -2,10 +2,13 @@
 
 #include "AnalysisDialog.h"
 #include "CaptionsDock.h"
+#include "ClassifierDialog.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
 #include "DifficultyDock.h"
 #include "ExportDialog.h"
+#include "GeneratedSamplesPanel.h"
+#include "GenerationSettingsPage.h"
 #include "GalleryView.h"
 #include "InspectorDock.h"
 #include "MainWindow.h"
@@ -17,6 +20,8 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QListView>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QTimer>
 #include <QTreeWidget>
 #include <cmath>
@@ -104,7 +109,27 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                            auto *dialog = m_window.findChild<ExportDialog *>(QStringLiteral("TourExportDialog"));
                            save(dialog, QStringLiteral("export-dialog.png"));
                            dialog->close();
+                           auto *classifier = new ClassifierDialog(&m_window);
+                           classifier->setAttribute(Qt::WA_DeleteOnClose);
+                           classifier->show();
+                           save(classifier, QStringLiteral("classifier-dialog.png"));
+                           classifier->close();
+                           auto *settings = new SettingsDialog(&m_window);
+                           settings->setAttribute(Qt::WA_DeleteOnClose);
+                           settings->findChild<QTabWidget *>()->setCurrentWidget(settings->generationPage());
+                           settings->show();
+                           save(settings, QStringLiteral("settings-generation.png"));
+                           settings->close();
+                           // Generate at the slider's hard end with the configured backend (retrieval
+                           // on a machine without a generation server).
+                           if (m_window.textModel()->state() == RunTextModel::State::Ready)
+                               m_window.difficultyDock()->generateButton()->click();
                        }});
+    m_steps.push_back({QStringLiteral("generated samples"),
+                       [this, noTextModel] {
+                           return noTextModel() || !m_window.difficultyDock()->samplesPanel()->isGenerating();
+                       },
+                       [this] { save(m_window.difficultyDock(), QStringLiteral("generated.png")); }});
 }
 
 void ScreenshotTour::start()
