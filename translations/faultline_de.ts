@@ -311,18 +311,6 @@
         <translation>Aus den &amp;Hintergründen ihrer Fehler</translation>
     </message>
     <message>
-        <source>Nearest real images</source>
-        <translation>Nächste echte Bilder</translation>
-    </message>
-    <message>
-        <source>Generated</source>
-        <translation>Erzeugt</translation>
-    </message>
-    <message>
-        <source>Generated (%1)</source>
-        <translation>Erzeugt (%1)</translation>
-    </message>
-    <message>
         <source>Generate needs the run&apos;s CLIP text model: %1</source>
         <translation>Erzeugen braucht das CLIP-Textmodell des Laufs: %1</translation>
     </message>
@@ -636,18 +624,6 @@
     <message>
         <source>Make new images at this slider position with the generation backend of Settings ▸ Generation (without a server: the nearest real images), and check them with the classifier</source>
         <translation>Neue Bilder an dieser Reglerposition mit dem Generator aus Einstellungen ▸ Erzeugung machen (ohne Server: die nächsten echten Bilder) und mit dem Klassifikator prüfen</translation>
-    </message>
-    <message>
-        <source>Nearest real images</source>
-        <translation>Nächste echte Bilder</translation>
-    </message>
-    <message>
-        <source>Generated</source>
-        <translation>Erzeugt</translation>
-    </message>
-    <message>
-        <source>Generated (%1)</source>
-        <translation>Erzeugt (%1)</translation>
     </message>
     <message>
         <source>Generate needs the run&apos;s CLIP text model: %1</source>
@@ -1279,6 +1255,21 @@ Teilmenge: %5
     <message>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::ImageResultTabs</name>
+    <message>
+        <source>Nearest real images</source>
+        <translation>Nächste echte Bilder</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>Erzeugt</translation>
+    </message>
+    <message>
+        <source>Generated (%1)</source>
+        <translation>Erzeugt (%1)</translation>
     </message>
 </context>
 <context>

@@ -48,18 +48,9 @@ ComputeDevice device()
 
 void setDevice(ComputeDevice device)
 {
-    QSettings().setValue(QLatin1String(kDevice), deviceName(device));
+    QSettings().setValue(QLatin1String(kDevice), computeDeviceName(device));
 }
 
-QString deviceName(ComputeDevice device)
-{
-    switch (device) {
-    case ComputeDevice::Cpu: return QStringLiteral("cpu");
-    case ComputeDevice::Cuda: return QStringLiteral("cuda");
-    case ComputeDevice::Auto: break;
-    }
-    return QStringLiteral("auto");
-}
 
 int threadCount()
 {

@@ -18,7 +18,6 @@ void setClipModel(const QString &nameOrPath);
 
 ComputeDevice device();                 // where CLIP runs: auto (CUDA when present), cpu, cuda
 void setDevice(ComputeDevice device);
-QString deviceName(ComputeDevice device); // "auto" | "cpu" | "cuda"
 
 int threadCount();                      // engine worker threads; 0 = one per core
 void setThreadCount(int threads);

@@ -2,6 +2,7 @@
 
 #include "GalleryModel.h"
 #include "GeneratedSamplesPanel.h"
+#include "ImageResultTabs.h"
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
 #include "QCustomPlotInclude.h"
@@ -28,7 +29,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTabWidget>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -148,11 +148,8 @@ void CaptionsDock::buildUi()
     auto *details = new QSplitter(Qt::Horizontal, page);
     m_nearest = new NeighborListModel(m_cache, kThumbnailSize, this);
     m_nearestView = new TileStripView(m_nearest, kThumbnailSize, details);
-    m_samplesPanel = new GeneratedSamplesPanel(m_textModel, m_cache, details);
-    m_results = new QTabWidget(details);
-    m_results->setDocumentMode(true);
-    m_results->addTab(m_nearestView, tr("Nearest real images"));
-    m_results->addTab(m_samplesPanel, tr("Generated"));
+    m_results = new ImageResultTabs(m_nearestView, m_textModel, m_cache, details);
+    m_samplesPanel = m_results->samplesPanel();
     m_plot = new QCustomPlot(details);
     setupPlot();
     details->setStretchFactor(0, 3);
@@ -183,11 +180,7 @@ void CaptionsDock::buildUi()
     connect(m_rankButton, &QPushButton::clicked, this, &CaptionsDock::rankAgain);
     for (QTreeWidget *list : {m_hardList, m_easyList})
         connect(list, &QTreeWidget::itemSelectionChanged, this, [this, list] { onCaptionSelected(list); });
-    connect(m_nearestView, &TileStripView::imageActivated, this, &CaptionsDock::imageActivated);
-    connect(m_samplesPanel, &GeneratedSamplesPanel::imageActivated, this, &CaptionsDock::imageActivated);
-    connect(m_samplesPanel, &GeneratedSamplesPanel::samplesChanged, this, [this](int count) {
-        m_results->setTabText(1, count > 0 ? tr("Generated (%1)").arg(count) : tr("Generated"));
-    });
+    connect(m_results, &ImageResultTabs::imageActivated, this, &CaptionsDock::imageActivated);
     connect(m_samplesPanel, &GeneratedSamplesPanel::generatingChanged, this,
             [this](bool generating) { m_generateButton->setEnabled(!generating); });
     connect(generateMenu, &QMenu::aboutToShow, this, [this] { m_generateFromChosen->setEnabled(!m_chosen.isEmpty()); });
@@ -226,7 +219,7 @@ void CaptionsDock::generate(GenerateFrom from)
         job.source = ClassSampleJob::Source::Backgrounds;
         break;
     }
-    m_results->setCurrentWidget(m_samplesPanel);
+    m_results->showSamples();
     m_samplesPanel->generate(job);
 }
 

@@ -16,7 +16,6 @@ class QCustomPlot;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QTabWidget;
 class QToolButton;
 class QStackedWidget;
 class QTreeWidget;
@@ -25,6 +24,7 @@ namespace faultline {
 
 class BackgroundJob;
 class GeneratedSamplesPanel;
+class ImageResultTabs;
 class NeighborListModel;
 class TileStripView;
 class RunTextModel;
@@ -74,7 +74,7 @@ public:
     QString chosenCaption() const { return m_chosen; }
     QToolButton *generateButton() const { return m_generateButton; }
     GeneratedSamplesPanel *samplesPanel() const { return m_samplesPanel; }
-    QTabWidget *resultTabs() const { return m_results; }
+    ImageResultTabs *resultTabs() const { return m_results; }
     QString referenceCaption() const;
     QString messageText() const;   // an error shown in place, or empty
     QString summaryText() const;
@@ -133,7 +133,7 @@ private:
     QTreeWidget *m_easyList = nullptr;
     NeighborListModel *m_nearest = nullptr;
     TileStripView *m_nearestView = nullptr;
-    QTabWidget *m_results = nullptr; // nearest real images | generated samples
+    ImageResultTabs *m_results = nullptr; // nearest real images | generated samples
     GeneratedSamplesPanel *m_samplesPanel = nullptr;
     QToolButton *m_generateButton = nullptr;
     QAction *m_generateFromChosen = nullptr;

@@ -2,6 +2,7 @@
 
 #include "GalleryModel.h"
 #include "GeneratedSamplesPanel.h"
+#include "ImageResultTabs.h"
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
 #include "RunTextModel.h"
@@ -22,7 +23,6 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QStackedWidget>
-#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -124,11 +124,8 @@ void DifficultyDock::buildUi()
     layout->addWidget(m_status);
     m_nearest = new NeighborListModel(m_cache, kThumbnailSize, this);
     m_nearestView = new TileStripView(m_nearest, kThumbnailSize, page);
-    m_samplesPanel = new GeneratedSamplesPanel(m_textModel, m_cache, page);
-    m_results = new QTabWidget(page);
-    m_results->setDocumentMode(true);
-    m_results->addTab(m_nearestView, tr("Nearest real images"));
-    m_results->addTab(m_samplesPanel, tr("Generated"));
+    m_results = new ImageResultTabs(m_nearestView, m_textModel, m_cache, page);
+    m_samplesPanel = m_results->samplesPanel();
     interactive->addWidget(m_results, 1);
     layout->addWidget(m_interactive, 1);
     layout->addStretch(0);
@@ -152,11 +149,7 @@ void DifficultyDock::buildUi()
         setSplit(split);
     });
     connect(m_generate, &QPushButton::clicked, this, &DifficultyDock::generateAtSlider);
-    connect(m_nearestView, &TileStripView::imageActivated, this, &DifficultyDock::imageActivated);
-    connect(m_samplesPanel, &GeneratedSamplesPanel::imageActivated, this, &DifficultyDock::imageActivated);
-    connect(m_samplesPanel, &GeneratedSamplesPanel::samplesChanged, this, [this](int count) {
-        m_results->setTabText(1, count > 0 ? tr("Generated (%1)").arg(count) : tr("Generated"));
-    });
+    connect(m_results, &ImageResultTabs::imageActivated, this, &DifficultyDock::imageActivated);
     connect(m_samplesPanel, &GeneratedSamplesPanel::generatingChanged, this,
             [this](bool generating) { m_generate->setEnabled(!generating); });
     updateAlpha();
@@ -267,7 +260,7 @@ void DifficultyDock::generateAtSlider()
     job.source = ClassSampleJob::Source::Slerp;
     job.alphas = {difficulty()};
     job.reference = m_reference;
-    m_results->setCurrentWidget(m_samplesPanel);
+    m_results->showSamples();
     m_samplesPanel->generate(job);
 }
 

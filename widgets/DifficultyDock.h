@@ -13,12 +13,12 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QStackedWidget;
-class QTabWidget;
 
 namespace faultline {
 
 class BackgroundJob;
 class GeneratedSamplesPanel;
+class ImageResultTabs;
 class NeighborListModel;
 class TileStripView;
 class RunTextModel;
@@ -58,7 +58,7 @@ public:
     QComboBox *splitCombo() const { return m_splitCombo; }
     QPushButton *generateButton() const { return m_generate; }
     GeneratedSamplesPanel *samplesPanel() const { return m_samplesPanel; }
-    QTabWidget *resultTabs() const { return m_results; }
+    ImageResultTabs *resultTabs() const { return m_results; }
     NeighborListModel *nearestModel() const { return m_nearest; }
     QString alphaText() const;
     QString referenceText() const;
@@ -117,7 +117,7 @@ private:
     TextModelStatus *m_status = nullptr;
     NeighborListModel *m_nearest = nullptr;
     TileStripView *m_nearestView = nullptr;
-    QTabWidget *m_results = nullptr;          // nearest real images | generated samples
+    ImageResultTabs *m_results = nullptr;          // nearest real images | generated samples
     GeneratedSamplesPanel *m_samplesPanel = nullptr;
 };
 

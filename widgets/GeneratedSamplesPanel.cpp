@@ -192,14 +192,13 @@ void GeneratedSamplesPanel::checkUnchecked()
     for (const GeneratedSample &sample : shownSamples())
         if (!sample.correct())
             unchecked << sample;
-    if (unchecked.isEmpty() || m_sideJob)
+    if (unchecked.isEmpty())
         return;
     const QString projectPath = m_projectPath, root = m_root, className = m_className;
-    const quint64 generation = m_generation;
     auto checked = std::make_shared<QVector<GeneratedSample>>();
     auto errors = std::make_shared<QStringList>();
-    m_sideJob = launchJob(
-        this, tr("Check generated samples of %1").arg(className),
+    startSideJob(
+        tr("Check generated samples of %1").arg(className),
         [projectPath, root, className, unchecked, checked, errors](JobControl &control) {
             ProjectStore store(projectPath);
             const auto classifier = loadProjectClassifier(store);
@@ -208,38 +207,26 @@ void GeneratedSamplesPanel::checkUnchecked()
             *errors = checkGeneratedSamples(store, root, *classifier, unchecked, &control).errors;
             *checked = store.generatedSamples(className);
         },
-        [this, generation, checked, errors] {
-            if (generation != m_generation)
-                return;
+        [this, checked, errors] {
             m_samples->setSamples(*checked, m_root);
             setNote(errors->join(QLatin1Char('\n')), !errors->isEmpty());
             updateSummary();
-        },
-        [this, generation](const QString &message) {
-            if (generation == m_generation)
-                setNote(message, true);
         });
-    m_textModel->announce(m_sideJob);
-    updateButtons();
-    connect(m_sideJob, &QObject::destroyed, this, &GeneratedSamplesPanel::updateButtons);
 }
 
 void GeneratedSamplesPanel::exportTo(const QString &destination)
 {
     const QVector<GeneratedSample> samples = shownSamples();
-    if (samples.isEmpty() || m_sideJob)
+    if (samples.isEmpty())
         return;
     const QString root = m_root;
-    const quint64 generation = m_generation;
     auto summary = std::make_shared<ExportSummary>();
-    m_sideJob = launchJob(
-        this, tr("Export generated samples of %1").arg(m_className),
+    startSideJob(
+        tr("Export generated samples of %1").arg(m_className),
         [root, samples, destination, summary](JobControl &control) {
             *summary = exportGeneratedSamples(root, samples, destination, ExportMode::Copy, &control);
         },
-        [this, generation, summary, destination] {
-            if (generation != m_generation)
-                return;
+        [this, summary, destination] {
             QStringList lines{tr("Exported %n sample(s) to %1.", nullptr, summary->exported)
                                   .arg(QDir::toNativeSeparators(destination))};
             if (summary->skippedExisting > 0)
@@ -247,14 +234,29 @@ void GeneratedSamplesPanel::exportTo(const QString &destination)
             for (const Diagnostic &problem : summary->diagnostics)
                 lines << problem.toString();
             setNote(lines.join(QLatin1Char('\n')), summary->stoppedEarly);
+        });
+}
+
+// One check or export at a time, listed in the Jobs dock; its result is dropped when the class changed.
+void GeneratedSamplesPanel::startSideJob(const QString &title, std::function<void(JobControl &)> work,
+                                         std::function<void()> done)
+{
+    if (m_sideJob)
+        return;
+    const quint64 generation = m_generation;
+    m_sideJob = launchJob(
+        this, title, std::move(work),
+        [this, generation, done] {
+            if (generation == m_generation)
+                done();
         },
         [this, generation](const QString &message) {
             if (generation == m_generation)
                 setNote(message, true);
         });
     m_textModel->announce(m_sideJob);
-    updateButtons();
     connect(m_sideJob, &QObject::destroyed, this, &GeneratedSamplesPanel::updateButtons);
+    updateButtons();
 }
 
 void GeneratedSamplesPanel::updateButtons()

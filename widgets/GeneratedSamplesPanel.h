@@ -3,6 +3,7 @@
 #include "generation/ClassSampleJob.h"
 
 #include <QPointer>
+#include <functional>
 #include <QWidget>
 
 class QLabel;
@@ -11,6 +12,7 @@ class QPushButton;
 namespace faultline {
 
 class BackgroundJob;
+class JobControl;
 class RunTextModel;
 class SampleListModel;
 class ThumbnailCache;
@@ -59,6 +61,7 @@ private:
     void updateSummary();
     void setNote(const QString &text, bool error);
     QVector<GeneratedSample> shownSamples() const; // oldest first
+    void startSideJob(const QString &title, std::function<void(JobControl &)> work, std::function<void()> done);
     void updateButtons();
 
     RunTextModel *m_textModel;

@@ -150,7 +150,7 @@ QWidget *SettingsDialog::buildEngineGroup()
 {
     m_device = new QComboBox;
     for (ComputeDevice device : {ComputeDevice::Auto, ComputeDevice::Cpu, ComputeDevice::Cuda})
-        m_device->addItem(AppSettings::deviceName(device), int(device));
+        m_device->addItem(computeDeviceName(device), int(device));
     m_device->setCurrentIndex(m_device->findData(int(AppSettings::device())));
     m_deviceHelp = new QLabel;
     m_deviceHelp->setWordWrap(true);

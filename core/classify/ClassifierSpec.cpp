@@ -18,16 +18,6 @@ QString outputName(ClassifierSpec::Output output)
     return output == ClassifierSpec::Output::Logits ? QStringLiteral("logits") : QStringLiteral("probabilities");
 }
 
-QString deviceName(ComputeDevice device)
-{
-    switch (device) {
-    case ComputeDevice::Cpu: return QStringLiteral("cpu");
-    case ComputeDevice::Cuda: return QStringLiteral("cuda");
-    case ComputeDevice::Auto: break;
-    }
-    return QStringLiteral("auto");
-}
-
 Error badField(const QString &field, const QString &what)
 {
     return Error(QStringLiteral("classifier spec: field '%1': %2").arg(field, what));
@@ -126,7 +116,7 @@ QJsonObject ClassifierSpec::toJson() const
     json[QStringLiteral("std")] = toArray(std);
     json[QStringLiteral("output")] = outputName(output);
     json[QStringLiteral("classNames")] = classNamesPath;
-    json[QStringLiteral("device")] = deviceName(device);
+    json[QStringLiteral("device")] = computeDeviceName(device);
     json[QStringLiteral("batchSize")] = batchSize;
     return json;
 }

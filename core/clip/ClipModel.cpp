@@ -251,6 +251,16 @@ Tensor transformer(Tensor x, const std::vector<ResidualBlock> &blocks, int heads
 
 } // namespace
 
+QString computeDeviceName(ComputeDevice device)
+{
+    switch (device) {
+    case ComputeDevice::Cpu: return QStringLiteral("cpu");
+    case ComputeDevice::Cuda: return QStringLiteral("cuda");
+    case ComputeDevice::Auto: break;
+    }
+    return QStringLiteral("auto");
+}
+
 ComputeDevice parseComputeDevice(const QString &name)
 {
     const QString n = name.trimmed().toLower();

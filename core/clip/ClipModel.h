@@ -28,6 +28,7 @@ QString clipArchitectureName(const ClipHyperParams &params);
 
 enum class ComputeDevice { Auto, Cpu, Cuda };
 ComputeDevice parseComputeDevice(const QString &name); // auto|cpu|cuda, Error otherwise
+QString computeDeviceName(ComputeDevice device);       // "auto" | "cpu" | "cuda"
 
 // CLIP (ViT image tower and text transformer) exactly as OpenAI defines it, running on
 // libtorch: CUDA in fp16 when available (and asked for), else CPU in fp32. Loads OpenAI's

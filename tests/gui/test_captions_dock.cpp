@@ -8,6 +8,7 @@
 #include "DockScreenshot.h"
 #include "FakeGenerationServer.h"
 #include "GeneratedSamplesPanel.h"
+#include "ImageResultTabs.h"
 #include "InterpretTestProject.h"
 #include "NeighborListModel.h"
 #include "QCustomPlotInclude.h"

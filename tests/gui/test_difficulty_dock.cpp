@@ -7,6 +7,7 @@
 #include "DifficultyDock.h"
 #include "FakeGenerationServer.h"
 #include "GeneratedSamplesPanel.h"
+#include "ImageResultTabs.h"
 #include "SampleListModel.h"
 #include "DockScreenshot.h"
 #include "InterpretTestProject.h"
