@@ -189,10 +189,10 @@ void ClassifierDialog::validate()
     m_resizeSize->setEnabled(ClassifierSpec::Resize(m_resize->currentData().toInt()) == ClassifierSpec::Resize::CenterCrop);
     QString problem;
     try {
+        if (m_model->text().trimmed().isEmpty())
+            throw Error(tr("Choose the classifier's TorchScript file."));
         const ClassifierSpec current = spec();
-        if (current.path.isEmpty())
-            problem = tr("Choose the classifier's TorchScript file.");
-        else if (!QFileInfo(current.path).isFile())
+        if (!QFileInfo(current.path).isFile())
             problem = tr("%1: no such file").arg(current.path);
         else if (!current.classNamesPath.isEmpty() && !QFileInfo(current.classNamesPath).isFile())
             problem = tr("%1: no such file").arg(current.classNamesPath);

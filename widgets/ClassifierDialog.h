@@ -27,6 +27,9 @@ public:
     void accept() override;
 
     QLineEdit *modelEdit() const { return m_model; }
+    QLineEdit *meanEdit() const { return m_mean; }
+    QComboBox *normalisationCombo() const { return m_normalisation; }
+    QSpinBox *inputSizeSpin() const { return m_inputSize; }
     QString problemText() const;
     QPushButton *runButton() const { return m_run; }
 

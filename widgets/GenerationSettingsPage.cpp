@@ -90,7 +90,9 @@ GenerationSettingsPage::GenerationSettingsPage(QWidget *parent) : QWidget(parent
     size->addWidget(new QLabel(QStringLiteral("\u00d7")));
     size->addWidget(m_height);
     size->addStretch(1);
-    imagesForm->addRow(tr("&Size:"), size);
+    auto *sizeLabel = new QLabel(tr("&Size:"));
+    sizeLabel->setBuddy(m_width); // a row of two spin boxes has no buddy of its own
+    imagesForm->addRow(sizeLabel, size);
     imagesForm->addRow(tr("&Steps:"), m_steps);
     imagesForm->addRow(tr("&Guidance scale:"), m_guidance);
     imagesForm->addRow(tr("&Negative prompt:"), m_negative);
