@@ -74,6 +74,21 @@ QVector<double> alphaList(const QString &text)
     return alphas;
 }
 
+QVector<qint64> idList(const QString &text)
+{
+    QVector<qint64> ids;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qint64 id = part.trimmed().toLongLong(&ok);
+        if (!ok || id <= 0)
+            throw Error(QStringLiteral("--again: '%1' is not a sample id").arg(part));
+        ids << id;
+    }
+    if (ids.isEmpty())
+        throw Error(QStringLiteral("--again: no sample ids given"));
+    return ids;
+}
+
 double numberOption(const QCommandLineParser &parser, const QString &option)
 {
     bool ok = false;
@@ -175,6 +190,9 @@ int generateCommand(const QStringList &args)
                       QStringLiteral("7")});
     parser.addOption({QStringLiteral("negative-prompt"), QStringLiteral("Negative prompt."), QStringLiteral("TEXT")});
     addBackendOptions(parser);
+    parser.addOption({QStringLiteral("again"),
+                      QStringLiteral("Make these stored samples again from their seeds (ids, comma-separated) and say"
+                                     " whether the images are identical."), QStringLiteral("ID,…")});
     parser.addOption({QStringLiteral("check"), QStringLiteral("Run the project's classifier on the new samples.")});
     parser.addOption({QStringLiteral("classifier"), QStringLiteral("With --check: this TorchScript file instead."),
                       QStringLiteral("FILE")});
@@ -184,12 +202,16 @@ int generateCommand(const QStringList &args)
                                               " store them in the project."), &exitCode))
         return exitCode;
     return cli::runReportingErrors([&] {
-        if (!parser.isSet(QStringLiteral("class")))
-            throw Error(QStringLiteral("--class C is required"));
         ClassSampleJob job;
+        if (parser.isSet(QStringLiteral("again")))
+            job.againIds = idList(parser.value(QStringLiteral("again")));
+        else if (!parser.isSet(QStringLiteral("class")))
+            throw Error(QStringLiteral("--class C is required"));
         job.className = parser.value(QStringLiteral("class"));
         const QString from = parser.value(QStringLiteral("from"));
-        if (from == QLatin1String("caption"))
+        if (!job.againIds.isEmpty())
+            job.source = ClassSampleJob::Source::Again;
+        else if (from == QLatin1String("caption"))
             job.source = ClassSampleJob::Source::Captions;
         else if (from == QLatin1String("slerp"))
             job.source = ClassSampleJob::Source::Slerp;
@@ -210,6 +232,14 @@ int generateCommand(const QStringList &args)
         auto store = cli::openProject(parser, &job.datasetRoot);
         job.projectPath = store->path();
         job.runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        if (!job.againIds.isEmpty()) { // the class (and run) of the samples to make again
+            const QVector<GeneratedSample> again = store->generatedSamples(job.againIds);
+            if (again.size() != job.againIds.size())
+                throw Error(QStringLiteral("--again: not every id names a generated sample of this project"));
+            job.className = again.first().className;
+            if (again.first().runId > 0 && !parser.isSet(QStringLiteral("run")))
+                job.runId = again.first().runId;
+        }
         cli::ConsoleJob console;
         const auto model = cli::loadRunModel(parser, *store, job.runId, console.control());
         const TextEncoder encode = [&](const QStringList &texts) { return embedTexts(*model, ClipTokenizer::builtin(), texts); };

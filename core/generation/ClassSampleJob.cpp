@@ -12,7 +12,10 @@
 #include "interpret/StoredFailureDirection.h"
 #include "store/ProjectStore.h"
 
+#include <QDir>
+#include <QFile>
 #include <QHash>
+#include <algorithm>
 
 namespace faultline {
 
@@ -59,6 +62,17 @@ QVector<PlannedSample> planFor(const ClassSampleJob &job, ProjectStore &store, c
     }
     case ClassSampleJob::Source::Prompts:
         return planPromptSamples(job.prompts, job.promptGroup, job.settings);
+    case ClassSampleJob::Source::Again: {
+        QVector<PlannedSample> plan;
+        for (const GeneratedSample &sample : store.generatedSamples(job.againIds)) {
+            if (sample.className != job.className)
+                throw Error(QStringLiteral("sample %1 is of class '%2', not '%3'").arg(sample.id).arg(sample.className, job.className));
+            plan << planToMakeAgain(sample);
+        }
+        if (plan.size() != job.againIds.size())
+            throw Error(QStringLiteral("some of the samples to make again are not in the project"));
+        return plan;
+    }
     }
     return {};
 }
@@ -77,6 +91,33 @@ QVector<SampleVerdict> predictionsOfRetrieved(const QVector<GeneratedSample> &sa
             verdicts.push_back({sample.id, *found, *found == sample.className ? 1.0 : 0.0, QStringLiteral("predictions")});
     }
     return verdicts;
+}
+
+QByteArray fileBytes(const QString &datasetRoot, const QString &file)
+{
+    QFile in(QDir(datasetRoot).filePath(file));
+    return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+}
+
+// Each sample made again is compared with the one it repeats (requests keep the plan's order,
+// one image each): the same bytes mean the backend reproduced it from the stored seed.
+void compareWithOriginals(const ProjectStore &store, const ClassSampleJob &job, const QVector<qint64> &newIds,
+                          ClassSampleResult &result)
+{
+    const QVector<GeneratedSample> originals = store.generatedSamples(job.againIds);
+    const QVector<GeneratedSample> made = store.generatedSamples(newIds);
+    for (const GeneratedSample &again : made) {
+        const auto original = std::find_if(originals.begin(), originals.end(), [&](const GeneratedSample &o) {
+            return o.seed == again.seed && o.prompt == again.prompt && o.embedding == again.embedding;
+        });
+        if (original == originals.end())
+            continue;
+        const bool same = fileBytes(job.datasetRoot, original->file) == fileBytes(job.datasetRoot, again.file);
+        result.notes << (same ? QStringLiteral("sample %1 made again as sample %2: identical image")
+                              : QStringLiteral("sample %1 made again as sample %2: a different image (the backend is"
+                                               " not deterministic for this seed, or its model changed)"))
+                                .arg(original->id).arg(again.id);
+    }
 }
 
 } // namespace
@@ -106,6 +147,8 @@ ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder
     const SampleGenerationResult generated = generateSamples(store, job.datasetRoot, *backend, job.className, job.runId,
                                                              plan, control, onSample);
     result.errors = generated.errors;
+    if (job.source == ClassSampleJob::Source::Again)
+        compareWithOriginals(store, job, generated.sampleIds, result);
 
     if (job.check && !generated.sampleIds.isEmpty()) {
         const QVector<GeneratedSample> samples = store.generatedSamples(generated.sampleIds);

@@ -22,6 +22,7 @@ struct ClassSampleJob
         Slerp,       // the slider's vectors at `alphas` (Sec. 2.2, A.6)
         Backgrounds, // "<class> <background>" for its failures' backgrounds (paper 002 Sec. 4.3)
         Prompts,     // `prompts` as given, all in `promptGroup` (a caption the user picked)
+        Again,       // the stored samples `againIds` (of this class), each made again from its seed
     };
 
     QString datasetRoot;
@@ -34,6 +35,7 @@ struct ClassSampleJob
     int backgrounds = 3;
     QStringList prompts;
     QString promptGroup = QStringLiteral("hard");
+    QVector<qint64> againIds;
     QString vocabulary = QStringLiteral("generic"); // name or JSON file
     QString reference;                              // empty: the vocabulary's reference caption
     SampleSettings settings;
@@ -57,7 +59,8 @@ struct ClassSampleResult
 // architecture (clipArchitectureName). Without a server the samples are retrieved real images,
 // with a note saying so; for a text-to-image server the slider's vectors become the caption
 // candidates nearest to them. Without a classifier, retrieved images keep the prediction the
-// project has for them and generated ones stay unchecked (`unchecked`). Every sample is stored
+// project has for them and generated ones stay unchecked (`unchecked`). Source::Again notes for
+// each sample whether the new image is identical to the stored one. Every sample is stored
 // as it arrives (onSample on the calling thread). Throws Error / JobCancelled.
 ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder &encode,
                                     const QString &embeddingSpace, JobControl *control,

@@ -33,7 +33,8 @@ QString writeSampleImage(const QString &datasetRoot, const QByteArray &png)
 
 QJsonObject requestJson(const GenerationRequest &request)
 {
-    QJsonObject json{{QStringLiteral("count"), request.count},
+    QJsonObject json{{QStringLiteral("input"), request.embedding.empty() ? QStringLiteral("prompt") : QStringLiteral("vector")},
+                     {QStringLiteral("count"), request.count},
                      {QStringLiteral("width"), request.width},
                      {QStringLiteral("height"), request.height},
                      {QStringLiteral("steps"), request.steps},

@@ -4,6 +4,8 @@
 #include "interpret/ClassCaptions.h"
 #include "retrieval/Slerp.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 
 namespace faultline {
@@ -116,6 +118,34 @@ QVector<PlannedSample> planPromptSamples(const QStringList &prompts, const QStri
         plan.push_back(promptSample(prompt, group, QStringLiteral("caption")));
     finishPlan(plan, settings);
     return plan;
+}
+
+PlannedSample planToMakeAgain(const GeneratedSample &sample)
+{
+    const QJsonObject request = QJsonDocument::fromJson(sample.parameters.toUtf8()).object()
+                                    .value(QStringLiteral("request")).toObject();
+    if (request.isEmpty())
+        throw Error(QStringLiteral("sample %1 has no stored request to make it again").arg(sample.id));
+    PlannedSample again;
+    again.group = sample.group;
+    again.origin = sample.origin;
+    again.alpha = sample.alpha;
+    again.vector = sample.embedding;
+    again.embeddingSpace = sample.embeddingSpace;
+    GenerationRequest &r = again.request;
+    r.prompt = sample.prompt;
+    if (request.value(QStringLiteral("input")).toString() == QLatin1String("vector")) {
+        r.embedding = sample.embedding;
+        r.embeddingSpace = sample.embeddingSpace;
+    }
+    r.negativePrompt = request.value(QStringLiteral("negative_prompt")).toString();
+    r.seed = sample.seed;
+    r.count = 1;
+    r.width = request.value(QStringLiteral("width")).toInt(r.width);
+    r.height = request.value(QStringLiteral("height")).toInt(r.height);
+    r.steps = request.value(QStringLiteral("steps")).toInt(r.steps);
+    r.guidanceScale = request.value(QStringLiteral("guidance_scale")).toDouble(r.guidanceScale);
+    return again;
 }
 
 QVector<PlannedSample> planBackgroundSamples(const QString &referenceCaption, const QStringList &backgroundPrompts,

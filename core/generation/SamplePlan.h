@@ -1,6 +1,7 @@
 #pragma once
 
 #include "generation/GenerationBackend.h"
+#include "store/StoreTypes.h"
 
 #include <Eigen/Core>
 #include <QString>
@@ -58,6 +59,11 @@ void sendVectorsAsNearestCaptions(QVector<PlannedSample> &plan, const QStringLis
 // Prompts as given (a caption the user picked), all samples of `group`.
 QVector<PlannedSample> planPromptSamples(const QStringList &prompts, const QString &group,
                                          const SampleSettings &settings);
+
+// The request that makes a stored sample again: its prompt or vector, its own seed, one image,
+// and the size, steps, guidance and negative prompt it was made with. Throws Error when the
+// sample's stored parameters are not Faultline's (a hand-edited project).
+PlannedSample planToMakeAgain(const GeneratedSample &sample);
 
 // Paper 002 Sec. 4.3: "a photo of a <class> <background>" for the uncommon backgrounds the
 // class's failures were matched to; these are hard samples by construction. The class's

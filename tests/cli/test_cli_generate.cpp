@@ -161,6 +161,20 @@ private Q_SLOTS:
             QCOMPARE(sample.backend, QStringLiteral("embedding-decoder"));
             QCOMPARE(sample.group, QStringLiteral("hard"));
         }
+
+        // Made again from its stored seed: the same image, said on stderr.
+        const Result again = cli(on(QStringLiteral("generate"),
+                                    {QStringLiteral("--again"), QString::number(samples[1].id), QStringLiteral("--device"),
+                                     QStringLiteral("cpu"), QStringLiteral("--backend"), QStringLiteral("embedding-decoder"),
+                                     QStringLiteral("--url"), server.url()}));
+        expectSuccess(again);
+        QVERIFY2(again.err.contains(QStringLiteral("sample %1 made again").arg(samples[1].id)) && again.err.contains(QLatin1String("identical")),
+                 qPrintable(again.err));
+        QCOMPARE(server.requests("/v1/decode").last().json().value(QStringLiteral("seed")).toInt(), 41);
+        QCOMPARE(storedSince(before).last().file, samples[1].file);
+        const Result badId = cli(on(QStringLiteral("generate"), {QStringLiteral("--again"), QStringLiteral("999999")}));
+        QCOMPARE(badId.exitCode, 1);
+        QVERIFY2(badId.err.contains(QLatin1String("--again")), qPrintable(badId.err));
     }
 
     void captionsGoToATextToImageServer()

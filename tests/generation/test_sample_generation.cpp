@@ -317,6 +317,41 @@ private Q_SLOTS:
         QCOMPARE(storedSamples(), before + 2);
     }
 
+    void aStoredSampleIsMadeAgainFromItsSeed()
+    {
+        FakeGenerationServer server;
+        server.setDecoder(m_space, m_model->hyperParams().embedDim);
+        ClassSampleJob sliderJob = serverJob(ClassSampleJob::Source::Slerp, GenerationBackendConfig::kEmbeddingDecoder, server);
+        sliderJob.alphas = {0.25};
+        sliderJob.settings.seed = 7000;
+        sliderJob.settings.negativePrompt = QStringLiteral("text");
+        const ClassSampleResult first = runClassSampleJob(sliderJob, m_encode, m_space, nullptr);
+        QCOMPARE(first.samples.size(), qsizetype(2));
+        const GeneratedSample original = first.samples[1]; // seed 7001, the batch's second image
+
+        ClassSampleJob againJob = serverJob(ClassSampleJob::Source::Again, GenerationBackendConfig::kEmbeddingDecoder, server);
+        againJob.againIds = {original.id};
+        const ClassSampleResult again = runClassSampleJob(againJob, m_encode, m_space, nullptr);
+        QVERIFY2(again.errors.isEmpty(), qPrintable(again.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(again.samples.size(), qsizetype(1));
+        const GeneratedSample &made = again.samples.first();
+        QCOMPARE(made.seed, qint64(7001));
+        QCOMPARE(made.alpha, original.alpha);
+        QCOMPARE(made.group, original.group);
+        QCOMPARE(made.embedding, original.embedding);
+        QCOMPARE(made.file, original.file); // same bytes, same content-named file
+        const QJsonObject sent = server.requests("/v1/decode").last().json();
+        QCOMPARE(sent.value(QStringLiteral("seed")).toInteger(), qint64(7001));
+        QCOMPARE(sent.value(QStringLiteral("count")).toInt(), 1);
+        QCOMPARE(sent.value(QStringLiteral("negative_prompt")).toString(), QStringLiteral("text"));
+        QCOMPARE(sent.value(QStringLiteral("width")).toInt(), 64);
+        QVERIFY2(again.notes.join(QLatin1Char(' ')).contains(QLatin1String("identical")), qPrintable(again.notes.join(QLatin1Char(' '))));
+
+        ClassSampleJob otherClass = againJob;
+        otherClass.className = QStringLiteral("dog");
+        QVERIFY_THROWS_EXCEPTION(Error, runClassSampleJob(otherClass, m_encode, m_space, nullptr));
+    }
+
     void anUnreachableServerIsAnErrorAndStoresNothing()
     {
         quint16 port = 0;
