@@ -168,6 +168,40 @@ private Q_SLOTS:
         QVERIFY(result.unchecked);
     }
 
+    // The C++ client against the Python reference server of packaging/generation-server (its
+    // deterministic dummy pipeline): the two sides of the protocol agree.
+    void theReferenceDecoderServerServesTheSlider()
+    {
+        QProcess server;
+        server.start(QStringLiteral("/usr/bin/python3"),
+                     {QStringLiteral(FAULTLINE_DECODER_SERVER), QStringLiteral("--pipeline"), QStringLiteral("dummy"),
+                      QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--clip-model"), m_space,
+                      QStringLiteral("--embedding-dim"), QString::number(m_model->hyperParams().embedDim)});
+        QVERIFY2(server.waitForReadyRead(30000), server.readAllStandardError().constData());
+        const QString line = QString::fromUtf8(server.readLine()).trimmed();
+        QVERIFY2(line.startsWith(QLatin1String("listening on http://")), qPrintable(line));
+        ClassSampleJob sliderJob = job(ClassSampleJob::Source::Slerp);
+        sliderJob.backend.kind = GenerationBackendConfig::kEmbeddingDecoder;
+        sliderJob.backend.url = line.section(QLatin1Char(' '), 2);
+        sliderJob.alphas = {-0.75, 0.75};
+        const ClassSampleResult result = runClassSampleJob(sliderJob, m_encode, m_space, nullptr);
+        server.terminate();
+        server.waitForFinished(10000);
+        QVERIFY2(result.errors.isEmpty(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(result.samples.size(), qsizetype(4));
+        QSet<QString> files;
+        for (const GeneratedSample &sample : result.samples) {
+            QFile file(QDir(m_project.root).filePath(sample.file));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY(file.readAll().startsWith("\x89PNG"));
+            files << sample.file;
+            const QJsonObject reported = QJsonDocument::fromJson(sample.parameters.toUtf8()).object();
+            QCOMPARE(reported.value(QStringLiteral("backend")).toObject().value(QStringLiteral("pipeline")).toString(),
+                     QStringLiteral("dummy")); // what the server said it runs is kept with the sample
+        }
+        QCOMPARE(files.size(), 4); // different vectors and seeds: different images
+    }
+
     void aDecoderOfAnotherClipSpaceIsReported()
     {
         FakeGenerationServer server;
