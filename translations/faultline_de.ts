@@ -1149,6 +1149,14 @@ Teilmenge: %5
             <numerusform>%n Beispiele. Klassifikator richtig bei: %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Make again from its seed</source>
+        <translation>Aus seinem Seed neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
 </context>
 <context>
     <name>faultline::GenerationSettingsPage</name>

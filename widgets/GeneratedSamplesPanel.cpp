@@ -1,6 +1,7 @@
 #include "GeneratedSamplesPanel.h"
 
 #include "AppSettings.h"
+#include "GalleryModel.h"
 #include "JobLauncher.h"
 #include "RunTextModel.h"
 #include "SampleListModel.h"
@@ -16,6 +17,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <memory>
@@ -73,6 +75,18 @@ GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailC
             exportTo(folder);
     });
     connect(m_view, &TileStripView::imageActivated, this, &GeneratedSamplesPanel::imageActivated);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_view->indexAt(at);
+        if (!index.isValid())
+            return;
+        const GeneratedSample sample = m_samples->sampleAt(index.row());
+        QMenu menu(this);
+        QAction *again = menu.addAction(tr("Make again from its seed"), this, [this, sample] { makeAgain({sample.id}); });
+        again->setEnabled(!isGenerating() && sample.backend != QLatin1String("retrieval"));
+        menu.addAction(tr("Open"), this, [this, index] { Q_EMIT imageActivated(index.data(GalleryModel::PathRole).toString()); });
+        menu.exec(m_view->viewport()->mapToGlobal(at));
+    });
     updateSummary();
 }
 
@@ -268,6 +282,14 @@ void GeneratedSamplesPanel::updateButtons()
     for (int row = 0; row < m_samples->rowCount() && !unchecked; ++row)
         unchecked = !m_samples->sampleAt(row).correct().has_value();
     m_check->setEnabled(unchecked && idle);
+}
+
+void GeneratedSamplesPanel::makeAgain(const QVector<qint64> &sampleIds)
+{
+    ClassSampleJob job;
+    job.source = ClassSampleJob::Source::Again;
+    job.againIds = sampleIds;
+    generate(job);
 }
 
 void GeneratedSamplesPanel::cancel()

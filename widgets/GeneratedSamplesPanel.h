@@ -36,6 +36,9 @@ public:
     // Runs `job` for the shown class with the backend and image settings from AppSettings (the
     // caller sets source, alphas or prompts). Needs the run's text model (Ready).
     void generate(ClassSampleJob job);
+    // Makes these stored samples again from their seeds (with the backend now set); the note says
+    // whether each image came out identical.
+    void makeAgain(const QVector<qint64> &sampleIds);
     void cancel();
     bool isGenerating() const;
     // Runs the project's classifier on the class's samples that have no verdict yet.

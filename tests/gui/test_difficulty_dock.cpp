@@ -268,7 +268,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
         QVERIFY(m_dock->generateButton()->isEnabled());
         QCOMPARE(panel->sampleCount(), before + 2);
-        const GeneratedSample &newest = panel->samples()->sampleAt(0);
+        const GeneratedSample newest = panel->samples()->sampleAt(0);
         QCOMPARE(newest.backend, QStringLiteral("embedding-decoder"));
         QCOMPARE(newest.group, QStringLiteral("easy"));
         QCOMPARE(newest.alpha, std::optional<double>(0.5));
@@ -276,6 +276,13 @@ private Q_SLOTS:
         QVERIFY2(panel->noteText().contains(QLatin1String("no classifier"), Qt::CaseInsensitive), qPrintable(panel->noteText()));
         QVERIFY(!panel->samples()->index(0).data(GalleryModel::CorrectRole).isValid());
         QVERIFY(QFileInfo::exists(panel->samples()->absolutePath(0)));
+
+        // Made again from its seed (the tile's context menu): the same image, and the note says so.
+        panel->makeAgain({newest.id});
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
+        QVERIFY2(panel->noteText().contains(QLatin1String("identical")), qPrintable(panel->noteText()));
+        QCOMPARE(panel->samples()->sampleAt(0).file, newest.file);
+        QCOMPARE(panel->sampleCount(), before + 3);
 
         // A server that keeps failing: the fault is reported, the samples already made stay.
         const testing::FakeBehaviour failure = testing::FakeBehaviour::status(500, R"({"error":"out of memory"})");
@@ -286,8 +293,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!panel->isGenerating(), kTimeout);
         QVERIFY2(panel->noteText().contains(QLatin1String("HTTP 500")) && panel->noteText().contains(QLatin1String("out of memory")),
                  qPrintable(panel->noteText()));
-        QCOMPARE(panel->sampleCount(), before + 2);
-        QCOMPARE(ProjectStore(m_project.projectPath()).generatedSamples(QStringLiteral("cat")).size(), qsizetype(before + 2));
+        QCOMPARE(panel->sampleCount(), before + 3);
+        QCOMPARE(ProjectStore(m_project.projectPath()).generatedSamples(QStringLiteral("cat")).size(), qsizetype(before + 3));
 
         // Cancel while a request stalls.
         server.script("/v1/decode", {testing::FakeBehaviour::slow(20000)});
