@@ -38,6 +38,8 @@ import time
 
 import numpy as np
 
+from torchvision_pil import tv_center_crop, tv_resize
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
@@ -86,25 +88,6 @@ def image_folder(root):
     return classes, samples
 
 
-# --------------------------------------------------------------------------- torchvision transforms for PIL input
-
-def tv_resize(img, size):
-    """transforms.Resize(size) on a PIL image: shorter side -> size, bilinear (PIL, antialiased)."""
-    from PIL import Image
-    w, h = img.size
-    short, long = (w, h) if w <= h else (h, w)
-    if short == size:
-        return img
-    new_short, new_long = size, int(size * long / short)
-    new_w, new_h = (new_short, new_long) if w <= h else (new_long, new_short)
-    return img.resize((new_w, new_h), Image.BILINEAR)
-
-
-def tv_center_crop(img, size):
-    w, h = img.size
-    top = int(round((h - size) / 2.0))
-    left = int(round((w - size) / 2.0))
-    return img.crop((left, top, left + size, top + size))
 
 
 def transform(img, resize, crop, mean_t, std_t):
@@ -263,10 +246,8 @@ def run_measured(cmd, work):
     """Runs cmd under /usr/bin/time; returns (wall s, peak RSS MiB, stderr). (Not wait4 on our own
     child: Linux folds the forked copy of this torch-loaded script into the child's ru_maxrss.)"""
     stats = os.path.join(work, "time.txt")
-    t0 = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats] + cmd,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"{cmd[0]} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     with open(stats) as f:
@@ -412,8 +393,8 @@ def main():
     ref_best = min(ref_runs, key=lambda r: r["wall"])
     print()
     print(f"best of {args.repeat}, {n} images, batch {args.batch}, {args.threads} threads, CPU:")
-    print(f"| pipeline | images/s (whole process) | wall s | in-loop images/s | peak RSS MiB |")
-    print(f"|---|---|---|---|---|")
+    print("| pipeline | images/s (whole process) | wall s | in-loop images/s | peak RSS MiB |")
+    print("|---|---|---|---|---|")
     print(f"| faultline-cli predict | {n / fl_best['wall']:.1f} | {fl_best['wall']:.1f} |"
           f" {n / fl_best['phase']:.1f} | {fl_best['rss']:.0f} |")
     print(f"| Python reference | {n / ref_best['wall']:.1f} | {ref_best['wall']:.1f} |"

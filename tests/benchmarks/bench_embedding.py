@@ -30,9 +30,7 @@ on a reference BLAS); the cosine check then covers those N.
 """
 import argparse
 import json
-import math
 import os
-import platform
 import shutil
 import struct
 import subprocess
@@ -44,6 +42,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageFilter
 from torch import nn
+
+from torchvision_pil import tv_center_crop, tv_resize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEAN = (0.48145466, 0.4578275, 0.40821073)
@@ -184,22 +184,6 @@ def load_visual(path):
     return model.float().eval()
 
 
-# torchvision's transforms for PIL input (Resize(int), CenterCrop, ToTensor, Normalize), re-implemented.
-def tv_resize(img, size):
-    w, h = img.size
-    short, long = (w, h) if w <= h else (h, w)
-    if short == size:
-        return img
-    new_short, new_long = size, int(size * long / short)
-    new_w, new_h = (new_short, new_long) if w <= h else (new_long, new_short)
-    return img.resize((new_w, new_h), Image.BICUBIC)
-
-
-def tv_center_crop(img, size):
-    w, h = img.size
-    top = int(round((h - size) / 2.0))
-    left = int(round((w - size) / 2.0))
-    return img.crop((left, top, left + size, top + size))
 
 
 MEAN_T = torch.tensor(MEAN).view(-1, 1, 1)
@@ -207,7 +191,7 @@ STD_T = torch.tensor(STD).view(-1, 1, 1)
 
 
 def clip_transform(img, size):
-    img = tv_center_crop(tv_resize(img, size), size).convert("RGB")
+    img = tv_center_crop(tv_resize(img, size, Image.BICUBIC), size).convert("RGB")
     t = torch.from_numpy(np.array(img, np.uint8, copy=True)).permute(2, 0, 1).contiguous()
     t = t.to(torch.float32).div(255)
     return t.sub_(MEAN_T).div_(STD_T)

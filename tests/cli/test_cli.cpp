@@ -1,6 +1,5 @@
 // Runs the built faultline-cli (FAULTLINE_CLI, set by CTest) as a user would.
 
-#include "io/CsvReader.h"
 #include "io/NpyFile.h"
 
 #include "CliRunner.h"
@@ -15,21 +14,9 @@
 
 using namespace faultline;
 using faultline::testing::expectOneLineError;
+using faultline::testing::readCsv;
 using Result = faultline::testing::CliResult;
 
-namespace {
-
-QVector<QStringList> readCsv(const QString &path)
-{
-    QVector<QStringList> rows;
-    CsvReader reader(path);
-    CsvRecord record;
-    while (reader.next(record))
-        rows << record.fields;
-    return rows;
-}
-
-} // namespace
 
 class TestCli : public QObject
 {

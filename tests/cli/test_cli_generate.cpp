@@ -4,7 +4,6 @@
 // The slots run in order: the project collects samples as they go.
 
 #include "clip/ClipModel.h"
-#include "io/CsvReader.h"
 #include "store/ProjectStore.h"
 
 #include "CliRunner.h"
@@ -20,24 +19,11 @@
 
 using namespace faultline;
 using faultline::testing::expectOneLineError;
+using faultline::testing::readCsv;
 using faultline::testing::FakeBehaviour;
 using faultline::testing::FakeGenerationServer;
 using Result = faultline::testing::CliResult;
 
-namespace {
-
-// A CSV file's records, header first.
-QList<QStringList> csvRecords(const QString &path)
-{
-    QList<QStringList> records;
-    CsvReader reader(path);
-    CsvRecord record;
-    while (reader.next(record))
-        records << record.fields;
-    return records;
-}
-
-} // namespace
 
 class TestCliGenerate : public QObject
 {
@@ -241,7 +227,7 @@ private Q_SLOTS:
         const Result r = cli(on(QStringLiteral("check-generated"), {QStringLiteral("--csv"), csv}));
         expectSuccess(r);
         QVERIFY2(r.out.startsWith(QLatin1String("class")) && r.out.contains(QLatin1String("hard")), qPrintable(r.out));
-        const QList<QStringList> rows = csvRecords(csv);
+        const QVector<QStringList> rows = readCsv(csv);
         QCOMPARE(rows.value(0).join(QLatin1Char(',')), QStringLiteral("class,group,samples,checked,correct,accuracy,mean_confidence"));
         QVERIFY(std::any_of(rows.begin(), rows.end(), [](const QStringList &row) {
             return row.value(0) == QLatin1String("cat") && row.value(1) == QLatin1String("hard");
@@ -268,7 +254,7 @@ private Q_SLOTS:
                 hard << sample;
         QVERIFY(!hard.isEmpty());
         QVERIFY(!QFileInfo::exists(QDir(dest).filePath(QStringLiteral("easy"))));
-        const QList<QStringList> rows = csvRecords(QDir(dest).filePath(QStringLiteral("generated.csv")));
+        const QVector<QStringList> rows = readCsv(QDir(dest).filePath(QStringLiteral("generated.csv")));
         QCOMPARE(rows.value(0).join(QLatin1Char(',')),
                  QStringLiteral("id,class,group,origin,prompt,alpha,seed,backend,path,source,prediction,confidence,classifier,created"));
         QCOMPARE(rows.size(), hard.size() + 1);
@@ -297,8 +283,8 @@ private Q_SLOTS:
         expectSuccess(again);
         QVERIFY2(again.err.contains(QStringLiteral("exported 0 of %1 sample(s); %1 existed already").arg(hard.size())),
                  qPrintable(again.err));
-        QCOMPARE(csvRecords(QDir(dest).filePath(QStringLiteral("generated.csv"))).size(), hard.size() + 1);
-        QCOMPARE(csvRecords(QDir(dest).filePath(QStringLiteral("generated-2.csv"))).size(), qsizetype(1));
+        QCOMPARE(readCsv(QDir(dest).filePath(QStringLiteral("generated.csv"))).size(), hard.size() + 1);
+        QCOMPARE(readCsv(QDir(dest).filePath(QStringLiteral("generated-2.csv"))).size(), qsizetype(1));
     }
 
     void manifestModeListsSamplesWithoutFiles()
@@ -307,7 +293,7 @@ private Q_SLOTS:
         expectSuccess(cli(on(QStringLiteral("export-generated"), {QStringLiteral("--to"), dest, QStringLiteral("--origin"),
                                                                   QStringLiteral("caption"), QStringLiteral("--mode"),
                                                                   QStringLiteral("manifest")})));
-        const QList<QStringList> rows = csvRecords(QDir(dest).filePath(QStringLiteral("generated.csv")));
+        const QVector<QStringList> rows = readCsv(QDir(dest).filePath(QStringLiteral("generated.csv")));
         QCOMPARE(rows.size(), qsizetype(1 + 3)); // the caption samples: hard, easy, reference
         for (qsizetype i = 1; i < rows.size(); ++i) {
             QCOMPARE(rows[i][3], QStringLiteral("caption"));
@@ -326,7 +312,7 @@ private Q_SLOTS:
             if (sample.correct() == std::optional<bool>(false))
                 wrong.insert(sample.id);
         QVERIFY(!wrong.isEmpty());
-        const QList<QStringList> rows = csvRecords(QDir(dest).filePath(QStringLiteral("generated.csv")));
+        const QVector<QStringList> rows = readCsv(QDir(dest).filePath(QStringLiteral("generated.csv")));
         QSet<qint64> exported;
         for (qsizetype i = 1; i < rows.size(); ++i) {
             exported.insert(rows[i][0].toLongLong());

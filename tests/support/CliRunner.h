@@ -1,6 +1,8 @@
 #pragma once
 // Runs faultline-cli as a user would (tests/cli): exit code, stdout and stderr of one command.
 
+#include "io/CsvReader.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QStringList>
@@ -51,6 +53,17 @@ inline QStringList readLines(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+// A CSV file's records (RFC 4180, header first), as the CLI's reports write them.
+inline QVector<QStringList> readCsv(const QString &path)
+{
+    QVector<QStringList> rows;
+    CsvReader reader(path);
+    CsvRecord record;
+    while (reader.next(record))
+        rows << record.fields;
+    return rows;
 }
 
 } // namespace faultline::testing
