@@ -1266,6 +1266,29 @@ Teilmenge: %5
     </message>
 </context>
 <context>
+    <name>faultline::GroupAccuracyChart</name>
+    <message>
+        <source>Classifier accuracy</source>
+        <translation>Genauigkeit des Klassifikators</translation>
+    </message>
+    <message>
+        <source>hard</source>
+        <translation>schwierig</translation>
+    </message>
+    <message>
+        <source>ref.</source>
+        <translation>Ref.</translation>
+    </message>
+    <message>
+        <source>easy</source>
+        <translation>einfach</translation>
+    </message>
+    <message>
+        <source>No verdicts yet</source>
+        <translation>Noch keine Urteile</translation>
+    </message>
+</context>
+<context>
     <name>faultline::ImageResultTabs</name>
     <message>
         <source>Nearest real images</source>
@@ -1916,10 +1939,6 @@ Entscheidungswert: %2
     <message>
         <source>background</source>
         <translation>Hintergrund</translation>
-    </message>
-    <message>
-        <source>caption</source>
-        <translation>Beschreibung</translation>
     </message>
     <message>
         <source>real image</source>

@@ -2,6 +2,7 @@
 
 #include "AppSettings.h"
 #include "GalleryModel.h"
+#include "GroupAccuracyChart.h"
 #include "JobLauncher.h"
 #include "RunTextModel.h"
 #include "SampleListModel.h"
@@ -55,6 +56,7 @@ GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailC
                             "each was made"));
     m_samples = new SampleListModel(cache, kThumbnailSize, this);
     m_view = new TileStripView(m_samples, kThumbnailSize, this);
+    m_chart = new GroupAccuracyChart(this);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_summary, 1);
@@ -65,7 +67,10 @@ GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailC
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(m_note);
-    layout->addWidget(m_view, 1);
+    auto *body = new QHBoxLayout;
+    body->addWidget(m_view, 3);
+    body->addWidget(m_chart, 1);
+    layout->addLayout(body, 1);
 
     connect(m_cancel, &QPushButton::clicked, this, &GeneratedSamplesPanel::cancel);
     connect(m_check, &QPushButton::clicked, this, &GeneratedSamplesPanel::checkUnchecked);
@@ -353,7 +358,9 @@ void GeneratedSamplesPanel::updateSummary()
     for (int row = 0; row < m_samples->rowCount(); ++row)
         all << m_samples->sampleAt(row);
     QStringList parts;
-    for (const GroupAccuracy &group : generatedAccuracy(all))
+    const QVector<GroupAccuracy> groups = generatedAccuracy(all);
+    m_chart->setGroups(groups);
+    for (const GroupAccuracy &group : groups)
         if (group.checked > 0)
             parts << tr("%1 %2/%3").arg(groupTitle(group.group)).arg(group.correct).arg(group.checked);
     if (m_className.isEmpty())

@@ -12,6 +12,7 @@ class QPushButton;
 namespace faultline {
 
 class BackgroundJob;
+class GroupAccuracyChart;
 class JobControl;
 class RunTextModel;
 class SampleListModel;
@@ -47,6 +48,7 @@ public:
     void exportTo(const QString &destination);
     QPushButton *checkButton() const { return m_check; }
     QPushButton *exportButton() const { return m_export; }
+    GroupAccuracyChart *chart() const { return m_chart; }
 
     SampleListModel *samples() const { return m_samples; }
     QString summaryText() const; // accuracy per group, or why there is none
@@ -82,6 +84,7 @@ private:
     QPointer<BackgroundJob> m_sideJob; // a check or an export
     SampleListModel *m_samples = nullptr;
     TileStripView *m_view = nullptr;
+    GroupAccuracyChart *m_chart = nullptr;
 };
 
 } // namespace faultline

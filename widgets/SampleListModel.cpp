@@ -57,7 +57,7 @@ QString SampleListModel::titleOf(const GeneratedSample &sample)
                                                                   : tr("reference");
     if (sample.alpha)
         return tr("%1 · α %2").arg(group, QLocale().toString(*sample.alpha, 'f', 2));
-    return tr("%1 · %2").arg(group, sample.origin == QLatin1String("background") ? tr("background") : tr("caption"));
+    return sample.origin == QLatin1String("background") ? tr("%1 · %2").arg(group, tr("background")) : group;
 }
 
 QVariant SampleListModel::data(const QModelIndex &index, int role) const

@@ -7,6 +7,7 @@
 #include "DifficultyDock.h"
 #include "FakeGenerationServer.h"
 #include "GeneratedSamplesPanel.h"
+#include "GroupAccuracyChart.h"
 #include "ImageResultTabs.h"
 #include "SampleListModel.h"
 #include "DockScreenshot.h"
@@ -236,6 +237,9 @@ private Q_SLOTS:
             QVERIFY(panel->samples()->sampleAt(row).group == QLatin1String("hard"));
         }
         QVERIFY(wrong >= 2); // the hardest end of the slider finds the planted failures
+        const QVector<double> bars = panel->chart()->accuracies(); // Fig. 8b: hard, reference, easy
+        QCOMPARE(bars[0], double(3 - wrong) / 3);
+        QVERIFY(std::isnan(bars[1]) && std::isnan(bars[2]));
         QVERIFY2(panel->summaryText().contains(QLatin1String("hard")), qPrintable(panel->summaryText()));
         QVERIFY(testing::saveScreenshot(m_dock, m_cache, QStringLiteral("difficulty-generated.png")));
     }
