@@ -17,5 +17,6 @@ int validateCaptionCommand(const QStringList &args);
 int slerpCommand(const QStringList &args);
 int generateCommand(const QStringList &args);
 int checkGeneratedCommand(const QStringList &args);
+int samplesCommand(const QStringList &args);
 int modesCommand(const QStringList &args);
 int predictCommand(const QStringList &args);

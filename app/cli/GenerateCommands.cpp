@@ -310,3 +310,33 @@ int checkGeneratedCommand(const QStringList &args)
         return int(cli::Ok);
     });
 }
+
+int samplesCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    cli::addDatasetOptions(parser);
+    parser.addOption({QStringLiteral("class"), QStringLiteral("Only this class's samples."), QStringLiteral("C")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("samples"),
+                               QStringLiteral("List the generated samples stored in a project (tab-separated: id, class,"
+                                              " group, origin, backend, seed, alpha, verdict, confidence, file, prompt)."),
+                               &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        std::printf("id\tclass\tgroup\torigin\tbackend\tseed\talpha\tverdict\tconfidence\tfile\tprompt\n");
+        for (const GeneratedSample &sample : store->generatedSamples(parser.value(QStringLiteral("class")))) {
+            const std::optional<bool> correct = sample.correct();
+            const QString verdict = !correct ? QStringLiteral("-")
+                                             : (*correct ? QStringLiteral("correct:") : QStringLiteral("wrong:")) + sample.prediction;
+            const QStringList fields{QString::number(sample.id), sample.className, sample.group, sample.origin,
+                                     sample.backend, QString::number(sample.seed),
+                                     sample.alpha ? QString::number(*sample.alpha) : QStringLiteral("-"), verdict,
+                                     sample.confidence ? QString::number(*sample.confidence, 'f', 4) : QStringLiteral("-"),
+                                     sample.file, sample.prompt};
+            std::printf("%s\n", fields.join(QLatin1Char('\t')).toUtf8().constData());
+        }
+        return int(cli::Ok);
+    });
+}

@@ -29,6 +29,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("models"), {modelsCommand, "list, download or import CLIP models (models --help)"}},
         {QStringLiteral("generate"), {generateCommand, "generate hard/easy/reference samples of a class's failure mode"}},
         {QStringLiteral("check-generated"), {checkGeneratedCommand, "the classifier's accuracy on generated samples, per group"}},
+        {QStringLiteral("samples"), {samplesCommand, "list the generated samples stored in a project"}},
         {QStringLiteral("predict"), {predictCommand, "run a TorchScript classifier over a dataset, store its predictions"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},

@@ -158,6 +158,14 @@ private Q_SLOTS:
                  qPrintable(again.err));
         QCOMPARE(server.requests("/v1/decode").last().json().value(QStringLiteral("seed")).toInt(), 41);
         QCOMPARE(storedSince(before).last().file, samples[1].file);
+        // samples lists them, ids first (what --again takes).
+        const Result listed = cli(on(QStringLiteral("samples"), {QStringLiteral("--class"), QStringLiteral("cat")}));
+        expectSuccess(listed);
+        const QStringList rows = listed.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(rows.first().section(QLatin1Char('\t'), 0, 0), QStringLiteral("id"));
+        QCOMPARE(rows.size(), stored().size() + 1);
+        QCOMPARE(rows.last().section(QLatin1Char('\t'), 0, 0), QString::number(stored().last().id));
+        QCOMPARE(rows.last().section(QLatin1Char('\t'), 4, 4), QStringLiteral("embedding-decoder"));
         const Result badId = cli(on(QStringLiteral("generate"), {QStringLiteral("--again"), QStringLiteral("999999")}));
         QCOMPARE(badId.exitCode, 1);
         QVERIFY2(badId.err.contains(QLatin1String("--again")), qPrintable(badId.err));
