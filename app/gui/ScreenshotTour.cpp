@@ -129,7 +129,17 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                        [this, noTextModel] {
                            return noTextModel() || !m_window.difficultyDock()->samplesPanel()->isGenerating();
                        },
-                       [this] { save(m_window.difficultyDock(), QStringLiteral("generated.png")); }});
+                       [this] {
+                           // Floated and wide, as a user would look at the samples and their chart.
+                           DifficultyDock *dock = m_window.difficultyDock();
+                           dock->setFloating(true);
+                           dock->resize(900, 560);
+                       }});
+    m_steps.push_back({QStringLiteral("generated thumbnails"), [this] { return m_waitedMs >= 1000; }, [this] {
+                           DifficultyDock *dock = m_window.difficultyDock();
+                           save(dock, QStringLiteral("generated.png"));
+                           dock->setFloating(false);
+                       }});
 }
 
 void ScreenshotTour::start()
