@@ -4,6 +4,8 @@
 // (test mode: the user's own settings are never touched).
 
 #include "AppSettings.h"
+#include "FakeGenerationServer.h"
+#include "GenerationSettingsPage.h"
 #include "SettingsDialog.h"
 #include "TestImages.h"
 #include "jobs/BackgroundJob.h"
@@ -12,6 +14,7 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
 #include <QSettings>
@@ -259,6 +262,43 @@ private Q_SLOTS:
         QCOMPARE(again.selectedModel(), checkpoint);
         QCOMPARE(again.modelStatusText(checkpoint), QStringLiteral("missing"));
         AppSettings::setThreadCount(0);
+    }
+
+    void generationBackendIsTestedAndStored()
+    {
+        testing::FakeGenerationServer server;
+        {
+            SettingsDialog dialog;
+            GenerationSettingsPage *page = dialog.generationPage();
+            QCOMPARE(page->backendCombo()->currentData().toString(), GenerationBackendConfig::kRetrieval);
+            QVERIFY(!page->urlEdit()->isEnabled()); // retrieval needs no server
+            page->backendCombo()->setCurrentIndex(page->backendCombo()->findData(GenerationBackendConfig::kAutomatic1111));
+            QVERIFY(page->urlEdit()->isEnabled());
+
+            // Test connection: an unreachable server is an error in place, a running one is reachable.
+            quint16 closedPort = 0;
+            {
+                testing::FakeGenerationServer gone;
+                closedPort = gone.port();
+            }
+            page->urlEdit()->setText(QStringLiteral("http://127.0.0.1:%1").arg(closedPort));
+            page->testConnection();
+            QTRY_VERIFY_WITH_TIMEOUT(!page->isTesting(), 40000);
+            QVERIFY2(page->testResultText().contains(QString::number(closedPort)), qPrintable(page->testResultText()));
+            page->urlEdit()->setText(server.url());
+            page->testConnection();
+            QVERIFY(!page->testButton()->isEnabled()); // one test at a time
+            QTRY_VERIFY_WITH_TIMEOUT(!page->isTesting(), 40000);
+            QVERIFY2(page->testResultText().startsWith(QStringLiteral("Reachable: automatic1111")), qPrintable(page->testResultText()));
+            QCOMPARE(server.requests("/sdapi/v1/options").size(), qsizetype(1));
+            dialog.accept();
+        }
+        const GenerationBackendConfig stored = AppSettings::generationBackend();
+        QCOMPARE(stored.kind, GenerationBackendConfig::kAutomatic1111);
+        QCOMPARE(stored.url, server.url());
+        SettingsDialog reopened;
+        QCOMPARE(reopened.generationPage()->urlEdit()->text(), server.url());
+        AppSettings::setGenerationBackend(GenerationBackendConfig{GenerationBackendConfig::kRetrieval, {}, {}, {}, {}});
     }
 };
 
