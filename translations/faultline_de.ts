@@ -582,10 +582,6 @@
         <translation>%1 — Referenz: „%2“</translation>
     </message>
     <message>
-        <source>unassigned</source>
-        <translation>ohne Teilmenge</translation>
-    </message>
-    <message>
         <source>Select a class in the Classes dock, then drag the slider from its easiest images to its hardest.</source>
         <translation>Wählen Sie im Bereich „Klassen“ eine Klasse und ziehen Sie dann den Schieberegler von ihren einfachsten zu ihren schwierigsten Bildern.</translation>
     </message>

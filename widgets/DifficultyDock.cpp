@@ -6,6 +6,7 @@
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
 #include "RunTextModel.h"
+#include "SplitTitle.h"
 #include "TextModelStatus.h"
 #include "TileStripView.h"
 #include "captions/CaptionCandidates.h"
@@ -176,7 +177,7 @@ void DifficultyDock::showClass(std::shared_ptr<const RunClassImages> images, con
     m_splitCombo->clear();
     for (Split split : {Split::Train, Split::Val, Split::Test, Split::Pool, Split::Unassigned})
         if (std::find(m_images->splits.begin(), m_images->splits.end(), split) != m_images->splits.end())
-            m_splitCombo->addItem(split == Split::Unassigned ? tr("unassigned") : splitName(split), splitName(split));
+            m_splitCombo->addItem(splitTitle(split), splitName(split));
     const int test = m_splitCombo->findData(splitName(Split::Test));
     m_splitCombo->setCurrentIndex(test >= 0 ? test : 0);
     Split split = Split::Unassigned;

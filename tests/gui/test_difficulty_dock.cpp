@@ -119,7 +119,7 @@ private Q_SLOTS:
         m_dock->showClass(m_cat, m_project.root, m_project.projectPath(), 1);
         QVERIFY(m_dock->emptyStateText().isEmpty());
         QCOMPARE(m_dock->split(), Split::Test);
-        QCOMPARE(m_dock->splitCombo()->currentText(), QStringLiteral("test"));
+        QCOMPARE(m_dock->splitCombo()->currentText(), QStringLiteral("Test")); // titled as the gallery titles it
         QCOMPARE(m_dock->splitCombo()->count(), 3);
         QCOMPARE(m_dock->referenceText(), QStringLiteral("a photo of a cat"));
         QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), 0.0, kTimeout);
@@ -192,7 +192,7 @@ private Q_SLOTS:
     void splitChoice()
     {
         m_dock->setSplit(Split::Val);
-        QCOMPARE(m_dock->splitCombo()->currentText(), QStringLiteral("val"));
+        QCOMPARE(m_dock->splitCombo()->currentText(), QStringLiteral("Validation"));
         m_dock->setDifficulty(-1.0);
         QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() == kNearest && m_dock->shownDifficulty() == -1.0, kTimeout);
         QCOMPARE(m_dock->nearestModel()->paths(), expectedNearest(Split::Val, -1.0));
