@@ -39,20 +39,15 @@ QString triple(const std::array<float, 3> &values)
     return QStringLiteral("%1, %2, %3").arg(values[0]).arg(values[1]).arg(values[2]);
 }
 
-// "a, b, c" or one value for every channel; Error naming the field otherwise.
+// The Mean and Std fields (parseChannelValues); Error naming the field otherwise.
 std::array<float, 3> parseTriple(const QString &text, const QString &field)
 {
-    const QStringList parts = text.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (parts.size() != 1 && parts.size() != 3)
-        throw Error(ClassifierDialog::tr("%1: give one number or three separated by commas").arg(field));
-    std::array<float, 3> values{};
-    for (int i = 0; i < 3; ++i) {
-        bool ok = false;
-        values[size_t(i)] = parts[parts.size() == 1 ? 0 : i].trimmed().toFloat(&ok);
-        if (!ok)
-            throw Error(ClassifierDialog::tr("%1: '%2' is not a number").arg(field, parts[parts.size() == 1 ? 0 : i].trimmed()));
-    }
-    return values;
+    const ChannelValues parsed = parseChannelValues(text);
+    if (parsed.values)
+        return *parsed.values;
+    if (!parsed.wrongCount)
+        throw Error(ClassifierDialog::tr("%1: '%2' is not a number").arg(field, parsed.badPart));
+    throw Error(ClassifierDialog::tr("%1: give one number or three separated by commas").arg(field));
 }
 
 } // namespace

@@ -15,22 +15,18 @@ using namespace faultline;
 
 namespace {
 
-// "a,b,c" (or one value for every channel) → three floats; Error naming the option otherwise.
+// --mean / --std: "a,b,c" or one value for every channel; Error naming the option otherwise.
 std::array<float, 3> parseTriple(const QCommandLineParser &parser, const QString &option, std::array<float, 3> value)
 {
     if (!parser.isSet(option))
         return value;
-    const QStringList parts = parser.value(option).split(QLatin1Char(','));
-    if (parts.size() != 1 && parts.size() != 3)
-        throw Error(QStringLiteral("--%1: '%2' is not one number or three comma-separated numbers")
-                        .arg(option, parser.value(option)));
-    for (int c = 0; c < 3; ++c) {
-        bool ok = false;
-        value[size_t(c)] = parts[parts.size() == 1 ? 0 : c].trimmed().toFloat(&ok);
-        if (!ok)
-            throw Error(QStringLiteral("--%1: '%2' is not a number").arg(option, parts[parts.size() == 1 ? 0 : c]));
-    }
-    return value;
+    const ChannelValues parsed = parseChannelValues(parser.value(option));
+    if (parsed.values)
+        return *parsed.values;
+    if (!parsed.wrongCount)
+        throw Error(QStringLiteral("--%1: '%2' is not a number").arg(option, parsed.badPart));
+    throw Error(QStringLiteral("--%1: '%2' is not one number or three comma-separated numbers")
+                    .arg(option, parser.value(option)));
 }
 
 // --name VALUE where VALUE is one of `choices` (in enum order); Error naming the option otherwise.

@@ -144,4 +144,26 @@ ClassifierSpec ClassifierSpec::fromJson(const QJsonObject &json)
     return spec;
 }
 
+ChannelValues parseChannelValues(const QString &text)
+{
+    ChannelValues parsed;
+    const QStringList parts = text.split(QLatin1Char(','));
+    if (parts.size() != 1 && parts.size() != 3) {
+        parsed.wrongCount = true;
+        return parsed;
+    }
+    std::array<float, 3> values{};
+    for (int c = 0; c < 3; ++c) {
+        const QString part = parts[parts.size() == 1 ? 0 : c].trimmed();
+        bool ok = false;
+        values[size_t(c)] = part.toFloat(&ok);
+        if (!ok) {
+            parsed.badPart = part;
+            return parsed;
+        }
+    }
+    parsed.values = values;
+    return parsed;
+}
+
 } // namespace faultline

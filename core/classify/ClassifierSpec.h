@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <array>
+#include <optional>
 
 namespace faultline {
 
@@ -32,5 +33,14 @@ struct ClassifierSpec
     QJsonObject toJson() const;
     static ClassifierSpec fromJson(const QJsonObject &json); // throws Error naming the bad field
 };
+
+// Per-channel values as users write them: "a,b,c", or one value for every channel ("0.5").
+struct ChannelValues
+{
+    std::optional<std::array<float, 3>> values; // unset when the text is neither form
+    QString badPart;                            // the part that is not a number, if that was why
+    bool wrongCount = false;                    // or: neither one part nor three
+};
+ChannelValues parseChannelValues(const QString &text);
 
 } // namespace faultline
