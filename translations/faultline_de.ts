@@ -310,10 +310,6 @@
         <source>From the &amp;backgrounds of its failures</source>
         <translation>Aus den &amp;Hintergründen ihrer Fehler</translation>
     </message>
-    <message>
-        <source>Generate needs the run&apos;s CLIP text model: %1</source>
-        <translation>Erzeugen braucht das CLIP-Textmodell des Laufs: %1</translation>
-    </message>
 </context>
 <context>
     <name>faultline::ClassesChart</name>
@@ -620,10 +616,6 @@
     <message>
         <source>Make new images at this slider position with the generation backend of Settings ▸ Generation (without a server: the nearest real images), and check them with the classifier</source>
         <translation>Neue Bilder an dieser Reglerposition mit dem Generator aus Einstellungen ▸ Erzeugung machen (ohne Server: die nächsten echten Bilder) und mit dem Klassifikator prüfen</translation>
-    </message>
-    <message>
-        <source>Generate needs the run&apos;s CLIP text model: %1</source>
-        <translation>Erzeugen braucht das CLIP-Textmodell des Laufs: %1</translation>
     </message>
 </context>
 <context>
@@ -1034,18 +1026,6 @@ Teilmenge: %5
 <context>
     <name>faultline::GeneratedSamplesPanel</name>
     <message>
-        <source>hard</source>
-        <translation>schwierig</translation>
-    </message>
-    <message>
-        <source>easy</source>
-        <translation>einfach</translation>
-    </message>
-    <message>
-        <source>reference</source>
-        <translation>Referenz</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1152,6 +1132,10 @@ Teilmenge: %5
     <message>
         <source>Open</source>
         <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Generate needs the run&apos;s CLIP text model: %1</source>
+        <translation>Erzeugen braucht das CLIP-Textmodell des Laufs: %1</translation>
     </message>
 </context>
 <context>

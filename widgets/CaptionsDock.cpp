@@ -190,10 +190,6 @@ void CaptionsDock::generate(GenerateFrom from)
 {
     if (!m_images || !m_vocabulary)
         return;
-    if (m_textModel->state() != RunTextModel::State::Ready) {
-        showMessage(tr("Generate needs the run's CLIP text model: %1").arg(m_textModel->statusText()));
-        return;
-    }
     ClassSampleJob job;
     job.vocabulary = m_vocabularySource;
     job.reference = referenceCaption();

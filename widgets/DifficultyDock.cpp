@@ -253,10 +253,6 @@ void DifficultyDock::generateAtSlider()
 {
     if (!m_images)
         return;
-    if (m_textModel->state() != RunTextModel::State::Ready) {
-        showMessage(tr("Generate needs the run's CLIP text model: %1").arg(m_textModel->statusText()));
-        return;
-    }
     ClassSampleJob job;
     job.source = ClassSampleJob::Source::Slerp;
     job.alphas = {difficulty()};

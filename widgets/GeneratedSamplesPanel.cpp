@@ -29,13 +29,6 @@ namespace {
 
 constexpr int kThumbnailSize = 96;
 
-QString groupTitle(const QString &group)
-{
-    return group == QLatin1String("hard")   ? GeneratedSamplesPanel::tr("hard")
-           : group == QLatin1String("easy") ? GeneratedSamplesPanel::tr("easy")
-                                            : GeneratedSamplesPanel::tr("reference");
-}
-
 } // namespace
 
 GeneratedSamplesPanel::GeneratedSamplesPanel(RunTextModel *textModel, ThumbnailCache *cache, QWidget *parent)
@@ -141,6 +134,11 @@ void GeneratedSamplesPanel::generate(ClassSampleJob job)
 {
     if (m_className.isEmpty() || isGenerating())
         return;
+    // Every source embeds texts (prompts, the reference caption) with the run's own CLIP.
+    if (m_textModel->state() != RunTextModel::State::Ready) {
+        setNote(tr("Generate needs the run's CLIP text model: %1").arg(m_textModel->statusText()), true);
+        return;
+    }
     job.datasetRoot = m_root;
     job.projectPath = m_projectPath;
     job.runId = m_runId;
@@ -184,7 +182,7 @@ void GeneratedSamplesPanel::generate(ClassSampleJob job)
     m_textModel->announce(m_job);
     connect(m_job, &QObject::destroyed, this, &GeneratedSamplesPanel::updateButtons);
     m_cancel->show();
-    setNote(job.backend.kind == GenerationBackendConfig::kRetrieval || job.backend.url.isEmpty()
+    setNote(job.backend.usesRetrieval()
                 ? tr("No generation server is set (Settings \u25b8 Generation): showing the nearest real images instead.")
                 : tr("Generating with %1…").arg(job.backend.url),
             false);
@@ -315,9 +313,7 @@ void GeneratedSamplesPanel::appendArrived(const GeneratedSample &sample, quint64
 void GeneratedSamplesPanel::finish(const ClassSampleResult &result)
 {
     m_cancel->hide();
-    QVector<GeneratedSample> all;
-    for (int row = m_samples->rowCount() - 1; row >= 0; --row)
-        all << m_samples->sampleAt(row);
+    QVector<GeneratedSample> all = shownSamples();
     for (const GeneratedSample &checked : result.samples)
         for (GeneratedSample &sample : all)
             if (sample.id == checked.id)
@@ -354,15 +350,13 @@ QString GeneratedSamplesPanel::noteText() const
 
 void GeneratedSamplesPanel::updateSummary()
 {
-    QVector<GeneratedSample> all;
-    for (int row = 0; row < m_samples->rowCount(); ++row)
-        all << m_samples->sampleAt(row);
+    const QVector<GeneratedSample> all = shownSamples();
     QStringList parts;
     const QVector<GroupAccuracy> groups = generatedAccuracy(all);
     m_chart->setGroups(groups);
     for (const GroupAccuracy &group : groups)
         if (group.checked > 0)
-            parts << tr("%1 %2/%3").arg(groupTitle(group.group)).arg(group.correct).arg(group.checked);
+            parts << tr("%1 %2/%3").arg(SampleListModel::groupTitle(group.group)).arg(group.correct).arg(group.checked);
     if (m_className.isEmpty())
         m_summary->clear();
     else if (all.isEmpty())

@@ -35,7 +35,8 @@ public:
     void clearClass();
 
     // Runs `job` for the shown class with the backend and image settings from AppSettings (the
-    // caller sets source, alphas or prompts). Needs the run's text model (Ready).
+    // caller sets source, alphas or prompts). Without the run's text model (Ready) the note says
+    // why nothing runs.
     void generate(ClassSampleJob job);
     // Makes these stored samples again from their seeds (with the backend now set); the note says
     // whether each image came out identical.

@@ -50,11 +50,16 @@ int SampleListModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_samples.size());
 }
 
+QString SampleListModel::groupTitle(const QString &group)
+{
+    return group == QLatin1String("hard")   ? tr("hard")
+           : group == QLatin1String("easy") ? tr("easy")
+                                            : tr("reference");
+}
+
 QString SampleListModel::titleOf(const GeneratedSample &sample)
 {
-    const QString group = sample.group == QLatin1String("hard") ? tr("hard")
-                          : sample.group == QLatin1String("easy") ? tr("easy")
-                                                                  : tr("reference");
+    const QString group = groupTitle(sample.group);
     if (sample.alpha)
         return tr("%1 · α %2").arg(group, QLocale().toString(*sample.alpha, 'f', 2));
     return sample.origin == QLatin1String("background") ? tr("%1 · %2").arg(group, tr("background")) : group;

@@ -29,8 +29,10 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
 
-    // "hard · α −0.50", "easy · caption", …: what a sample's tile title says.
+    // "hard · α −0.50", "easy", "hard · background": what a sample's tile title says.
     static QString titleOf(const GeneratedSample &sample);
+    // A stored group name ("hard", "easy", "reference") as the views show it, translated.
+    static QString groupTitle(const QString &group);
 
 private:
     void onThumbnailReady(const QString &path);

@@ -132,7 +132,7 @@ ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder
     const RunClassImages images = loadRunClassImages(store, job.runId, job.className);
 
     std::unique_ptr<GenerationBackend> backend;
-    if (job.backend.kind == GenerationBackendConfig::kRetrieval || job.backend.url.isEmpty()) {
+    if (job.backend.usesRetrieval()) {
         backend = std::make_unique<RetrievalBackend>(images, encode);
         result.notes << QStringLiteral("no generation server is set, so these are the class's real images nearest to"
                                        " each prompt or slider position (retrieval)");

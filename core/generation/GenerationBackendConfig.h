@@ -21,6 +21,9 @@ struct GenerationBackendConfig
     QString sampler;  // automatic1111's sampler_name; empty = the server's default
     GenerationLimits limits;
 
+    // Retrieval stands in for a server too when none is named: no URL, no HTTP backend.
+    bool usesRetrieval() const { return kind == kRetrieval || url.isEmpty(); }
+
     // {"kind", "url", "sampler", "limits": {...}}: everything except the token.
     QJsonObject toJson() const;
     // Missing keys keep their defaults; throws Error naming a key of the wrong type or range.
