@@ -16,6 +16,8 @@
 #include <QFile>
 #include <QHash>
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 namespace faultline {
 
@@ -26,8 +28,10 @@ Eigen::VectorXf asVector(const std::vector<float> &values)
     return Eigen::Map<const Eigen::VectorXf>(values.data(), Eigen::Index(values.size()));
 }
 
+using ClassImages = std::function<const RunClassImages &()>;
+
 QVector<PlannedSample> planFor(const ClassSampleJob &job, ProjectStore &store, const CaptionVocabulary &vocabulary,
-                               const QString &reference, const RunClassImages &images, const GenerationBackend &backend,
+                               const QString &reference, const ClassImages &images, const GenerationBackend &backend,
                                const TextEncoder &encode, const QString &embeddingSpace, JobControl *control,
                                ClassSampleResult &result)
 {
@@ -53,7 +57,7 @@ QVector<PlannedSample> planFor(const ClassSampleJob &job, ProjectStore &store, c
         return plan;
     }
     case ClassSampleJob::Source::Backgrounds: {
-        result.backgrounds = rankFailureBackgrounds(images, vocabulary, encode);
+        result.backgrounds = rankFailureBackgrounds(images(), vocabulary, encode);
         QStringList prompts;
         for (const BackgroundShare &share : result.backgrounds)
             if (prompts.size() < job.backgrounds && share.failures > 0)
@@ -129,11 +133,18 @@ ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder
     ProjectStore store(job.projectPath);
     const CaptionVocabulary vocabulary = CaptionVocabulary::open(job.vocabulary);
     const QString reference = job.reference.isEmpty() ? referenceCaption(vocabulary, job.className) : job.reference;
-    const RunClassImages images = loadRunClassImages(store, job.runId, job.className);
+    // The class's images and embeddings are read only where they are needed (retrieval,
+    // backgrounds, retrieved images' verdicts): a server job over a large class never loads them.
+    std::optional<RunClassImages> loaded;
+    const ClassImages images = [&]() -> const RunClassImages & {
+        if (!loaded)
+            loaded = loadRunClassImages(store, job.runId, job.className);
+        return *loaded;
+    };
 
     std::unique_ptr<GenerationBackend> backend;
     if (job.backend.usesRetrieval()) {
-        backend = std::make_unique<RetrievalBackend>(images, encode);
+        backend = std::make_unique<RetrievalBackend>(images(), encode);
         result.notes << QStringLiteral("no generation server is set, so these are the class's real images nearest to"
                                        " each prompt or slider position (retrieval)");
     } else {
@@ -154,9 +165,10 @@ ClassSampleResult runClassSampleJob(const ClassSampleJob &job, const TextEncoder
         const QVector<GeneratedSample> samples = store.generatedSamples(generated.sampleIds);
         if (const auto classifier = loadProjectClassifier(store, job.classifierPath)) {
             result.errors << checkGeneratedSamples(store, job.datasetRoot, *classifier, samples, control).errors;
+        } else if (result.backend == GenerationBackendConfig::kRetrieval) {
+            store.storeSampleVerdicts(predictionsOfRetrieved(samples, images()));
         } else {
-            store.storeSampleVerdicts(predictionsOfRetrieved(samples, images));
-            result.unchecked = result.backend != GenerationBackendConfig::kRetrieval;
+            result.unchecked = true;
         }
     }
     result.samples = store.generatedSamples(generated.sampleIds);
