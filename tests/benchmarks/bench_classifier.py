@@ -38,7 +38,7 @@ import time
 
 import numpy as np
 
-from torchvision_pil import tv_center_crop, tv_resize
+from bench_support import machine, tv_center_crop, tv_resize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEAN = (0.485, 0.456, 0.406)
@@ -86,8 +86,6 @@ def image_folder(root):
             if f.lower().endswith((".jpg", ".jpeg", ".png")):
                 samples.append((f"{c}/{f}", ci))
     return classes, samples
-
-
 
 
 def transform(img, resize, crop, mean_t, std_t):
@@ -291,18 +289,6 @@ def faultline_predictions(project, classes):
     out = {path: (index[pred], conf) for path, pred, conf in rows}
     con.close()
     return out
-
-
-def machine():
-    model = "?"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as f:
-        mem_kb = int(f.readline().split()[1])
-    return f"nproc {os.cpu_count()}, {model}, {mem_kb / 2**20:.1f} GiB RAM"
 
 
 def main():

@@ -43,7 +43,7 @@ import torch
 from PIL import Image, ImageFilter
 from torch import nn
 
-from torchvision_pil import tv_center_crop, tv_resize
+from bench_support import machine, tv_center_crop, tv_resize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEAN = (0.48145466, 0.4578275, 0.40821073)
@@ -184,8 +184,6 @@ def load_visual(path):
     return model.float().eval()
 
 
-
-
 MEAN_T = torch.tensor(MEAN).view(-1, 1, 1)
 STD_T = torch.tensor(STD).view(-1, 1, 1)
 
@@ -281,17 +279,6 @@ def gemm_rate(threads, seconds=3.0):
 
 
 # --------------------------------------------------------------------------- main
-
-def machine():
-    model = "?"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as f:
-        mem_kb = int(f.readline().split()[1])
-    return f"{os.cpu_count()} cores, {model}, {mem_kb / 2**20:.0f} GiB RAM"
 
 
 def cosine_rows(a, b):

@@ -19,6 +19,7 @@
 
 #include "FakeGenerationServer.h"
 #include "InterpretTestProject.h"
+#include "TinyClassifiers.h"
 
 #include <QDir>
 #include <QFile>
@@ -409,16 +410,9 @@ private Q_SLOTS:
     // Last: it gives the project a classifier (predict), which every later Generate checks with.
     void theClassifiersVerdictIsStoredWithEverySample()
     {
-        QProcess python;
-        python.setProcessChannelMode(QProcess::MergedChannels);
-        python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(FAULTLINE_COLOUR_CLASSIFIER_SCRIPT), m_dir.path()});
-        QVERIFY2(python.waitForFinished(120000) && python.exitCode() == 0, python.readAll().constData());
-        ClassifierSpec spec;
-        spec.path = QDir(m_dir.path()).filePath(QStringLiteral("colour.pt"));
-        spec.inputSize = 16;
-        spec.mean = {0, 0, 0};
-        spec.std = {1, 1, 1};
-        spec.device = ComputeDevice::Cpu;
+        const QString failure = testing::makeColourClassifier(m_dir.path());
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        const ClassifierSpec spec = testing::colourClassifierSpec(QDir(m_dir.path()).filePath(QStringLiteral("colour.pt")));
         {
             ProjectStore store(m_project.projectPath());
             const DatasetPredictionReport report = predictDataset(store, m_project.root, spec);

@@ -6,13 +6,13 @@
 #include "ClassifierDialog.h"
 #include "ProjectSession.h"
 #include "TestImages.h"
+#include "TinyClassifiers.h"
 #include "store/ProjectStore.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QLineEdit>
-#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -37,10 +37,8 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("FaultlineTest"));
         QSettings().clear();
-        QProcess python;
-        python.setProcessChannelMode(QProcess::MergedChannels);
-        python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(FAULTLINE_COLOUR_CLASSIFIER_SCRIPT), m_tmp.path()});
-        QVERIFY2(python.waitForFinished(120000) && python.exitCode() == 0, python.readAll().constData());
+        const QString failure = testing::makeColourClassifier(m_tmp.path());
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
         m_model = QDir(m_tmp.path()).filePath(QStringLiteral("colour.pt"));
     }
 
@@ -113,16 +111,10 @@ private Q_SLOTS:
                 QVERIFY(testing::writeBytes(QDir(root).filePath(QStringLiteral("%1/%2.png").arg(cls).arg(i)), png));
             }
         ProjectSession session;
-        QSignalSpy idle(&session, &ProjectSession::idle);
         session.open(root);
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy() && session.state().images == 12, 60000);
         QCOMPARE(session.state().predictions, qint64(0));
-        ClassifierSpec spec;
-        spec.path = m_model;
-        spec.inputSize = 16;
-        spec.mean = {0, 0, 0};
-        spec.std = {1, 1, 1};
-        spec.device = ComputeDevice::Cpu;
+        ClassifierSpec spec = testing::colourClassifierSpec(m_model);
         session.predict(spec);
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy() && session.state().predictions == 12, 60000);
         int wrong = 0;

@@ -1,9 +1,16 @@
 #pragma once
-// The fixtures of tests/classify/make_tiny_classifier.py (tiny TorchScript classifiers, PNGs and
-// Python's probabilities for them), generated at test time with Debian's python3-torch.
+// TorchScript classifiers for the tests, written at test time with Debian's python3-torch:
+// - tests/classify/make_tiny_classifier.py: tiny classifiers, PNGs and Python's probabilities
+//   for them (FAULTLINE_TINY_CLASSIFIER_SCRIPT);
+// - tests/generation/make_colour_classifier.py: colour.pt, which makes the interpretation test
+//   project's planted mistakes (FAULTLINE_COLOUR_CLASSIFIER_SCRIPT).
+// Each maker is there when its test defines the script's path.
+
+#include "classify/ClassifierSpec.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -11,16 +18,44 @@
 
 namespace faultline::testing {
 
-// Writes the fixtures into `outDir`; returns why not (empty on success).
-inline QString makeTinyClassifiers(const QString &outDir)
+// Runs a fixture script with `outDir` as its argument; returns why it failed (empty on success).
+inline QString runFixtureScript(const QString &script, const QString &outDir)
 {
     QProcess python;
     python.setProcessChannelMode(QProcess::MergedChannels);
-    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(FAULTLINE_TINY_CLASSIFIER_SCRIPT), outDir});
+    python.start(QStringLiteral("/usr/bin/python3"), {script, outDir});
     if (!python.waitForFinished(120000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
-        return QStringLiteral("make_tiny_classifier.py failed: ") + QString::fromUtf8(python.readAll());
+        return QFileInfo(script).fileName() + QStringLiteral(" failed: ") + QString::fromUtf8(python.readAll());
     return QString();
 }
+
+#ifdef FAULTLINE_TINY_CLASSIFIER_SCRIPT
+// Writes make_tiny_classifier.py's fixtures into `outDir`.
+inline QString makeTinyClassifiers(const QString &outDir)
+{
+    return runFixtureScript(QStringLiteral(FAULTLINE_TINY_CLASSIFIER_SCRIPT), outDir);
+}
+#endif
+
+#ifdef FAULTLINE_COLOUR_CLASSIFIER_SCRIPT
+// Writes `outDir`/colour.pt: blue and green images are "cat", red and yellow ones "dog".
+inline QString makeColourClassifier(const QString &outDir)
+{
+    return runFixtureScript(QStringLiteral(FAULTLINE_COLOUR_CLASSIFIER_SCRIPT), outDir);
+}
+
+// How colour.pt is fed: 16 × 16 RGB in [0, 1], on the CPU.
+inline ClassifierSpec colourClassifierSpec(const QString &path)
+{
+    ClassifierSpec spec;
+    spec.path = path;
+    spec.inputSize = 16;
+    spec.mean = {0, 0, 0};
+    spec.std = {1, 1, 1};
+    spec.device = ComputeDevice::Cpu;
+    return spec;
+}
+#endif
 
 inline QJsonObject readJsonObject(const QString &path)
 {
