@@ -84,11 +84,7 @@ QJsonObject Automatic1111Backend::txt2imgBody(const GenerationRequest &request) 
 
 std::vector<GeneratedImage> Automatic1111Backend::readAnswer(const GenerationRequest &request, const QJsonObject &answer)
 {
-    const QJsonValue imagesValue = answer.value(QStringLiteral("images"));
-    if (!imagesValue.isArray())
-        throw Error(QStringLiteral("the answer has no \"images\" list"));
-    const QJsonArray images = imagesValue.toArray();
-    checkImageCount(images.size(), request.count);
+    const QJsonArray images = answerImages(answer, request.count);
     // "info" is a JSON document in a string; its all_seeds are the seeds actually used.
     const QJsonObject info = QJsonDocument::fromJson(answer.value(QStringLiteral("info")).toString().toUtf8()).object();
     const QJsonArray allSeeds = info.value(QStringLiteral("all_seeds")).toArray();

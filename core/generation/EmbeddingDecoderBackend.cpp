@@ -102,11 +102,7 @@ QJsonObject EmbeddingDecoderBackend::decodeBody(const GenerationRequest &request
 
 std::vector<GeneratedImage> EmbeddingDecoderBackend::readAnswer(const GenerationRequest &request, const QJsonObject &answer)
 {
-    const QJsonValue imagesValue = answer.value(QStringLiteral("images"));
-    if (!imagesValue.isArray())
-        throw Error(QStringLiteral("the answer has no \"images\" list"));
-    const QJsonArray images = imagesValue.toArray();
-    checkImageCount(images.size(), request.count);
+    const QJsonArray images = answerImages(answer, request.count);
     const QJsonObject info = answer.value(QStringLiteral("info")).toObject();
     std::vector<GeneratedImage> generated;
     for (int i = 0; i < images.size(); ++i) {

@@ -33,13 +33,18 @@ QByteArray pngFromBase64(const QJsonValue &base64, int k, int n)
     return QByteArray(reinterpret_cast<const char *>(png.data()), qsizetype(png.size()));
 }
 
-void checkImageCount(qsizetype received, int asked)
+QJsonArray answerImages(const QJsonObject &answer, int asked)
 {
+    const QJsonValue images = answer.value(QStringLiteral("images"));
+    if (!images.isArray())
+        throw Error(QStringLiteral("the answer has no \"images\" list"));
+    const qsizetype received = images.toArray().size();
     if (received != asked)
         throw Error(QStringLiteral("asked for %1 image%2, the answer has %3")
                         .arg(asked)
                         .arg(asked == 1 ? QString() : QStringLiteral("s"))
                         .arg(received));
+    return images.toArray();
 }
 
 } // namespace faultline

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
 
 namespace faultline {
@@ -12,7 +14,8 @@ namespace faultline {
 // valid base64 whose bytes decode as an image.
 QByteArray pngFromBase64(const QJsonValue &base64, int k, int n);
 
-// Error("asked for N images, the answer has M") unless the counts agree.
-void checkImageCount(qsizetype received, int asked);
+// The answer's "images" list, checked to hold the `asked` images: Error("the answer has no
+// \"images\" list") or Error("asked for N images, the answer has M").
+QJsonArray answerImages(const QJsonObject &answer, int asked);
 
 } // namespace faultline
