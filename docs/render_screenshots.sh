@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dataset=${1:-demo-data/fashion-mnist}
-checkpoint=${2:-../shared/clip-reference/tiny_clip.safetensors}
+checkpoint=${2:-tests/data/clip-reference/tiny_clip.safetensors}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

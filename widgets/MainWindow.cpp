@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AboutDialog.h"
 #include "AnalysisDialog.h"
 #include "ClassifierDialog.h"
 #include "AppSettings.h"
@@ -281,10 +282,9 @@ void MainWindow::createMenus()
     QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
     keys->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Faultline"), this, [this] {
-        showMessage(tr("Faultline %1: finds the failure modes of an image classifier as directions in CLIP "
-                       "space (Jain et al., Distilling Model Failures as Directions in Latent Space).")
-                        .arg(QApplication::applicationVersion()),
-                    int(MessageBar::Kind::Info));
+        auto *about = new AboutDialog(this);
+        about->setAttribute(Qt::WA_DeleteOnClose);
+        about->open();
     });
 }
 

@@ -1,5 +1,6 @@
 #include "CliSupport.h"
 #include "Commands.h"
+#include "common/BuildInfo.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("faultline-cli"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(FAULTLINE_VERSION));
+    QCoreApplication::setApplicationVersion(faultline::versionString());
     QStringList args = QCoreApplication::arguments();
     if (args.size() < 2) {
         printUsage(stderr);
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
         return cli::Ok;
     }
     if (name == QLatin1String("--version")) {
-        std::printf("faultline-cli %s\n", FAULTLINE_VERSION);
+        std::printf("faultline-cli %s\n", qPrintable(faultline::versionString()));
         return cli::Ok;
     }
     const auto it = commands().find(name);

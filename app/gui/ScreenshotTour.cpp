@@ -48,6 +48,14 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
         return;
     }
     m_steps.push_back({QStringLiteral("open"), settled, [this] { m_window.openDataset(m_dataset); }});
+    // A dataset that cannot be opened (missing folder, damaged store) ends the tour at once with
+    // exit code 1: there is nothing to photograph, and waiting for each step would look like a hang.
+    connect(session, &ProjectSession::errorOccurred, this, [this, session] {
+        if (session->classes().isEmpty() && !m_stopped) {
+            m_stopped = true;
+            Q_EMIT finished(1);
+        }
+    });
     m_steps.push_back({QStringLiteral("classes"), [session, idle] { return idle() && !session->classes().isEmpty(); },
                        [this, session] { session->setSelectedClass(m_window.classesDock()->chart()->barOrder().value(0)); }});
     m_steps.push_back({QStringLiteral("class images"),
@@ -152,6 +160,8 @@ void ScreenshotTour::start()
 
 void ScreenshotTour::next()
 {
+    if (m_stopped)
+        return;
     if (m_current >= m_steps.size()) {
         Q_EMIT finished(m_failed ? 1 : 0);
         return;

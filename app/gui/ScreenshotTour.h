@@ -44,6 +44,7 @@ private:
     size_t m_current = 0;
     int m_waitedMs = 0;
     bool m_failed = false;
+    bool m_stopped = false; // finished early: the dataset could not be opened
 };
 
 } // namespace faultline

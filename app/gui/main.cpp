@@ -4,6 +4,7 @@
 #include "ProjectSession.h"
 #include "ScreenshotTour.h"
 #include "Translations.h"
+#include "common/BuildInfo.h"
 #include "jobs/BackgroundJob.h"
 
 #include <QApplication>
@@ -15,34 +16,62 @@ using namespace faultline;
 
 namespace {
 
-int runWorkbench(QApplication &app, const QCommandLineParser &parser, const QCommandLineOption &screenshot);
+int runWorkbench(QApplication &app, const QString &dataset, const QString &screenshotDir);
 
 } // namespace
 
 int main(int argc, char **argv)
 {
+    // The command line is read before QApplication exists, so --help, --version and a mistyped
+    // option need no display (installers and scripts ask them on headless machines).
+    QStringList arguments;
+    QString screenshotDir;
+    {
+        QCoreApplication commandLine(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("Faultline"));
+        QCoreApplication::setApplicationVersion(versionString());
+        installTranslations(commandLine);
+        QCommandLineParser parser;
+        parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions); // -platform, as Qt reads it
+        parser.setApplicationDescription(
+            QCoreApplication::translate("main", "Faultline: find where an image classifier fails."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument(QStringLiteral("dataset"),
+                                     QCoreApplication::translate("main", "Dataset folder to open."),
+                                     QStringLiteral("[DATASET]"));
+        const QCommandLineOption screenshot(
+            QStringLiteral("screenshot"),
+            QCoreApplication::translate("main", "Open DATASET, wait for its jobs, save PNGs of the window and each "
+                                                "dock into DIR, and quit."),
+            QStringLiteral("DIR"));
+        parser.addOption(screenshot);
+        // QApplication's own options (-platform offscreen, -style …) are read by QApplication below.
+        for (const char *name : {"platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry",
+                                 "qwindowicon", "qwindowtitle", "session", "style", "stylesheet", "display",
+                                 "geometry", "title", "name"}) {
+            QCommandLineOption qtOption(QString::fromLatin1(name), QString(), QStringLiteral("value"));
+            qtOption.setFlags(QCommandLineOption::HiddenFromHelp);
+            parser.addOption(qtOption);
+        }
+        for (const char *name : {"reverse", "widgetcount", "sync", "nograb", "dograb"}) {
+            QCommandLineOption qtFlag(QString::fromLatin1(name));
+            qtFlag.setFlags(QCommandLineOption::HiddenFromHelp);
+            parser.addOption(qtFlag);
+        }
+        parser.process(commandLine); // prints help, version or the error and exits
+        arguments = parser.positionalArguments();
+        screenshotDir = parser.value(screenshot);
+    }
+
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Faultline"));
     QApplication::setApplicationName(QStringLiteral("Faultline"));
-    QApplication::setApplicationVersion(QStringLiteral(FAULTLINE_VERSION));
+    QApplication::setApplicationVersion(versionString());
     installTranslations(app);
     AppSettings::applyThreadCount();
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Faultline: find where an image classifier fails."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("dataset"), QApplication::translate("main", "Dataset folder to open."),
-                                 QStringLiteral("[DATASET]"));
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QApplication::translate("main", "Open DATASET, wait for its jobs, save PNGs of the window and each dock "
-                                        "into DIR, and quit."),
-        QStringLiteral("DIR"));
-    parser.addOption(screenshot);
-    parser.process(app);
-
-    const int exitCode = runWorkbench(app, parser, screenshot);
+    const int exitCode = runWorkbench(app, arguments.value(0), screenshotDir);
     // Jobs still running hold SQLite connections and libtorch state: they end (cancelled by the
     // views' destructors) before Qt and the libraries are torn down.
     BackgroundJob::jobPool()->waitForDone();
@@ -51,15 +80,13 @@ int main(int argc, char **argv)
 
 namespace {
 
-int runWorkbench(QApplication &app, const QCommandLineParser &parser, const QCommandLineOption &screenshot)
+int runWorkbench(QApplication &app, const QString &dataset, const QString &screenshotDir)
 {
     ProjectSession session;
     MainWindow window(&session);
     window.show();
 
-    const QStringList positional = parser.positionalArguments();
-    const QString dataset = positional.value(0);
-    if (!parser.isSet(screenshot)) {
+    if (screenshotDir.isEmpty()) {
         if (!dataset.isEmpty())
             QTimer::singleShot(0, &window, [&window, dataset] { window.openDataset(dataset); });
         return app.exec();
@@ -68,7 +95,7 @@ int runWorkbench(QApplication &app, const QCommandLineParser &parser, const QCom
     // Screenshot mode: a fixed, default layout so the images in docs/ don't depend on settings.
     window.resize(1360, 820);
     window.resetLayout();
-    ScreenshotTour tour(window, dataset, parser.value(screenshot));
+    ScreenshotTour tour(window, dataset, screenshotDir);
     QObject::connect(&tour, &ScreenshotTour::finished, &app, &QApplication::exit);
     QObject::connect(&session, &ProjectSession::errorOccurred, &app, [](const QString &message) {
         std::fprintf(stderr, "faultline: %s\n", qPrintable(message));

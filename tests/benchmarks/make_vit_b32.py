@@ -22,9 +22,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYS_CANDIDATES = [
-    os.path.join(HERE, "vit_b32_state_dict_keys.tsv"),
-    os.path.join(HERE, "..", "..", "..", "shared", "clip-reference", "set-b", "vit_b32_state_dict_keys.tsv"),
-    "/work/shared/clip-reference/set-b/vit_b32_state_dict_keys.tsv",
+    os.path.join(HERE, "..", "data", "clip-reference", "set-b", "vit_b32_state_dict_keys.tsv"),
 ]
 
 

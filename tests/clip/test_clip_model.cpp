@@ -88,7 +88,7 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("CLIP reference data not found in FAULTLINE_CLIP_REFERENCE='%1'").arg(m_reference)));
         QProcess python;
         python.start(QStringLiteral("/usr/bin/python3"),
-                     {QFINDTESTDATA("make_clip_fixtures.py"), m_reference, m_fixtures.path()});
+                     {QStringLiteral(FAULTLINE_CLIP_TEST_DIR "/make_clip_fixtures.py"), m_reference, m_fixtures.path()});
         QVERIFY(python.waitForFinished(180000));
         QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
     }

@@ -20,7 +20,7 @@
 
 using namespace faultline;
 
-// Reference data: $FAULTLINE_CLIP_REFERENCE (shared/clip-reference), made with OpenAI's
+// Reference data: $FAULTLINE_CLIP_REFERENCE (tests/data/clip-reference, assembled in the build tree), made with OpenAI's
 // clip/simple_tokenizer.py; set-b/ with the real ftfy 6.3.1.
 class TestClipTokenizer : public QObject
 {
@@ -179,7 +179,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_ref = qEnvironmentVariable("FAULTLINE_CLIP_REFERENCE");
         if (m_ref.isEmpty())
-            QFAIL("FAULTLINE_CLIP_REFERENCE is not set; it must name shared/clip-reference");
+            QFAIL("FAULTLINE_CLIP_REFERENCE is not set; run through ctest, which assembles build/clip-reference");
         for (const char *f : {"bpe_simple_vocab_16e6.txt.gz", "text_tokens.npy", "manifest.json",
                               "long_text_without_truncate.txt", "set-b/reference/texts.json",
                               "set-b/reference/tokenizer_extra_cases.json",

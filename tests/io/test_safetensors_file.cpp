@@ -119,7 +119,7 @@ class TestSafetensorsFile : public QObject
     {
         return m_reference.isEmpty()
             ? QByteArray("FAULTLINE_CLIP_REFERENCE is not set (the CLIP reference directory, normally "
-                         "<repo>/../shared/clip-reference; set by tests/CMakeLists.txt)")
+                         "build/clip-reference, assembled by the CTest fixture clip_reference_fixture)")
             : QStringLiteral("no tiny_clip.safetensors in FAULTLINE_CLIP_REFERENCE=%1").arg(m_reference).toUtf8();
     }
 
