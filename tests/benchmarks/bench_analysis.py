@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-"""Benchmark faultline-cli analyze against the paper's reference pipeline on identical data.
+"""Benchmark faultline-cli analyze against the paper's reference recipe on identical data.
 
   /usr/bin/python3 tests/benchmarks/bench_analysis.py --cli build/app/cli/faultline-cli \
-      --reference ../shared/tools/reference_pipeline.py --scenario A [--scenario B100 ...] \
+      [--reference tests/parity/reference_analysis.py] --scenario A [--scenario B100 ...] \
       [--repeat 2] [--reference-timeout 600] [--skip-reference-over 600] [--work /tmp/fl-bench]
+
+The reference defaults to the project's scikit-learn implementation of the paper's public code
+recipe (tests/parity/reference_analysis.py); any script with the same command line and outputs works.
 
 Scenarios (the issue's goals: >= 5x faster at A; growth with classes and with fit images):
   A        10 classes x 2,000 val (+500 train/class for whitening) x 512 dims
@@ -136,7 +139,8 @@ def run_scenario(name, a, results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", required=True)
-    ap.add_argument("--reference", required=True)
+    ap.add_argument("--reference", default=parity.DEFAULT_REFERENCE,
+                    help="reference script (default: tests/parity/reference_analysis.py)")
     ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS), help="repeatable (default: A)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each tool per scenario")
     ap.add_argument("--reference-once", action="store_true", help="run the reference only on the first repeat")
@@ -149,7 +153,7 @@ def main():
     ap.add_argument("--regenerate", action="store_true")
     a = ap.parse_args()
     if not os.path.isfile(a.reference):
-        raise SystemExit(f"the reference pipeline was not found at {os.path.abspath(a.reference)}")
+        raise SystemExit(f"the reference script was not found at {os.path.abspath(a.reference)}")
     print(f"machine: {os.cpu_count()} cores; {open('/proc/loadavg').read().split()[:3]} load average")
     results = []
     for name in a.scenario or ["A"]:

@@ -1,8 +1,12 @@
 #!/usr/bin/python3
-"""Parity check: faultline-cli analyze against the paper's reference pipeline on synthetic data.
+"""Parity check: faultline-cli analyze against the paper's reference recipe on synthetic data.
 
-  /usr/bin/python3 check_parity.py --cli build/app/cli/faultline-cli \
-      --reference ../shared/tools/reference_pipeline.py [--seeds 1,2,3] [--keep DIR]
+  /usr/bin/python3 tests/parity/check_parity.py --cli build/app/cli/faultline-cli \
+      [--reference tests/parity/reference_analysis.py] [--seeds 1,2,3] [--keep DIR]
+
+The reference is the project's own scikit-learn implementation of the paper's public code recipe,
+reference_analysis.py next to this script (the default); --reference takes any script with the
+same command line and outputs.
 
 For each case (a seed, default options; plus one with --folds 3 --fit-split test) it generates a
 dataset (make_parity_dataset.py), runs both tools on it and compares, per class:
@@ -26,6 +30,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
+DEFAULT_REFERENCE = os.path.join(HERE, "reference_analysis.py")
 
 CV_TOLERANCE = 0.01
 MIN_SPEARMAN = 0.99
@@ -203,15 +209,15 @@ def print_table(title, rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", required=True, help="the faultline-cli executable")
-    ap.add_argument("--reference", required=True, help="the paper's reference_pipeline.py")
+    ap.add_argument("--reference", default=DEFAULT_REFERENCE,
+                    help="reference script (default: reference_analysis.py next to this script)")
     ap.add_argument("--seeds", default="1,2,3", help="seeds run with the default options")
     ap.add_argument("--extra-seed", type=int, default=4, help="seed of the --folds 3 --fit-split test case")
     ap.add_argument("--keep", help="keep the generated data and outputs under this folder")
     a = ap.parse_args()
 
     if not os.path.isfile(a.reference):
-        fail_setup(f"the reference pipeline was not found at {os.path.abspath(a.reference)} "
-                   "(set the CMake cache variable FAULTLINE_REFERENCE_PIPELINE to its location)")
+        fail_setup(f"the reference script was not found at {os.path.abspath(a.reference)}")
     if not (os.path.isfile(a.cli) and os.access(a.cli, os.X_OK)):
         fail_setup(f"faultline-cli was not found (or is not executable) at {os.path.abspath(a.cli)}")
     try:
