@@ -1087,6 +1087,16 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    /* Check the payload here, so a broken image is not reported as a FUSE problem. */
+    {
+        sqfs fs;
+        int fd;
+        if (open_squashfs(&fs, self, offset, &fd) != 0)
+            return 1;
+        sqfs_destroy(&fs);
+        close(fd);
+    }
+
     install_forwarding();
     fuse_mount_state st;
     memset(&st, 0, sizeof(st));
