@@ -200,7 +200,7 @@ void ProjectSession::scan(bool storedStateShown)
                  const ScanReport scan = DatasetScanner::scan(datasetRoot, store, &control);
                  result->notes.clear();
                  addDiagnostics(result->notes, scan.diagnostics);
-                 *changed = scan.added + scan.changed + scan.removed > 0;
+                 *changed = scan.added + scan.changed + scan.moved + scan.removed > 0;
                  const QString predictions = QDir(datasetRoot).filePath(QStringLiteral("predictions.csv"));
                  if (store.predictionCount() == 0 && QFileInfo::exists(predictions)) {
                      control.report(0, 0, tr("Importing predictions.csv"));

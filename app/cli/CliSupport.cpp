@@ -154,10 +154,11 @@ int runReportingErrors(const std::function<int()> &body, const QString &whenCanc
 
 void printScanReport(const faultline::ScanReport &scan)
 {
-    printLine(QStringLiteral("dataset: %1 images in %2 classes (%3; %4 new, %5 changed, %6 unchanged, %7 removed;"
-                             " %8 unreadable; skipped %9 hidden and %10 non-image files)")
+    const QString moved = scan.moved > 0 ? QStringLiteral(", %1 moved").arg(scan.moved) : QString();
+    printLine(QStringLiteral("dataset: %1 images in %2 classes (%3; %4 new, %5 changed, %6 unchanged%7, %8 removed;"
+                             " %9 unreadable; skipped %10 hidden and %11 non-image files)")
                   .arg(scan.images).arg(scan.classes.size()).arg(faultline::layoutName(scan.layout)).arg(scan.added)
-                  .arg(scan.changed).arg(scan.unchanged).arg(scan.removed).arg(scan.unreadable)
+                  .arg(scan.changed).arg(scan.unchanged).arg(moved).arg(scan.removed).arg(scan.unreadable)
                   .arg(scan.skippedHidden).arg(scan.skippedNonImage));
     printDiagnostics(scan.diagnostics);
 }

@@ -6,6 +6,7 @@
 #include "dataset/Split.h"
 #include "store/ProjectStore.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
@@ -15,6 +16,12 @@
 namespace faultline {
 
 namespace {
+
+// As DatasetEmbedder keys its cache: SHA-256 of the file's bytes.
+QString contentHash(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
 
 struct Walk
 {
@@ -134,29 +141,33 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
     if (control)
         control->checkCancelled();
 
-    // Compare with the store: only new or changed files are read.
-    const QHash<QString, FileStamp> known = store.fileStamps();
-    QVector<StoredImage> toVerify;
-    QSet<QString> present;
-    QSet<QString> classes;
+    // Compare with the store: only new or changed files are read. A changed size or mtime
+    // (touch, cp -r, git checkout, unzip) is not a changed image: the content hash decides.
     const QVector<StoredImage> stored = store.images();
     QHash<QString, const StoredImage *> storedByPath;
     for (const StoredImage &image : stored)
         storedByPath.insert(image.path, &image);
+    QVector<StoredImage> toVerify; // new or changed stamp: hashed and decoded
+    QVector<StoredImage> toHash;   // unchanged stamp, but stored before hashes were kept
+    QSet<QString> present;
+    QSet<QString> classes;
     for (StoredImage &image : walk.found) {
         present.insert(image.path);
         classes.insert(image.folderClass);
-        const auto it = known.constFind(image.path);
-        if (it == known.constEnd()) {
-            ++walk.report.added;
+        const StoredImage *old = storedByPath.value(image.path);
+        if (!old) {
             toVerify.push_back(image);
-        } else if (!(*it == image.stamp)) {
-            ++walk.report.changed;
-            image.id = storedByPath.value(image.path)->id;
+        } else if (!(old->stamp == image.stamp)) {
+            image.id = old->id;
             toVerify.push_back(image);
         } else {
+            if (old->contentHash.isEmpty()) {
+                StoredImage hashOnly = *old;
+                hashOnly.folderClass = image.folderClass;
+                hashOnly.folderSplit = image.folderSplit;
+                toHash.push_back(hashOnly);
+            }
             ++walk.report.unchanged;
-            const StoredImage *old = storedByPath.value(image.path);
             if (!old->readable) {
                 ++walk.report.unreadable;
                 walk.report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
@@ -164,24 +175,73 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
             }
         }
     }
-    QStringList removed;
-    for (auto it = known.constBegin(); it != known.constEnd(); ++it)
-        if (!present.contains(it.key()))
-            removed << it.key();
-    walk.report.removed = int(removed.size());
+    QVector<const StoredImage *> gone;
+    for (const StoredImage &image : stored)
+        if (!present.contains(image.path))
+            gone.push_back(&image);
 
     QThreadPool pool;
     std::atomic<qint64> verified{0};
-    QtConcurrent::blockingMap(&pool, toVerify, [&](StoredImage &image) {
+    const qint64 total = toVerify.size() + toHash.size();
+    const auto read = [&](StoredImage &image, bool decode) {
         if (control && control->isCancelled())
             return;
-        image.readError = probeImage(root.filePath(image.path));
-        image.readable = image.readError.isEmpty();
+        const QString path = root.filePath(image.path);
+        try {
+            const QByteArray bytes = readImageFile(path);
+            image.contentHash = contentHash(bytes);
+            if (decode)
+                decodeImage(bytes, path);
+            image.readError.clear();
+        } catch (const Error &error) {
+            // The report names the path itself; keep only the reason.
+            QString reason = error.message();
+            if (reason.startsWith(path + QLatin1String(": ")))
+                reason.remove(0, path.size() + 2);
+            if (decode || image.contentHash.isEmpty())
+                image.readError = reason;
+        }
+        if (decode)
+            image.readable = image.readError.isEmpty();
         if (control)
-            control->report(++verified, toVerify.size(), QStringLiteral("verify images"));
-    });
+            control->report(++verified, total, QStringLiteral("verify images"));
+    };
+    QtConcurrent::blockingMap(&pool, toVerify, [&](StoredImage &image) { read(image, true); });
+    QtConcurrent::blockingMap(&pool, toHash, [&](StoredImage &image) { read(image, false); });
     if (control)
         control->checkCancelled();
+
+    // A file gone from one path and found at another with the same bytes was moved or renamed:
+    // it keeps its id and everything stored for it.
+    QMultiHash<QString, const StoredImage *> goneByHash;
+    for (const StoredImage *image : gone)
+        if (!image->contentHash.isEmpty())
+            goneByHash.insert(image->contentHash, image);
+    QSet<qint64> movedIds;
+    for (StoredImage &image : toVerify) {
+        if (image.id != 0) {
+            const StoredImage *old = storedByPath.value(image.path);
+            image.contentChanged = old->contentHash.isEmpty() || image.contentHash != old->contentHash;
+            if (image.contentChanged)
+                ++walk.report.changed;
+            else
+                ++walk.report.unchanged;
+        } else if (!image.contentHash.isEmpty() && goneByHash.contains(image.contentHash)) {
+            const StoredImage *old = goneByHash.take(image.contentHash);
+            image.id = old->id;
+            image.moved = true;
+            movedIds.insert(old->id);
+            ++walk.report.moved;
+        } else {
+            ++walk.report.added;
+        }
+    }
+    QStringList removed;
+    for (const StoredImage *image : gone)
+        if (!movedIds.contains(image->id))
+            removed << image->path;
+    walk.report.removed = int(removed.size());
+
     for (const StoredImage &image : toVerify) {
         if (image.readable)
             continue;
@@ -189,6 +249,9 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
         walk.report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
                                            QStringLiteral("cannot decode image: %1").arg(image.readError)});
     }
+    for (const StoredImage &image : std::as_const(toHash))
+        if (!image.contentHash.isEmpty())
+            toVerify.push_back(image);
     store.applyScan(toVerify, removed);
     store.setMeta(QStringLiteral("dataset_root"), root.absolutePath());
 

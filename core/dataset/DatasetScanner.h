@@ -17,8 +17,9 @@ struct ScanReport
     DatasetLayout layout = DatasetLayout::ClassFile;
     int images = 0;          // image files in the dataset now
     int added = 0;
-    int changed = 0;         // size or mtime differ from the store: re-verified
-    int unchanged = 0;       // taken from the store without reading the file
+    int changed = 0;         // content differs from the store's: re-verified, embeddings recomputed
+    int unchanged = 0;       // same stamp, or a new stamp over the same content (hash)
+    int moved = 0;           // a stored image found at a new path (same content): keeps its rows
     int removed = 0;
     int unreadable = 0;      // image files OpenCV cannot decode
     int skippedHidden = 0;
@@ -29,8 +30,9 @@ struct ScanReport
 
 // Walks an ImageFolder tree and brings the project store's image table up to date.
 // Files whose size and mtime match the store are not read again, so reopening a large
-// dataset costs one stat per file. New or changed images are decoded once (in parallel)
-// to catch corrupt files, which are kept in the store as unreadable and reported.
+// dataset costs one stat per file. New or changed images are hashed and decoded once (in
+// parallel) to catch corrupt files, which are kept in the store as unreadable and reported;
+// a new stamp over the same bytes keeps every row, and a moved file keeps its rows.
 class DatasetScanner
 {
 public:

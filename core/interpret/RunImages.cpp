@@ -31,7 +31,7 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
     }
     images.embeddings.resize(images.imageIds.size() * size_t(dim));
     const QVector<qint64> ids(images.imageIds.begin(), images.imageIds.end());
-    const QVector<qint64> missing = store.loadEmbeddings(run.embeddingModelId, ids, images.embeddings.data(), dim);
+    const QVector<qint64> missing = store.loadRunEmbeddings(runId, ids, images.embeddings.data(), dim);
     if (!missing.isEmpty())
         throw Error(QStringLiteral("run %1: %2 images of class '%3' lost their embedding since the run")
                         .arg(runId).arg(missing.size()).arg(className));

@@ -57,7 +57,7 @@ RunReplay replayRun(const ProjectStore &store, qint64 runId)
         ids.push_back(row.imageId);
     }
     replay.data.embeddings.resize(rows.size(), dim);
-    const QVector<qint64> missing = store.loadEmbeddings(run.embeddingModelId, ids, replay.data.embeddings.data(), dim);
+    const QVector<qint64> missing = store.loadRunEmbeddings(runId, ids, replay.data.embeddings.data(), dim);
     if (!missing.isEmpty())
         throw Error(QStringLiteral("run %1: %2 of its images lost their embedding since").arg(runId).arg(missing.size()));
     const RunWhitening whitening = store.runWhitening(runId);

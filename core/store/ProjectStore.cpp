@@ -104,6 +104,14 @@ const char *const kMigrations[][12] = {
         "CREATE INDEX generated_samples_class ON generated_samples(class, sample_group)",
         nullptr,
     },
+    // 8: the vectors of an image whose content changed, kept for the runs fitted on them
+    // (last_run: the newest run when it was replaced; runs up to it read this vector)
+    {
+        "CREATE TABLE replaced_embeddings(model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,"
+        " image_id INTEGER NOT NULL, last_run INTEGER NOT NULL, vector BLOB NOT NULL)",
+        "CREATE INDEX replaced_embeddings_image ON replaced_embeddings(image_id)",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -300,7 +308,8 @@ QHash<QString, FileStamp> ProjectStore::fileStamps() const
 namespace {
 
 // The columns every StoredImage query selects, in this order.
-const char kImageColumns[] = "SELECT id, path, folder_class, folder_split, size, mtime_ms, readable, read_error FROM images";
+const char kImageColumns[] = "SELECT id, path, folder_class, folder_split, size, mtime_ms, readable, read_error, content_hash"
+                             " FROM images";
 
 QVector<StoredImage> readImages(QSqlQuery &query)
 {
@@ -314,6 +323,7 @@ QVector<StoredImage> readImages(QSqlQuery &query)
         image.stamp = {query.value(4).toLongLong(), query.value(5).toLongLong()};
         image.readable = query.value(6).toBool();
         image.readError = query.value(7).toString();
+        image.contentHash = query.value(8).toString();
         images.push_back(image);
     }
     return images;
@@ -330,34 +340,58 @@ QVector<StoredImage> ProjectStore::images() const
 void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths)
 {
     transaction([&] {
-        QSqlQuery upsert = prepare(m_db, QStringLiteral(
-            "INSERT INTO images(path, folder_class, folder_split, size, mtime_ms, readable, read_error)"
-            " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET folder_class=excluded.folder_class,"
-            " folder_split=excluded.folder_split, size=excluded.size, mtime_ms=excluded.mtime_ms,"
-            " readable=excluded.readable, read_error=excluded.read_error, content_hash=NULL"));
+        QSqlQuery insert = prepare(m_db, QStringLiteral(
+            "INSERT INTO images(path, folder_class, folder_split, size, mtime_ms, readable, read_error, content_hash)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+        // Known images are updated by id, so a moved file (new path, same content) keeps its
+        // id and with it its predictions, embeddings and run rows.
+        QSqlQuery update = prepare(m_db, QStringLiteral(
+            "UPDATE images SET path=?, folder_class=?, folder_split=?, size=?, mtime_ms=?, readable=?, read_error=?,"
+            " content_hash=? WHERE id=?"));
+        QSqlQuery park = prepare(m_db, QStringLiteral("UPDATE images SET path=? WHERE id=?"));
+        // Paths are unique: moved rows step aside first, so files that swapped names both move.
         for (const StoredImage &image : upserts) {
-            upsert.addBindValue(image.path);
-            upsert.addBindValue(image.folderClass);
-            upsert.addBindValue(splitName(image.folderSplit));
-            upsert.addBindValue(image.stamp.size);
-            upsert.addBindValue(image.stamp.mtimeMs);
-            upsert.addBindValue(image.readable ? 1 : 0);
-            upsert.addBindValue(image.readError.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : image.readError);
-            exec(upsert);
-        }
-        // A changed file's old embeddings describe other pixels.
-        QSqlQuery dropEmbeddings = prepare(m_db, QStringLiteral(
-            "DELETE FROM embeddings WHERE image_id=(SELECT id FROM images WHERE path=?)"));
-        for (const StoredImage &image : upserts) {
-            if (image.id == 0)
+            if (image.id == 0 || !image.moved)
                 continue;
-            dropEmbeddings.addBindValue(image.path);
-            exec(dropEmbeddings);
+            park.addBindValue(QStringLiteral("\x01moving/%1").arg(image.id));
+            park.addBindValue(image.id);
+            exec(park);
         }
         QSqlQuery remove = prepare(m_db, QStringLiteral("DELETE FROM images WHERE path=?"));
         for (const QString &path : removedPaths) {
             remove.addBindValue(path);
             exec(remove);
+        }
+        const QVariant noText(QMetaType::fromType<QString>());
+        for (const StoredImage &image : upserts) {
+            QSqlQuery &query = image.id == 0 ? insert : update;
+            query.addBindValue(image.path);
+            query.addBindValue(image.folderClass);
+            query.addBindValue(splitName(image.folderSplit));
+            query.addBindValue(image.stamp.size);
+            query.addBindValue(image.stamp.mtimeMs);
+            query.addBindValue(image.readable ? 1 : 0);
+            query.addBindValue(image.readError.isEmpty() ? noText : image.readError);
+            query.addBindValue(image.contentHash.isEmpty() ? noText : image.contentHash);
+            if (image.id != 0)
+                query.addBindValue(image.id);
+            exec(query);
+        }
+        // A changed file's embeddings describe other pixels: gone from the current set, but the
+        // runs fitted on them keep reading them (replaced_embeddings).
+        QSqlQuery keep = prepare(m_db, QStringLiteral(
+            "INSERT INTO replaced_embeddings(model_id, image_id, last_run, vector)"
+            " SELECT e.model_id, e.image_id, (SELECT COALESCE(MAX(id), 0) FROM runs), e.vector FROM embeddings e"
+            " WHERE e.image_id=? AND EXISTS (SELECT 1 FROM run_scores s JOIN runs r ON r.id = s.run_id"
+            " WHERE s.image_id = e.image_id AND r.model_id = e.model_id)"));
+        QSqlQuery dropEmbeddings = prepare(m_db, QStringLiteral("DELETE FROM embeddings WHERE image_id=?"));
+        for (const StoredImage &image : upserts) {
+            if (image.id == 0 || !image.contentChanged)
+                continue;
+            keep.addBindValue(image.id);
+            exec(keep);
+            dropEmbeddings.addBindValue(image.id);
+            exec(dropEmbeddings);
         }
     });
 }
@@ -529,6 +563,33 @@ QVector<qint64> ProjectStore::loadEmbeddings(qint64 modelId, const QVector<qint6
     for (qsizetype i = 0; i < imageIds.size(); ++i)
         if (!found[size_t(i)])
             missing.push_back(imageIds[i]);
+    return missing;
+}
+
+QVector<qint64> ProjectStore::loadRunEmbeddings(qint64 runId, const QVector<qint64> &imageIds, float *out, int dim) const
+{
+    const qint64 modelId = run(runId).embeddingModelId;
+    QVector<qint64> missing = loadEmbeddings(modelId, imageIds, out, dim);
+    QHash<qint64, qsizetype> rowOf;
+    rowOf.reserve(imageIds.size());
+    for (qsizetype i = 0; i < imageIds.size(); ++i)
+        rowOf.insert(imageIds[i], i);
+    // Images whose content changed after this run: the run was fitted on the vector replaced
+    // first after it (rows come newest first, so the earliest is written last).
+    QSet<qint64> restored;
+    const qsizetype bytes = qsizetype(dim) * qsizetype(sizeof(float));
+    forIdBatches(m_db, QStringLiteral("SELECT image_id, vector FROM replaced_embeddings WHERE model_id=%1 AND last_run>=%2")
+                           .arg(modelId).arg(runId) + QStringLiteral(" AND image_id IN (%1) ORDER BY last_run DESC, rowid DESC"),
+                 imageIds, [&](QSqlQuery &query) {
+                     const qint64 id = query.value(0).toLongLong();
+                     const QByteArray blob = query.value(1).toByteArray();
+                     if (blob.size() != bytes)
+                         throw Error(QStringLiteral("%1: replaced embedding of image %2 has %3 bytes, expected %4")
+                                         .arg(m_path).arg(id).arg(blob.size()).arg(bytes));
+                     std::memcpy(out + rowOf.value(id) * dim, blob.constData(), size_t(bytes));
+                     restored.insert(id);
+                 });
+    missing.removeIf([&](qint64 id) { return restored.contains(id); });
     return missing;
 }
 

@@ -23,7 +23,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -47,7 +47,9 @@ public:
     QHash<QString, FileStamp> fileStamps() const;
     QVector<StoredImage> images() const;
     ImageCounts imageCounts() const; // without reading every row
-    // Inserts or updates these images (matched by path) and deletes the listed paths.
+    // Inserts images with id 0, updates the others by id (path included: a moved file keeps its
+    // rows), and deletes the listed paths. contentChanged images lose their current embeddings;
+    // runs fitted on them keep reading them (loadRunEmbeddings).
     void applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths);
 
     // --- predictions --------------------------------------------------------------------
@@ -69,6 +71,9 @@ public:
     void storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim);
     // Writes the embeddings of `imageIds` into `out` (rows × dim); returns the ids that have none.
     QVector<qint64> loadEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, float *out, int dim) const;
+    // As loadEmbeddings with the run's model, but images whose content changed since the run
+    // get the vectors the run was fitted on.
+    QVector<qint64> loadRunEmbeddings(qint64 runId, const QVector<qint64> &imageIds, float *out, int dim) const;
     // Readable images that have no embedding from this model yet, by path.
     QVector<StoredImage> imagesWithoutEmbedding(qint64 modelId) const;
     QSet<QString> cachedContentHashes(qint64 modelId) const;

@@ -28,6 +28,9 @@ struct StoredImage
     FileStamp stamp;
     bool readable = true;
     QString readError;
+    QString contentHash;         // SHA-256 of the file's bytes (hex); empty when not known yet
+    bool moved = false;          // applyScan: a known image (by content) found at a new path
+    bool contentChanged = false; // applyScan: its bytes differ from what its rows describe
 };
 
 // A predictions CSV row after validation against the scanned images.

@@ -1,6 +1,8 @@
 // Runs the built faultline-cli (FAULTLINE_CLI, set by CTest) as a user would.
 
+#include "interpret/RunImages.h"
 #include "io/NpyFile.h"
+#include "store/ProjectStore.h"
 
 #include "CliRunner.h"
 #include "TestImages.h"
@@ -31,6 +33,43 @@ class TestCli : public QObject
     QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
 
     Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 120000); }
+
+    // A copy of the dataset's images (no project) at `name`.
+    QString copyOfDataset(const QString &name)
+    {
+        const QString dest = tmp(name);
+        QDirIterator it(m_root, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            const QString rel = QDir(m_root).relativeFilePath(file);
+            if (rel.startsWith(QLatin1String(".faultline")))
+                continue;
+            if (!QDir().mkpath(QFileInfo(QDir(dest).filePath(rel)).absolutePath()) || !QFile::copy(file, QDir(dest).filePath(rel)))
+                return QString();
+        }
+        return dest;
+    }
+
+    static qint64 embeddingRows(const QString &root)
+    {
+        const ProjectStore store(ProjectStore::defaultPath(root));
+        qint64 rows = 0;
+        for (const EmbeddingModelInfo &model : store.embeddingModels())
+            rows += model.count;
+        return rows;
+    }
+
+    // Run 1's vectors of a class by image id (a renamed file sorts elsewhere).
+    static QMap<qint64, std::vector<float>> runVectors(const QString &root, const QString &className)
+    {
+        const ProjectStore store(ProjectStore::defaultPath(root));
+        const RunClassImages images = loadRunClassImages(store, 1, className);
+        QMap<qint64, std::vector<float>> vectors;
+        for (qsizetype i = 0; i < images.size(); ++i)
+            vectors.insert(images.imageIds[size_t(i)], std::vector<float>(images.embeddings.begin() + i * images.dim,
+                                                                          images.embeddings.begin() + (i + 1) * images.dim));
+        return vectors;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -293,6 +332,71 @@ private Q_SLOTS:
                  qPrintable(again.err));
         QVERIFY2(!again.err.contains(QLatin1String("predictions:")), qPrintable(again.err));
         QVERIFY2(again.err.contains(QLatin1String("run 2: ")), qPrintable(again.err));
+    }
+
+    // Issue 12 A1: a new mtime is not a new image. touch, cp -r and renames keep every
+    // embedding; a really changed image keeps the vector run 1 was fitted on.
+    void newStampsKeepStoredData()
+    {
+        const QString data = copyOfDataset(QStringLiteral("stamps"));
+        QVERIFY(!data.isEmpty());
+        const Result analyze = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), data,
+                                    QStringLiteral("--embeddings"), tmp(QStringLiteral("E.npy")),
+                                    QStringLiteral("--embedding-paths"), tmp(QStringLiteral("paths.txt"))});
+        QVERIFY2(analyze.exitCode == 0, qPrintable(analyze.err));
+        QCOMPARE(embeddingRows(data), qint64(m_images));
+        const QMap<qint64, std::vector<float>> before = runVectors(data, QStringLiteral("cat"));
+
+        // touch: every file gets a new mtime, none a new byte.
+        const QDateTime later = QDateTime::currentDateTime().addSecs(3600);
+        QDirIterator it(data, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            if (file.fileName().contains(QLatin1String("/.faultline/")))
+                continue;
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.setFileTime(later, QFileDevice::FileModificationTime));
+        }
+        const Result touched = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), data});
+        QVERIFY2(touched.exitCode == 0, qPrintable(touched.err));
+        QVERIFY2(touched.err.contains(QStringLiteral("0 new, 0 changed, %1 unchanged, 0 removed").arg(m_images)),
+                 qPrintable(touched.err));
+        QCOMPARE(embeddingRows(data), qint64(m_images));
+        QCOMPARE(runVectors(data, QStringLiteral("cat")), before);
+
+        // cp -r (no -p): the copy has new mtimes and its own store.
+        const QString copy = tmp(QStringLiteral("stamps-copy"));
+        QProcess cp;
+        cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), data, copy});
+        QVERIFY(cp.waitForFinished() && cp.exitCode() == 0);
+        const Result copied = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), copy});
+        QVERIFY2(copied.exitCode == 0, qPrintable(copied.err));
+        QVERIFY2(copied.err.contains(QStringLiteral("0 new, 0 changed, %1 unchanged, 0 removed").arg(m_images)),
+                 qPrintable(copied.err));
+        QCOMPARE(embeddingRows(copy), qint64(m_images));
+        QCOMPARE(runVectors(copy, QStringLiteral("cat")), before);
+
+        // A renamed file keeps its rows (found by content).
+        QVERIFY(QFile::rename(QDir(data).filePath(QStringLiteral("val/cat/3.png")),
+                              QDir(data).filePath(QStringLiteral("val/cat/renamed.png"))));
+        const Result renamed = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), data});
+        QVERIFY2(renamed.exitCode == 0, qPrintable(renamed.err));
+        QVERIFY2(renamed.err.contains(QStringLiteral("0 new, 0 changed, %1 unchanged, 1 moved, 0 removed").arg(m_images - 1)),
+                 qPrintable(renamed.err));
+        QCOMPARE(embeddingRows(data), qint64(m_images));
+        QCOMPARE(runVectors(data, QStringLiteral("cat")), before);
+
+        // Really changed pixels: the current embedding goes, run 1 still reads its own.
+        QVERIFY(faultline::testing::writePng(QDir(data).filePath(QStringLiteral("val/cat/5.png")), 9999));
+        const Result changed = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), data});
+        QVERIFY2(changed.exitCode == 0, qPrintable(changed.err));
+        QVERIFY2(changed.err.contains(QLatin1String("0 new, 1 changed")), qPrintable(changed.err));
+        QCOMPARE(embeddingRows(data), qint64(m_images - 1));
+        QCOMPARE(runVectors(data, QStringLiteral("cat")), before);
+        const Result exported = cli({QStringLiteral("export"), QStringLiteral("--dataset"), data, QStringLiteral("--run"),
+                                     QStringLiteral("1"), QStringLiteral("--per-class"), QStringLiteral("2"),
+                                     QStringLiteral("--to"), tmp(QStringLiteral("stamps-export"))});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
     }
 };
 

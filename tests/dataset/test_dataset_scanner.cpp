@@ -279,7 +279,7 @@ private Q_SLOTS:
         QVERIFY(imagesByPath(store()).value(QStringLiteral("c0/0.png")).readable);
     }
 
-    void changedImageLosesItsEmbedding()
+    void changedContentLosesItsEmbedding()
     {
         QVERIFY(writePng(path(QStringLiteral("cat/a.png")), 1));
         QVERIFY(writePng(path(QStringLiteral("cat/b.png")), 2));
@@ -290,7 +290,13 @@ private Q_SLOTS:
         const float values[] = {1, 2, 3, 4};
         store().storeEmbeddings(model, ids, values, 2);
 
+        // A new mtime over the same bytes keeps the embedding; new bytes lose it.
         QVERIFY(setMTime(path(QStringLiteral("cat/a.png")), QDateTime::currentDateTime().addSecs(30)));
+        QCOMPARE(DatasetScanner::scan(m_root, store()).changed, 0);
+        float kept[4] = {};
+        QCOMPARE(store().loadEmbeddings(model, ids, kept, 2), QVector<qint64>{});
+        QCOMPARE(kept[0], 1.f);
+        QVERIFY(writePng(path(QStringLiteral("cat/a.png")), 7));
         QCOMPARE(DatasetScanner::scan(m_root, store()).changed, 1);
         float out[4] = {};
         const QVector<qint64> missing = store().loadEmbeddings(model, ids, out, 2);

@@ -335,14 +335,15 @@ private Q_SLOTS:
         QCOMPARE(report.fromCache, 1);
         QVERIFY(stored(*store)[QStringLiteral("dog/duplicate.png")] == original);
 
-        // A moved file (removed at one path, added at another) costs nothing either.
+        // A moved file (removed at one path, found at another) keeps its row and its vector.
         QVERIFY(QFile::rename(file(QStringLiteral("bird/img_00.png")), file(QStringLiteral("bird/moved.png"))));
         const ScanReport moved = DatasetScanner::scan(m_root, *store);
-        QCOMPARE(moved.added, 1);
-        QCOMPARE(moved.removed, 1);
+        QCOMPARE(moved.added, 0);
+        QCOMPARE(moved.moved, 1);
+        QCOMPARE(moved.removed, 0);
         report = embed(*store, 8);
+        QCOMPARE(report.pending, 0);
         QCOMPARE(report.computed, 0);
-        QCOMPARE(report.fromCache, 1);
         const auto vectors = stored(*store);
         QVERIFY(!vectors.contains(QStringLiteral("bird/img_00.png")));
         const std::vector<float> want = expected(QStringLiteral("bird/moved.png"));

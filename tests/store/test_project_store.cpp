@@ -415,6 +415,7 @@ private Q_SLOTS:
         // A changed file loses its embeddings; a removed image takes them along (cascade).
         StoredImage changed = images[0];
         changed.stamp.size += 1;
+        changed.contentChanged = true;
         store.applyScan({changed}, {images[1].path});
         QCOMPARE(countOf(clip), qint64(8));
         QCOMPARE(countOf(other), qint64(0));
@@ -437,6 +438,7 @@ private Q_SLOTS:
             ProjectStore store(dbPath());
             populate(store);
         }
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE replaced_embeddings")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE generated_samples")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_insert")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_delete")), QStringList{});
