@@ -18,7 +18,7 @@ set(host_libraries
   libwayland-client libwayland-cursor libwayland-egl
   libfontconfig libfreetype libharfbuzz libfribidi libthai
   libasound
-  libz libexpat libgmp libcom_err libgpg-error libuuid libusb-1\\.0 libICE libSM
+  libz libexpat libgmp libcom_err libgpg-error libuuid libusb-1\\.0
   libglib-2\\.0 libgobject-2\\.0 libgio-2\\.0 libgmodule-2\\.0 libgthread-2\\.0)
 list(JOIN host_libraries "|" alternatives)
 set(exclude_regex "/(${alternatives})\\.so(\\.[0-9]+)*$")

@@ -10,6 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+mkdir -p "${1:-$root}"
 out=$(realpath "${1:-$root}")
 build=${FAULTLINE_APPIMAGE_BUILD_DIR:-$root/build-appimage}
 export CCACHE_BASEDIR=$root
@@ -60,7 +61,7 @@ cp "$appdir/usr/share/icons/hicolor/256x256/apps/$app_id.png" "$appdir/.DirIcon"
 
 image=$build/Faultline.squashfs
 rm -f "$image"
-mksquashfs "$appdir" "$image" -comp zstd -b 128K -root-owned -noappend -quiet
+mksquashfs "$appdir" "$image" -comp zstd -b 128K -root-owned -noappend -quiet -no-progress
 target=$out/Faultline-$version-x86_64.AppImage
 cat "$build/runtime/runtime" "$image" > "$target.tmp"
 chmod 755 "$target.tmp"
