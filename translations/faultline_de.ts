@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>faultline::AboutDialog</name>
+    <message>
+        <source>About Faultline</source>
+        <translation>Über Faultline</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Faultline %1&lt;/h2&gt;&lt;p&gt;Finds, explains and fixes the failure modes of an image classifier as directions in CLIP space (Jain et al., &lt;i&gt;Distilling Model Failures as Directions in Latent Space&lt;/i&gt;).&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later. The AppImage holds the licence notice of every library it bundles under usr/share/doc.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Faultline %1&lt;/h2&gt;&lt;p&gt;Findet, erklärt und behebt die Fehlermodi eines Bildklassifikators als Richtungen im CLIP-Raum (Jain et al., &lt;i&gt;Distilling Model Failures as Directions in Latent Space&lt;/i&gt;).&lt;/p&gt;&lt;p&gt;Lizenziert unter der GNU General Public License, Version 3 oder später. Das AppImage enthält den Lizenzhinweis jeder mitgelieferten Bibliothek unter usr/share/doc.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Built on:</source>
+        <translation>Aufgebaut auf:</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Bibliothek</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+</context>
+<context>
     <name>faultline::AnalysisDialog</name>
     <message>
         <source>Run analysis</source>
@@ -1572,10 +1603,6 @@ Teilmenge: %5
     <message>
         <source>&amp;About Faultline</source>
         <translation>&amp;Über Faultline</translation>
-    </message>
-    <message>
-        <source>Faultline %1: finds the failure modes of an image classifier as directions in CLIP space (Jain et al., Distilling Model Failures as Directions in Latent Space).</source>
-        <translation>Faultline %1: findet die Fehlermodi eines Bildklassifikators als Richtungen im CLIP-Raum (Jain et al., Distilling Model Failures as Directions in Latent Space).</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
@@ -17,6 +18,11 @@ AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
     setWindowTitle(tr("About Faultline"));
     auto *layout = new QVBoxLayout(this);
 
+    auto *top = new QHBoxLayout;
+    auto *icon = new QLabel(this);
+    icon->setPixmap(QApplication::windowIcon().pixmap(64, 64));
+    icon->setAlignment(Qt::AlignTop);
+    top->addWidget(icon);
     auto *header = new QLabel(this);
     header->setObjectName(QStringLiteral("aboutHeader"));
     header->setWordWrap(true);
@@ -24,9 +30,12 @@ AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
     header->setText(tr("<h2>Faultline %1</h2>"
                        "<p>Finds, explains and fixes the failure modes of an image classifier as directions in "
                        "CLIP space (Jain et al., <i>Distilling Model Failures as Directions in Latent "
-                       "Space</i>).</p><p>Licensed under the GNU General Public License, version 3 or later.</p>")
+                       "Space</i>).</p><p>Licensed under the GNU General Public License, version 3 or later. "
+                       "The AppImage holds the licence notice of every library it bundles under "
+                       "usr/share/doc.</p>")
                         .arg(versionString().toHtmlEscaped()));
-    layout->addWidget(header);
+    top->addWidget(header, 1);
+    layout->addLayout(top);
 
     auto *builtOn = new QLabel(tr("Built on:"), this);
     layout->addWidget(builtOn);

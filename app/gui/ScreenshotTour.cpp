@@ -1,5 +1,6 @@
 #include "ScreenshotTour.h"
 
+#include "AboutDialog.h"
 #include "AnalysisDialog.h"
 #include "CaptionsDock.h"
 #include "ClassifierDialog.h"
@@ -102,6 +103,11 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                            settings->show();
                            save(settings, QStringLiteral("settings-dialog.png"));
                            settings->close();
+                           auto *about = new AboutDialog(&m_window);
+                           about->setAttribute(Qt::WA_DeleteOnClose);
+                           about->show();
+                           save(about, QStringLiteral("about-dialog.png"));
+                           about->close();
                            ProjectSession *s = m_window.session();
                            auto *dialog = new ExportDialog(s->root(), s->projectPath(), s->runId(), s->selectedClass(), &m_window);
                            dialog->setObjectName(QStringLiteral("TourExportDialog"));

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 #include <cstdio>
 
@@ -68,6 +69,8 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("Faultline"));
     QApplication::setApplicationName(QStringLiteral("Faultline"));
     QApplication::setApplicationVersion(versionString());
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/faultline/icons/io.github.faultline.Faultline.png")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.faultline.Faultline")); // taskbars match the .desktop
     installTranslations(app);
     AppSettings::applyThreadCount();
 
