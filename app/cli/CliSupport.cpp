@@ -81,7 +81,11 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
     *datasetRoot = QDir(dataset).absolutePath();
     const QString project = parser.isSet(QStringLiteral("project")) ? parser.value(QStringLiteral("project"))
                                                                     : faultline::ProjectStore::defaultPath(*datasetRoot);
-    return std::make_unique<faultline::ProjectStore>(project);
+    auto store = std::make_unique<faultline::ProjectStore>(project);
+    // Another folder's project is refused before anything is read or written (scan --re-root moves it).
+    if (!parser.optionNames().contains(QStringLiteral("re-root")))
+        faultline::DatasetScanner::checkRoot(*datasetRoot, *store);
+    return store;
 }
 
 namespace {

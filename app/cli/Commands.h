@@ -10,6 +10,7 @@ int exportGeneratedCommand(const QStringList &args);
 int modelsCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
 int scanCommand(const QStringList &args);
+int pruneCommand(const QStringList &args);
 int embedCommand(const QStringList &args);
 int embedTextCommand(const QStringList &args);
 int captionsCommand(const QStringList &args);

@@ -31,6 +31,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("generate"), {generateCommand, "generate hard/easy/reference samples of a class's failure mode"}},
         {QStringLiteral("check-generated"), {checkGeneratedCommand, "the classifier's accuracy on generated samples, per group"}},
         {QStringLiteral("samples"), {samplesCommand, "list the generated samples stored in a project"}},
+        {QStringLiteral("prune"), {pruneCommand, "delete the stored images that are missing from the dataset folder"}},
         {QStringLiteral("predict"), {predictCommand, "run a TorchScript classifier over a dataset, store its predictions"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},

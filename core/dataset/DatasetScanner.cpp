@@ -109,11 +109,40 @@ QString layoutName(DatasetLayout layout)
                                                    : QStringLiteral("ROOT/<class>/<file>");
 }
 
-ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, JobControl *control)
+QString DatasetScanner::recordedRoot(const ProjectStore &store)
+{
+    const QFileInfo file(store.path());
+    const QDir folder(file.absolutePath());
+    // A store inside a dataset (ROOT/.faultline/) belongs to that folder, wherever it is copied.
+    if (folder.dirName() == QLatin1String(".faultline"))
+        return QFileInfo(folder.absolutePath()).absolutePath();
+    const QString recorded = store.meta(QStringLiteral("dataset_root"));
+    return recorded.isEmpty() ? QString() : QDir::cleanPath(folder.absoluteFilePath(recorded));
+}
+
+void DatasetScanner::checkRoot(const QString &rootPath, const ProjectStore &store)
+{
+    const QString recorded = recordedRoot(store);
+    if (recorded.isEmpty() || store.images(true).isEmpty())
+        return; // a new project takes any folder
+    const auto canonical = [](const QString &path) {
+        const QString c = QFileInfo(path).canonicalFilePath();
+        return c.isEmpty() ? QDir::cleanPath(QFileInfo(path).absoluteFilePath()) : c;
+    };
+    if (canonical(recorded) != canonical(rootPath))
+        throw Error(QStringLiteral("%1: this project belongs to the dataset %2, not %3; give that folder,"
+                                   " or scan with --re-root to point the project at %3 (images not found there"
+                                   " are marked missing, not deleted)")
+                        .arg(store.path(), recorded, QDir(rootPath).absolutePath()));
+}
+
+ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, JobControl *control, bool reRoot)
 {
     const QDir root(rootPath);
     if (!root.exists())
         throw Error(QStringLiteral("%1: no such dataset folder").arg(rootPath));
+    if (!reRoot)
+        checkRoot(rootPath, store);
 
     Walk walk;
     const QFileInfoList top = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
@@ -143,7 +172,7 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
 
     // Compare with the store: only new or changed files are read. A changed size or mtime
     // (touch, cp -r, git checkout, unzip) is not a changed image: the content hash decides.
-    const QVector<StoredImage> stored = store.images();
+    const QVector<StoredImage> stored = store.images(true);
     QHash<QString, const StoredImage *> storedByPath;
     for (const StoredImage &image : stored)
         storedByPath.insert(image.path, &image);
@@ -157,7 +186,7 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
         const StoredImage *old = storedByPath.value(image.path);
         if (!old) {
             toVerify.push_back(image);
-        } else if (!(old->stamp == image.stamp)) {
+        } else if (!(old->stamp == image.stamp) || old->missing) { // a missing file is back: check it again
             image.id = old->id;
             toVerify.push_back(image);
         } else {
@@ -175,7 +204,7 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
             }
         }
     }
-    QVector<const StoredImage *> gone;
+    QVector<const StoredImage *> gone; // not found now: gone at this scan or missing before
     for (const StoredImage &image : stored)
         if (!present.contains(image.path))
             gone.push_back(&image);
@@ -238,7 +267,7 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
     }
     QStringList removed;
     for (const StoredImage *image : gone)
-        if (!movedIds.contains(image->id))
+        if (!movedIds.contains(image->id) && !image->missing)
             removed << image->path;
     walk.report.removed = int(removed.size());
 
@@ -252,8 +281,18 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
     for (const StoredImage &image : std::as_const(toHash))
         if (!image.contentHash.isEmpty())
             toVerify.push_back(image);
-    store.applyScan(toVerify, removed);
-    store.setMeta(QStringLiteral("dataset_root"), root.absolutePath());
+    store.transaction([&] {
+        store.applyScan(toVerify, removed);
+        // Relative to the store's folder, so a dataset copied with its project stays whole.
+        store.setMeta(QStringLiteral("dataset_root"),
+                      QDir(QFileInfo(store.path()).absolutePath()).relativeFilePath(root.absolutePath()));
+    });
+    walk.report.missing = store.missingCount();
+    if (walk.report.missing > 0)
+        walk.report.diagnostics.push_back(
+            {Diagnostic::Severity::Warning, root.absolutePath(), 0, QString(),
+             QStringLiteral("%1 stored images are missing from the dataset folder; their rows are kept until"
+                            " 'faultline-cli prune' deletes them").arg(walk.report.missing)});
 
     walk.report.images = int(walk.found.size());
     walk.report.classes = QStringList(classes.begin(), classes.end());

@@ -20,7 +20,8 @@ struct ScanReport
     int changed = 0;         // content differs from the store's: re-verified, embeddings recomputed
     int unchanged = 0;       // same stamp, or a new stamp over the same content (hash)
     int moved = 0;           // a stored image found at a new path (same content): keeps its rows
-    int removed = 0;
+    int removed = 0;         // gone since the last scan: marked missing, rows kept
+    int missing = 0;         // stored images missing from the folder after this scan
     int unreadable = 0;      // image files OpenCV cannot decode
     int skippedHidden = 0;
     int skippedNonImage = 0;
@@ -36,7 +37,14 @@ struct ScanReport
 class DatasetScanner
 {
 public:
-    static ScanReport scan(const QString &root, ProjectStore &store, JobControl *control = nullptr);
+    // Refuses (Error) a root other than the project's own unless reRoot.
+    static ScanReport scan(const QString &root, ProjectStore &store, JobControl *control = nullptr, bool reRoot = false);
+
+    // The dataset folder a project belongs to: the parent of a ROOT/.faultline/ store, else the
+    // root its last scan recorded (relative to the store's folder); empty for a new project.
+    static QString recordedRoot(const ProjectStore &store);
+    // Throws Error naming both folders when `root` is not the project's recorded root.
+    static void checkRoot(const QString &root, const ProjectStore &store);
 
     // Extensions OpenCV's imgcodecs decodes (lower case, without the dot).
     static const QStringList &imageExtensions();

@@ -112,6 +112,12 @@ const char *const kMigrations[][12] = {
         "CREATE INDEX replaced_embeddings_image ON replaced_embeddings(image_id)",
         nullptr,
     },
+    // 9: a file gone from the dataset folder is marked missing, not deleted, until pruned: a
+    // split folder moved away and back keeps its predictions, embeddings and run rows
+    {
+        "ALTER TABLE images ADD COLUMN missing INTEGER NOT NULL DEFAULT 0",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -299,7 +305,7 @@ void ProjectStore::setMeta(const QString &key, const QString &value)
 QHash<QString, FileStamp> ProjectStore::fileStamps() const
 {
     QHash<QString, FileStamp> stamps;
-    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT path, size, mtime_ms FROM images"));
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT path, size, mtime_ms FROM images WHERE missing = 0"));
     while (query.next())
         stamps.insert(query.value(0).toString(), {query.value(1).toLongLong(), query.value(2).toLongLong()});
     return stamps;
@@ -308,8 +314,8 @@ QHash<QString, FileStamp> ProjectStore::fileStamps() const
 namespace {
 
 // The columns every StoredImage query selects, in this order.
-const char kImageColumns[] = "SELECT id, path, folder_class, folder_split, size, mtime_ms, readable, read_error, content_hash"
-                             " FROM images";
+const char kImageColumns[] = "SELECT id, path, folder_class, folder_split, size, mtime_ms, readable, read_error, content_hash,"
+                             " missing FROM images";
 
 QVector<StoredImage> readImages(QSqlQuery &query)
 {
@@ -324,6 +330,7 @@ QVector<StoredImage> readImages(QSqlQuery &query)
         image.readable = query.value(6).toBool();
         image.readError = query.value(7).toString();
         image.contentHash = query.value(8).toString();
+        image.missing = query.value(9).toBool();
         images.push_back(image);
     }
     return images;
@@ -331,9 +338,11 @@ QVector<StoredImage> readImages(QSqlQuery &query)
 
 } // namespace
 
-QVector<StoredImage> ProjectStore::images() const
+QVector<StoredImage> ProjectStore::images(bool includeMissing) const
 {
-    QSqlQuery query = execSql(m_db, QString::fromLatin1(kImageColumns) + QStringLiteral(" ORDER BY path"));
+    QSqlQuery query = execSql(m_db, QString::fromLatin1(kImageColumns)
+                                        + (includeMissing ? QString() : QStringLiteral(" WHERE missing = 0"))
+                                        + QStringLiteral(" ORDER BY path"));
     return readImages(query);
 }
 
@@ -347,7 +356,7 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
         // id and with it its predictions, embeddings and run rows.
         QSqlQuery update = prepare(m_db, QStringLiteral(
             "UPDATE images SET path=?, folder_class=?, folder_split=?, size=?, mtime_ms=?, readable=?, read_error=?,"
-            " content_hash=? WHERE id=?"));
+            " content_hash=?, missing=0 WHERE id=?"));
         QSqlQuery park = prepare(m_db, QStringLiteral("UPDATE images SET path=? WHERE id=?"));
         // Paths are unique: moved rows step aside first, so files that swapped names both move.
         for (const StoredImage &image : upserts) {
@@ -357,7 +366,8 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
             park.addBindValue(image.id);
             exec(park);
         }
-        QSqlQuery remove = prepare(m_db, QStringLiteral("DELETE FROM images WHERE path=?"));
+        // Kept with all their rows until pruneMissing(): the folder may only be away for a while.
+        QSqlQuery remove = prepare(m_db, QStringLiteral("UPDATE images SET missing=1 WHERE path=?"));
         for (const QString &path : removedPaths) {
             remove.addBindValue(path);
             exec(remove);
@@ -417,6 +427,23 @@ void ProjectStore::replacePredictions(const QVector<PredictionRecord> &records, 
     });
 }
 
+int ProjectStore::pruneMissing()
+{
+    int pruned = 0;
+    transaction([&] {
+        QSqlQuery query = execSql(m_db, QStringLiteral("DELETE FROM images WHERE missing = 1"));
+        pruned = query.numRowsAffected();
+        execSql(m_db, QStringLiteral("DELETE FROM replaced_embeddings WHERE image_id NOT IN (SELECT id FROM images)"));
+    });
+    return pruned;
+}
+
+int ProjectStore::missingCount() const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM images WHERE missing = 1"));
+    return query.next() ? query.value(0).toInt() : 0;
+}
+
 qint64 ProjectStore::predictionCount() const
 {
     QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM predictions"));
@@ -428,7 +455,7 @@ QVector<LabeledImage> ProjectStore::labeledImages() const
     QVector<LabeledImage> images;
     QSqlQuery query = execSql(m_db, QStringLiteral(
         "SELECT i.id, i.path, COALESCE(p.label, i.folder_class), p.prediction, COALESCE(p.split, i.folder_split),"
-        " p.confidence FROM images i JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1"
+        " p.confidence FROM images i JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 AND i.missing = 0"
         // The predictions file's row order, as the reference reads it: stratified folds follow it.
         " ORDER BY p.source_line, i.path"));
     while (query.next()) {
@@ -456,7 +483,7 @@ QHash<qint64, double> ProjectStore::confidences(const QVector<qint64> &imageIds)
 ImageCounts ProjectStore::imageCounts() const
 {
     ImageCounts counts;
-    QSqlQuery totals = execSql(m_db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(readable = 0), 0) FROM images"));
+    QSqlQuery totals = execSql(m_db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(readable = 0), 0) FROM images WHERE missing = 0"));
     if (totals.next()) {
         counts.images = totals.value(0).toInt();
         counts.unreadable = totals.value(1).toInt();
@@ -464,8 +491,8 @@ ImageCounts ProjectStore::imageCounts() const
     // As labeledImages() assigns them when there are predictions, else by folder.
     QSqlQuery splits = execSql(m_db, predictionCount() > 0
         ? QStringLiteral("SELECT COALESCE(p.split, i.folder_split), COUNT(*) FROM images i"
-                         " JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 GROUP BY 1")
-        : QStringLiteral("SELECT folder_split, COUNT(*) FROM images GROUP BY 1"));
+                         " JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 AND i.missing = 0 GROUP BY 1")
+        : QStringLiteral("SELECT folder_split, COUNT(*) FROM images WHERE missing = 0 GROUP BY 1"));
     while (splits.next())
         counts.splitImages[splitOrUnassigned(splits.value(0).toString())] += splits.value(1).toInt();
     return counts;
@@ -596,7 +623,7 @@ QVector<qint64> ProjectStore::loadRunEmbeddings(qint64 runId, const QVector<qint
 QVector<StoredImage> ProjectStore::imagesWithoutEmbedding(qint64 modelId) const
 {
     QSqlQuery query = execSql(m_db, QString::fromLatin1(kImageColumns) + QStringLiteral(
-        " i WHERE readable = 1 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.image_id = i.id)"
+        " i WHERE readable = 1 AND missing = 0 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.image_id = i.id)"
         " ORDER BY path"), {modelId});
     return readImages(query);
 }
@@ -831,7 +858,7 @@ QVector<QPair<QString, double>> ProjectStore::captionScores(qint64 runId, const 
 namespace {
 
 const char kRunScoreColumns[] = "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value FROM run_scores s"
-                                " JOIN images i ON i.id = s.image_id WHERE s.run_id = ?";
+                                " JOIN images i ON i.id = s.image_id WHERE s.run_id = ? AND i.missing = 0";
 
 QVector<RunScoreRow> readRunScores(QSqlQuery &query)
 {
@@ -864,7 +891,7 @@ QVector<RunClassCount> ProjectStore::runClassCounts(qint64 runId) const
     QSqlQuery query = execSql(m_db, QStringLiteral(
         // Of the images still there, as runScores() lists them.
         "SELECT s.label, COUNT(*), SUM(s.label <> s.prediction) FROM run_scores s JOIN images i ON i.id = s.image_id"
-        " WHERE s.run_id = ? GROUP BY s.label ORDER BY s.label"),
+        " WHERE s.run_id = ? AND i.missing = 0 GROUP BY s.label ORDER BY s.label"),
         {runId});
     while (query.next())
         counts.push_back({query.value(0).toString(), query.value(1).toInt(), query.value(2).toInt()});

@@ -23,7 +23,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -45,10 +45,14 @@ public:
 
     // --- images -----------------------------------------------------------------------
     QHash<QString, FileStamp> fileStamps() const;
-    QVector<StoredImage> images() const;
+    QVector<StoredImage> images(bool includeMissing = false) const; // by path; missing: gone from the folder
+    int missingCount() const;
+    // Deletes the images marked missing with everything stored for them; returns how many.
+    int pruneMissing();
     ImageCounts imageCounts() const; // without reading every row
     // Inserts images with id 0, updates the others by id (path included: a moved file keeps its
-    // rows), and deletes the listed paths. contentChanged images lose their current embeddings;
+    // rows), and marks the listed paths missing (kept until pruneMissing(), found again by path
+    // or content). contentChanged images lose their current embeddings;
     // runs fitted on them keep reading them (loadRunEmbeddings).
     void applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths);
 

@@ -28,6 +28,7 @@ struct StoredImage
     FileStamp stamp;
     bool readable = true;
     QString readError;
+    bool missing = false;        // gone from the dataset folder at the last scan (rows kept)
     QString contentHash;         // SHA-256 of the file's bytes (hex); empty when not known yet
     bool moved = false;          // applyScan: a known image (by content) found at a new path
     bool contentChanged = false; // applyScan: its bytes differ from what its rows describe

@@ -398,6 +398,73 @@ private Q_SLOTS:
                                      QStringLiteral("--to"), tmp(QStringLiteral("stamps-export"))});
         QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
     }
+
+    // Issue 12 A2: a project remembers its dataset; files that disappear are missing, not gone.
+    void projectKeepsItsRootAndMissingFiles()
+    {
+        const QString data = copyOfDataset(QStringLiteral("roots"));
+        const QString other = copyOfDataset(QStringLiteral("roots-other"));
+        QVERIFY(!data.isEmpty() && !other.isEmpty());
+        const Result analyze = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), data,
+                                    QStringLiteral("--embeddings"), tmp(QStringLiteral("E.npy")),
+                                    QStringLiteral("--embedding-paths"), tmp(QStringLiteral("paths.txt"))});
+        QVERIFY2(analyze.exitCode == 0, qPrintable(analyze.err));
+        const QString project = ProjectStore::defaultPath(data);
+        const auto predictions = [&] { return ProjectStore(project).predictionCount(); };
+        QCOMPARE(predictions(), qint64(m_images));
+
+        // Another dataset into this project: refused, nothing written.
+        const Result wrong = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), other, QStringLiteral("--project"), project});
+        expectOneLineError(wrong, QStringLiteral("this project belongs to the dataset %1, not %2").arg(data, other));
+        QVERIFY(wrong.errLines()[0].contains(QLatin1String("--re-root")));
+        QCOMPARE(embeddingRows(data), qint64(m_images));
+        QCOMPARE(predictions(), qint64(m_images));
+        expectOneLineError(cli({QStringLiteral("runs"), QStringLiteral("--dataset"), other, QStringLiteral("--project"), project}),
+                           QStringLiteral("this project belongs to the dataset"));
+
+        // A split folder moved away and back loses nothing.
+        const QString away = tmp(QStringLiteral("pool-away"));
+        QVERIFY(QDir().rename(QDir(data).filePath(QStringLiteral("pool")), away));
+        const Result gone = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), data});
+        QVERIFY2(gone.exitCode == 0, qPrintable(gone.err));
+        QVERIFY2(gone.err.contains(QStringLiteral("%1 removed").arg(2 * m_poolPerClass)), qPrintable(gone.err));
+        QVERIFY2(gone.err.contains(QStringLiteral("%1 stored images are missing").arg(2 * m_poolPerClass)), qPrintable(gone.err));
+        QCOMPARE(embeddingRows(data), qint64(m_images));
+        QCOMPARE(predictions(), qint64(m_images));
+        // The run still loads, without the images that are away.
+        QCOMPARE(runVectors(data, QStringLiteral("dog")).size(), qsizetype(m_images / 2 - m_poolPerClass));
+        QVERIFY(QDir().rename(away, QDir(data).filePath(QStringLiteral("pool"))));
+        const Result back = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), data});
+        QVERIFY2(back.err.contains(QStringLiteral("0 new, 0 changed, %1 unchanged, 0 removed").arg(m_images)), qPrintable(back.err));
+        QVERIFY2(!back.err.contains(QLatin1String("missing")), qPrintable(back.err));
+        QCOMPARE(runVectors(data, QStringLiteral("dog")).size(), qsizetype(m_images / 2));
+        const Result runs = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), data});
+        QVERIFY2(runs.exitCode == 0 && runs.err.contains(QLatin1String("run 2: ")), qPrintable(runs.err));
+
+        // Only prune deletes them.
+        QVERIFY(QDir().rename(QDir(data).filePath(QStringLiteral("pool")), away));
+        const Result pruned = cli({QStringLiteral("prune"), QStringLiteral("--dataset"), data});
+        QVERIFY2(pruned.exitCode == 0, qPrintable(pruned.err));
+        QVERIFY2(pruned.err.contains(QStringLiteral("pruned %1 missing images").arg(2 * m_poolPerClass)), qPrintable(pruned.err));
+        QCOMPARE(embeddingRows(data), qint64(m_images - 2 * m_poolPerClass));
+
+        // A project outside the dataset follows it to a new place with --re-root, keeping its rows.
+        const QString outside = tmp(QStringLiteral("outside/project.sqlite"));
+        QVERIFY(cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), other, QStringLiteral("--project"), outside,
+                     QStringLiteral("--embeddings"), tmp(QStringLiteral("E.npy")), QStringLiteral("--embedding-paths"),
+                     tmp(QStringLiteral("paths.txt"))}).exitCode == 0);
+        const QString moved = tmp(QStringLiteral("roots-moved"));
+        QVERIFY(QDir().rename(other, moved));
+        expectOneLineError(cli({QStringLiteral("scan"), QStringLiteral("--dataset"), moved, QStringLiteral("--project"), outside}),
+                           QStringLiteral("not %1").arg(moved));
+        const Result reRooted = cli({QStringLiteral("scan"), QStringLiteral("--dataset"), moved, QStringLiteral("--project"),
+                                     outside, QStringLiteral("--re-root")});
+        QVERIFY2(reRooted.exitCode == 0, qPrintable(reRooted.err));
+        QVERIFY2(reRooted.err.contains(QStringLiteral("0 new, 0 changed, %1 unchanged, 0 removed").arg(m_images)),
+                 qPrintable(reRooted.err));
+        QCOMPARE(ProjectStore(outside).embeddingModels().value(0).count, qint64(m_images));
+        QCOMPARE(cli({QStringLiteral("runs"), QStringLiteral("--dataset"), moved, QStringLiteral("--project"), outside}).exitCode, 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

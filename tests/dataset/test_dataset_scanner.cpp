@@ -110,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(nested.readable);
         QCOMPARE(nested.stamp.size, QFileInfo(path(QStringLiteral("cat/nested/deeper/3.png"))).size());
         QCOMPARE(images.value(QStringLiteral("dog/1.png")).folderClass, QStringLiteral("dog"));
-        QCOMPARE(store().meta(QStringLiteral("dataset_root")), QDir(m_root).absolutePath());
+        QCOMPARE(DatasetScanner::recordedRoot(store()), QDir(m_root).absolutePath());
     }
 
     void splitLayoutFolderNamesAreCaseInsensitive()
@@ -305,7 +305,7 @@ private Q_SLOTS:
         QCOMPARE(out[3], 4.f);
     }
 
-    void removedFilesAreDeleted()
+    void removedFilesAreMarkedMissing()
     {
         QVERIFY(writePng(path(QStringLiteral("cat/a.png"))));
         QVERIFY(writePng(path(QStringLiteral("cat/b.png"))));
@@ -322,6 +322,10 @@ private Q_SLOTS:
         const auto images = imagesByPath(store());
         QCOMPARE(images.size(), 1);
         QVERIFY(images.contains(QStringLiteral("cat/a.png")));
+        QCOMPARE(report.missing, 2);
+        QCOMPARE(store().images(true).size(), qsizetype(3)); // kept until pruned
+        QCOMPARE(store().pruneMissing(), 2);
+        QCOMPARE(store().images(true).size(), qsizetype(1));
     }
 
     void unicodeFileAndClassNames()

@@ -328,9 +328,15 @@ private Q_SLOTS:
         QCOMPARE(counts.unreadable, 0);
         QCOMPARE(counts.splitImages, (QMap<Split, int>{{Split::Val, 3}, {Split::Pool, 1}}));
 
-        // Removing an image cascades to its prediction.
+        // A removed image is only marked missing (out of the analysis, prediction kept);
+        // pruning it cascades to its prediction.
         store.applyScan({}, {QStringLiteral("val/dog/3.png")});
+        QCOMPARE(store.predictionCount(), qint64(4));
+        QCOMPARE(store.labeledImages().size(), qsizetype(3));
+        QCOMPARE(store.missingCount(), 1);
+        QCOMPARE(store.pruneMissing(), 1);
         QCOMPARE(store.predictionCount(), qint64(3));
+        QCOMPARE(store.missingCount(), 0);
         StoredImage broken = image(QStringLiteral("val/cat/x.png"), QStringLiteral("cat"), Split::Val);
         broken.readable = false;
         store.applyScan({broken}, {});
@@ -412,11 +418,14 @@ private Q_SLOTS:
         }));
         QCOMPARE(countOf(clip), qint64(10));
 
-        // A changed file loses its embeddings; a removed image takes them along (cascade).
+        // A changed file loses its embeddings; a removed image keeps them until pruned (cascade).
         StoredImage changed = images[0];
         changed.stamp.size += 1;
         changed.contentChanged = true;
         store.applyScan({changed}, {images[1].path});
+        QCOMPARE(countOf(clip), qint64(9));
+        QCOMPARE(countOf(other), qint64(1));
+        QCOMPARE(store.pruneMissing(), 1);
         QCOMPARE(countOf(clip), qint64(8));
         QCOMPARE(countOf(other), qint64(0));
         QCOMPARE(store.newestEmbeddingModel()->id, clip);
@@ -438,6 +447,7 @@ private Q_SLOTS:
             ProjectStore store(dbPath());
             populate(store);
         }
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE images DROP COLUMN missing")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE replaced_embeddings")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE generated_samples")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER embeddings_count_insert")), QStringList{});
@@ -453,6 +463,7 @@ private Q_SLOTS:
         QCOMPARE(store.embeddingModels().size(), qsizetype(1));
         QCOMPARE(store.embeddingModels()[0].count, qint64(4));
         store.applyScan({}, {QStringLiteral("val/dog/3.png")});
+        QCOMPARE(store.pruneMissing(), 1);
         QCOMPARE(store.embeddingModels()[0].count, qint64(3));
     }
 
@@ -657,7 +668,9 @@ private Q_SLOTS:
         QCOMPARE(tags.value(ids[QStringLiteral("a.png")]), QStringLiteral("hard"));
         QCOMPARE(tags.value(ids[QStringLiteral("b.png")]), QStringLiteral("ok"));
         store.setImageTag({ids[QStringLiteral("a.png")]}, QString());
-        store.applyScan({}, {QStringLiteral("b.png")}); // a removed image takes its tag along
+        store.applyScan({}, {QStringLiteral("b.png")}); // a missing image keeps its tag…
+        QCOMPARE(store.imageTags().size(), qsizetype(1));
+        store.pruneMissing(); // …and a pruned one takes it along
         QVERIFY(store.imageTags().isEmpty());
     }
 
