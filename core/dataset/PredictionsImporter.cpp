@@ -146,7 +146,10 @@ PredictionsReport importPredictions(const QString &csvPath, ProjectStore &store)
         }
         valid.push_back(row.record);
     }
-    if (valid.isEmpty() && report.rows > 0) // keep the stored predictions rather than replace them with none
+    // Keep the stored predictions rather than replace them with none (a header-only file too).
+    if (valid.isEmpty() && report.rows == 0)
+        throw Error(QStringLiteral("%1: has a header but no rows; the stored predictions are unchanged").arg(csvPath));
+    if (valid.isEmpty())
         throw Error(QStringLiteral("%1: none of its %2 rows could be used (first problem: %3); the stored predictions"
                                    " are unchanged").arg(csvPath).arg(report.rows)
                         .arg(report.diagnostics.isEmpty() ? QString() : report.diagnostics.first().toString()));

@@ -45,16 +45,13 @@ bool CsvReader::next(CsvRecord &record)
     const char *d = m_data.constData();
     const qsizetype n = m_data.size();
 
-    // A line break is LF, CRLF, or a CR that ends the file.
+    // A line break is LF, CRLF or a lone CR (classic Mac files, some spreadsheet exports):
+    // read as data, a CR-only file would be one record and look like a header without rows.
     auto lineBreakLength = [d, n](qsizetype p) -> int {
         if (d[p] == '\n')
             return 1;
-        if (d[p] == '\r') {
-            if (p + 1 == n)
-                return 1;
-            if (d[p + 1] == '\n')
-                return 2;
-        }
+        if (d[p] == '\r')
+            return p + 1 < n && d[p + 1] == '\n' ? 2 : 1;
         return 0;
     };
 

@@ -14,7 +14,7 @@ struct CsvRecord
 };
 
 // RFC 4180 reader. The whole file is read at construction and parsed as bytes.
-// Quoted fields may contain commas, doubled quotes and line breaks; LF and CRLF
+// Quoted fields may contain commas, doubled quotes and line breaks; LF, CRLF and CR
 // line endings, a UTF-8 BOM and a missing final newline are accepted; completely
 // empty lines are skipped. Structural problems throw Error("<path>:<line>: ...");
 // a record that is not valid UTF-8 is returned with invalidEncoding set so the

@@ -279,6 +279,28 @@ private Q_SLOTS:
         QCOMPARE(m_store->meta(QStringLiteral("predictions_source")), csvPath());
     }
 
+    void headerOnlyOrCrOnlyFileKeepsStoredPredictions()
+    {
+        // Issue 12 A3: neither a header-only file nor a CR-only one may wipe what is stored.
+        writeCsv("path,prediction\nval/dog/d1.png,dog\nval/dog/d2.png,cat\n");
+        QCOMPARE(importPredictions(csvPath(), *m_store).imported, 2);
+        writeCsv("path,prediction,confidence\n");
+        try {
+            importPredictions(csvPath(), *m_store);
+            QFAIL("a header-only predictions file must be an error");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QLatin1String("has a header but no rows; the stored predictions are unchanged")),
+                     qPrintable(error.message()));
+        }
+        QCOMPARE(m_store->predictionCount(), qint64(2));
+        writeCsv("path,prediction,confidence\rval/dog/d1.png,cat,0.5\rval/dog/d2.png,cat,0.5\rpool/dog/d3.png,dog,0.5\r");
+        const PredictionsReport report = importPredictions(csvPath(), *m_store);
+        QCOMPARE(report.rows, 3);
+        QCOMPARE(report.imported, 3);
+        QCOMPARE(m_store->predictionCount(), qint64(3));
+        QCOMPARE(labeledByPath(*m_store).value(QStringLiteral("val/dog/d1.png")).prediction, QStringLiteral("cat"));
+    }
+
     void crlfAndBomAreAccepted()
     {
         writeCsv("\xEF\xBB\xBFpath,prediction\r\nval/dog/d1.png,dog\r\nval/dog/missing.png,dog\r\n");

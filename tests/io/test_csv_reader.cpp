@@ -143,6 +143,18 @@ private Q_SLOTS:
         QCOMPARE(recs[0].fields, L({"a", "b"}));
     }
 
+    void crOnlyLineEndings()
+    {
+        // Issue 12 A3: a lone CR ends a line too (a CR-only file used to read as one header row).
+        const auto recs = readAll(writeFile("path,prediction,confidence\ra.png,cat,0.5\r\rb.png,dog,0.25\r"));
+        QCOMPARE(recs.size(), 3);
+        QCOMPARE(recs[0].fields, L({"path", "prediction", "confidence"}));
+        QCOMPARE(recs[1].fields, L({"a.png", "cat", "0.5"}));
+        QCOMPARE(recs[2].line, 4);
+        QCOMPARE(recs[2].fields, L({"b.png", "dog", "0.25"}));
+        QCOMPARE(readAll(writeFile("a,\"x\ry\"\r1,2"))[0].fields, L({"a", "x\ry"})); // quoted: data
+    }
+
     void emptyLinesSkipped()
     {
         const auto recs = readAll(writeFile("\n\na,b\n\n\r\n1,2\n\n"));
