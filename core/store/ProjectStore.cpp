@@ -210,6 +210,7 @@ ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
                 throw Error(QStringLiteral("%1: the project store is damaged or not a Faultline project (%2);"
                                            " move it away to start afresh").arg(databasePath, problem));
         }
+        checkVersion(); // before anything writes (journal_mode, migrations)
         execSql(m_db, QStringLiteral("PRAGMA journal_mode=WAL"));
         execSql(m_db, QStringLiteral("PRAGMA synchronous=NORMAL"));
         execSql(m_db, QStringLiteral("PRAGMA foreign_keys=ON"));
@@ -243,12 +244,30 @@ int ProjectStore::schemaVersion() const
     return query.next() ? query.value(0).toInt() : 0;
 }
 
-void ProjectStore::migrate()
+void ProjectStore::checkVersion() const
 {
+    // user_version is any 32-bit value in a foreign or damaged file: only 0..kSchemaVersion
+    // index the migrations, and only an empty file may start at 0.
     const int version = schemaVersion();
     if (version > kSchemaVersion)
         throw Error(QStringLiteral("%1: made by a newer Faultline (schema %2, this one knows up to %3)")
                         .arg(m_path).arg(version).arg(kSchemaVersion));
+    if (version < 0)
+        throw Error(QStringLiteral("%1: schema version %2 is not one Faultline writes (0 to %3); the file is damaged"
+                                   " or not a Faultline project, and was left as it is").arg(m_path).arg(version)
+                        .arg(kSchemaVersion));
+    if (version == 0) {
+        QSqlQuery tables = execSql(m_db, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table' LIMIT 1"));
+        if (tables.next())
+            throw Error(QStringLiteral("%1: not a Faultline project (schema version 0 but it has tables, e.g. '%2');"
+                                       " it was left as it is").arg(m_path, tables.value(0).toString()));
+    }
+}
+
+void ProjectStore::migrate()
+{
+    checkVersion();
+    const int version = schemaVersion();
     for (int step = version; step < kSchemaVersion; ++step) {
         transaction([&] {
             for (const char *const *sql = kMigrations[step]; *sql; ++sql)

@@ -125,6 +125,7 @@ public:
     void removeGeneratedSamples(const QVector<qint64> &ids);
 
 private:
+    void checkVersion() const; // throws Error, writes nothing
     void migrate();
 
     QString m_path;

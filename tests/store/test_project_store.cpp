@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <limits>
+
 #include <memory>
 
 using namespace faultline;
@@ -143,6 +145,47 @@ private Q_SLOTS:
         QCOMPARE(again.meta(QStringLiteral("ü")), QStringLiteral("ünïcode"));
         QCOMPARE(rawQuery(path, QStringLiteral("PRAGMA user_version")),
                  QStringList{QString::number(ProjectStore::kSchemaVersion)});
+    }
+
+    // Issue 12 A6: a negative or unknown user_version used to index past the migrations.
+    void unknownSchemaVersionIsRefusedWithoutWriting_data()
+    {
+        QTest::addColumn<int>("version");
+        QTest::addColumn<bool>("withTable");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("-100") << -100 << true << QStringLiteral("schema version -100 is not one Faultline writes");
+        QTest::newRow("-1") << -1 << true << QStringLiteral("schema version -1 is not one Faultline writes");
+        QTest::newRow("-7 empty") << -7 << false << QStringLiteral("schema version -7");
+        QTest::newRow("min") << std::numeric_limits<int>::min() << true << QStringLiteral("is not one Faultline writes");
+        QTest::newRow("newer") << ProjectStore::kSchemaVersion + 1 << true << QStringLiteral("newer Faultline");
+        QTest::newRow("0 with tables") << 0 << true << QStringLiteral("not a Faultline project");
+    }
+
+    void unknownSchemaVersionIsRefusedWithoutWriting()
+    {
+        QFETCH(int, version);
+        QFETCH(bool, withTable);
+        QFETCH(QString, needle);
+        const QString path = QDir(m_tmp->path()).filePath(QStringLiteral("foreign.sqlite"));
+        QFile::remove(path);
+        if (withTable)
+            QCOMPARE(rawQuery(path, QStringLiteral("CREATE TABLE other(x)")), QStringList{});
+        QCOMPARE(rawQuery(path, QStringLiteral("PRAGMA user_version=%1").arg(version)), QStringList{});
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray before = file.readAll();
+        file.close();
+        try {
+            ProjectStore store(path);
+            QFAIL("an unknown schema version must be refused");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().startsWith(path + QLatin1String(": ")), qPrintable(error.message()));
+            QVERIFY2(error.message().contains(needle), qPrintable(error.message()));
+        }
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), before); // not a byte written
+        QVERIFY(!QFile::exists(path + QLatin1String("-wal")));
+        QCOMPARE(rawQuery(path, QStringLiteral("PRAGMA user_version")), QStringList{QString::number(version)});
     }
 
     void twoStoresOnOneFile()
