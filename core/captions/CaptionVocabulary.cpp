@@ -11,6 +11,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cmath>
 
 namespace faultline {
 
@@ -240,15 +241,17 @@ public:
             fail(versionKey, QStringLiteral("missing (this Faultline reads version %1)").arg(CaptionVocabulary::kVersion));
         const QJsonValue versionValue = root.value(versionKey);
         const double version = versionValue.toDouble(-1);
-        if (!versionValue.isDouble() || version != double(qint64(version)))
+        // Range first: converting a double beyond qint64 (1e128) is undefined behaviour.
+        if (!versionValue.isDouble() || !std::isfinite(version) || version != std::trunc(version))
             fail(versionKey, QStringLiteral("expected a whole number, found %1").arg(
                                  versionValue.isDouble() ? QString::number(version) : jsonTypeName(versionValue)));
+        const QString versionText = std::abs(version) < 1e15 ? QString::number(qint64(version)) : QString::number(version);
         if (version > CaptionVocabulary::kVersion)
             fail(versionKey, QStringLiteral("%1 is newer than this Faultline reads (%2); update Faultline")
-                                 .arg(qint64(version)).arg(CaptionVocabulary::kVersion));
+                                 .arg(versionText).arg(CaptionVocabulary::kVersion));
         if (version < 1)
             fail(versionKey, QStringLiteral("%1 is not a valid version (this Faultline reads %2)")
-                                 .arg(qint64(version)).arg(CaptionVocabulary::kVersion));
+                                 .arg(versionText).arg(CaptionVocabulary::kVersion));
 
         checkKeys(root, QString(),
                   {formatKey, versionKey, QStringLiteral("name"), QStringLiteral("description"),

@@ -4,6 +4,9 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+#include <limits>
+
 namespace faultline {
 
 namespace {
@@ -48,7 +51,9 @@ public:
         if (!m_json.contains(field))
             return;
         const double value = m_json.value(field).toDouble(-1.5);
-        if (!m_json.value(field).isDouble() || value != double(int(value)))
+        // Range first: int() of a double beyond int's range (2e39) is undefined behaviour.
+        if (!m_json.value(field).isDouble() || !(value >= double(std::numeric_limits<int>::min()))
+            || !(value <= double(std::numeric_limits<int>::max())) || value != std::trunc(value))
             throw badField(field, QStringLiteral("expected an integer"));
         *out = int(value);
     }
