@@ -47,13 +47,17 @@ Split parseSplit(const QString &name, const QString &option)
     return split;
 }
 
+constexpr int kMaxFolds = 100;
+
 int parseFolds(const QString &text)
 {
     bool ok = false;
-    const int folds = text.toInt(&ok);
+    const qlonglong folds = text.toLongLong(&ok);
+    if (ok && folds > kMaxFolds) // more folds than that leaves a fold too few images to score
+        throw Error(QStringLiteral("--folds must be between 2 and %1, got %2").arg(kMaxFolds).arg(text));
     if (!ok || folds < 2)
         throw Error(QStringLiteral("--folds: '%1' is not an integer of at least 2").arg(text));
-    return folds;
+    return int(folds);
 }
 
 } // namespace
@@ -92,7 +96,7 @@ int analyzeCommand(const QStringList &args)
         params.fitSplit = parseSplit(parser.value(QStringLiteral("fit-split")), QStringLiteral("fit-split"));
         params.whitenSplit = parseSplit(parser.value(QStringLiteral("whiten-split")), QStringLiteral("whiten-split"));
         params.folds = parseFolds(parser.value(QStringLiteral("folds")));
-        params.threads = cli::nonNegativeInt(parser, QStringLiteral("threads"));
+        params.threads = cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads);
         const bool hasEmbeddings = parser.isSet(QStringLiteral("embeddings"));
         if (hasEmbeddings != parser.isSet(QStringLiteral("embedding-paths")))
             throw Error(QStringLiteral("--embeddings and --embedding-paths go together"));

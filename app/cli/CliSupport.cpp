@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <csignal>
 #include <cstdio>
@@ -90,26 +91,31 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
 
 namespace {
 
-int intOption(const QCommandLineParser &parser, const QString &option, int minimum, const char *what)
+int intOption(const QCommandLineParser &parser, const QString &option, int minimum, int maximum, const char *what)
 {
+    const QString text = parser.value(option).trimmed();
     bool ok = false;
-    const int value = parser.value(option).toInt(&ok);
+    const qlonglong value = text.toLongLong(&ok);
+    static const QRegularExpression digits(QStringLiteral("^\\+?[0-9]+$"));
+    if ((ok && value > maximum) || (!ok && digits.match(text).hasMatch())) // too big, even for 64 bits
+        throw faultline::Error(QStringLiteral("--%1 must be between %2 and %3, got %4").arg(option).arg(minimum)
+                                   .arg(maximum).arg(text));
     if (!ok || value < minimum)
         throw faultline::Error(QStringLiteral("--%1: '%2' is not a %3 integer").arg(option, parser.value(option),
                                                                                    QLatin1String(what)));
-    return value;
+    return int(value);
 }
 
 } // namespace
 
-int positiveInt(const QCommandLineParser &parser, const QString &option)
+int positiveInt(const QCommandLineParser &parser, const QString &option, int maximum)
 {
-    return intOption(parser, option, 1, "positive");
+    return intOption(parser, option, 1, maximum, "positive");
 }
 
-int nonNegativeInt(const QCommandLineParser &parser, const QString &option)
+int nonNegativeInt(const QCommandLineParser &parser, const QString &option, int maximum)
 {
-    return intOption(parser, option, 0, "non-negative");
+    return intOption(parser, option, 0, maximum, "non-negative");
 }
 
 QString resolveModel(const QString &fileOrName, faultline::JobControl *control)

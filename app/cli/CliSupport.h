@@ -27,9 +27,17 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, const
 void addDatasetOptions(QCommandLineParser &parser);
 std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot);
 
-// Integer option values; Error naming the option otherwise.
-int positiveInt(const QCommandLineParser &parser, const QString &option);
-int nonNegativeInt(const QCommandLineParser &parser, const QString &option);
+// Integer option values up to `maximum`; Error naming the option otherwise, and the range when
+// the value is too big (a count the machine cannot hold is not "not a positive integer").
+int positiveInt(const QCommandLineParser &parser, const QString &option, int maximum);
+int nonNegativeInt(const QCommandLineParser &parser, const QString &option, int maximum);
+
+// Bounds of the count options (beyond them a typo costs gigabytes or thousands of threads).
+constexpr int kMaxThreads = 256;      // 0: all cores
+constexpr int kMaxBatch = 4096;
+constexpr int kMaxPerClass = 1000000;
+constexpr int kMaxNeighbours = 100000; // --k, --top
+constexpr int kMaxImageSide = 8192;
 
 // A CLIP checkpoint argument: an existing file, else a catalogue name, downloaded (with
 // progress, into the model directory) on first use.

@@ -43,7 +43,7 @@ LoadedModel loadModel(const QCommandLineParser &parser, JobControl *control)
     if (!parser.isSet(QStringLiteral("model")))
         throw Error(QStringLiteral("--model FILE|NAME is required"));
     const QString path = cli::resolveModel(parser.value(QStringLiteral("model")), control);
-    ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads")));
+    ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads));
     LoadedModel loaded;
     loaded.model = ClipModel::load(path, parseComputeDevice(parser.value(QStringLiteral("device"))));
     loaded.name = clipEmbeddingModelName(path, control);
@@ -111,7 +111,7 @@ int embedCommand(const QStringList &args)
         return exitCode;
     return cli::runReportingErrors([&] {
         DatasetEmbeddingOptions options;
-        options.batchSize = cli::positiveInt(parser, QStringLiteral("batch"));
+        options.batchSize = cli::positiveInt(parser, QStringLiteral("batch"), cli::kMaxBatch);
         // Argument errors are found before the project (ROOT/.faultline) is created.
         if (!parser.isSet(QStringLiteral("model")))
             throw Error(QStringLiteral("--model FILE|NAME is required"));

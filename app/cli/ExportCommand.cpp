@@ -37,7 +37,7 @@ int exportCommand(const QStringList &args)
     return cli::runReportingErrors([&] {
         HardSubsetCriteria criteria;
         if (parser.isSet(QStringLiteral("per-class")))
-            criteria.perClass = cli::positiveInt(parser, QStringLiteral("per-class"));
+            criteria.perClass = cli::positiveInt(parser, QStringLiteral("per-class"), cli::kMaxPerClass);
         if (parser.isSet(QStringLiteral("threshold"))) {
             bool ok = false;
             criteria.threshold = parser.value(QStringLiteral("threshold")).toDouble(&ok);

@@ -20,6 +20,7 @@
 
 #include <QFileInfo>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 using namespace faultline;
@@ -53,9 +54,9 @@ GenerationBackendConfig backendConfig(const QCommandLineParser &parser)
                                                            : QStringLiteral("automatic1111");
     config.token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
                                                          : qEnvironmentVariable("FAULTLINE_GENERATION_TOKEN");
-    config.limits.timeoutMs = cli::positiveInt(parser, QStringLiteral("timeout")) * 1000;
-    config.limits.retries = cli::nonNegativeInt(parser, QStringLiteral("retries"));
-    config.limits.maxConcurrent = cli::positiveInt(parser, QStringLiteral("concurrency"));
+    config.limits.timeoutMs = cli::positiveInt(parser, QStringLiteral("timeout"), 86400) * 1000;
+    config.limits.retries = cli::nonNegativeInt(parser, QStringLiteral("retries"), 100);
+    config.limits.maxConcurrent = cli::positiveInt(parser, QStringLiteral("concurrency"), 64);
     return config;
 }
 
@@ -101,12 +102,12 @@ double numberOption(const QCommandLineParser &parser, const QString &option)
 SampleSettings sampleSettings(const QCommandLineParser &parser)
 {
     SampleSettings settings;
-    settings.imagesPerRequest = cli::positiveInt(parser, QStringLiteral("count"));
+    settings.imagesPerRequest = cli::positiveInt(parser, QStringLiteral("count"), 64);
     if (parser.isSet(QStringLiteral("seed")))
-        settings.seed = cli::nonNegativeInt(parser, QStringLiteral("seed"));
-    settings.width = cli::positiveInt(parser, QStringLiteral("width"));
-    settings.height = cli::positiveInt(parser, QStringLiteral("height"));
-    settings.steps = cli::positiveInt(parser, QStringLiteral("steps"));
+        settings.seed = cli::nonNegativeInt(parser, QStringLiteral("seed"), std::numeric_limits<int>::max());
+    settings.width = cli::positiveInt(parser, QStringLiteral("width"), cli::kMaxImageSide);
+    settings.height = cli::positiveInt(parser, QStringLiteral("height"), cli::kMaxImageSide);
+    settings.steps = cli::positiveInt(parser, QStringLiteral("steps"), 1000);
     settings.guidanceScale = numberOption(parser, QStringLiteral("guidance"));
     settings.negativePrompt = parser.value(QStringLiteral("negative-prompt"));
     return settings;
@@ -220,8 +221,8 @@ int generateCommand(const QStringList &args)
         else
             throw Error(QStringLiteral("--from: '%1' is not caption, slerp or background").arg(from));
         job.alphas = alphaList(parser.value(QStringLiteral("alpha")));
-        job.captionsPerSide = cli::positiveInt(parser, QStringLiteral("captions"));
-        job.backgrounds = cli::positiveInt(parser, QStringLiteral("backgrounds"));
+        job.captionsPerSide = cli::positiveInt(parser, QStringLiteral("captions"), 100);
+        job.backgrounds = cli::positiveInt(parser, QStringLiteral("backgrounds"), 100);
         job.vocabulary = parser.value(QStringLiteral("vocab"));
         job.reference = parser.value(QStringLiteral("reference"));
         job.settings = sampleSettings(parser);

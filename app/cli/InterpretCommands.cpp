@@ -78,7 +78,7 @@ int captionsCommand(const QStringList &args)
                                &exitCode))
         return exitCode;
     return cli::runReportingErrors([&] {
-        const int top = cli::positiveInt(parser, QStringLiteral("top"));
+        const int top = cli::positiveInt(parser, QStringLiteral("top"), cli::kMaxNeighbours);
         const Split split = splitOption(parser);
         const CaptionVocabulary vocabulary = CaptionVocabulary::open(parser.value(QStringLiteral("vocab")));
         QString root;
@@ -219,7 +219,7 @@ int slerpCommand(const QStringList &args)
         const double alpha = parser.value(QStringLiteral("alpha")).toDouble(&ok);
         if (!ok || !(alpha >= -1.0 && alpha <= 1.0))
             throw Error(QStringLiteral("--alpha: '%1' is not a number in [-1, 1]").arg(parser.value(QStringLiteral("alpha"))));
-        const int k = cli::positiveInt(parser, QStringLiteral("k"));
+        const int k = cli::positiveInt(parser, QStringLiteral("k"), cli::kMaxNeighbours);
         const Split split = splitOption(parser);
         const QString className = parser.value(QStringLiteral("class"));
         QString root;
@@ -277,12 +277,12 @@ int modesCommand(const QStringList &args)
         if (!parser.isSet(QStringLiteral("class")))
             throw Error(QStringLiteral("--class C is required"));
         FailureModeParams modeParams;
-        modeParams.maxModes = cli::positiveInt(parser, QStringLiteral("max"));
+        modeParams.maxModes = cli::positiveInt(parser, QStringLiteral("max"), 32);
         bool ok = false;
         modeParams.minStrength = parser.value(QStringLiteral("min-strength")).toDouble(&ok);
         if (!ok || modeParams.minStrength < 0.5 || modeParams.minStrength > 1)
             throw Error(QStringLiteral("--min-strength: '%1' is not in [0.5, 1]").arg(parser.value(QStringLiteral("min-strength"))));
-        const int k = cli::positiveInt(parser, QStringLiteral("k"));
+        const int k = cli::positiveInt(parser, QStringLiteral("k"), cli::kMaxNeighbours);
         const Split split = splitOption(parser);
         const QString className = parser.value(QStringLiteral("class"));
         QString root;

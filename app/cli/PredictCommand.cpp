@@ -45,8 +45,8 @@ ClassifierSpec parseSpec(const QCommandLineParser &parser)
         throw Error(QStringLiteral("--classifier FILE is required"));
     ClassifierSpec spec;
     spec.path = QFileInfo(parser.value(QStringLiteral("classifier"))).absoluteFilePath();
-    spec.inputSize = cli::positiveInt(parser, QStringLiteral("input-size"));
-    spec.resizeSize = cli::nonNegativeInt(parser, QStringLiteral("resize-size"));
+    spec.inputSize = cli::positiveInt(parser, QStringLiteral("input-size"), cli::kMaxImageSide);
+    spec.resizeSize = cli::nonNegativeInt(parser, QStringLiteral("resize-size"), cli::kMaxImageSide);
     spec.resize = ClassifierSpec::Resize(parseChoice(parser, QStringLiteral("resize"),
                                                      {QStringLiteral("crop"), QStringLiteral("stretch")}));
     spec.channels = parseChoice(parser, QStringLiteral("channels"), {QStringLiteral("1"), QStringLiteral("3")}) == 0 ? 1 : 3;
@@ -57,7 +57,7 @@ ClassifierSpec parseSpec(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("classes")))
         spec.classNamesPath = QFileInfo(parser.value(QStringLiteral("classes"))).absoluteFilePath();
     spec.device = parseComputeDevice(parser.value(QStringLiteral("device")));
-    spec.batchSize = cli::positiveInt(parser, QStringLiteral("batch-size"));
+    spec.batchSize = cli::positiveInt(parser, QStringLiteral("batch-size"), cli::kMaxBatch);
     spec.validate();
     return spec;
 }
@@ -105,7 +105,7 @@ int predictCommand(const QStringList &args)
     return cli::runReportingErrors([&] {
         // Argument errors are found before the project (ROOT/.faultline) is created.
         const ClassifierSpec spec = parseSpec(parser);
-        ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads")));
+        ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads));
         QString root;
         auto store = cli::openProject(parser, &root);
         cli::ConsoleJob job;

@@ -208,6 +208,42 @@ private Q_SLOTS:
                            QStringLiteral("--fit-split: 'everything' is not a split"));
     }
 
+    // Issue 12 A7: a huge count is refused with its range (100000 threads took 1.5 GB and a SIGTRAP).
+    void countOptionsAreBounded_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString never = tmp(QStringLiteral("never"));
+        QTest::newRow("analyze --threads") << QStringList{QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root,
+                                                          QStringLiteral("--threads"), QStringLiteral("100000")}
+                                           << QStringLiteral("--threads must be between 0 and 256, got 100000");
+        QTest::newRow("analyze --folds") << QStringList{QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root,
+                                                        QStringLiteral("--folds"), QStringLiteral("5000")}
+                                         << QStringLiteral("--folds must be between 2 and 100, got 5000");
+        QTest::newRow("export --per-class beyond 64 bits")
+            << QStringList{QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--to"), never,
+                           QStringLiteral("--per-class"), QStringLiteral("99999999999999999999999")}
+            << QStringLiteral("--per-class must be between 1 and 1000000, got 99999999999999999999999");
+        QTest::newRow("embed --batch") << QStringList{QStringLiteral("embed"), QStringLiteral("--dataset"), m_root,
+                                                      QStringLiteral("--batch"), QStringLiteral("1000000")}
+                                       << QStringLiteral("--batch must be between 1 and 4096, got 1000000");
+        QTest::newRow("predict --batch-size")
+            << QStringList{QStringLiteral("predict"), QStringLiteral("--dataset"), m_root, QStringLiteral("--classifier"),
+                           tmp(QStringLiteral("c.pt")), QStringLiteral("--batch-size"), QStringLiteral("70000")}
+            << QStringLiteral("--batch-size must be between 1 and 4096, got 70000");
+        QTest::newRow("slerp --k") << QStringList{QStringLiteral("slerp"), QStringLiteral("--dataset"), m_root,
+                                                  QStringLiteral("--class"), QStringLiteral("cat"), QStringLiteral("--alpha"),
+                                                  QStringLiteral("0.5"), QStringLiteral("--k"), QStringLiteral("2147483648")}
+                                   << QStringLiteral("--k must be between 1 and 100000, got 2147483648");
+    }
+
+    void countOptionsAreBounded()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        expectOneLineError(cli(args), message);
+    }
+
     void exportNeedsExactlyOneCriterion()
     {
         const QStringList base = {QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--to"),
