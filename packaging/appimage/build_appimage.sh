@@ -17,11 +17,12 @@ export CCACHE_BASEDIR=$root
 qt_plugins=/usr/lib/x86_64-linux-gnu/qt6/plugins
 app_id=io.github.faultline.Faultline
 
+mkdir -p "$build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLINE_BUILD_TESTS=OFF \
   -DCMAKE_INSTALL_PREFIX=/usr '-DCMAKE_INSTALL_RPATH=$ORIGIN/../lib' \
-  -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags > "$build.configure.log"
+  -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags > "$build/configure.log"
 cmake --build "$build" -j"$(nproc)" --target faultline faultline-cli
-cmake -S "$here/runtime" -B "$build/runtime" -DCMAKE_BUILD_TYPE=Release > "$build.runtime.log"
+cmake -S "$here/runtime" -B "$build/runtime" -DCMAKE_BUILD_TYPE=Release > "$build/runtime-configure.log"
 cmake --build "$build/runtime"
 
 appdir=$build/AppDir
