@@ -5,6 +5,7 @@
 #include "io/NpyFile.h"
 #include "store/ProjectStore.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -36,6 +37,19 @@ QStringList readPathLines(const QString &pathsFile)
     while (!lines.isEmpty() && lines.last().isEmpty())
         lines.removeLast();
     return lines;
+}
+
+// SHA-256 over the files' bytes, in order (streamed: an .npy may be gigabytes).
+QString filesHash(const QStringList &paths)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const QString &path : paths) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly) || !hash.addData(&file))
+            throw Error(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+        hash.addData(QByteArrayView("\0", 1)); // a boundary: (ab, c) differs from (a, bc)
+    }
+    return QString::fromLatin1(hash.result().toHex());
 }
 
 } // namespace
@@ -72,13 +86,34 @@ EmbeddingImportReport importEmbeddings(const QString &npyPath, const QString &pa
         ids.push_back(id);
     }
 
+    // The content is the model's identity: the same files again are the same model; other
+    // files under a taken default name are a new model, so no run's vectors change underneath it.
+    const QString hash = filesHash({npyPath, pathsFile});
+    const QVector<EmbeddingModelInfo> models = store.embeddingModels();
+    const auto existing = [&](const QString &name) -> const EmbeddingModelInfo * {
+        for (const EmbeddingModelInfo &model : models)
+            if (model.name == name)
+                return &model;
+        return nullptr;
+    };
     EmbeddingImportReport report;
-    report.modelName = modelName.isEmpty() ? QStringLiteral("import:%1").arg(QFileInfo(npyPath).fileName()) : modelName;
+    report.modelName = modelName;
+    if (modelName.isEmpty()) {
+        report.modelName = QStringLiteral("import:%1").arg(QFileInfo(npyPath).fileName());
+        if (const EmbeddingModelInfo *model = existing(report.modelName); model && model->contentHash != hash)
+            report.modelName += QStringLiteral("#") + hash.left(12);
+    } else if (const EmbeddingModelInfo *model = existing(modelName);
+               model && model->contentHash != hash && store.embeddingModelUsedByRuns(model->id)) {
+        throw Error(QStringLiteral("%1: embedding model '%2' holds other vectors (from %3) that analysis runs were fitted"
+                                   " on; import these under another --embedding-model name")
+                        .arg(npyPath, modelName, model->source));
+    }
     report.rows = matrix.rows;
     report.dim = int(matrix.cols);
     store.transaction([&] {
         report.modelId = store.ensureEmbeddingModel(report.modelName, report.dim, QFileInfo(npyPath).absoluteFilePath());
         store.storeEmbeddings(report.modelId, ids, matrix.values.data(), report.dim);
+        store.setEmbeddingModelHash(report.modelId, hash);
     });
     return report;
 }

@@ -118,6 +118,12 @@ const char *const kMigrations[][12] = {
         "ALTER TABLE images ADD COLUMN missing INTEGER NOT NULL DEFAULT 0",
         nullptr,
     },
+    // 10: an imported model's identity includes its files' content (SHA-256), so another file
+    // of the same name is another model, never an overwrite of vectors runs were fitted on
+    {
+        "ALTER TABLE embedding_models ADD COLUMN content_hash TEXT",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -517,6 +523,17 @@ ImageCounts ProjectStore::imageCounts() const
     return counts;
 }
 
+bool ProjectStore::embeddingModelUsedByRuns(qint64 modelId) const
+{
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT 1 FROM runs WHERE model_id=? LIMIT 1"), {modelId});
+    return query.next();
+}
+
+void ProjectStore::setEmbeddingModelHash(qint64 modelId, const QString &contentHash)
+{
+    execSql(m_db, QStringLiteral("UPDATE embedding_models SET content_hash=? WHERE id=?"), {contentHash, modelId});
+}
+
 qint64 ProjectStore::ensureEmbeddingModel(const QString &name, int dim, const QString &source)
 {
     QSqlQuery existing = execSql(m_db, QStringLiteral("SELECT id, dim FROM embedding_models WHERE name=?"), {name});
@@ -535,21 +552,21 @@ QVector<EmbeddingModelInfo> ProjectStore::embeddingModels() const
 {
     QVector<EmbeddingModelInfo> models;
     QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT id, name, dim, source, row_count FROM embedding_models ORDER BY id"));
+        "SELECT id, name, dim, source, row_count, content_hash FROM embedding_models ORDER BY id"));
     while (query.next())
         models.push_back({query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt(),
-                          query.value(3).toString(), query.value(4).toLongLong()});
+                          query.value(3).toString(), query.value(4).toLongLong(), query.value(5).toString()});
     return models;
 }
 
 EmbeddingModelInfo ProjectStore::embeddingModel(qint64 id) const
 {
     QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT id, name, dim, source, row_count FROM embedding_models WHERE id = ?"), {id});
+        "SELECT id, name, dim, source, row_count, content_hash FROM embedding_models WHERE id = ?"), {id});
     if (!query.next())
         throw Error(QStringLiteral("%1: there is no embedding model %2 (it was removed)").arg(m_path).arg(id));
     return {query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toInt(), query.value(3).toString(),
-            query.value(4).toLongLong()};
+            query.value(4).toLongLong(), query.value(5).toString()};
 }
 
 std::optional<EmbeddingModelInfo> ProjectStore::newestEmbeddingModel() const

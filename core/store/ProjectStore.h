@@ -23,7 +23,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -68,6 +68,8 @@ public:
 
     // --- embeddings ---------------------------------------------------------------------
     qint64 ensureEmbeddingModel(const QString &name, int dim, const QString &source);
+    bool embeddingModelUsedByRuns(qint64 modelId) const;
+    void setEmbeddingModelHash(qint64 modelId, const QString &contentHash);
     QVector<EmbeddingModelInfo> embeddingModels() const;             // count: kept with every write, not counted
     EmbeddingModelInfo embeddingModel(qint64 id) const;              // throws Error if absent
     std::optional<EmbeddingModelInfo> newestEmbeddingModel() const;  // the newest with any rows

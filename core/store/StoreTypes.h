@@ -64,6 +64,7 @@ struct EmbeddingModelInfo
     int dim = 0;
     QString source;
     qint64 count = 0;
+    QString contentHash; // imports: SHA-256 of the .npy and paths files; empty otherwise
 };
 
 struct RunInfo

@@ -129,17 +129,44 @@ private Q_SLOTS:
         for (size_t i = 0; i < expected.size(); ++i)
             QCOMPARE(out[i], expected[i]);
 
-        // Re-importing under the same name replaces the values.
+        // The same files again are the same model.
+        QCOMPARE(importEmbeddings(tmp(QStringLiteral("E.npy")), tmp(QStringLiteral("paths.txt")), *m_store).modelId,
+                 report.modelId);
+        QCOMPARE(m_store->embeddingModels().size(), qsizetype(1));
+
+        // Issue 12 A4: another E.npy (same file name, other vectors) is another model; the first
+        // keeps its vectors (it used to be overwritten under runs fitted on it).
         std::vector<float> twice = values;
         for (float &v : twice)
             v *= 2;
-        writeMatrix(tmp(QStringLiteral("E.npy")), twice, 4, 3);
-        QCOMPARE(importEmbeddings(tmp(QStringLiteral("E.npy")), tmp(QStringLiteral("paths.txt")), *m_store).modelId,
-                 report.modelId);
+        QVERIFY(QDir().mkpath(tmp(QStringLiteral("other"))));
+        writeMatrix(tmp(QStringLiteral("other/E.npy")), twice, 4, 3);
+        const EmbeddingImportReport second = importEmbeddings(tmp(QStringLiteral("other/E.npy")), tmp(QStringLiteral("paths.txt")),
+                                                              *m_store);
+        QVERIFY(second.modelId != report.modelId);
+        QVERIFY2(second.modelName.startsWith(QLatin1String("import:E.npy#")) && second.modelName.size() == 13 + 12,
+                 qPrintable(second.modelName));
         QVERIFY(m_store->loadEmbeddings(report.modelId, ids, out.data(), 3).isEmpty());
         for (size_t i = 0; i < expected.size(); ++i)
+            QCOMPARE(out[i], expected[i]);
+        QVERIFY(m_store->loadEmbeddings(second.modelId, ids, out.data(), 3).isEmpty());
+        for (size_t i = 0; i < expected.size(); ++i)
             QCOMPARE(out[i], 2 * expected[i]);
-        QCOMPARE(m_store->embeddingModels().size(), qsizetype(1));
+        QCOMPARE(m_store->embeddingModels().size(), qsizetype(2));
+        QCOMPARE(importEmbeddings(tmp(QStringLiteral("other/E.npy")), tmp(QStringLiteral("paths.txt")), *m_store).modelId,
+                 second.modelId);
+
+        // An explicit name whose vectors a run was fitted on is not overwritten either.
+        m_store->createRun(QStringLiteral("{}"), report.modelId, {});
+        try {
+            importEmbeddings(tmp(QStringLiteral("other/E.npy")), tmp(QStringLiteral("paths.txt")), *m_store,
+                             QStringLiteral("import:E.npy"));
+            QFAIL("overwriting a run's vectors must be refused");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QLatin1String("holds other vectors")), qPrintable(error.message()));
+        }
+        QVERIFY(m_store->loadEmbeddings(report.modelId, ids, out.data(), 3).isEmpty());
+        QCOMPARE(out[0], expected[0]);
     }
 
     void subsetAndCustomModelName()
@@ -288,9 +315,11 @@ private Q_SLOTS:
         QVERIFY(writeText(tmp(QStringLiteral("paths.txt")), kImages.join(QLatin1Char('\n'))));
         const qint64 model = importEmbeddings(tmp(QStringLiteral("E.npy")), tmp(QStringLiteral("paths.txt")), *m_store).modelId;
 
-        // Same model name, other dimension: refused inside the import transaction.
+        // Same model name (given: a default one would be a new model), other dimension: refused
+        // inside the import transaction.
         writeMatrix(tmp(QStringLiteral("E.npy")), std::vector<float>(12, 0.f), 4, 3);
-        const QString error = importError(tmp(QStringLiteral("E.npy")), tmp(QStringLiteral("paths.txt")));
+        const QString error = importError(tmp(QStringLiteral("E.npy")), tmp(QStringLiteral("paths.txt")),
+                                          QStringLiteral("import:E.npy"));
         QVERIFY2(error.contains(QLatin1String("stored with 2 dimensions, not 3")), qPrintable(error));
         // A NaN under the same name and dimension.
         std::vector<float> nan(8, 0.f);

@@ -490,6 +490,7 @@ private Q_SLOTS:
             ProjectStore store(dbPath());
             populate(store);
         }
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE embedding_models DROP COLUMN content_hash")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE images DROP COLUMN missing")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE replaced_embeddings")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE generated_samples")), QStringList{});
