@@ -65,6 +65,12 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
             throw Error(QStringLiteral("no image has a '%1' embedding").arg(model.name));
     }
 
+    // Stored before vectors were checked, or written by hand: refused, not fitted to 0.5.
+    for (qsizetype i = 0; i < labeled.size(); ++i)
+        if (!all.row(i).allFinite())
+            throw Error(QStringLiteral("%1: the '%2' embedding of '%3' holds NaN or Inf; embed or import it again")
+                            .arg(store.path(), model.name, labeled[i].path));
+
     AnalysisData data;
     data.embeddings = std::move(all);
     QStringList classes;

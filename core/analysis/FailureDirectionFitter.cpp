@@ -9,7 +9,9 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <mutex>
 #include <memory>
 
@@ -191,7 +193,21 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
                 result.decisionValues.assign(decisions.data(), decisions.data() + decisions.size());
                 for (double &v : result.decisionValues)
                     v += model.bias;
-                result.ok = true;
+                const bool finite = model.normal.allFinite() && std::isfinite(model.bias)
+                                    && std::all_of(result.decisionValues.begin(), result.decisionValues.end(),
+                                                   [](double v) { return std::isfinite(v); });
+                const auto [low, high] = std::minmax_element(result.decisionValues.begin(), result.decisionValues.end());
+                const bool flat = low == result.decisionValues.end() || *high - *low <= 1e-12 * (1.0 + std::abs(*high));
+                // A direction that ranks nothing (identical or constant embeddings) is no failure mode.
+                if (!finite || model.normal.norm() <= 1e-12 || flat) {
+                    result.skipReason = finite ? QStringLiteral("degenerate fit: every image gets the same decision value"
+                                                                " (the class's embeddings do not vary)")
+                                               : QStringLiteral("degenerate fit: the direction is not finite");
+                    result.normal = Eigen::VectorXd();
+                    result.decisionValues.clear();
+                } else {
+                    result.ok = true;
+                }
             } catch (const Error &error) {
                 job->fail(error.message());
             }

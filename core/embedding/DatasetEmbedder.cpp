@@ -18,6 +18,8 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace faultline {
@@ -135,6 +137,9 @@ DatasetEmbeddingReport embedDataset(ProjectStore &store, const QString &datasetR
                 ++report.fromCache;
             } else {
                 const float *source = encoded.data() + size_t(encodedRow++) * size_t(dim);
+                if (!std::all_of(source, source + dim, [](float v) { return std::isfinite(v); }))
+                    throw Error(QStringLiteral("%1: model '%2' made an embedding with NaN or Inf (are its weights"
+                                               " damaged?); nothing more is stored").arg(image.path, modelName));
                 std::copy(source, source + dim, vectors.begin() + qsizetype(at));
                 ++report.computed;
             }

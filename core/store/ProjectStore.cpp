@@ -13,6 +13,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <cmath>
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -580,6 +581,12 @@ std::optional<EmbeddingModelInfo> ProjectStore::newestEmbeddingModel() const
 
 void ProjectStore::storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim)
 {
+    // A NaN vector fits to a meaningless 0.5 "ok" class: never stored, whatever made it.
+    for (qsizetype i = 0; i < imageIds.size(); ++i)
+        for (int d = 0; d < dim; ++d)
+            if (!std::isfinite(values[i * dim + d]))
+                throw Error(QStringLiteral("%1: the embedding of image %2 (%3) holds NaN or Inf; nothing was stored")
+                                .arg(m_path).arg(imageIds[i]).arg(embeddingModel(modelId).name));
     transaction([&] {
         QSqlQuery insert = prepare(m_db, QStringLiteral(
             "INSERT INTO embeddings(model_id, image_id, vector) VALUES(?, ?, ?)"

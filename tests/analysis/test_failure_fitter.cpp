@@ -6,10 +6,13 @@
 #include "common/JobControl.h"
 #include "store/ProjectStore.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 
@@ -243,6 +246,76 @@ private Q_SLOTS:
         QCOMPARE(r3.at(QStringLiteral("fewerrors")).skipReason,
                  QStringLiteral("too few errors (2) for 3-fold cross-validation"));
         QVERIFY(r3.at(QStringLiteral("planted")).ok);
+    }
+
+    // Issue 12 A5: identical embeddings used to come out "ok" at 0.500.
+    void degenerateFitIsSkippedWithItsReason()
+    {
+        Builder b = plantedData();
+        for (int i = 0; i < 20; ++i)
+            b.add(QStringLiteral("constant"), Split::Val, i % 3 != 0, std::vector<float>(6, 0.25f));
+        b.finish();
+        const auto results = fitAll(b.data, AnalysisParams());
+        const ClassResult &constant = results.at(QStringLiteral("constant"));
+        QVERIFY(!constant.ok);
+        QVERIFY2(constant.skipReason.startsWith(QLatin1String("degenerate fit: every image gets the same decision value")),
+                 qPrintable(constant.skipReason));
+        QVERIFY(constant.decisionValues.empty());
+        QVERIFY(results.at(QStringLiteral("planted")).ok);
+    }
+
+    // Issue 12 A5: non-finite vectors are refused wherever they come from.
+    void nonFiniteEmbeddingsAreRefused()
+    {
+        QTemporaryDir tmp;
+        ProjectStore store(tmp.filePath(QStringLiteral("p.sqlite")));
+        StoredImage image;
+        image.path = QStringLiteral("cat/0.png");
+        image.folderClass = QStringLiteral("cat");
+        StoredImage other = image;
+        other.path = QStringLiteral("cat/1.png");
+        store.applyScan({image, other}, {});
+        const QVector<StoredImage> images = store.images();
+        const qint64 model = store.ensureEmbeddingModel(QStringLiteral("m"), 2, QString());
+        const float bad[] = {1.f, 2.f, std::numeric_limits<float>::quiet_NaN(), 0.f};
+        try {
+            store.storeEmbeddings(model, {images[0].id, images[1].id}, bad, 2);
+            QFAIL("a NaN embedding must not be stored");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("embedding of image %1 (m) holds NaN or Inf").arg(images[1].id)),
+                     qPrintable(error.message()));
+        }
+        QCOMPARE(store.embeddingModel(model).count, qint64(0));
+        const float inf[] = {std::numeric_limits<float>::infinity(), 0.f};
+        QVERIFY_THROWS_EXCEPTION(Error, store.storeComputedEmbeddings(model, {images[0].id}, {QStringLiteral("h")}, inf, 2));
+        QCOMPARE(store.embeddingModel(model).count, qint64(0));
+
+        // One written behind the store's back (an older Faultline) stops the analysis, named.
+        const float good[] = {1.f, 2.f, 3.f, 4.f};
+        store.storeEmbeddings(model, {images[0].id, images[1].id}, good, 2);
+        store.replacePredictions({{images[0].id, QString(), QStringLiteral("cat"), std::nullopt, std::nullopt, 1},
+                                  {images[1].id, QString(), QStringLiteral("dog"), std::nullopt, std::nullopt, 2}},
+                                 QStringLiteral("p.csv"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw-nan"));
+            db.setDatabaseName(store.path());
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.prepare(QStringLiteral("UPDATE embeddings SET vector=? WHERE image_id=?")));
+            query.addBindValue(QByteArray(reinterpret_cast<const char *>(bad + 2), 2 * sizeof(float)));
+            query.addBindValue(images[1].id);
+            QVERIFY(query.exec());
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw-nan"));
+        try {
+            runAnalysis(store, model, AnalysisParams());
+            QFAIL("an analysis over a NaN embedding must be refused");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QLatin1String("the 'm' embedding of 'cat/1.png' holds NaN or Inf")),
+                     qPrintable(error.message()));
+        }
+        QVERIFY(store.runs().isEmpty());
     }
 
     void plantedFailureIsFound()
