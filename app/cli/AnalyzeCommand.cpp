@@ -113,8 +113,12 @@ int analyzeCommand(const QStringList &args)
             predictions = defaultPredictions;
         if (!predictions.isEmpty()) {
             const PredictionsReport imported = importPredictions(predictions, *store);
-            report(QStringLiteral("predictions: %1 of %2 rows imported from %3")
-                       .arg(imported.imported).arg(imported.rows).arg(predictions));
+            report(QStringLiteral("predictions: %1 of %2 rows imported from %3%4")
+                       .arg(imported.imported).arg(imported.rows).arg(predictions)
+                       .arg(imported.outsideClasses > 0
+                                ? QStringLiteral(" (%1 predict a class outside the dataset: kept as errors)")
+                                      .arg(imported.outsideClasses)
+                                : QString()));
             cli::printDiagnostics(imported.diagnostics);
         }
 

@@ -135,17 +135,28 @@ PredictionsReport importPredictions(const QString &csvPath, ProjectStore &store)
         rows.push_back(row);
     }
 
-    // Classes are the folders plus any CSV labels; a prediction outside them is a typo or a
-    // class-index mix-up, never a silent new class.
+    // Classes are the folders plus any CSV labels. A prediction outside them (a classifier with
+    // more classes than the dataset has folders) is a wrong prediction, exactly the errors the
+    // analysis is about: kept, counted and reported, so a typo still shows.
     QVector<PredictionRecord> valid;
+    QStringList outside;
+    int firstOutsideLine = 0;
     for (const Row &row : rows) {
         if (!classes.contains(row.record.prediction)) {
-            error(row.record.sourceLine, QStringLiteral("prediction"),
-                  QStringLiteral("unknown class '%1'; row skipped").arg(row.record.prediction));
-            continue;
+            ++report.outsideClasses;
+            if (firstOutsideLine == 0)
+                firstOutsideLine = row.record.sourceLine;
+            if (!outside.contains(row.record.prediction) && outside.size() < 5)
+                outside << row.record.prediction;
         }
         valid.push_back(row.record);
     }
+    if (report.outsideClasses > 0)
+        report.diagnostics.push_back({Diagnostic::Severity::Warning, csvPath, firstOutsideLine, QStringLiteral("prediction"),
+                                      QStringLiteral("%1 rows predict a class that is not one of the dataset's ('%2'%3);"
+                                                     " they are kept as wrong predictions")
+                                          .arg(report.outsideClasses).arg(outside.join(QStringLiteral("', '")))
+                                          .arg(report.outsideClasses > outside.size() ? QStringLiteral(", …") : QString())});
     // Keep the stored predictions rather than replace them with none (a header-only file too).
     if (valid.isEmpty() && report.rows == 0)
         throw Error(QStringLiteral("%1: has a header but no rows; the stored predictions are unchanged").arg(csvPath));

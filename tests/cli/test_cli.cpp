@@ -501,6 +501,39 @@ private Q_SLOTS:
         QCOMPARE(ProjectStore(outside).embeddingModels().value(0).count, qint64(m_images));
         QCOMPARE(cli({QStringLiteral("runs"), QStringLiteral("--dataset"), moved, QStringLiteral("--project"), outside}).exitCode, 0);
     }
+
+    // Issue 12 A10: predictions of a class the dataset lacks are the classifier's errors, not
+    // rows to drop (the classes then showed "no errors").
+    void predictionsOutsideTheClassesAreErrors()
+    {
+        const QString data = copyOfDataset(QStringLiteral("outside"));
+        QVERIFY(!data.isEmpty());
+        QString csv = QStringLiteral("path,prediction\n");
+        int outside = 0;
+        for (const QStringList &row : readCsv(QDir(m_root).filePath(QStringLiteral("predictions.csv"))).mid(1)) {
+            const bool wrong = !row[0].contains(QStringLiteral("/%1/").arg(row[1]));
+            csv += row[0] + (wrong ? QStringLiteral(",bird\n") : QStringLiteral(",%1\n").arg(row[1]));
+            outside += wrong;
+        }
+        QVERIFY(outside > 0);
+        QVERIFY(faultline::testing::writeText(QDir(data).filePath(QStringLiteral("predictions.csv")), csv));
+        const QString out = tmp(QStringLiteral("outside-report"));
+        const Result analyze = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), data,
+                                    QStringLiteral("--embeddings"), tmp(QStringLiteral("E.npy")),
+                                    QStringLiteral("--embedding-paths"), tmp(QStringLiteral("paths.txt")),
+                                    QStringLiteral("--out"), out});
+        QVERIFY2(analyze.exitCode == 0, qPrintable(analyze.err));
+        QVERIFY2(analyze.err.contains(QStringLiteral("predictions: %1 of %1 rows imported from %2 (%3 predict a class outside"
+                                                     " the dataset: kept as errors)")
+                                          .arg(m_images).arg(QDir(data).filePath(QStringLiteral("predictions.csv"))).arg(outside)),
+                 qPrintable(analyze.err));
+        const QVector<QStringList> classes = readCsv(QDir(out).filePath(QStringLiteral("classes.csv")));
+        QCOMPARE(classes.size(), qsizetype(3));
+        for (int i = 1; i < 3; ++i) {
+            QCOMPARE(classes[i][2], QStringLiteral("6")); // n_val_errors, as with in-dataset wrong classes
+            QCOMPARE(classes[i][5], QStringLiteral("ok"));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -109,7 +109,7 @@ private Q_SLOTS:
             "\"val/big, cat/b1.png\",\"big, cat\",,,1\n"                   // 5 ok, class with a comma
             "val/dog/d1.png,cat,tiger,,\n"                                 // 6 ok, label override (new class)
             "val/dog/missing.png,dog,,,\n"                                 // 7 missing file
-            "val/dog/d2.png,wolf,,,\n"                                     // 8 unknown class
+            "val/dog/d2.png,wolf,,,\n"                                     // 8 ok, a class outside the dataset
             "train/cat/c1.png,cat,,,\n"                                    // 9 duplicate of line 2
             "pool/dog/d3.png,dog,,holdout,\n"                              // 10 bad split
             "val/dog/d4.png,dog,,,1.5\n"                                   // 11 confidence out of range
@@ -125,12 +125,13 @@ private Q_SLOTS:
 
         const PredictionsReport report = importPredictions(csvPath(), *m_store);
         QCOMPARE(report.rows, 18);
-        QCOMPARE(report.imported, 7);
-        // 14 readable images, 7 with a prediction.
-        QCOMPARE(report.imagesWithoutPrediction, 7);
+        QCOMPARE(report.imported, 8);
+        // 14 readable images, 8 with a prediction.
+        QCOMPARE(report.imagesWithoutPrediction, 6);
+        // Issue 12 A10: 'wolf' is no class of the dataset, so a wrong prediction: kept, counted, reported.
+        QCOMPARE(report.outsideClasses, 1);
 
         expectError(report, 7, QStringLiteral("path"), QStringLiteral("'val/dog/missing.png' is not an image of the dataset"));
-        expectError(report, 8, QStringLiteral("prediction"), QStringLiteral("unknown class 'wolf'"));
         expectError(report, 9, QStringLiteral("path"), QStringLiteral("first at line 2"));
         expectError(report, 10, QStringLiteral("split"), QStringLiteral("'holdout' is not a split"));
         expectError(report, 11, QStringLiteral("confidence"), QStringLiteral("'1.5'"));
@@ -143,17 +144,24 @@ private Q_SLOTS:
         int errors = 0;
         for (const Diagnostic &d : report.diagnostics)
             errors += d.severity == Diagnostic::Severity::Error;
-        QCOMPARE(errors, 11);
-        // The images-without-prediction warning.
-        bool warned = false;
-        for (const Diagnostic &d : report.diagnostics)
-            warned |= d.severity == Diagnostic::Severity::Warning && d.message.startsWith(QLatin1String("7 readable images"));
-        QVERIFY2(warned, qPrintable(diagnosticsText(report.diagnostics)));
+        QCOMPARE(errors, 10);
+        // The images-without-prediction and outside-classes warnings.
+        bool warned = false, outside = false;
+        for (const Diagnostic &d : report.diagnostics) {
+            warned |= d.severity == Diagnostic::Severity::Warning && d.message.startsWith(QLatin1String("6 readable images"));
+            outside |= d.severity == Diagnostic::Severity::Warning && d.line == 8
+                       && d.message == QLatin1String("1 rows predict a class that is not one of the dataset's ('wolf');"
+                                                     " they are kept as wrong predictions");
+        }
+        QVERIFY2(warned && outside, qPrintable(diagnosticsText(report.diagnostics)));
 
         // What was stored.
-        QCOMPARE(m_store->predictionCount(), qint64(7));
+        QCOMPARE(m_store->predictionCount(), qint64(8));
         const auto labeled = labeledByPath(*m_store);
-        QCOMPARE(labeled.size(), 7);
+        QCOMPARE(labeled.size(), 8);
+        const LabeledImage d2 = labeled.value(QStringLiteral("val/dog/d2.png"));
+        QCOMPARE(d2.prediction, QStringLiteral("wolf"));
+        QVERIFY(!d2.correct());
         const LabeledImage c1 = labeled.value(QStringLiteral("train/cat/c1.png"));
         QCOMPARE(c1.label, QStringLiteral("cat"));
         QCOMPARE(c1.prediction, QStringLiteral("cat"));
