@@ -1,6 +1,7 @@
 #include "classify/ClassNames.h"
 
 #include "common/Error.h"
+#include "io/BoundedFile.h"
 #include "io/CsvReader.h"
 
 #include <QFile>
@@ -139,10 +140,7 @@ ClassNames fromLines(const QString &path, const QByteArray &bytes)
 
 ClassNames readClassNamesFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open the class names: %2").arg(path, file.errorString()));
-    QByteArray bytes = file.readAll();
+    QByteArray bytes = readBoundedFile(path, kMaxSmallTextBytes, QStringLiteral("class names file"));
     if (bytes.startsWith("\xEF\xBB\xBF"))
         bytes.remove(0, 3);
     const QByteArray trimmed = bytes.trimmed();

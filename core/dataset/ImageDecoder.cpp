@@ -1,6 +1,7 @@
 #include "dataset/ImageDecoder.h"
 
 #include "common/Error.h"
+#include "io/BoundedFile.h"
 
 #include <QFile>
 
@@ -13,10 +14,7 @@ namespace faultline {
 
 QByteArray readImageFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
-    const QByteArray bytes = file.readAll();
+    const QByteArray bytes = readBoundedFile(path, kMaxImageFileBytes, QStringLiteral("dataset image"));
     if (bytes.isEmpty())
         throw Error(QStringLiteral("%1: empty file").arg(path));
     return bytes;

@@ -1,6 +1,7 @@
 #include "io/CsvReader.h"
 
 #include "common/Error.h"
+#include "io/BoundedFile.h"
 
 #include <QFile>
 #include <QStringDecoder>
@@ -25,12 +26,7 @@ struct FieldBytes
 CsvReader::CsvReader(const QString &path)
     : m_path(path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
-    m_data = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        throw Error(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    m_data = readBoundedFile(path, kMaxCsvBytes, QStringLiteral("CSV file"));
     if (m_data.startsWith("\xEF\xBB\xBF"))
         m_pos = 3;
 }

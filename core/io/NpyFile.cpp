@@ -1,6 +1,7 @@
 #include "io/NpyFile.h"
 
 #include "common/Error.h"
+#include "io/BoundedFile.h"
 #include "io/AtomicFileWriter.h"
 
 #include <Eigen/Core>
@@ -214,6 +215,8 @@ void readExactly(QFile &file, const QString &path, char *into, qint64 bytes)
 
 NpyMatrix readNpyMatrix(const QString &path)
 {
+    // The data's size is checked against the file's before it is read; a device has no size.
+    requireRegularFile(path, std::numeric_limits<qint64>::max(), QStringLiteral(".npy file"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         fail(path, QStringLiteral("cannot open: %1").arg(file.errorString()));

@@ -1,6 +1,7 @@
 #include "io/SafetensorsFile.h"
 
 #include "common/Error.h"
+#include "io/BoundedFile.h"
 
 #include <Eigen/Core>
 
@@ -277,6 +278,7 @@ qint64 TensorInfo::elementCount() const
 SafetensorsFile::SafetensorsFile(const QString &path)
     : m_path(path), m_file(std::make_unique<QFile>(path))
 {
+    requireRegularFile(path, std::numeric_limits<qint64>::max(), QStringLiteral("checkpoint"));
     if (!m_file->open(QIODevice::ReadOnly))
         fail(path, QStringLiteral("cannot open: %1").arg(m_file->errorString()));
     const qint64 fileSize = m_file->size();
