@@ -28,7 +28,8 @@ GeneratedSample readSample(const QSqlQuery &query)
     sample.prompt = query.value(5).toString();
     const QByteArray blob = query.value(6).toByteArray();
     sample.embedding.resize(size_t(blob.size()) / sizeof(float));
-    std::memcpy(sample.embedding.data(), blob.constData(), sample.embedding.size() * sizeof(float));
+    if (!sample.embedding.empty()) // a prompt-only sample has no vector (memcpy from null is UB)
+        std::memcpy(sample.embedding.data(), blob.constData(), sample.embedding.size() * sizeof(float));
     sample.embeddingSpace = query.value(7).toString();
     sample.alpha = optionalDouble(query.value(8));
     sample.seed = query.value(9).toLongLong();
