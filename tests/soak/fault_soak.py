@@ -66,10 +66,23 @@ class Soak:
             "embed": ["embed", "--dataset", d, "--model", clip, "--batch", "32"],
             "predict": ["predict", "--dataset", d, "--classifier", os.path.join(self.work, "classifier", "tiny_rgb.pt"),
                         "--input-size", "16", "--resize-size", "16"],
-            "generate": ["generate", "--dataset", d, "--class", self.rng.choice(CLASSES), "--from", "caption",
+            "generate": ["generate", "--dataset", d, "--class", self.rng.choice(self.fitted_classes()), "--from", "caption",
                          "--captions", "1", "--count", "2", "--model", clip],
             "export": ["export", "--dataset", d, "--split", "pool", "--per-class", "10", "--to", out("export")],
         }
+
+    def fitted_classes(self):
+        """The classes the newest complete run fitted (a skipped class has no direction to
+        generate along: generate refuses it, rightly)."""
+        if not os.path.exists(self.store):
+            return CLASSES
+        con = sqlite3.connect(f"file:{self.store}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = con.execute("SELECT class FROM run_classes WHERE status = 'ok' AND run_id = "
+                               "(SELECT MAX(id) FROM runs WHERE status = 'done') ORDER BY class").fetchall()
+        finally:
+            con.close()
+        return [r[0] for r in rows] or CLASSES
 
     def done_runs(self):
         con = sqlite3.connect(f"file:{self.store}?mode=ro", uri=True, timeout=30)
