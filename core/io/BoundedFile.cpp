@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace faultline {
 
 void requireRegularFile(const QString &path, qint64 maxBytes, const QString &kind)
@@ -28,8 +30,17 @@ QByteArray readBoundedFile(const QString &path, qint64 maxBytes, const QString &
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
-    // Read at most one byte more than allowed: a file that grew since the check is refused too.
-    QByteArray bytes = file.read(maxBytes + 1);
+    // In chunks, stopping past the limit: a file that grew since the check is refused too, and
+    // nothing is allocated for bytes that are not there (QFile::read(n) reserves n up front).
+    QByteArray bytes;
+    bytes.reserve(qsizetype(std::min(file.size(), maxBytes)));
+    constexpr qint64 kChunk = qint64(1) << 20;
+    while (!file.atEnd() && bytes.size() <= maxBytes) {
+        const QByteArray chunk = file.read(kChunk);
+        if (chunk.isEmpty())
+            break;
+        bytes.append(chunk);
+    }
     if (file.error() != QFileDevice::NoError)
         throw Error(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
     if (bytes.size() > maxBytes)
