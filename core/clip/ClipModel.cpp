@@ -251,28 +251,6 @@ Tensor transformer(Tensor x, const std::vector<ResidualBlock> &blocks, int heads
 
 } // namespace
 
-QString computeDeviceName(ComputeDevice device)
-{
-    switch (device) {
-    case ComputeDevice::Cpu: return QStringLiteral("cpu");
-    case ComputeDevice::Cuda: return QStringLiteral("cuda");
-    case ComputeDevice::Auto: break;
-    }
-    return QStringLiteral("auto");
-}
-
-ComputeDevice parseComputeDevice(const QString &name)
-{
-    const QString n = name.trimmed().toLower();
-    if (n == QLatin1String("auto"))
-        return ComputeDevice::Auto;
-    if (n == QLatin1String("cpu"))
-        return ComputeDevice::Cpu;
-    if (n == QLatin1String("cuda") || n == QLatin1String("gpu"))
-        return ComputeDevice::Cuda;
-    throw Error(QStringLiteral("'%1' is not a device (auto, cpu, cuda)").arg(name));
-}
-
 struct ClipModel::Impl
 {
     ClipHyperParams hp;

@@ -1,5 +1,5 @@
-// computeDeviceName/parseComputeDevice as core/clip/ClipModel.cpp defines them (ClassifierSpec
-// needs them), without that file's libtorch. Keep in step with ClipModel.cpp.
+// The device names (declared in ClipModel.h), kept apart from ClipModel.cpp's libtorch so that
+// torch-free builds (the fuzz targets, through ClassifierSpec) link the same definitions.
 #include "clip/ClipModel.h"
 #include "common/Error.h"
 
