@@ -72,14 +72,19 @@ void addDatasetOptions(QCommandLineParser &parser)
                       QStringLiteral("Project store (default DIR/.faultline/project.sqlite)."), QStringLiteral("FILE")});
 }
 
-std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot)
+QString datasetFolder(const QCommandLineParser &parser)
 {
     const QString dataset = parser.value(QStringLiteral("dataset"));
     if (dataset.isEmpty())
         throw faultline::Error(QStringLiteral("--dataset DIR is required"));
     if (!QFileInfo(dataset).isDir())
         throw faultline::Error(QStringLiteral("%1: no such dataset folder").arg(dataset));
-    *datasetRoot = QDir(dataset).absolutePath();
+    return QDir(dataset).absolutePath();
+}
+
+std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot)
+{
+    *datasetRoot = datasetFolder(parser);
     const QString project = parser.isSet(QStringLiteral("project")) ? parser.value(QStringLiteral("project"))
                                                                     : faultline::ProjectStore::defaultPath(*datasetRoot);
     auto store = std::make_unique<faultline::ProjectStore>(project);

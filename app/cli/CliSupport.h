@@ -25,6 +25,8 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &args, const
 
 // --dataset DIR and --project FILE, shared by every command that works on a dataset.
 void addDatasetOptions(QCommandLineParser &parser);
+// --dataset as an absolute path; Error when it is missing or not a folder.
+QString datasetFolder(const QCommandLineParser &parser);
 std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &parser, QString *datasetRoot);
 
 // Integer option values up to `maximum`; Error naming the option otherwise, and the range when

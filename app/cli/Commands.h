@@ -12,6 +12,7 @@ int runsCommand(const QStringList &args);
 int scanCommand(const QStringList &args);
 int pruneCommand(const QStringList &args);
 int embedCommand(const QStringList &args);
+int importCommand(const QStringList &args);
 int embedTextCommand(const QStringList &args);
 int captionsCommand(const QStringList &args);
 int validateCaptionCommand(const QStringList &args);

@@ -1,5 +1,6 @@
 #include "CliSupport.h"
 #include "Commands.h"
+#include "ShardOptions.h"
 
 #include "clip/ClipModel.h"
 #include "clip/ClipTokenizer.h"
@@ -9,6 +10,7 @@
 #include "embedding/TextEmbedder.h"
 #include "io/AtomicFileWriter.h"
 #include "io/NpyFile.h"
+#include "shard/ShardWorker.h"
 #include "store/ProjectStore.h"
 
 #include <QElapsedTimer>
@@ -102,8 +104,10 @@ int embedCommand(const QStringList &args)
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per model batch (default 64)."),
                       QStringLiteral("N"), QStringLiteral("64")});
     parser.addOption({QStringLiteral("out"),
-                      QStringLiteral("Also write the embeddings as E.npy plus E.paths.txt (one path per row)."),
-                      QStringLiteral("E.npy")});
+                      QStringLiteral("Also write the embeddings as E.npy plus E.paths.txt (one path per row); with"
+                                     " --shard, the folder the shard is written to."),
+                      QStringLiteral("E.npy|DIR")});
+    cli::addShardOptions(parser);
     int exitCode = cli::Ok;
     if (!cli::parseCommandLine(parser, args, QStringLiteral("embed"),
                                QStringLiteral("Embed every image of a dataset with CLIP and store the vectors in the"
@@ -116,6 +120,19 @@ int embedCommand(const QStringList &args)
         if (!parser.isSet(QStringLiteral("model")))
             throw Error(QStringLiteral("--model FILE|NAME is required"));
         parseComputeDevice(parser.value(QStringLiteral("device")));
+        if (const std::optional<ShardSpec> shard = cli::shardOption(parser)) {
+            ShardWorkOptions shardOptions;
+            shardOptions.batchSize = options.batchSize;
+            const QString out = cli::shardOutputFolder(parser, shardOptions);
+            const QString root = cli::datasetFolder(parser);
+            cli::ConsoleJob job;
+            const LoadedModel loaded = loadModel(parser, job.control());
+            QElapsedTimer clock;
+            clock.start();
+            const ShardWorkReport report = embedShard(root, *shard, out, *loaded.model, loaded.name, loaded.path,
+                                                      shardOptions, job.control());
+            return cli::finishShard(report, *shard, QStringLiteral("embedded"), clock.elapsed() / 1000.0);
+        }
         QString root;
         auto store = cli::openProject(parser, &root);
         cli::ConsoleJob job;
@@ -134,7 +151,7 @@ int embedCommand(const QStringList &args)
                      report.failed, seconds, seconds > 0 ? report.computed / seconds : 0.0);
         if (parser.isSet(QStringLiteral("out")))
             writeEmbeddings(*store, report.modelId, loaded.model->hyperParams().embedDim, parser.value(QStringLiteral("out")));
-        return report.failed > 0 ? cli::Failed : cli::Ok;
+        return int(report.failed > 0 ? cli::Failed : cli::Ok);
     }, QStringLiteral("cancelled; finished batches are kept in the project"));
 }
 

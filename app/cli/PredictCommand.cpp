@@ -1,10 +1,12 @@
 #include "CliSupport.h"
 #include "Commands.h"
+#include "ShardOptions.h"
 
 #include "classify/DatasetPredictor.h"
 #include "clip/ClipModel.h"
 #include "common/Error.h"
 #include "dataset/DatasetScanner.h"
+#include "shard/ShardWorker.h"
 #include "store/ProjectStore.h"
 
 #include <QElapsedTimer>
@@ -96,6 +98,9 @@ int predictCommand(const QStringList &args)
                       QStringLiteral("N"), QString::number(defaults.batchSize)});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads for the model (default: one per core)."),
                       QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("With --shard: the folder the shard is written to."),
+                      QStringLiteral("DIR")});
+    cli::addShardOptions(parser);
     int exitCode = cli::Ok;
     if (!cli::parseCommandLine(parser, args, QStringLiteral("predict"),
                                QStringLiteral("Run a TorchScript classifier over a dataset and store its predictions"
@@ -106,6 +111,18 @@ int predictCommand(const QStringList &args)
         // Argument errors are found before the project (ROOT/.faultline) is created.
         const ClassifierSpec spec = parseSpec(parser);
         ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads));
+        if (const std::optional<ShardSpec> shard = cli::shardOption(parser)) {
+            ShardWorkOptions shardOptions;
+            const QString out = cli::shardOutputFolder(parser, shardOptions);
+            cli::ConsoleJob job;
+            QElapsedTimer clock;
+            clock.start();
+            const ShardWorkReport report = predictShard(cli::datasetFolder(parser), *shard, out, spec, shardOptions,
+                                                        job.control());
+            return cli::finishShard(report, *shard, QStringLiteral("classified"), clock.elapsed() / 1000.0);
+        }
+        if (parser.isSet(QStringLiteral("out")))
+            throw Error(QStringLiteral("--out DIR is for --shard K/N; without it the predictions go to the project"));
         QString root;
         auto store = cli::openProject(parser, &root);
         cli::ConsoleJob job;
@@ -125,6 +142,6 @@ int predictCommand(const QStringList &args)
                      report.failed,
                      report.accuracy() ? QString::number(*report.accuracy(), 'f', 4).toLatin1().constData() : "-",
                      seconds);
-        return report.failed > 0 ? cli::Failed : cli::Ok;
+        return int(report.failed > 0 ? cli::Failed : cli::Ok);
     }, QStringLiteral("cancelled; the project's predictions are unchanged"));
 }

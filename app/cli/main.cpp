@@ -27,6 +27,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},
         {QStringLiteral("export"), {exportCommand, "export the hardest images per class as a folder + manifest.csv"}},
         {QStringLiteral("export-generated"), {exportGeneratedCommand, "export generated samples per group as folders + generated.csv"}},
+        {QStringLiteral("import"), {importCommand, "merge embedding/prediction shards made on a cluster into the project"}},
         {QStringLiteral("models"), {modelsCommand, "list, download or import CLIP models (models --help)"}},
         {QStringLiteral("generate"), {generateCommand, "generate hard/easy/reference samples of a class's failure mode"}},
         {QStringLiteral("check-generated"), {checkGeneratedCommand, "the classifier's accuracy on generated samples, per group"}},

@@ -3,6 +3,7 @@
 #include "classify/ImageClassifier.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
+#include "dataset/ContentHash.h"
 #include "dataset/ImageDecoder.h"
 #include "store/ProjectStore.h"
 
@@ -44,17 +45,64 @@ void checkClassesKnown(const ImageClassifier &classifier, const QStringList &cla
                     .arg(classifier.spec().path, classifier.classNamesSource()).arg(missing.size()).arg(listed));
 }
 
-// A per-image message without the "<path>: " the diagnostic names anyway.
-QString reasonOnly(const QString &message, const QString &path)
-{
-    return message.startsWith(path + QLatin1String(": ")) ? message.mid(path.size() + 2) : message;
-}
-
 } // namespace
 
 QString classifierPredictionSource(const QString &classifierPath)
 {
     return QStringLiteral("classifier:%1").arg(QFileInfo(classifierPath).fileName());
+}
+
+std::unique_ptr<ImageClassifier> loadDatasetClassifier(const ClassifierSpec &spec, const QStringList &datasetClasses)
+{
+    auto classifier = ImageClassifier::load(spec, datasetClasses);
+    checkClassesKnown(*classifier, datasetClasses);
+    return classifier;
+}
+
+void classifyImageFiles(const ImageClassifier &classifier, const QString &rootPath, const QVector<ImageToClassify> &images,
+                        const std::function<void(const QVector<ClassifiedImage> &, qsizetype)> &onBatch,
+                        JobControl *control)
+{
+    const QDir root(rootPath);
+    const qsizetype chunk = classifier.spec().batchSize;
+    for (qsizetype begin = 0; begin < images.size(); begin += chunk) {
+        const qsizetype end = std::min(begin + chunk, images.size());
+        std::vector<QByteArray> encoded;
+        QStringList names;
+        QStringList readErrors; // per image; a file that cannot be read is passed on empty
+        QStringList hashes;
+        for (qsizetype i = begin; i < end; ++i) {
+            names << images[i].path;
+            readErrors << QString();
+            try {
+                encoded.push_back(readImageFile(root.filePath(images[i].path)));
+                hashes << contentHash(encoded.back());
+            } catch (const Error &error) {
+                encoded.emplace_back();
+                hashes << QString();
+                readErrors.last() = error.reasonFor(root.filePath(images[i].path));
+            }
+        }
+        const std::vector<ClassifierVerdict> verdicts = classifier.classify(encoded, names, control);
+        QVector<ClassifiedImage> batch;
+        for (qsizetype i = begin; i < end; ++i) {
+            const ClassifierVerdict &verdict = verdicts[size_t(i - begin)];
+            ClassifiedImage image;
+            image.path = images[i].path;
+            if (verdict.ok()) {
+                image.prediction = verdict.predictedClass;
+                image.confidence = verdict.probabilityOf(classifier.classIndex(images[i].label));
+                image.contentHash = hashes[i - begin];
+            } else {
+                const QString &readError = readErrors[i - begin];
+                image.error = readError.isEmpty() ? reasonFor(verdict.error, images[i].path) : readError;
+            }
+            batch.push_back(image);
+        }
+        onBatch(batch, end);
+    }
+    if (control)
+        control->checkCancelled();
 }
 
 DatasetPredictionReport predictDataset(ProjectStore &store, const QString &datasetRoot, const ClassifierSpec &spec,
@@ -67,58 +115,39 @@ DatasetPredictionReport predictDataset(ProjectStore &store, const QString &datas
     if (images.isEmpty())
         throw Error(QStringLiteral("%1: the project has no readable images (scan the dataset first)").arg(store.path()));
 
-    const auto classifier = ImageClassifier::load(spec, classes);
-    checkClassesKnown(*classifier, classes);
+    const auto classifier = loadDatasetClassifier(spec, classes);
     DatasetPredictionReport report;
     report.images = int(images.size());
     report.device = classifier->deviceName();
     report.source = classifierPredictionSource(spec.path);
     report.classNamesSource = classifier->classNamesSource();
 
-    const QDir root(datasetRoot);
+    QVector<ImageToClassify> toClassify;
+    for (const StoredImage &image : std::as_const(images))
+        toClassify.push_back({image.path, image.folderClass});
     QVector<PredictionRecord> records;
     records.reserve(images.size());
-    const qsizetype chunk = spec.batchSize;
-    for (qsizetype begin = 0; begin < images.size(); begin += chunk) {
-        const qsizetype end = std::min(begin + chunk, images.size());
-        std::vector<QByteArray> encoded;
-        QStringList names;
-        QStringList readErrors; // per image; a file that cannot be read is passed on empty
-        for (qsizetype i = begin; i < end; ++i) {
-            names << images[i].path;
-            readErrors << QString();
-            try {
-                encoded.push_back(readImageFile(root.filePath(images[i].path)));
-            } catch (const Error &error) {
-                encoded.emplace_back();
-                readErrors.last() = reasonOnly(error.message(), root.filePath(images[i].path));
-            }
-        }
-        const std::vector<ClassifierVerdict> verdicts = classifier->classify(encoded, names, control);
-        for (qsizetype i = begin; i < end; ++i) {
-            const StoredImage &image = images[i];
-            const ClassifierVerdict &verdict = verdicts[size_t(i - begin)];
-            if (!verdict.ok()) {
-                const QString &readError = readErrors[i - begin];
+    classifyImageFiles(*classifier, datasetRoot, toClassify, [&](const QVector<ClassifiedImage> &batch, qsizetype done) {
+        qsizetype index = done - batch.size();
+        for (const ClassifiedImage &verdict : batch) {
+            const StoredImage &image = images[index++];
+            if (!verdict.error.isEmpty()) {
                 ++report.failed;
-                report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
-                                              readError.isEmpty() ? reasonOnly(verdict.error, image.path) : readError});
+                report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(), verdict.error});
                 continue;
             }
             PredictionRecord record;
             record.imageId = image.id;
-            record.prediction = verdict.predictedClass;
-            record.confidence = verdict.probabilityOf(classifier->classIndex(image.folderClass));
-            record.sourceLine = int(i) + 1; // path order: the order analysis deals folds in
+            record.prediction = verdict.prediction;
+            record.confidence = verdict.confidence;
+            record.sourceLine = int(index); // path order: the order analysis deals folds in
             records.push_back(record);
             ++report.predicted;
-            report.correct += verdict.predictedClass == image.folderClass ? 1 : 0;
+            report.correct += verdict.prediction == image.folderClass ? 1 : 0;
         }
         if (control)
-            control->report(end, images.size(), QStringLiteral("classify"));
-    }
-    if (control)
-        control->checkCancelled();
+            control->report(done, images.size(), QStringLiteral("classify"));
+    }, control);
 
     store.transaction([&] {
         store.replacePredictions(records, report.source);

@@ -2,95 +2,17 @@
 
 #include "common/Error.h"
 #include "common/JobControl.h"
+#include "dataset/ContentHash.h"
 #include "dataset/ImageDecoder.h"
 #include "dataset/Split.h"
 #include "store/ProjectStore.h"
 
-#include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
 
 namespace faultline {
-
-namespace {
-
-// As DatasetEmbedder keys its cache: SHA-256 of the file's bytes.
-QString contentHash(const QByteArray &bytes)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-}
-
-struct Walk
-{
-    ScanReport report;
-    QVector<StoredImage> found;
-};
-
-bool isHidden(const QString &name)
-{
-    return name.startsWith(QLatin1Char('.'));
-}
-
-// `dir` is the class folder or a folder nested in it; its images belong to `className`.
-void walkClassFolder(const QDir &root, const QFileInfo &dir, const QString &className, Split split, Walk &walk)
-{
-    QDirIterator it(dir.absoluteFilePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
-    while (it.hasNext()) {
-        it.next();
-        const QFileInfo info = it.fileInfo();
-        if (isHidden(info.fileName())) {
-            ++walk.report.skippedHidden;
-            continue;
-        }
-        if (info.isDir() && info.isSymLink()) { // a link could loop back up the tree
-            walk.report.diagnostics.push_back({Diagnostic::Severity::Warning, root.relativeFilePath(info.absoluteFilePath()),
-                                               0, QString(), QStringLiteral("symbolic link to a folder, not followed")});
-            continue;
-        }
-        if (info.isDir()) { // ImageFolder semantics: nested folders belong to the class
-            walkClassFolder(root, info, className, split, walk);
-            continue;
-        }
-        if (!DatasetScanner::imageExtensions().contains(info.suffix().toLower())) {
-            ++walk.report.skippedNonImage;
-            continue;
-        }
-        StoredImage image;
-        image.path = root.relativeFilePath(info.absoluteFilePath());
-        image.folderClass = className;
-        image.folderSplit = split;
-        image.stamp = {info.size(), info.lastModified().toMSecsSinceEpoch()};
-        walk.found.push_back(image);
-    }
-}
-
-// Class folders directly under `dir`; loose files there are reported, not guessed at.
-void walkClasses(const QDir &root, const QDir &dir, Split split, Walk &walk)
-{
-    const QFileInfoList entries = dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden,
-                                                    QDir::Name);
-    for (const QFileInfo &entry : entries) {
-        if (isHidden(entry.fileName())) {
-            if (entry.fileName() != QLatin1String(".faultline"))
-                ++walk.report.skippedHidden;
-            continue;
-        }
-        if (entry.isDir()) {
-            walkClassFolder(root, entry, entry.fileName(), split, walk);
-        } else if (DatasetScanner::imageExtensions().contains(entry.suffix().toLower())) {
-            walk.report.diagnostics.push_back({Diagnostic::Severity::Warning, root.relativeFilePath(entry.absoluteFilePath()),
-                                               0, QString(), QStringLiteral("image outside a class folder, skipped")});
-            ++walk.report.skippedNonImage;
-        } else if (dir != root) {
-            ++walk.report.skippedNonImage;
-        }
-    }
-}
-
-} // namespace
 
 const QStringList &DatasetScanner::imageExtensions()
 {
@@ -101,12 +23,6 @@ const QStringList &DatasetScanner::imageExtensions()
         QStringLiteral("ppm"), QStringLiteral("pxm"), QStringLiteral("pnm"), QStringLiteral("sr"),
         QStringLiteral("ras"), QStringLiteral("exr"), QStringLiteral("hdr"), QStringLiteral("pic")};
     return extensions;
-}
-
-QString layoutName(DatasetLayout layout)
-{
-    return layout == DatasetLayout::SplitClassFile ? QStringLiteral("ROOT/<split>/<class>/<file>")
-                                                   : QStringLiteral("ROOT/<class>/<file>");
 }
 
 QString DatasetScanner::recordedRoot(const ProjectStore &store)
@@ -139,34 +55,14 @@ void DatasetScanner::checkRoot(const QString &rootPath, const ProjectStore &stor
 ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, JobControl *control, bool reRoot)
 {
     const QDir root(rootPath);
-    if (!root.exists())
-        throw Error(QStringLiteral("%1: no such dataset folder").arg(rootPath));
+    DatasetWalk walk = walkDataset(rootPath); // first: a missing folder is the message
     if (!reRoot)
         checkRoot(rootPath, store);
-
-    Walk walk;
-    const QFileInfoList top = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    bool anySplit = false;
-    for (const QFileInfo &dir : top) {
-        Split split;
-        anySplit |= !isHidden(dir.fileName()) && splitFromName(dir.fileName(), &split);
-    }
-    walk.report.layout = anySplit ? DatasetLayout::SplitClassFile : DatasetLayout::ClassFile;
-    if (anySplit) {
-        for (const QFileInfo &dir : top) {
-            if (isHidden(dir.fileName()))
-                continue;
-            Split split;
-            if (splitFromName(dir.fileName(), &split))
-                walkClasses(root, QDir(dir.absoluteFilePath()), split, walk);
-            else
-                walk.report.diagnostics.push_back(
-                    {Diagnostic::Severity::Warning, dir.fileName(), 0, QString(),
-                     QStringLiteral("folder is not a split (train, val, test, pool), skipped")});
-        }
-    } else {
-        walkClasses(root, root, Split::Unassigned, walk);
-    }
+    ScanReport report;
+    report.layout = walk.layout;
+    report.skippedHidden = walk.skippedHidden;
+    report.skippedNonImage = walk.skippedNonImage;
+    report.diagnostics = std::move(walk.diagnostics);
     if (control)
         control->checkCancelled();
 
@@ -196,10 +92,10 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
                 hashOnly.folderSplit = image.folderSplit;
                 toHash.push_back(hashOnly);
             }
-            ++walk.report.unchanged;
+            ++report.unchanged;
             if (!old->readable) {
-                ++walk.report.unreadable;
-                walk.report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
+                ++report.unreadable;
+                report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
                                                    QStringLiteral("cannot decode image: %1").arg(old->readError)});
             }
         }
@@ -223,12 +119,8 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
                 decodeImage(bytes, path);
             image.readError.clear();
         } catch (const Error &error) {
-            // The report names the path itself; keep only the reason.
-            QString reason = error.message();
-            if (reason.startsWith(path + QLatin1String(": ")))
-                reason.remove(0, path.size() + 2);
             if (decode || image.contentHash.isEmpty())
-                image.readError = reason;
+                image.readError = error.reasonFor(path); // the report names the path itself
         }
         if (decode)
             image.readable = image.readError.isEmpty();
@@ -252,30 +144,30 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
             const StoredImage *old = storedByPath.value(image.path);
             image.contentChanged = old->contentHash.isEmpty() || image.contentHash != old->contentHash;
             if (image.contentChanged)
-                ++walk.report.changed;
+                ++report.changed;
             else
-                ++walk.report.unchanged;
+                ++report.unchanged;
         } else if (!image.contentHash.isEmpty() && goneByHash.contains(image.contentHash)) {
             const StoredImage *old = goneByHash.take(image.contentHash);
             image.id = old->id;
             image.moved = true;
             movedIds.insert(old->id);
-            ++walk.report.moved;
+            ++report.moved;
         } else {
-            ++walk.report.added;
+            ++report.added;
         }
     }
     QStringList removed;
     for (const StoredImage *image : gone)
         if (!movedIds.contains(image->id) && !image->missing)
             removed << image->path;
-    walk.report.removed = int(removed.size());
+    report.removed = int(removed.size());
 
     for (const StoredImage &image : toVerify) {
         if (image.readable)
             continue;
-        ++walk.report.unreadable;
-        walk.report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
+        ++report.unreadable;
+        report.diagnostics.push_back({Diagnostic::Severity::Error, image.path, 0, QString(),
                                            QStringLiteral("cannot decode image: %1").arg(image.readError)});
     }
     for (const StoredImage &image : std::as_const(toHash))
@@ -287,17 +179,17 @@ ScanReport DatasetScanner::scan(const QString &rootPath, ProjectStore &store, Jo
         store.setMeta(QStringLiteral("dataset_root"),
                       QDir(QFileInfo(store.path()).absolutePath()).relativeFilePath(root.absolutePath()));
     });
-    walk.report.missing = store.missingCount();
-    if (walk.report.missing > 0)
-        walk.report.diagnostics.push_back(
+    report.missing = store.missingCount();
+    if (report.missing > 0)
+        report.diagnostics.push_back(
             {Diagnostic::Severity::Warning, root.absolutePath(), 0, QString(),
              QStringLiteral("%1 stored images are missing from the dataset folder; their rows are kept until"
-                            " 'faultline-cli prune' deletes them").arg(walk.report.missing)});
+                            " 'faultline-cli prune' deletes them").arg(report.missing)});
 
-    walk.report.images = int(walk.found.size());
-    walk.report.classes = QStringList(classes.begin(), classes.end());
-    walk.report.classes.sort();
-    return walk.report;
+    report.images = int(walk.found.size());
+    report.classes = QStringList(classes.begin(), classes.end());
+    report.classes.sort();
+    return report;
 }
 
 } // namespace faultline

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Diagnostic.h"
+#include "dataset/DatasetWalker.h"
 
 #include <QString>
 #include <QStringList>
@@ -9,8 +10,6 @@ namespace faultline {
 
 class JobControl;
 class ProjectStore;
-
-enum class DatasetLayout { SplitClassFile, ClassFile }; // ROOT/<split>/<class>/… or ROOT/<class>/…
 
 struct ScanReport
 {
@@ -49,7 +48,5 @@ public:
     // Extensions OpenCV's imgcodecs decodes (lower case, without the dot).
     static const QStringList &imageExtensions();
 };
-
-QString layoutName(DatasetLayout layout);
 
 } // namespace faultline
