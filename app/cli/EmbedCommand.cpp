@@ -138,7 +138,8 @@ int embedCommand(const QStringList &args)
         cli::ConsoleJob job;
         const LoadedModel loaded = loadModel(parser, job.control());
         options.modelSource = loaded.path;
-        cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
+        const ScanReport scan = DatasetScanner::scan(root, *store, job.control());
+        cli::printScanReport(scan);
         QElapsedTimer clock;
         clock.start();
         const DatasetEmbeddingReport report =
@@ -151,7 +152,12 @@ int embedCommand(const QStringList &args)
                      report.failed, seconds, seconds > 0 ? report.computed / seconds : 0.0);
         if (parser.isSet(QStringLiteral("out")))
             writeEmbeddings(*store, report.modelId, loaded.model->hyperParams().embedDim, parser.value(QStringLiteral("out")));
-        return int(report.failed > 0 ? cli::Failed : cli::Ok);
+        // Files the scan found undecodable never reach the embedder, but are not embedded either.
+        const int undecodable = scan.unreadable + report.failed;
+        if (undecodable > 0)
+            cli::printError(QStringLiteral("undecodable images: %1 (listed above), not embedded; the others are stored")
+                                .arg(undecodable));
+        return int(undecodable > 0 ? cli::Failed : cli::Ok);
     }, QStringLiteral("cancelled; finished batches are kept in the project"));
 }
 

@@ -165,7 +165,10 @@ private Q_SLOTS:
         const QString npy = tmp(QStringLiteral("E.npy"));
         const Result r = cli(embedArgs(m_root) + QStringList{QStringLiteral("--batch"), QStringLiteral("5"),
                                                              QStringLiteral("--out"), npy});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        // The corrupt file is not embedded: exit 1 (issue 12 A11: it was 0), the others are stored.
+        QVERIFY2(r.exitCode == 1, qPrintable(r.err));
+        QCOMPARE(r.errLines().last(), QStringLiteral("faultline-cli: error: undecodable images: 1 (listed above), not embedded;"
+                                                     " the others are stored"));
         QVERIFY2(r.err.contains(QLatin1String("model: ")) && r.err.contains(QLatin1String("embed 64")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("dataset: 37 images in 2 classes")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("val/cat/corrupt.png")), qPrintable(r.err)); // the scanner reports it
@@ -193,10 +196,11 @@ private Q_SLOTS:
         // a different split of the sums moves the last bits (features are O(1)).
         QVERIFY2(worst <= 1e-5, qPrintable(QString::number(worst)));
 
-        // A second embed computes nothing and writes the same file.
+        // A second embed computes nothing and writes the same file; the corrupt file still fails it.
         const QString again = tmp(QStringLiteral("again.npy"));
         const Result second = cli(embedArgs(m_root) + QStringList{QStringLiteral("--out"), again});
-        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        QVERIFY2(second.exitCode == 1, qPrintable(second.err));
+        QVERIFY2(second.err.contains(QLatin1String("val/cat/corrupt.png")), qPrintable(second.err));
         QVERIFY2(second.err.contains(QLatin1String("0 images needed one: 0 computed")), qPrintable(second.err));
         QCOMPARE(readNpyMatrix(again).values, e.values);
         QCOMPARE(readLines(tmp(QStringLiteral("again.paths.txt"))), paths);
