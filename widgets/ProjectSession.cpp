@@ -3,6 +3,7 @@
 #include "AppSettings.h"
 
 #include "analysis/AnalysisJob.h"
+#include "analysis/EmbeddingModelChoice.h"
 #include "classify/DatasetPredictor.h"
 #include "clip/ClipModel.h"
 #include "common/Error.h"
@@ -47,9 +48,9 @@ void readState(const ProjectStore &store, DatasetState &state)
     state.unreadable = counts.unreadable;
     state.splitImages = counts.splitImages;
     state.predictions = store.predictionCount();
-    const std::optional<EmbeddingModelInfo> model = store.newestEmbeddingModel();
-    state.embeddedImages = model ? model->count : 0;
-    state.embeddingModel = model ? model->name : QString();
+    const EmbeddingModelChoice embeddings = chooseEmbeddingModel(store);
+    state.embeddedImages = embeddings.model ? embeddings.model->count : 0;
+    state.embeddingModel = embeddings.model ? embeddings.model->name : QString();
     state.latestRun = store.latestCompletedRun();
 }
 
@@ -302,8 +303,11 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                      modelId = faultline::importEmbeddings(setup.npyPath, setup.pathsFile, store).modelId;
                      break;
                  case AnalysisSetup::Embeddings::Stored:
-                     if (const std::optional<EmbeddingModelInfo> model = store.newestEmbeddingModel())
-                         modelId = model->id;
+                     if (const EmbeddingModelChoice choice = chooseEmbeddingModel(store); choice.model) {
+                         modelId = choice.model->id;
+                         if (!choice.skipped.isEmpty() || !choice.coverage.complete()) // say why not the newest
+                             result->notes << choice.describe();
+                     }
                      break;
                  }
                  if (modelId == 0)

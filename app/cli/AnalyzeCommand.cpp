@@ -2,6 +2,7 @@
 #include "Commands.h"
 
 #include "analysis/AnalysisJob.h"
+#include "analysis/EmbeddingModelChoice.h"
 #include "common/Error.h"
 #include "dataset/DatasetScanner.h"
 #include "dataset/EmbeddingImporter.h"
@@ -22,21 +23,25 @@ void report(const QString &line)
     std::fprintf(stderr, "%s\n", line.toLocal8Bit().constData());
 }
 
-qint64 chooseEmbeddingModel(const ProjectStore &store, const QString &requested)
+// The named stored embeddings, else the newest complete ones (said on stderr, with any newer
+// incomplete ones passed over).
+qint64 embeddingModelToUse(const ProjectStore &store, const QString &requested)
 {
-    const QVector<EmbeddingModelInfo> models = store.embeddingModels();
-    QStringList names;
-    for (const EmbeddingModelInfo &model : models) {
-        if (!requested.isEmpty() && model.name == requested)
-            return model.id;
-        names << model.name;
-    }
-    if (!requested.isEmpty())
+    if (!requested.isEmpty()) {
+        QStringList names;
+        for (const EmbeddingModelInfo &model : store.embeddingModels()) {
+            if (model.name == requested)
+                return model.id;
+            names << model.name;
+        }
         throw Error(QStringLiteral("no stored embeddings from '%1' (stored: %2)")
                         .arg(requested, names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "))));
-    if (const std::optional<EmbeddingModelInfo> newest = store.newestEmbeddingModel())
-        return newest->id;
-    throw Error(QStringLiteral("the project has no embeddings: pass --embeddings E.npy --embedding-paths P.txt"));
+    }
+    const EmbeddingModelChoice choice = chooseEmbeddingModel(store);
+    if (!choice.model)
+        throw Error(QStringLiteral("the project has no embeddings: pass --embeddings E.npy --embedding-paths P.txt"));
+    report(choice.describe());
+    return choice.model->id;
 }
 
 Split parseSplit(const QString &name, const QString &option)
@@ -74,7 +79,7 @@ int analyzeCommand(const QStringList &args)
     parser.addOption({QStringLiteral("embedding-paths"),
                       QStringLiteral("Dataset-relative path of each embedding row, one per line."), QStringLiteral("TXT")});
     parser.addOption({QStringLiteral("embedding-model"),
-                      QStringLiteral("Stored embeddings to use (default: the newest)."), QStringLiteral("NAME")});
+                      QStringLiteral("Stored embeddings to use (default: the newest that cover every predicted image)."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("fit-split"), QStringLiteral("Split the SVMs are fit on (default val)."),
                       QStringLiteral("SPLIT"), QStringLiteral("val")});
     parser.addOption({QStringLiteral("whiten-split"),
@@ -131,7 +136,7 @@ int analyzeCommand(const QStringList &args)
                        .arg(imported.modelName));
             modelName = imported.modelName;
         }
-        const qint64 modelId = chooseEmbeddingModel(*store, modelName);
+        const qint64 modelId = embeddingModelToUse(*store, modelName);
 
         const AnalysisOutcome outcome = runAnalysis(*store, modelId, params, job.control());
         cli::printDiagnostics(outcome.diagnostics);

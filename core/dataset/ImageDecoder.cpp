@@ -1,6 +1,7 @@
 #include "dataset/ImageDecoder.h"
 
 #include "common/Error.h"
+#include "dataset/ImageHeader.h"
 #include "io/BoundedFile.h"
 
 #include <QFile>
@@ -20,8 +21,21 @@ QByteArray readImageFile(const QString &path)
     return bytes;
 }
 
-cv::Mat decodeImage(const QByteArray &bytes, const QString &name)
+namespace {
+
+Error tooManyPixels(const QString &name, qint64 width, qint64 height, qint64 maxPixels)
 {
+    return Error(QStringLiteral("%1: %2 × %3 pixels in its header, more than the %4 an image may have")
+                     .arg(name).arg(width).arg(height).arg(maxPixels));
+}
+
+} // namespace
+
+cv::Mat decodeImage(const QByteArray &bytes, const QString &name, qint64 maxPixels)
+{
+    if (const std::optional<ImageDimensions> header = imageHeaderDimensions(bytes);
+        header && header->pixels() > maxPixels)
+        throw tooManyPixels(name, header->width, header->height, maxPixels);
     static std::once_flag quiet;
     // Faultline reports corrupt files with their path; OpenCV's own stderr noise adds nothing.
     std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
@@ -30,10 +44,13 @@ cv::Mat decodeImage(const QByteArray &bytes, const QString &name)
         const cv::Mat encoded(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
         image = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception &e) {
-        throw Error(QStringLiteral("%1: cannot decode image: %2").arg(name, QString::fromStdString(e.msg)));
+        // e.err, not e.msg: the reason without OpenCV's source file and line.
+        throw Error(QStringLiteral("%1: corrupt image data (%2)").arg(name, QString::fromStdString(e.err)));
     }
     if (image.empty())
         throw Error(QStringLiteral("%1: not a supported image or corrupt data").arg(name));
+    if (qint64(image.total()) > maxPixels) // a format whose header ImageHeader does not read
+        throw tooManyPixels(name, image.cols, image.rows, maxPixels);
     return image;
 }
 
@@ -56,10 +73,7 @@ QString probeImage(const QString &path)
         decodeImage(readImageFile(path), path);
     } catch (const Error &error) {
         // The scanner reports the path itself; keep only the reason.
-        QString reason = error.message();
-        if (reason.startsWith(path + QLatin1String(": ")))
-            reason.remove(0, path.size() + 2);
-        return reason;
+        return error.reasonFor(path);
     }
     return QString();
 }

@@ -92,7 +92,8 @@ std::vector<GeneratedImage> Automatic1111Backend::readAnswer(const GenerationReq
     std::vector<GeneratedImage> generated;
     for (int i = 0; i < images.size(); ++i) {
         GeneratedImage image;
-        image.png = pngFromBase64(images.at(i), i + 1, int(images.size()));
+        image.png = pngFromBase64(images.at(i), i + 1, int(images.size()),
+                                  servedImagePixelCap(request.width, request.height));
         image.seed = allSeeds.size() == images.size() ? allSeeds.at(i).toInteger(request.seed + i) : request.seed + i;
         image.info = kept;
         generated.push_back(std::move(image));

@@ -108,7 +108,8 @@ std::vector<GeneratedImage> EmbeddingDecoderBackend::readAnswer(const Generation
     for (int i = 0; i < images.size(); ++i) {
         const QJsonObject entry = images.at(i).toObject();
         GeneratedImage image;
-        image.png = pngFromBase64(entry.value(QStringLiteral("png_base64")), i + 1, int(images.size()));
+        image.png = pngFromBase64(entry.value(QStringLiteral("png_base64")), i + 1, int(images.size()),
+                                  servedImagePixelCap(request.width, request.height));
         image.seed = entry.value(QStringLiteral("seed")).toInteger(request.seed + i);
         image.info = info;
         generated.push_back(std::move(image));

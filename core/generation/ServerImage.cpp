@@ -5,11 +5,17 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <vector>
 
 namespace faultline {
 
-QByteArray pngFromBase64(const QJsonValue &base64, int k, int n)
+qint64 servedImagePixelCap(int width, int height)
+{
+    return std::max(qint64(4) * qMax(width, 1) * qMax(height, 1), qint64(1024) * 1024);
+}
+
+QByteArray pngFromBase64(const QJsonValue &base64, int k, int n, qint64 maxPixels)
 {
     const QString notAnImage = QStringLiteral("image %1 of %2 is not a decodable image").arg(k).arg(n);
     if (!base64.isString())
@@ -19,11 +25,12 @@ QByteArray pngFromBase64(const QJsonValue &base64, int k, int n)
     if (!decoded || decoded.decoded.isEmpty())
         throw Error(notAnImage + QStringLiteral(" (invalid base64)"));
     const QByteArray &bytes = decoded.decoded;
+    const QString name = QStringLiteral("image %1").arg(k);
     cv::Mat image;
     try {
-        image = decodeImage(bytes, QStringLiteral("image %1").arg(k));
-    } catch (const Error &) {
-        throw Error(notAnImage);
+        image = decodeImage(bytes, name, maxPixels);
+    } catch (const Error &error) {
+        throw Error(notAnImage + QStringLiteral(" (%1)").arg(error.reasonFor(name)));
     }
     if (bytes.startsWith("\x89PNG\r\n\x1a\n"))
         return bytes;

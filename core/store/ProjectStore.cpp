@@ -570,13 +570,19 @@ EmbeddingModelInfo ProjectStore::embeddingModel(qint64 id) const
             query.value(4).toLongLong(), query.value(5).toString()};
 }
 
-std::optional<EmbeddingModelInfo> ProjectStore::newestEmbeddingModel() const
+EmbeddingCoverage ProjectStore::embeddingCoverage(qint64 modelId) const
 {
-    const QVector<EmbeddingModelInfo> models = embeddingModels();
-    for (auto it = models.crbegin(); it != models.crend(); ++it)
-        if (it->count > 0)
-            return *it;
-    return std::nullopt;
+    const QString predicted = predictionCount() > 0 ? QStringLiteral(" JOIN predictions p ON p.image_id = i.id") : QString();
+    QSqlQuery query = execSql(m_db, QStringLiteral(
+        "SELECT COUNT(*), COUNT(e.image_id) FROM images i%1"
+        " LEFT JOIN embeddings e ON e.model_id = ? AND e.image_id = i.id"
+        " WHERE i.readable = 1 AND i.missing = 0").arg(predicted), {modelId});
+    EmbeddingCoverage coverage;
+    if (query.next()) {
+        coverage.needed = query.value(0).toLongLong();
+        coverage.covered = query.value(1).toLongLong();
+    }
+    return coverage;
 }
 
 void ProjectStore::storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim)

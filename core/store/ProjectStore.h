@@ -72,7 +72,7 @@ public:
     void setEmbeddingModelHash(qint64 modelId, const QString &contentHash);
     QVector<EmbeddingModelInfo> embeddingModels() const;             // count: kept with every write, not counted
     EmbeddingModelInfo embeddingModel(qint64 id) const;              // throws Error if absent
-    std::optional<EmbeddingModelInfo> newestEmbeddingModel() const;  // the newest with any rows
+    EmbeddingCoverage embeddingCoverage(qint64 modelId) const;
     // rows × dim float32, row-major, one row per image id.
     void storeEmbeddings(qint64 modelId, const QVector<qint64> &imageIds, const float *values, int dim);
     // Writes the embeddings of `imageIds` into `out` (rows × dim); returns the ids that have none.

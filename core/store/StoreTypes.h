@@ -160,6 +160,15 @@ struct SampleVerdict
     QString classifier;            // which classifier (its file name)
 };
 
+// How many of the images an analysis reads (readable, present, predicted when there are
+// predictions) have a vector from one embedding model.
+struct EmbeddingCoverage
+{
+    qint64 covered = 0;
+    qint64 needed = 0;
+    bool complete() const { return needed > 0 && covered == needed; }
+};
+
 struct ImageCounts
 {
     int images = 0;

@@ -435,6 +435,37 @@ private Q_SLOTS:
         QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
     }
 
+    // Issue 12 A11: an interrupted embed leaves a newer model covering a few images; analyze
+    // passes over it (it said "no image is in the fit split 'val'") and says which it used.
+    void analyzeUsesTheNewestCompleteEmbeddings()
+    {
+        const QString data = copyOfDataset(QStringLiteral("interrupted"));
+        QVERIFY(!data.isEmpty());
+        const Result first = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), data,
+                                  QStringLiteral("--embeddings"), tmp(QStringLiteral("E.npy")),
+                                  QStringLiteral("--embedding-paths"), tmp(QStringLiteral("paths.txt"))});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QString complete;
+        {
+            ProjectStore store(ProjectStore::defaultPath(data));
+            complete = store.embeddingModels().value(0).name;
+            const qint64 partial = store.ensureEmbeddingModel(QStringLiteral("clip:interrupted"), 5, QString());
+            QVector<qint64> ids;
+            for (const StoredImage &image : store.images().mid(0, 10))
+                ids << image.id;
+            const std::vector<float> values(size_t(ids.size()) * 5, 0.5f);
+            store.storeEmbeddings(partial, ids, values.data(), 5);
+        }
+        const Result second = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), data});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        const QString said = QStringLiteral("embeddings: '%1' (%2 of %2 images); skipped the newer 'clip:interrupted': it"
+                                            " covers only 10 of %2 images").arg(complete).arg(m_images);
+        QVERIFY2(second.err.contains(said), qPrintable(second.err));
+        QVERIFY2(second.err.contains(QLatin1String("run 2: ")), qPrintable(second.err));
+        const ProjectStore store(ProjectStore::defaultPath(data));
+        QCOMPARE(store.run(2).embeddingModelId, store.run(1).embeddingModelId);
+    }
+
     // Issue 12 A2: a project remembers its dataset; files that disappear are missing, not gone.
     void projectKeepsItsRootAndMissingFiles()
     {

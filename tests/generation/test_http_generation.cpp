@@ -610,7 +610,13 @@ private Q_SLOTS:
             QTest::addRow("%s, garbage JSON", qPrintable(kind))
                 << kind << int(Kind::GarbageJson) << QStringLiteral(": HTTP 200 but the answer is not JSON (illegal value) (after 1 try)");
             QTest::addRow("%s, not an image", qPrintable(kind))
-                << kind << int(Kind::NotAnImage) << QStringLiteral(": image 2 of 2 is not a decodable image");
+                << kind << int(Kind::NotAnImage)
+                << QStringLiteral(": image 2 of 2 is not a decodable image (not a supported image or corrupt data)");
+            // Refused from its header (issue 12 A8): more than 4 × the asked 512 × 512 pixels.
+            QTest::addRow("%s, pixel bomb", qPrintable(kind))
+                << kind << int(Kind::PixelBomb)
+                << QStringLiteral(": image 2 of 2 is not a decodable image (60000 × 60000 pixels in its header, more"
+                                  " than the 1048576 an image may have)");
             QTest::addRow("%s, wrong count", qPrintable(kind))
                 << kind << int(Kind::WrongImageCount) << QStringLiteral(": asked for 2 images, the answer has 3");
         }

@@ -1,4 +1,5 @@
 #include "analysis/AnalysisTypes.h"
+#include "analysis/EmbeddingModelChoice.h"
 #include "common/Error.h"
 #include "store/ProjectStore.h"
 
@@ -437,7 +438,7 @@ private Q_SLOTS:
             return counted == QStringList{QString::number(kept)} ? kept : -1;
         };
         QCOMPARE(countOf(clip), qint64(0));
-        QVERIFY(!store.newestEmbeddingModel());
+        QVERIFY(!chooseEmbeddingModel(store).model);
 
         std::vector<float> values(20);
         for (size_t i = 0; i < values.size(); ++i)
@@ -446,7 +447,13 @@ private Q_SLOTS:
         store.storeEmbeddings(other, ids.mid(0, 2), values.data(), 2);
         QCOMPARE(countOf(clip), qint64(6));
         QCOMPARE(countOf(other), qint64(2));
-        QCOMPARE(store.newestEmbeddingModel()->id, other);
+        // Neither covers the 10 images: the one covering most, the newer one passed over and named.
+        EmbeddingModelChoice choice = chooseEmbeddingModel(store);
+        QCOMPARE(choice.model->id, clip);
+        QCOMPARE(choice.coverage.covered, qint64(6));
+        QCOMPARE(choice.coverage.needed, qint64(10));
+        QCOMPARE(choice.skipped.size(), 1);
+        QCOMPARE(choice.skipped.first().first.id, other);
 
         // Re-embedding replaces rows without counting them twice; new rows count.
         store.storeEmbeddings(clip, ids.mid(4, 4), values.data() + 10, 2);
@@ -471,7 +478,7 @@ private Q_SLOTS:
         QCOMPARE(store.pruneMissing(), 1);
         QCOMPARE(countOf(clip), qint64(8));
         QCOMPARE(countOf(other), qint64(0));
-        QCOMPARE(store.newestEmbeddingModel()->id, clip);
+        QCOMPARE(chooseEmbeddingModel(store).model->id, clip); // other has no rows left
 
         // A few rows are read by key, most of them by one scan: the same vectors either way.
         float one[2] = {};

@@ -19,6 +19,7 @@
 #include "TestImages.h"
 
 #include <QElapsedTimer>
+#include <QtEndian>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,6 +47,7 @@ struct FakeBehaviour
         Status,          // HTTP `httpStatus` with `body`
         GarbageJson,     // 200 with a body that is not JSON
         NotAnImage,      // the protocol's answer, but its last image is base64 of random bytes
+        PixelBomb,       // the protocol's answer, but its last image is a PNG whose header claims 60000²
         WrongImageCount, // the protocol's answer with one image more than asked for
         OversizedLength, // 200 declaring a 1 GiB Content-Length; a few bytes, then silence
         OversizedStream, // 200 without Content-Length, streaming `bytes` bytes, then closing
@@ -62,6 +64,7 @@ struct FakeBehaviour
     static FakeBehaviour status(int code, QByteArray body = {}) { return {Kind::Status, 0, code, std::move(body)}; }
     static FakeBehaviour garbageJson() { return {Kind::GarbageJson}; }
     static FakeBehaviour notAnImage() { return {Kind::NotAnImage}; }
+    static FakeBehaviour pixelBomb() { return {Kind::PixelBomb}; }
     static FakeBehaviour wrongImageCount() { return {Kind::WrongImageCount}; }
     static FakeBehaviour oversizedLength() { return {Kind::OversizedLength}; }
     static FakeBehaviour oversizedStream(qint64 bytes) { return {Kind::OversizedStream, 0, 200, {}, bytes}; }
@@ -320,7 +323,7 @@ private:
     }
 
     // The images' base64 for seeds seed, seed + 1, …: one more with WrongImageCount, the last one
-    // random bytes with NotAnImage.
+    // random bytes with NotAnImage, a PNG claiming 60000 × 60000 pixels with PixelBomb.
     static QStringList imagesBase64(qint64 seed, int count, FakeBehaviour::Kind kind)
     {
         if (kind == FakeBehaviour::Kind::WrongImageCount)
@@ -334,6 +337,12 @@ private:
             for (char &byte : noise)
                 byte = char(random());
             images.last() = QString::fromLatin1(noise.toBase64());
+        }
+        if (kind == FakeBehaviour::Kind::PixelBomb && count > 0) {
+            QByteArray bomb = imageFor(seed + count - 1);
+            qToBigEndian(quint32(60000), bomb.data() + 16); // IHDR width, height
+            qToBigEndian(quint32(60000), bomb.data() + 20);
+            images.last() = QString::fromLatin1(bomb.toBase64());
         }
         return images;
     }
