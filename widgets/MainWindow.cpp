@@ -19,6 +19,7 @@
 #include "ThumbnailCache.h"
 #include "WelcomePage.h"
 #include "interpret/RunImages.h"
+#include "store/StoreAccess.h"
 
 #include <QAction>
 #include <QApplication>
@@ -34,6 +35,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPointer>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -108,6 +110,14 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     statusBar()->addPermanentWidget(m_jobStatus);
     connect(m_jobsDock, &JobsDock::activeJobChanged, m_jobStatus, &QLabel::setText);
     connect(session, &ProjectSession::jobStarted, m_jobsDock, &JobsDock::addJob);
+    // A job writing the store while another process holds it waits; the status bar says for whom.
+    QPointer<QStatusBar> bar = statusBar();
+    setStoreWaitReporter([bar](const QString &line) {
+        QMetaObject::invokeMethod(qApp, [bar, line] {
+            if (bar)
+                bar->showMessage(line, 30000);
+        }, Qt::QueuedConnection);
+    });
     connect(session, &ProjectSession::errorOccurred, this, &MainWindow::showError);
     connect(session, &ProjectSession::opened, this, [this](const QString &root) {
         rememberRecent(root);
@@ -152,7 +162,10 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
 }
 
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    setStoreWaitReporter({});
+}
 
 void MainWindow::createDocks()
 {

@@ -1,6 +1,7 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/BuildInfo.h"
+#include "store/StoreAccess.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("faultline-cli"));
     QCoreApplication::setApplicationVersion(faultline::versionString());
+    // "…project.sqlite: locked by another process (pid 1234, faultline-cli analyze); waiting …"
+    faultline::setStoreWaitReporter([](const QString &line) { std::fprintf(stderr, "%s\n", line.toLocal8Bit().constData()); });
     QStringList args = QCoreApplication::arguments();
     if (args.size() < 2) {
         printUsage(stderr);

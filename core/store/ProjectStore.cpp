@@ -3,10 +3,12 @@
 #include "analysis/AnalysisTypes.h"
 #include "common/Error.h"
 #include "store/SqlSupport.h"
+#include "store/StoreAccess.h"
 
 #include <QAtomicInt>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -15,10 +17,6 @@
 #include <algorithm>
 #include <cmath>
 
-#ifdef Q_OS_UNIX
-#include <cerrno>
-#include <csignal>
-#endif
 
 namespace faultline {
 
@@ -157,16 +155,6 @@ Split splitOrUnassigned(const QString &name)
     return split;
 }
 
-bool processAlive(qint64 pid)
-{
-#ifdef Q_OS_UNIX
-    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
-#else
-    Q_UNUSED(pid);
-    return false;
-#endif
-}
-
 } // namespace
 
 QString ProjectStore::defaultPath(const QString &datasetRoot)
@@ -184,9 +172,9 @@ ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
 
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     m_db.setDatabaseName(databasePath);
-    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
     if (!m_db.open())
-        throw Error(QStringLiteral("%1: cannot open project store: %2").arg(databasePath, m_db.lastError().text()));
+        throw writeError(QStringLiteral("cannot open project store"), m_db.lastError());
     try {
         {
             // A file that is not SQLite fails the statement itself (SQLITE_NOTADB 26, SQLITE_CORRUPT 11);
@@ -199,8 +187,7 @@ ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
             if (!check.exec(small ? QStringLiteral("PRAGMA quick_check") : QStringLiteral("PRAGMA schema_version"))) {
                 const QString code = check.lastError().nativeErrorCode();
                 if (code != QLatin1String("26") && code != QLatin1String("11"))
-                    throw Error(QStringLiteral("%1: cannot open project store: %2")
-                                    .arg(databasePath, check.lastError().text()));
+                    throw writeError(QStringLiteral("cannot open project store"), check.lastError());
                 problem = check.lastError().databaseText();
             } else if (!check.next()) {
                 problem = QStringLiteral("no answer to quick_check");
@@ -298,22 +285,64 @@ void ProjectStore::transaction(const std::function<void()> &work)
         --m_transactionDepth;
         return;
     }
-    if (!m_db.transaction())
-        throw Error(QStringLiteral("%1: cannot start a transaction: %2").arg(m_path, m_db.lastError().text()));
+    beginWriting();
     m_transactionDepth = 1;
     try {
         work();
     } catch (...) {
         m_transactionDepth = 0;
-        m_db.rollback();
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
         throw;
     }
     m_transactionDepth = 0;
-    if (!m_db.commit()) {
-        const QString reason = m_db.lastError().text();
-        m_db.rollback();
-        throw Error(QStringLiteral("%1: cannot commit: %2").arg(m_path, reason));
+    QSqlQuery commit(m_db);
+    if (!commit.exec(QStringLiteral("COMMIT"))) {
+        const QSqlError error = commit.lastError();
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        throw writeError(QStringLiteral("cannot commit"), error);
     }
+}
+
+void ProjectStore::beginWriting()
+{
+    // IMMEDIATE takes SQLite's one write lock now, so a busy store is waited for here, with a
+    // message, and not found mid-way through the work (where a deferred transaction fails at once).
+    const int timeoutSeconds = storeLockTimeoutSeconds();
+    QElapsedTimer waited;
+    waited.start();
+    qint64 nextReportMs = 0;
+    QSqlQuery begin(m_db);
+    for (int attempt = 0;; ++attempt) {
+        execSql(m_db, QStringLiteral("PRAGMA busy_timeout=%1").arg(attempt == 0 ? 200 : 1000));
+        const bool begun = begin.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        if (attempt > 0 || !begun)
+            execSql(m_db, QStringLiteral("PRAGMA busy_timeout=%1").arg(kBusyTimeoutMs));
+        if (begun) {
+            if (attempt > 0)
+                reportStoreWait(QStringLiteral("%1: the lock is free after %2 s; going on")
+                                    .arg(m_path, QString::number(waited.elapsed() / 1000.0, 'f', 1)));
+            return;
+        }
+        const QSqlError error = begin.lastError();
+        if (error.nativeErrorCode() != QLatin1String("5")) // not SQLITE_BUSY
+            throw writeError(QStringLiteral("cannot start writing"), error);
+        if (waited.elapsed() >= qint64(timeoutSeconds) * 1000)
+            throw Error(QStringLiteral("%1: locked by %2 for %3 s; try again when it has finished (FAULTLINE_LOCK_TIMEOUT"
+                                       " sets how long to wait)").arg(m_path, storeLockHolder(m_path)).arg(waited.elapsed() / 1000));
+        if (waited.elapsed() >= nextReportMs) { // at once, then every 30 s
+            reportStoreWait(QStringLiteral("%1: locked by %2; waiting for it (up to %3 s)")
+                                .arg(m_path, storeLockHolder(m_path)).arg(timeoutSeconds));
+            nextReportMs = waited.elapsed() + 30000;
+        }
+    }
+}
+
+Error ProjectStore::writeError(const QString &what, const QSqlError &error) const
+{
+    const QString problem = storeWriteProblem(m_path);
+    if (!problem.isEmpty())
+        return Error(problem);
+    return Error(QStringLiteral("%1: %2: %3").arg(m_path, what, error.text()));
 }
 
 QString ProjectStore::meta(const QString &key) const
@@ -324,8 +353,10 @@ QString ProjectStore::meta(const QString &key) const
 
 void ProjectStore::setMeta(const QString &key, const QString &value)
 {
-    execSql(m_db, QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"),
-        {key, value});
+    transaction([&] {
+        execSql(m_db, QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"),
+                {key, value});
+    });
 }
 
 QHash<QString, FileStamp> ProjectStore::fileStamps() const
@@ -532,7 +563,9 @@ bool ProjectStore::embeddingModelUsedByRuns(qint64 modelId) const
 
 void ProjectStore::setEmbeddingModelHash(qint64 modelId, const QString &contentHash)
 {
-    execSql(m_db, QStringLiteral("UPDATE embedding_models SET content_hash=? WHERE id=?"), {contentHash, modelId});
+    transaction([&] {
+        execSql(m_db, QStringLiteral("UPDATE embedding_models SET content_hash=? WHERE id=?"), {contentHash, modelId});
+    });
 }
 
 qint64 ProjectStore::ensureEmbeddingModel(const QString &name, int dim, const QString &source)
@@ -544,9 +577,13 @@ qint64 ProjectStore::ensureEmbeddingModel(const QString &name, int dim, const QS
                             .arg(name).arg(existing.value(1).toInt()).arg(dim));
         return existing.value(0).toLongLong();
     }
-    QSqlQuery insert = execSql(m_db, QStringLiteral("INSERT INTO embedding_models(name, dim, source, created) VALUES(?, ?, ?, ?)"),
-                           {name, dim, source, now()});
-    return insert.lastInsertId().toLongLong();
+    qint64 id = 0;
+    transaction([&] {
+        QSqlQuery insert = execSql(m_db, QStringLiteral("INSERT INTO embedding_models(name, dim, source, created) VALUES(?, ?, ?, ?)"),
+                                   {name, dim, source, now()});
+        id = insert.lastInsertId().toLongLong();
+    });
+    return id;
 }
 
 QVector<EmbeddingModelInfo> ProjectStore::embeddingModels() const
@@ -746,8 +783,10 @@ qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelI
 
 void ProjectStore::storeWhitening(qint64 runId, const std::vector<double> &mean, const std::vector<double> &stddev)
 {
-    execSql(m_db, QStringLiteral("UPDATE runs SET whiten_mean=?, whiten_std=? WHERE id=?"),
-        {toBlob(mean.data(), qsizetype(mean.size())), toBlob(stddev.data(), qsizetype(stddev.size())), runId});
+    transaction([&] {
+        execSql(m_db, QStringLiteral("UPDATE runs SET whiten_mean=?, whiten_std=? WHERE id=?"),
+                {toBlob(mean.data(), qsizetype(mean.size())), toBlob(stddev.data(), qsizetype(stddev.size())), runId});
+    });
 }
 
 void ProjectStore::storeClassResult(qint64 runId, const QString &className, const ClassResult &result,
@@ -782,8 +821,10 @@ void ProjectStore::storeClassResult(qint64 runId, const QString &className, cons
 
 void ProjectStore::finishRun(qint64 runId, const QString &status, const QString &message)
 {
-    execSql(m_db, QStringLiteral("UPDATE runs SET status=?, finished=?, message=? WHERE id=?"),
-        {status, now(), message, runId});
+    transaction([&] {
+        execSql(m_db, QStringLiteral("UPDATE runs SET status=?, finished=?, message=? WHERE id=?"),
+                {status, now(), message, runId});
+    });
 }
 
 namespace {

@@ -12,7 +12,11 @@
 #include <optional>
 #include <vector>
 
+class QSqlError;
+
 namespace faultline {
+
+class Error;
 
 struct ClassResult;
 
@@ -37,7 +41,8 @@ public:
     const QString &path() const { return m_path; }
     int schemaVersion() const;
 
-    // Runs `work` in one transaction: all of it is stored, or none of it. Nests.
+    // Runs `work` in one transaction: all of it is stored, or none of it. Nests. Every write goes
+    // through here, so each waits for another process's write lock the same way (beginWriting).
     void transaction(const std::function<void()> &work);
 
     QString meta(const QString &key) const;
@@ -134,6 +139,13 @@ private:
     QString m_connection;
     QSqlDatabase m_db;
     int m_transactionDepth = 0;
+    static constexpr int kBusyTimeoutMs = 10000; // what a statement outside transaction() waits
+
+    // BEGIN IMMEDIATE, waiting for another writer up to storeLockTimeoutSeconds() with a
+    // message (StoreAccess.h); Error naming the file and the lock's holder after that.
+    void beginWriting();
+    // The read-only file or folder when that is why, else what SQLite said, with the store's path.
+    Error writeError(const QString &what, const QSqlError &error) const;
 };
 
 } // namespace faultline

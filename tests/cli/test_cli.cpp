@@ -9,10 +9,13 @@
 
 #include <QDir>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <random>
+
+#include <unistd.h>
 
 using namespace faultline;
 using faultline::testing::expectOneLineError;
@@ -464,6 +467,38 @@ private Q_SLOTS:
         QVERIFY2(second.err.contains(QLatin1String("run 2: ")), qPrintable(second.err));
         const ProjectStore store(ProjectStore::defaultPath(data));
         QCOMPARE(store.run(2).embeddingModelId, store.run(1).embeddingModelId);
+    }
+
+    // Issue 12 A11: a store that cannot be written names the file (it said "attempt to write a
+    // readonly database"). root ignores file modes, so as root the CLI runs as nobody.
+    void readOnlyStoreIsNamed()
+    {
+        const QString data = copyOfDataset(QStringLiteral("readonly"));
+        QVERIFY(!data.isEmpty());
+        QVERIFY2(cli({QStringLiteral("scan"), QStringLiteral("--dataset"), data}).exitCode == 0, "first scan");
+        QStringList command{m_cli, QStringLiteral("scan"), QStringLiteral("--dataset"), data};
+        if (::geteuid() == 0) {
+            const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+            if (setpriv.isEmpty())
+                QSKIP("running as root without setpriv: file permissions are not enforced");
+            command = QStringList{setpriv, QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                  QStringLiteral("--clear-groups")} + command;
+            for (QString dir = data; dir.startsWith(m_tmp.path()); dir = QFileInfo(dir).absolutePath()) // nobody may enter
+                QFile::setPermissions(dir, QFile::permissions(dir) | QFile::ReadOther | QFile::ExeOther);
+        }
+        const QString store = ProjectStore::defaultPath(data);
+        const QFile::Permissions readOnly = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther;
+        QVERIFY(QFile::setPermissions(store, readOnly));
+        QVERIFY(QFile::setPermissions(QFileInfo(store).absolutePath(), readOnly | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther));
+        QProcess scan;
+        scan.start(command.takeFirst(), command);
+        QVERIFY(scan.waitForFinished(60000));
+        const QString err = QString::fromLocal8Bit(scan.readAllStandardError());
+        QCOMPARE(scan.exitCode(), 1);
+        QVERIFY2(err.contains(store + QStringLiteral(": the project store is read-only (no write permission on the file)")),
+                 qPrintable(err));
+        QVERIFY(QFile::setPermissions(QFileInfo(store).absolutePath(), QFile::permissions(m_tmp.path())));
+        QVERIFY(QFile::setPermissions(store, readOnly | QFile::WriteOwner));
     }
 
     // Issue 12 A2: a project remembers its dataset; files that disappear are missing, not gone.
