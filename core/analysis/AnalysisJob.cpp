@@ -1,15 +1,18 @@
 #include "analysis/AnalysisJob.h"
 
 #include "analysis/FailureDirectionFitter.h"
+#include "analysis/MappedEmbeddings.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
 #include "store/ProjectStore.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
 #include <algorithm>
+#include <cstring>
 
 namespace faultline {
 
@@ -43,8 +46,17 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
     QVector<qint64> ids;
     for (const LabeledImage &image : labeled)
         ids.push_back(image.id);
-    EmbeddingMatrix all(ids.size(), model.dim);
-    const QVector<qint64> missing = store.loadEmbeddings(model.id, ids, all.data(), model.dim);
+    AnalysisData data;
+    const qint64 dim = model.dim;
+    float *rows = nullptr;
+    if (qint64(ids.size()) * dim * qint64(sizeof(float)) > params.inMemoryEmbeddingBytes) {
+        data.mapped = std::make_shared<MappedEmbeddings>(QFileInfo(store.path()).absolutePath(), ids.size(), model.dim);
+        rows = data.mapped->data();
+    } else {
+        data.embeddings.resize(ids.size(), model.dim);
+        rows = data.embeddings.data();
+    }
+    const QVector<qint64> missing = store.loadEmbeddings(model.id, ids, rows, model.dim);
     if (!missing.isEmpty()) {
         const QSet<qint64> missingSet(missing.begin(), missing.end());
         outcome.diagnostics.push_back({Diagnostic::Severity::Warning, QString(), 0, QString(),
@@ -56,23 +68,25 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
             if (missingSet.contains(labeled[i].id))
                 continue;
             if (kept.size() != i)
-                all.row(kept.size()) = all.row(i);
+                std::memmove(rows + kept.size() * dim, rows + i * dim, size_t(dim) * sizeof(float));
             kept.push_back(labeled[i]);
         }
         labeled = kept;
-        all.conservativeResize(labeled.size(), Eigen::NoChange);
+        if (data.mapped)
+            data.mapped->shrinkTo(labeled.size());
+        else
+            data.embeddings.conservativeResize(labeled.size(), Eigen::NoChange);
         if (labeled.isEmpty())
             throw Error(QStringLiteral("no image has a '%1' embedding").arg(model.name));
     }
 
     // Stored before vectors were checked, or written by hand: refused, not fitted to 0.5.
+    const EmbeddingRows vectors = data.vectors();
     for (qsizetype i = 0; i < labeled.size(); ++i)
-        if (!all.row(i).allFinite())
+        if (!vectors.row(i).allFinite())
             throw Error(QStringLiteral("%1: the '%2' embedding of '%3' holds NaN or Inf; embed or import it again")
                             .arg(store.path(), model.name, labeled[i].path));
 
-    AnalysisData data;
-    data.embeddings = std::move(all);
     QStringList classes;
     for (const LabeledImage &image : labeled)
         classes << image.label;

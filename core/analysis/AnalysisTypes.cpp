@@ -1,7 +1,15 @@
 #include "analysis/AnalysisTypes.h"
 
+#include "analysis/MappedEmbeddings.h"
 
 namespace faultline {
+
+EmbeddingRows AnalysisData::vectors() const
+{
+    if (mapped)
+        return EmbeddingRows(mapped->data(), Eigen::Index(mapped->rows()), mapped->dim());
+    return EmbeddingRows(embeddings.data(), embeddings.rows(), embeddings.cols());
+}
 
 std::vector<double> AnalysisParams::defaultCGrid()
 {

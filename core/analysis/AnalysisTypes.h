@@ -5,21 +5,30 @@
 #include <Eigen/Core>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <vector>
 
 namespace faultline {
 
 using EmbeddingMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using EmbeddingRows = Eigen::Map<const EmbeddingMatrix>;
+
+class MappedEmbeddings;
 
 // Everything one analysis run reads: one row per image that has a label, a prediction and
-// an embedding. Kept in float32 so 1M × 512 embeddings fit in ~2 GiB.
+// an embedding. Kept in float32 so 1M × 512 embeddings fit in ~2 GiB; larger sets live in a
+// mapped file instead (AnalysisParams::inMemoryEmbeddingBytes).
 struct AnalysisData
 {
     QStringList classNames;
     std::vector<int> label;       // index into classNames
     std::vector<bool> correct;    // prediction == label
     std::vector<Split> split;
-    EmbeddingMatrix embeddings;   // rows × dim
+    EmbeddingMatrix embeddings;   // rows × dim, unless `mapped` holds them
+    std::shared_ptr<MappedEmbeddings> mapped;
+
+    // The rows × dim embeddings, wherever they are held.
+    EmbeddingRows vectors() const;
 };
 
 // The paper's recipe (Appendix A.3) with its public code's defaults.
@@ -30,6 +39,8 @@ struct AnalysisParams
     int folds = 2;
     std::vector<double> cGrid = defaultCGrid();
     int threads = 0;                    // 0: one per core
+    // Embeddings above this many bytes are kept in a mapped file beside the store, not in memory.
+    qint64 inMemoryEmbeddingBytes = qint64(4) << 30;
 
     // logspace(-6, 0, 7)
     static std::vector<double> defaultCGrid();

@@ -11,13 +11,14 @@ EmbeddingWhitener::EmbeddingWhitener(Eigen::VectorXd mean, Eigen::VectorXd stdde
 
 EmbeddingWhitener EmbeddingWhitener::fit(const AnalysisData &data, Split split)
 {
-    const Eigen::Index dim = data.embeddings.cols();
+    const EmbeddingRows embeddings = data.vectors();
+    const Eigen::Index dim = embeddings.cols();
     std::vector<int> rows;
     for (size_t i = 0; i < data.split.size(); ++i)
         if (data.split[i] == split)
             rows.push_back(int(i));
     if (rows.empty())
-        for (Eigen::Index i = 0; i < data.embeddings.rows(); ++i)
+        for (Eigen::Index i = 0; i < embeddings.rows(); ++i)
             rows.push_back(int(i));
     if (rows.size() < 2)
         throw Error(QStringLiteral("whitening needs at least two embeddings, found %1").arg(rows.size()));
@@ -25,11 +26,11 @@ EmbeddingWhitener EmbeddingWhitener::fit(const AnalysisData &data, Split split)
     // Two passes in double: a one-pass sum of squares loses digits on CLIP features.
     Eigen::VectorXd mean = Eigen::VectorXd::Zero(dim);
     for (int r : rows)
-        mean += data.embeddings.row(r).transpose().cast<double>();
+        mean += embeddings.row(r).transpose().cast<double>();
     mean /= double(rows.size());
     Eigen::VectorXd var = Eigen::VectorXd::Zero(dim);
     for (int r : rows)
-        var += (data.embeddings.row(r).transpose().cast<double>() - mean).array().square().matrix();
+        var += (embeddings.row(r).transpose().cast<double>() - mean).array().square().matrix();
     Eigen::VectorXd stddev = (var / double(rows.size() - 1)).cwiseSqrt();
     // A constant dimension carries no information; keep it at zero instead of dividing by zero.
     for (Eigen::Index d = 0; d < dim; ++d)
@@ -38,7 +39,7 @@ EmbeddingWhitener EmbeddingWhitener::fit(const AnalysisData &data, Split split)
     return EmbeddingWhitener(std::move(mean), std::move(stddev));
 }
 
-Eigen::MatrixXd EmbeddingWhitener::transform(const EmbeddingMatrix &embeddings,
+Eigen::MatrixXd EmbeddingWhitener::transform(const EmbeddingRows &embeddings,
                                              const std::vector<int> &rows) const
 {
     Eigen::MatrixXd out(Eigen::Index(rows.size()), embeddings.cols());

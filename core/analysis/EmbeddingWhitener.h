@@ -21,7 +21,7 @@ public:
     const Eigen::VectorXd &stddev() const { return m_std; }
 
     // Whitened, L2-normalised copy of the given rows (double: the SVM works in double).
-    Eigen::MatrixXd transform(const EmbeddingMatrix &embeddings, const std::vector<int> &rows) const;
+    Eigen::MatrixXd transform(const EmbeddingRows &embeddings, const std::vector<int> &rows) const;
     // Same for vectors given directly (e.g. caption directions in later stages).
     Eigen::VectorXd transform(const Eigen::VectorXd &embedding) const;
 

@@ -21,6 +21,8 @@ namespace {
 
 // Bytes of LIBSVM kernel tables held at once; bounds memory when many classes fit together.
 constexpr double kKernelMemoryBudget = 384.0 * 1024 * 1024;
+// Rows whitened at once when scoring a class (64 MiB of doubles at 512 dims).
+constexpr size_t kScoringBlockRows = 16384;
 
 struct ClassJob
 {
@@ -143,7 +145,7 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
                 targets[i] = m_data.correct[size_t(job->fitRows[i])] ? 1 : 0;
             job->testFold = stratifiedTestFolds(targets, folds);
             job->problem = std::make_unique<LinearSvmProblem>(
-                m_whitener.transform(m_data.embeddings, job->fitRows), std::move(targets));
+                m_whitener.transform(m_data.vectors(), job->fitRows), std::move(targets));
             job->foldScores.assign(size_t(grid), std::vector<double>(size_t(folds), 0.0));
         });
         if (control)
@@ -188,11 +190,15 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
                 const LinearSvmModel model = job->problem->train(all, result.C);
                 result.normal = model.normal;
                 result.bias = model.bias;
-                const Eigen::VectorXd decisions =
-                    m_whitener.transform(m_data.embeddings, result.rows) * model.normal;
-                result.decisionValues.assign(decisions.data(), decisions.data() + decisions.size());
-                for (double &v : result.decisionValues)
-                    v += model.bias;
+                // In blocks: a class of 1M rows whitened at once would be 4 GB of doubles.
+                result.decisionValues.resize(result.rows.size());
+                for (size_t start = 0; start < result.rows.size(); start += kScoringBlockRows) {
+                    const size_t end = std::min(result.rows.size(), start + kScoringBlockRows);
+                    const std::vector<int> block(result.rows.begin() + qsizetype(start), result.rows.begin() + qsizetype(end));
+                    const Eigen::VectorXd decisions = m_whitener.transform(m_data.vectors(), block) * model.normal;
+                    for (size_t i = start; i < end; ++i)
+                        result.decisionValues[i] = decisions[Eigen::Index(i - start)] + model.bias;
+                }
                 const bool finite = model.normal.allFinite() && std::isfinite(model.bias)
                                     && std::all_of(result.decisionValues.begin(), result.decisionValues.end(),
                                                    [](double v) { return std::isfinite(v); });

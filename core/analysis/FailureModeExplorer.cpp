@@ -175,8 +175,8 @@ FailureModes exploreFailureModes(const AnalysisData &data, const EmbeddingWhiten
 
     QThreadPool pool;
     pool.setMaxThreadCount(params.threads > 0 ? params.threads : QThread::idealThreadCount());
-    const Eigen::MatrixXd fit = whitener.transform(data.embeddings, fitRows);
-    const Eigen::MatrixXd all = whitener.transform(data.embeddings, result.rows);
+    const Eigen::MatrixXd fit = whitener.transform(data.vectors(), fitRows);
+    const Eigen::MatrixXd all = whitener.transform(data.vectors(), result.rows);
     std::mt19937 shuffler(12345); // fixed: the same data gives the same chance levels
     auto decisionsOf = [&](const Eigen::MatrixXd &rows, const LinearSvmModel &model) {
         const Eigen::VectorXd d = (rows * model.normal).array() + model.bias;

@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <set>
 
 using namespace faultline;
 
@@ -177,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(qFuzzyCompare(w.stddev()[1], 3.4641016151377544));
         QCOMPARE(w.stddev()[2], 1.0); // constant dimension: divided by 1, not 0
 
-        const Eigen::MatrixXd x = w.transform(data.embeddings, {0, 1, 2, 3});
+        const Eigen::MatrixXd x = w.transform(data.vectors(), {0, 1, 2, 3});
         for (Eigen::Index r = 0; r < x.rows(); ++r) {
             QVERIFY(qFuzzyCompare(x.row(r).norm(), 1.0));
             QVERIFY(x.row(r).allFinite());
@@ -418,13 +419,10 @@ private Q_SLOTS:
         QCOMPARE(last.load(), total.load());
     }
 
-    // The whole job through the store: classes stored, skipped ones with reasons, the run done;
-    // a cancelled job leaves a 'cancelled' run.
-    void analysisJobStoresTheRun()
+    // The planted data as a project: images, predictions and the embeddings of model "m"
+    // (all but the rows in `withoutEmbedding`). Returns the model's id.
+    static qint64 storePlanted(ProjectStore &store, const Builder &b, const std::set<size_t> &withoutEmbedding = {})
     {
-        QTemporaryDir tmp;
-        ProjectStore store(tmp.filePath(QStringLiteral("p.sqlite")));
-        const Builder b = plantedData();
         QVector<StoredImage> images;
         for (size_t i = 0; i < b.rows.size(); ++i) {
             StoredImage image;
@@ -439,17 +437,32 @@ private Q_SLOTS:
             ids.insert(image.path, image.id);
         QVector<PredictionRecord> predictions;
         QVector<qint64> rowIds;
+        std::vector<float> values;
         for (size_t i = 0; i < b.rows.size(); ++i) {
             PredictionRecord p;
             p.imageId = ids.value(images[int(i)].path);
             p.prediction = b.data.correct[i] ? images[int(i)].folderClass : QStringLiteral("other");
             predictions << p;
+            if (withoutEmbedding.count(i))
+                continue;
             rowIds << p.imageId;
+            values.insert(values.end(), b.data.embeddings.row(Eigen::Index(i)).begin(), b.data.embeddings.row(Eigen::Index(i)).end());
         }
         // 'other' must be a known class only for the CSV importer; the store takes it as given.
         store.replacePredictions(predictions, QStringLiteral("p.csv"));
         const qint64 model = store.ensureEmbeddingModel(QStringLiteral("m"), 6, QString());
-        store.storeEmbeddings(model, rowIds, b.data.embeddings.data(), 6);
+        store.storeEmbeddings(model, rowIds, values.data(), 6);
+        return model;
+    }
+
+    // The whole job through the store: classes stored, skipped ones with reasons, the run done;
+    // a cancelled job leaves a 'cancelled' run.
+    void analysisJobStoresTheRun()
+    {
+        QTemporaryDir tmp;
+        ProjectStore store(tmp.filePath(QStringLiteral("p.sqlite")));
+        const Builder b = plantedData();
+        const qint64 model = storePlanted(store, b);
 
         const AnalysisOutcome outcome = runAnalysis(store, model, AnalysisParams());
         QCOMPARE(outcome.rows, int(b.rows.size()));
@@ -499,6 +512,40 @@ private Q_SLOTS:
             QVERIFY2(e.message().contains(QLatin1String("'test'")), qPrintable(e.message()));
         }
         QCOMPARE(store.runs().first().id, cancelledRun);
+    }
+
+    // Embeddings past inMemoryEmbeddingBytes (10M × 512 is 20 GB) are paged from a mapped file
+    // beside the store: the same run to the last bit, rows without an embedding left out the
+    // same way, and the file gone afterwards.
+    void mappedEmbeddingsGiveTheSameRun()
+    {
+        QTemporaryDir tmp;
+        ProjectStore store(tmp.filePath(QStringLiteral("p.sqlite")));
+        const qint64 model = storePlanted(store, plantedData(), {3, 40, 41, 100});
+        const AnalysisOutcome inMemory = runAnalysis(store, model, AnalysisParams());
+        AnalysisParams paged;
+        paged.inMemoryEmbeddingBytes = 0;
+        const AnalysisOutcome mapped = runAnalysis(store, model, paged);
+        QCOMPARE(mapped.rows, inMemory.rows);
+        QCOMPARE(mapped.rows, int(plantedData().rows.size()) - 4);
+        QCOMPARE(mapped.classesOk, inMemory.classesOk);
+        const QVector<RunClassRow> a = store.runClasses(inMemory.runId), b = store.runClasses(mapped.runId);
+        QCOMPARE(a.size(), b.size());
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            QCOMPARE(b[i].status, a[i].status);
+            QCOMPARE(b[i].cvBalancedAccuracy, a[i].cvBalancedAccuracy);
+            QCOMPARE(b[i].C, a[i].C);
+        }
+        const QVector<RunScoreRow> x = store.runScores(inMemory.runId), y = store.runScores(mapped.runId);
+        QCOMPARE(x.size(), y.size());
+        int scored = 0;
+        for (qsizetype i = 0; i < x.size(); ++i) {
+            QCOMPARE(y[i].path, x[i].path);
+            QCOMPARE(y[i].decisionValue, x[i].decisionValue); // bit-identical
+            scored += x[i].decisionValue.has_value();
+        }
+        QVERIFY(scored > 0);
+        QCOMPARE(QDir(tmp.path()).entryList({QStringLiteral("analysis-embeddings-*")}, QDir::Files), QStringList());
     }
 
     // A flat dataset (no splits at all) is fitted on every image.
