@@ -10,6 +10,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -123,6 +126,20 @@ const char *const kMigrations[][12] = {
         "ALTER TABLE embedding_models ADD COLUMN content_hash TEXT",
         nullptr,
     },
+    // 11: counts over every image (seconds at 10M images) are kept until a write to the images,
+    // predictions or embeddings drops them, so reopening an unchanged project is instant
+    {
+        "CREATE TABLE summary_cache(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TRIGGER summary_images_insert AFTER INSERT ON images BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_images_update AFTER UPDATE ON images BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_images_delete AFTER DELETE ON images BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_predictions_insert AFTER INSERT ON predictions BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_predictions_update AFTER UPDATE ON predictions BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_predictions_delete AFTER DELETE ON predictions BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_embeddings_insert AFTER INSERT ON embeddings BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_embeddings_delete AFTER DELETE ON embeddings BEGIN DELETE FROM summary_cache; END",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -205,6 +222,10 @@ ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
                                            " move it away to start afresh").arg(databasePath, problem));
         }
         checkVersion(); // before anything writes (journal_mode, migrations)
+        // A new store: 16 KiB pages hold a 512-dim vector (2 KiB) in its b-tree cell; with
+        // SQLite's default 4 KiB each one spilled to an overflow page, 2.5× the bytes on disk.
+        if (schemaVersion() == 0)
+            execSql(m_db, QStringLiteral("PRAGMA page_size=16384"));
         execSql(m_db, QStringLiteral("PRAGMA journal_mode=WAL"));
         execSql(m_db, QStringLiteral("PRAGMA synchronous=NORMAL"));
         execSql(m_db, QStringLiteral("PRAGMA foreign_keys=ON"));
@@ -503,8 +524,46 @@ int ProjectStore::missingCount() const
 
 qint64 ProjectStore::predictionCount() const
 {
-    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM predictions"));
-    return query.next() ? query.value(0).toLongLong() : 0;
+    return cachedSummary(QStringLiteral("predictions"), [&] {
+        QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM predictions"));
+        return QString::number(query.next() ? query.value(0).toLongLong() : 0);
+    }).toLongLong();
+}
+
+QString ProjectStore::cachedSummary(const QString &key, const std::function<QString()> &compute) const
+{
+    // Inside a write what it computes may still be rolled back; inside another summary's
+    // computation the snapshot is already open.
+    if (m_transactionDepth > 0 || m_inSummary)
+        return compute();
+    m_inSummary = true;
+    const auto done = qScopeGuard([&] { m_inSummary = false; });
+    // The hit, the computation and the write share one snapshot: if another process changed the
+    // store meanwhile, the write fails (SQLITE_BUSY_SNAPSHOT) and nothing stale is kept.
+    QSqlQuery(m_db).exec(QStringLiteral("BEGIN"));
+    try {
+        QSqlQuery hit = execSql(m_db, QStringLiteral("SELECT value FROM summary_cache WHERE key=?"), {key});
+        if (hit.next()) {
+            const QString value = hit.value(0).toString();
+            QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
+            return value;
+        }
+        const QString value = compute();
+        // Best effort, never waiting: a busy or read-only store computes it again next time.
+        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=0"));
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral("INSERT OR REPLACE INTO summary_cache(key, value) VALUES(?, ?)"));
+        insert.addBindValue(key);
+        insert.addBindValue(value);
+        const bool kept = insert.exec() && QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
+        if (!kept)
+            QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(kBusyTimeoutMs));
+        return value;
+    } catch (...) {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        throw;
+    }
 }
 
 QVector<LabeledImage> ProjectStore::labeledImages() const
@@ -539,19 +598,32 @@ QHash<qint64, double> ProjectStore::confidences(const QVector<qint64> &imageIds)
 
 ImageCounts ProjectStore::imageCounts() const
 {
+    const QJsonObject cached = QJsonDocument::fromJson(cachedSummary(QStringLiteral("image_counts"), [&] {
+        QJsonObject counts;
+        QSqlQuery totals = execSql(m_db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(readable = 0), 0) FROM images WHERE missing = 0"));
+        if (totals.next()) {
+            counts.insert(QStringLiteral("images"), totals.value(0).toLongLong());
+            counts.insert(QStringLiteral("unreadable"), totals.value(1).toLongLong());
+        }
+        // As labeledImages() assigns them when there are predictions, else by folder.
+        QSqlQuery splits = execSql(m_db, predictionCount() > 0
+            ? QStringLiteral("SELECT COALESCE(p.split, i.folder_split), COUNT(*) FROM images i"
+                             " JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 AND i.missing = 0 GROUP BY 1")
+            : QStringLiteral("SELECT folder_split, COUNT(*) FROM images WHERE missing = 0 GROUP BY 1"));
+        QJsonObject perSplit;
+        while (splits.next()) {
+            const QString split = splitName(splitOrUnassigned(splits.value(0).toString()));
+            perSplit.insert(split, perSplit.value(split).toInteger() + splits.value(1).toLongLong());
+        }
+        counts.insert(QStringLiteral("splits"), perSplit);
+        return QString::fromUtf8(QJsonDocument(counts).toJson(QJsonDocument::Compact));
+    }).toUtf8()).object();
     ImageCounts counts;
-    QSqlQuery totals = execSql(m_db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(readable = 0), 0) FROM images WHERE missing = 0"));
-    if (totals.next()) {
-        counts.images = totals.value(0).toInt();
-        counts.unreadable = totals.value(1).toInt();
-    }
-    // As labeledImages() assigns them when there are predictions, else by folder.
-    QSqlQuery splits = execSql(m_db, predictionCount() > 0
-        ? QStringLiteral("SELECT COALESCE(p.split, i.folder_split), COUNT(*) FROM images i"
-                         " JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 AND i.missing = 0 GROUP BY 1")
-        : QStringLiteral("SELECT folder_split, COUNT(*) FROM images WHERE missing = 0 GROUP BY 1"));
-    while (splits.next())
-        counts.splitImages[splitOrUnassigned(splits.value(0).toString())] += splits.value(1).toInt();
+    counts.images = cached.value(QStringLiteral("images")).toInt();
+    counts.unreadable = cached.value(QStringLiteral("unreadable")).toInt();
+    const QJsonObject perSplit = cached.value(QStringLiteral("splits")).toObject();
+    for (auto it = perSplit.begin(); it != perSplit.end(); ++it)
+        counts.splitImages[splitOrUnassigned(it.key())] += it.value().toInt();
     return counts;
 }
 
@@ -609,16 +681,18 @@ EmbeddingModelInfo ProjectStore::embeddingModel(qint64 id) const
 
 EmbeddingCoverage ProjectStore::embeddingCoverage(qint64 modelId) const
 {
-    const QString predicted = predictionCount() > 0 ? QStringLiteral(" JOIN predictions p ON p.image_id = i.id") : QString();
-    QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT COUNT(*), COUNT(e.image_id) FROM images i%1"
-        " LEFT JOIN embeddings e ON e.model_id = ? AND e.image_id = i.id"
-        " WHERE i.readable = 1 AND i.missing = 0").arg(predicted), {modelId});
+    const QStringList cached = cachedSummary(QStringLiteral("coverage:%1").arg(modelId), [&] {
+        const QString predicted = predictionCount() > 0 ? QStringLiteral(" JOIN predictions p ON p.image_id = i.id") : QString();
+        QSqlQuery query = execSql(m_db, QStringLiteral(
+            "SELECT COUNT(*), COUNT(e.image_id) FROM images i%1"
+            " LEFT JOIN embeddings e ON e.model_id = ? AND e.image_id = i.id"
+            " WHERE i.readable = 1 AND i.missing = 0").arg(predicted), {modelId});
+        return query.next() ? QStringLiteral("%1 %2").arg(query.value(1).toLongLong()).arg(query.value(0).toLongLong())
+                            : QStringLiteral("0 0");
+    }).split(QLatin1Char(' '));
     EmbeddingCoverage coverage;
-    if (query.next()) {
-        coverage.needed = query.value(0).toLongLong();
-        coverage.covered = query.value(1).toLongLong();
-    }
+    coverage.covered = cached.value(0).toLongLong();
+    coverage.needed = cached.value(1).toLongLong();
     return coverage;
 }
 

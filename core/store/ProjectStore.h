@@ -27,7 +27,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 10;
+    static constexpr int kSchemaVersion = 11;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -139,8 +139,12 @@ private:
     QString m_connection;
     QSqlDatabase m_db;
     int m_transactionDepth = 0;
+    mutable bool m_inSummary = false; // cachedSummary() runs
     static constexpr int kBusyTimeoutMs = 10000; // what a statement outside transaction() waits
 
+    // A count over every image, kept in summary_cache until a write drops it (triggers); `compute`
+    // runs on a miss. Never waits for a lock and never fails for want of one.
+    QString cachedSummary(const QString &key, const std::function<QString()> &compute) const;
     // BEGIN IMMEDIATE, waiting for another writer up to storeLockTimeoutSeconds() with a
     // message (StoreAccess.h); Error naming the file and the lock's holder after that.
     void beginWriting();

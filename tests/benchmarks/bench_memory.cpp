@@ -10,10 +10,10 @@
 #include "analysis/AnalysisTypes.h"
 #include "analysis/FailureDirectionFitter.h"
 
+#include "BenchMemory.h"
+
 #include <QCoreApplication>
 #include <QString>
-
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
@@ -24,37 +24,7 @@
 #include <string>
 
 using namespace faultline;
-
-namespace {
-
-double peakRssMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0; // Linux reports KiB
-}
-
-double currentRssMiB()
-{
-    FILE *f = std::fopen("/proc/self/statm", "r");
-    if (!f)
-        return 0;
-    long pages = 0, resident = 0;
-    const int got = std::fscanf(f, "%ld %ld", &pages, &resident);
-    std::fclose(f);
-    return got == 2 ? double(resident) * 4096.0 / (1024.0 * 1024.0) : 0;
-}
-
-struct Clock
-{
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    double seconds() const
-    {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-};
-
-} // namespace
+using namespace faultline::bench;
 
 int main(int argc, char **argv)
 {

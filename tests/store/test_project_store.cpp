@@ -261,17 +261,19 @@ private Q_SLOTS:
         {
             ProjectStore store(path);
             QVector<StoredImage> many;
-            for (int i = 0; i < 2000; ++i)
+            for (int i = 0; i < 8000; ++i)
                 many << image(QStringLiteral("c/%1.png").arg(i), QStringLiteral("c"), Split::Train);
             store.applyScan(many, {});
         }
         rawQuery(path, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        const qint64 page = rawQuery(path, QStringLiteral("PRAGMA page_size")).value(0).toLongLong();
+        QCOMPARE(page, qint64(16384)); // a new store's page size
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadWrite));
-        QVERIFY(file.size() > 8 * 4096);
+        QVERIFY(file.size() > 8 * page);
         // Overwrite pages in the middle of the file (not the header).
-        file.seek(4 * 4096);
-        file.write(QByteArray(4 * 4096, '\x5A'));
+        file.seek(4 * page);
+        file.write(QByteArray(4 * page, '\x5A'));
         file.close();
         const QString error = openError(path);
         QVERIFY2(!error.isEmpty(), "a corrupted database must not open");
@@ -490,6 +492,51 @@ private Q_SLOTS:
         QCOMPARE(all[19], 5.f);
     }
 
+    // Counts over every image are kept (seconds at 10M images) and dropped by any write to the
+    // images, predictions or embeddings, from this connection or another process's.
+    void summaryCountsFollowEveryWrite()
+    {
+        ProjectStore store(dbPath());
+        populate(store);
+        const qint64 model = store.ensureEmbeddingModel(QStringLiteral("clip"), 1, QString());
+        const float one = 1.f;
+        store.storeEmbeddings(model, {store.images().first().id}, &one, 1);
+        const auto cachedKeys = [&] {
+            QStringList keys = rawQuery(dbPath(), QStringLiteral("SELECT key FROM summary_cache"));
+            keys.sort();
+            return keys;
+        };
+        QCOMPARE(cachedKeys(), QStringList());
+        QCOMPARE(store.imageCounts().images, 4);
+        QCOMPARE(store.imageCounts().splitImages.value(Split::Val), 3);
+        QCOMPARE(store.predictionCount(), qint64(4));
+        QCOMPARE(store.embeddingCoverage(model).covered, qint64(1));
+        QCOMPARE(cachedKeys(), (QStringList{QStringLiteral("coverage:%1").arg(model), QStringLiteral("image_counts"),
+                                            QStringLiteral("predictions")}));
+        QCOMPARE(store.imageCounts().images, 4); // from the cache
+
+        // Each kind of write drops them; the next read counts again.
+        const std::vector<float> three(3, 1.f);
+        QVector<qint64> others;
+        for (const StoredImage &i : store.images().mid(1))
+            others << i.id;
+        store.storeEmbeddings(model, others, three.data(), 1);
+        QCOMPARE(cachedKeys(), QStringList());
+        QCOMPARE(store.embeddingCoverage(model).covered, qint64(4));
+        QVERIFY(store.embeddingCoverage(model).complete());
+        store.applyScan({image(QStringLiteral("val/cat/5.png"), QStringLiteral("cat"), Split::Val)}, {});
+        QCOMPARE(store.imageCounts().images, 5);
+        QCOMPARE(store.predictionCount(), qint64(4));
+        QCOMPARE(store.embeddingCoverage(model).needed, qint64(4)); // the new image has no prediction
+        store.replacePredictions({}, QStringLiteral("empty.csv"));
+        QCOMPARE(store.predictionCount(), qint64(0));
+        QCOMPARE(store.embeddingCoverage(model).needed, qint64(5)); // no predictions: every image
+        // Another process's write (here: raw SQL on another connection) drops them as well.
+        QCOMPARE(store.imageCounts().images, 5);
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("UPDATE images SET missing=1 WHERE path='val/cat/5.png'")), QStringList{});
+        QCOMPARE(store.imageCounts().images, 4);
+    }
+
     void migrationCountsExistingEmbeddings()
     {
         // A version-5 project (no kept counts) with embeddings: opening it counts them once.
@@ -497,6 +544,10 @@ private Q_SLOTS:
             ProjectStore store(dbPath());
             populate(store);
         }
+        for (const char *trigger : {"images_insert", "images_update", "images_delete", "predictions_insert",
+                                    "predictions_update", "predictions_delete", "embeddings_insert", "embeddings_delete"})
+            QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER summary_%1").arg(QLatin1String(trigger))), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE summary_cache")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE embedding_models DROP COLUMN content_hash")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE images DROP COLUMN missing")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE replaced_embeddings")), QStringList{});
