@@ -10,6 +10,9 @@ namespace faultline::sql {
 QSqlQuery prepare(const QSqlDatabase &db, const QString &sql)
 {
     QSqlQuery query(db);
+    // Forward-only: otherwise Qt caches every row read for seeking back, and a 10M-row scan of
+    // embeddings keeps 20 GB of them.
+    query.setForwardOnly(true);
     if (!query.prepare(sql))
         throw Error(QStringLiteral("%1: SQL error: %2").arg(db.databaseName(), query.lastError().text()));
     return query;
