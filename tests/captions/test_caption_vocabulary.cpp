@@ -6,11 +6,13 @@
 #include "captions/CaptionCandidates.h"
 #include "captions/CaptionVocabulary.h"
 #include "common/Error.h"
+#include "ErrorOf.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 namespace {
 
@@ -20,16 +22,6 @@ QStringList texts(const QVector<CaptionCandidate> &candidates)
     for (const CaptionCandidate &candidate : candidates)
         result << candidate.text;
     return result;
-}
-
-QString errorOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return QStringLiteral("<no error>");
 }
 
 QString loadError(const QByteArray &json)

@@ -13,6 +13,7 @@
 
 #include "TestImages.h"
 #include "TinyClassifiers.h"
+#include "ErrorOf.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,21 +24,11 @@
 #include <functional>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 using faultline::testing::writeBytes;
 using faultline::testing::writeText;
 
 namespace {
-
-// The Error message `work` throws; empty when it throws none.
-QString errorOf(const std::function<void()> &work)
-{
-    try {
-        work();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return QString();
-}
 
 QByteArray fileBytes(const QString &path)
 {

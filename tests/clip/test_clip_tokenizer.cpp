@@ -1,5 +1,6 @@
 #include "clip/ClipTokenizer.h"
 #include "common/Error.h"
+#include "ErrorOf.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,6 +20,7 @@
 #include <thread>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 // Reference data: $FAULTLINE_CLIP_REFERENCE (tests/data/clip-reference, assembled in the build tree), made with OpenAI's
 // clip/simple_tokenizer.py; set-b/ with the real ftfy 6.3.1.
@@ -89,16 +91,6 @@ class TestClipTokenizer : public QObject
         for (const QJsonValue &x : a)
             out << x.toString();
         return out;
-    }
-
-    static QString errorOf(const std::function<void()> &f)
-    {
-        try {
-            f();
-        } catch (const Error &e) {
-            return e.message();
-        }
-        return QString();
     }
 
     static QByteArray gunzip(const QByteArray &in)

@@ -10,6 +10,7 @@
 #include "store/ProjectStore.h"
 
 #include "TestImages.h"
+#include "ErrorOf.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,6 +18,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 namespace {
 
@@ -60,16 +62,6 @@ QByteArray pngClaiming(quint32 width, quint32 height)
     qToBigEndian(width, png.data() + 16);
     qToBigEndian(height, png.data() + 20);
     return png;
-}
-
-QString errorOf(const std::function<void()> &call)
-{
-    try {
-        call();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return QString();
 }
 
 } // namespace

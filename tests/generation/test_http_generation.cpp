@@ -11,6 +11,7 @@
 #include "generation/Automatic1111Backend.h"
 #include "generation/EmbeddingDecoderBackend.h"
 #include "generation/GenerationBackendConfig.h"
+#include "ErrorOf.h"
 
 #include <QElapsedTimer>
 #include <QNetworkProxy>
@@ -21,6 +22,7 @@
 #include <thread>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 using namespace faultline::testing;
 
 namespace {
@@ -114,17 +116,6 @@ GenerationOutcome generateOne(GenerationBackend &backend, const GenerationReques
     if (!delivered.at(0).ok())
         qInfo().noquote() << "outcome error:" << delivered.at(0).error;
     return delivered.at(0);
-}
-
-QString errorOf(const std::function<void()> &call)
-{
-    try {
-        call();
-    } catch (const Error &error) {
-        qInfo().noquote() << "error:" << error.message();
-        return error.message();
-    }
-    return QString();
 }
 
 quint16 unusedPort()

@@ -14,6 +14,7 @@
 #include "retrieval/Slerp.h"
 #include "store/ProjectStore.h"
 #include "TestImages.h"
+#include "ErrorOf.h"
 
 #include <Eigen/Core>
 #include <QDir>
@@ -28,6 +29,7 @@
 #include <random>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 namespace {
 
@@ -40,17 +42,6 @@ constexpr double kShift = 4.0;    // |shift|; the per-image noise is N(0, 1) per
 QString captionName(int i)
 {
     return QStringLiteral("caption %1").arg(i);
-}
-
-// The message of the Error `work` throws, or an empty string when it throws none.
-QString errorOf(const std::function<void()> &work)
-{
-    try {
-        work();
-    } catch (const Error &e) {
-        return e.message().isEmpty() ? QStringLiteral("(empty message)") : e.message();
-    }
-    return QString();
 }
 
 Eigen::VectorXd toDouble(const std::vector<float> &values, size_t offset = 0, int dim = kDim)

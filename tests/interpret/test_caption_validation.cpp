@@ -4,6 +4,7 @@
 
 #include "common/Error.h"
 #include "interpret/CaptionValidation.h"
+#include "ErrorOf.h"
 
 #include <QString>
 #include <QtTest>
@@ -15,20 +16,11 @@
 #include <random>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 namespace {
 
 constexpr int kDim = 8;
-
-QString errorOf(const std::function<void()> &work)
-{
-    try {
-        work();
-    } catch (const Error &e) {
-        return e.message().isEmpty() ? QStringLiteral("(empty message)") : e.message();
-    }
-    return QString();
-}
 
 std::vector<float> axis(int i, float scale = 1.0f)
 {

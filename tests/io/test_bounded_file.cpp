@@ -7,6 +7,7 @@
 #include "io/CsvReader.h"
 #include "io/NpyFile.h"
 #include "io/SafetensorsFile.h"
+#include "ErrorOf.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -14,22 +15,13 @@
 #include <functional>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 class TestBoundedFile : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-
-    static QString errorOf(const std::function<void()> &read)
-    {
-        try {
-            read();
-        } catch (const Error &error) {
-            return error.message();
-        }
-        return QString();
-    }
 
 private Q_SLOTS:
     void readsARegularFile()

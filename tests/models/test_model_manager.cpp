@@ -8,6 +8,7 @@
 #include "jobs/BackgroundJob.h"
 #include "models/ModelCatalog.h"
 #include "models/ModelManager.h"
+#include "ErrorOf.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -24,6 +25,7 @@
 #include <mutex>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 namespace {
 
@@ -203,17 +205,6 @@ private:
 
     QString target() const { return m_dir->filePath(kFileName); }
     QString part() const { return target() + QStringLiteral(".part"); }
-
-    static QString errorOf(const std::function<void()> &call)
-    {
-        try {
-            call();
-        } catch (const Error &error) {
-            qInfo().noquote() << "error:" << error.message();
-            return error.message();
-        }
-        return QString();
-    }
 
     static QByteArray readAll(const QString &path)
     {

@@ -6,6 +6,7 @@
 #include "io/NpyFile.h"
 #include "store/ProjectStore.h"
 #include "TestImages.h"
+#include "TestTime.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -125,7 +126,7 @@ class TestCrashSafety : public QObject
             r.output = QStringLiteral("cannot start %1").arg(m_cli);
             return r;
         }
-        if (!p.waitForFinished(timeoutMs)) {
+        if (!p.waitForFinished(faultline::testing::scaledTimeoutMs(timeoutMs))) {
             p.kill();
             p.waitForFinished();
             r.output = QStringLiteral("timed out: ") + QString::fromLocal8Bit(p.readAll());

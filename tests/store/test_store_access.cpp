@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "store/ProjectStore.h"
 #include "store/StoreAccess.h"
+#include "ErrorOf.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -14,6 +15,7 @@
 #include <QtTest>
 
 using namespace faultline;
+using faultline::testing::errorOf;
 
 namespace {
 
@@ -52,16 +54,6 @@ private:
     QProcess m_process;
     bool m_locked = false;
 };
-
-QString errorOf(const std::function<void()> &call)
-{
-    try {
-        call();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return QString();
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // Runs faultline-cli as a user would (tests/cli): exit code, stdout and stderr of one command.
 
 #include "io/CsvReader.h"
+#include "TestTime.h"
 
 #include <QFile>
 #include <QProcess>
@@ -19,13 +20,13 @@ struct CliResult
     QStringList outLines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
 };
 
-// exitCode -1 when it crashed, did not start or ran past timeoutMs (then killed).
+// exitCode -1 when it crashed, did not start or ran past timeoutMs (scaled; then killed).
 inline CliResult runCli(const QString &cli, const QStringList &args, int timeoutMs)
 {
     QProcess p;
     p.start(cli, args);
     CliResult r;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs)) {
+    if (!p.waitForStarted(10000) || !p.waitForFinished(scaledTimeoutMs(timeoutMs))) {
         p.kill();
         p.waitForFinished();
         r.err = QStringLiteral("did not run or timed out");
