@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QScopeGuard>
@@ -1051,14 +1052,24 @@ QVector<RunScoreRow> ProjectStore::runScores(qint64 runId, const QString &classN
 
 QVector<RunClassCount> ProjectStore::runClassCounts(qint64 runId) const
 {
+    // A run's rows never change once written; which images are still there does (the cache
+    // goes with any write to images). JSON: [[label, count, errors], …].
+    const QString cached = cachedSummary(QStringLiteral("run_class_counts:%1").arg(runId), [&] {
+        QJsonArray rows;
+        QSqlQuery query = execSql(m_db, QStringLiteral(
+            // Of the images still there, as runScores() lists them.
+            "SELECT s.label, COUNT(*), SUM(s.label <> s.prediction) FROM run_scores s JOIN images i ON i.id = s.image_id"
+            " WHERE s.run_id = ? AND i.missing = 0 GROUP BY s.label ORDER BY s.label"),
+            {runId});
+        while (query.next())
+            rows.append(QJsonArray{query.value(0).toString(), query.value(1).toInt(), query.value(2).toInt()});
+        return QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact));
+    });
     QVector<RunClassCount> counts;
-    QSqlQuery query = execSql(m_db, QStringLiteral(
-        // Of the images still there, as runScores() lists them.
-        "SELECT s.label, COUNT(*), SUM(s.label <> s.prediction) FROM run_scores s JOIN images i ON i.id = s.image_id"
-        " WHERE s.run_id = ? AND i.missing = 0 GROUP BY s.label ORDER BY s.label"),
-        {runId});
-    while (query.next())
-        counts.push_back({query.value(0).toString(), query.value(1).toInt(), query.value(2).toInt()});
+    for (const QJsonValue &row : QJsonDocument::fromJson(cached.toUtf8()).array()) {
+        const QJsonArray fields = row.toArray();
+        counts.push_back({fields.at(0).toString(), fields.at(1).toInt(), fields.at(2).toInt()});
+    }
     return counts;
 }
 

@@ -5,6 +5,7 @@
 //   bench_large_store make DIR [--images 10000000] [--dim 512] [--classes 10] [--val 0.005]
 //                              [--test 0.005] [--seed 1]
 //   bench_large_store measure DIR [--threads 0]
+//   bench_large_store open DIR
 //
 // `make` writes DIR/.faultline/project.sqlite through ProjectStore (no image files: the store
 // alone is measured), every class with 20 % errors planted along a class direction so every
@@ -28,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -174,16 +176,12 @@ private:
     std::thread m_thread;
 };
 
-int measure(const QString &root, int threads)
+// Opening the store and what the workbench reads when it opens a project (ProjectSession's
+// readState): the model to use, or nullopt.
+std::optional<qint64> openAndReadState(const ProjectStore &store, double openSeconds)
 {
-    const QString path = ProjectStore::defaultPath(root);
-    AnonSampler anon;
-    Clock openClock;
-    ProjectStore store(path);
-    const double openSeconds = openClock.seconds();
-    std::printf("open: %.3f s (ProjectStore on %s, %.1f GB)\n", openSeconds, qPrintable(path), double(QFileInfo(path).size()) / 1e9);
-
-    // What the workbench reads when it opens a project (ProjectSession's readState).
+    std::printf("open: %.3f s (ProjectStore on %s, %.1f GB)\n", openSeconds, qPrintable(store.path()),
+                double(QFileInfo(store.path()).size()) / 1e9);
     Clock stateClock;
     const ImageCounts counts = store.imageCounts();
     const double countsSeconds = stateClock.seconds();
@@ -193,13 +191,31 @@ int measure(const QString &root, int threads)
     std::printf("window state: %.3f s (image counts %.3f s): %d images, %lld predictions, %s, latest run %lld\n",
                 stateClock.seconds(), countsSeconds, counts.images, static_cast<long long>(predictions),
                 qPrintable(embeddings.describe()), static_cast<long long>(latest));
-    if (!embeddings.model)
+    return embeddings.model ? std::optional<qint64>(embeddings.model->id) : std::nullopt;
+}
+
+int measure(const QString &root, int threads, bool openOnly)
+{
+    AnonSampler anon;
+    Clock openClock;
+    ProjectStore store(ProjectStore::defaultPath(root));
+    const std::optional<qint64> model = openAndReadState(store, openClock.seconds());
+    if (!model)
         return 1;
+    if (openOnly) {
+        if (const qint64 latest = store.latestCompletedRun()) {
+            Clock countsClock;
+            const QVector<RunClassCount> perClass = store.runClassCounts(latest);
+            std::printf("classes dock (runClassCounts of run %lld): %.1f s for %lld classes\n", static_cast<long long>(latest),
+                        countsClock.seconds(), static_cast<long long>(perClass.size()));
+        }
+        return 0;
+    }
 
     Clock analysisClock;
     AnalysisParams params;
     params.threads = threads;
-    const AnalysisOutcome outcome = runAnalysis(store, embeddings.model->id, params);
+    const AnalysisOutcome outcome = runAnalysis(store, *model, params);
     std::printf("analysis: %.1f s, run %lld: %d images, %d classes fitted, %d skipped; peak RSS so far %.0f MiB,"
                 " peak anonymous %.0f MiB\n", analysisClock.seconds(), static_cast<long long>(outcome.runId), outcome.rows,
                 outcome.classesOk, outcome.classesSkipped, statusMiB("VmHWM"), anon.stop());
@@ -207,6 +223,10 @@ int measure(const QString &root, int threads)
         std::printf("  %s: n_val %d, errors %d, cv %.3f, %s\n", qPrintable(row.className), row.nFit, row.nFitErrors,
                     row.cvBalancedAccuracy.value_or(0), qPrintable(row.status));
 
+    Clock countsClock;
+    const QVector<RunClassCount> perClass = store.runClassCounts(outcome.runId);
+    std::printf("classes dock (runClassCounts): %.1f s for %lld classes\n", countsClock.seconds(),
+                static_cast<long long>(perClass.size()));
     AnonSampler classAnon;
     Clock classClock;
     const RunClassImages one = loadRunClassImages(store, outcome.runId, className(0));
@@ -224,9 +244,11 @@ int measure(const QString &root, int threads)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // each step's line as it finishes, also into a file
     const QStringList args = app.arguments();
-    if (args.size() < 3 || (args[1] != QLatin1String("make") && args[1] != QLatin1String("measure"))) {
-        std::fprintf(stderr, "usage: bench_large_store make|measure DIR [options]\n");
+    const QStringList modes{QStringLiteral("make"), QStringLiteral("measure"), QStringLiteral("open")};
+    if (args.size() < 3 || !modes.contains(args[1])) {
+        std::fprintf(stderr, "usage: bench_large_store make|measure|open DIR [options]\n");
         return 2;
     }
     MakeOptions options;
@@ -247,7 +269,8 @@ int main(int argc, char **argv)
         }
     }
     try {
-        return args[1] == QLatin1String("make") ? make(args[2], options) : measure(args[2], threads);
+        return args[1] == QLatin1String("make") ? make(args[2], options)
+                                                 : measure(args[2], threads, args[1] == QLatin1String("open"));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_large_store: %s\n", e.what());
         return 1;
