@@ -1,28 +1,16 @@
-// libtorch before any Qt header: Qt's `slots` macro breaks torch's IValue::slots().
-#include <torch/cuda.h>
-#include <torch/script.h>
-#include <ATen/Parallel.h>
+#include "classify/ImageClassifierImpl.h" // libtorch first
 
-#include "classify/ImageClassifier.h"
-
-#include "classify/ClassNames.h"
-#include "classify/ClassifierPreprocessor.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
 
 #include <QFileInfo>
-#include <QHash>
 #include <QRegularExpression>
 #include <QThread>
-#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
-#include <mutex>
 #include <numeric>
 
 namespace faultline {
-
-namespace {
 
 QString shapeText(c10::IntArrayRef shape)
 {
@@ -32,8 +20,6 @@ QString shapeText(c10::IntArrayRef shape)
     return QLatin1Char('[') + dims.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-// torch's messages run over many lines (TorchScript adds a traceback before the real cause):
-// the line that names the exception ("RuntimeError: …"), else the first line.
 QString essentialLine(const std::exception &error)
 {
     const auto *c10Error = dynamic_cast<const c10::Error *>(&error);
@@ -45,6 +31,8 @@ QString essentialLine(const std::exception &error)
             return it->trimmed();
     return lines.isEmpty() ? QStringLiteral("unknown error") : lines.first().trimmed();
 }
+
+namespace {
 
 torch::jit::Module loadTorchScript(const QString &path)
 {
@@ -65,62 +53,47 @@ torch::jit::Module loadTorchScript(const QString &path)
 
 } // namespace
 
-struct ImageClassifier::Impl
+torch::Tensor ImageClassifier::Impl::probabilities(const torch::Tensor &input) const
 {
-    ClassifierSpec spec;
-    ClassNames classes;
-    QHash<QString, int> indexOf;
-    torch::Device device = torch::kCPU;
-    std::unique_ptr<ClassifierPreprocessor> preprocessor;
-    QThreadPool decodePool; // own pool: never Qt's global one
-
-    // Module::forward is not const and TorchScript modules are not documented as re-entrant.
-    mutable std::mutex forwardMutex;
-    mutable torch::jit::Module module;
-
-    // input: count × C × S × S on the CPU. Returns count × classes probabilities, checked.
-    torch::Tensor probabilities(const torch::Tensor &input) const
-    {
-        torch::InferenceMode guard;
-        torch::jit::IValue output;
-        try {
-            std::lock_guard<std::mutex> lock(forwardMutex);
-            output = module.forward({input.to(device)});
-        } catch (const std::exception &error) {
-            throw Error(QStringLiteral("%1: the model fails on an input of shape %2: %3")
-                            .arg(spec.path, shapeText(input.sizes()), essentialLine(error)));
-        }
-        if (!output.isTensor())
-            throw Error(QStringLiteral("%1: the model returns %2, not a tensor of class scores")
-                            .arg(spec.path, QString::fromStdString(output.tagKind())));
-        const torch::Tensor scores = output.toTensor().to(torch::kCPU, torch::kFloat32);
-        const int64_t count = input.size(0);
-        if (scores.dim() != 2 || scores.size(0) != count)
-            throw Error(QStringLiteral("%1: the model outputs shape %2 for %3 images; expected [%3, classes]")
-                            .arg(spec.path, shapeText(scores.sizes())).arg(count));
-        if (scores.size(1) != classes.names.size())
-            throw Error(QStringLiteral("%1: the model outputs %2 scores per image but there are %3 classes (%4)")
-                            .arg(spec.path).arg(scores.size(1)).arg(classes.names.size()).arg(classes.source));
-        if (!scores.isfinite().all().item<bool>())
-            throw Error(QStringLiteral("%1: the model outputs NaN or infinite scores").arg(spec.path));
-        if (spec.output == ClassifierSpec::Output::Logits)
-            return scores.softmax(1);
-        checkProbabilities(scores);
-        return scores;
+    torch::InferenceMode guard;
+    torch::jit::IValue output;
+    try {
+        std::lock_guard<std::mutex> lock(forwardMutex);
+        output = module.forward({input.to(device)});
+    } catch (const std::exception &error) {
+        throw Error(QStringLiteral("%1: the model fails on an input of shape %2: %3")
+                        .arg(spec.path, shapeText(input.sizes()), essentialLine(error)));
     }
+    if (!output.isTensor())
+        throw Error(QStringLiteral("%1: the model returns %2, not a tensor of class scores")
+                        .arg(spec.path, QString::fromStdString(output.tagKind())));
+    const torch::Tensor scores = output.toTensor().to(torch::kCPU, torch::kFloat32);
+    const int64_t count = input.size(0);
+    if (scores.dim() != 2 || scores.size(0) != count)
+        throw Error(QStringLiteral("%1: the model outputs shape %2 for %3 images; expected [%3, classes]")
+                        .arg(spec.path, shapeText(scores.sizes())).arg(count));
+    if (scores.size(1) != classes.names.size())
+        throw Error(QStringLiteral("%1: the model outputs %2 scores per image but there are %3 classes (%4)")
+                        .arg(spec.path).arg(scores.size(1)).arg(classes.names.size()).arg(classes.source));
+    if (!scores.isfinite().all().item<bool>())
+        throw Error(QStringLiteral("%1: the model outputs NaN or infinite scores").arg(spec.path));
+    if (spec.output == ClassifierSpec::Output::Logits)
+        return scores.softmax(1);
+    checkProbabilities(scores);
+    return scores;
+}
 
-    void checkProbabilities(const torch::Tensor &scores) const
-    {
-        const double minimum = scores.min().item<double>();
-        const double worstSum = (scores.sum(1) - 1.0).abs().max().item<double>();
-        if (minimum < -1e-6 || worstSum > 1e-3)
-            throw Error(QStringLiteral("%1: the model's outputs are not probabilities (%2); if it outputs logits,"
-                                       " use --output logits")
-                            .arg(spec.path, minimum < -1e-6 ? QStringLiteral("a negative score %1").arg(minimum)
-                                                            : QStringLiteral("a row sums to 1 %2 %3")
-                                                                  .arg(QChar(0x00B1)).arg(worstSum)));
-    }
-};
+void ImageClassifier::Impl::checkProbabilities(const torch::Tensor &scores) const
+{
+    const double minimum = scores.min().item<double>();
+    const double worstSum = (scores.sum(1) - 1.0).abs().max().item<double>();
+    if (minimum < -1e-6 || worstSum > 1e-3)
+        throw Error(QStringLiteral("%1: the model's outputs are not probabilities (%2); if it outputs logits,"
+                                   " use --output logits")
+                        .arg(spec.path, minimum < -1e-6 ? QStringLiteral("a negative score %1").arg(minimum)
+                                                        : QStringLiteral("a row sums to 1 %2 %3")
+                                                              .arg(QChar(0x00B1)).arg(worstSum)));
+}
 
 ImageClassifier::ImageClassifier(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
 ImageClassifier::~ImageClassifier() = default;
@@ -177,13 +150,15 @@ QString ImageClassifier::deviceName() const
     return d->device.is_cuda() ? QStringLiteral("cuda:0") : QStringLiteral("cpu (%1 threads)").arg(at::get_num_threads());
 }
 
-std::vector<ClassifierVerdict> ImageClassifier::classify(const std::vector<QByteArray> &encodedImages,
-                                                         const QStringList &names, JobControl *control) const
+void ImageClassifier::Impl::forEachBatch(
+    const std::vector<QByteArray> &encodedImages, const QStringList &names, JobControl *control,
+    std::vector<QString> &errors,
+    const std::function<void(const torch::Tensor &input, const std::vector<size_t> &rows)> &run) const
 {
-    std::vector<ClassifierVerdict> verdicts(encodedImages.size());
-    const int floats = d->preprocessor->floatsPerImage();
-    const int S = d->spec.inputSize;
-    const size_t batchSize = size_t(d->spec.batchSize);
+    const int floats = preprocessor->floatsPerImage();
+    const int S = spec.inputSize;
+    const size_t batchSize = size_t(spec.batchSize);
+    errors.assign(encodedImages.size(), QString());
     for (size_t begin = 0; begin < encodedImages.size(); begin += batchSize) {
         if (control)
             control->checkCancelled();
@@ -191,41 +166,50 @@ std::vector<ClassifierVerdict> ImageClassifier::classify(const std::vector<QByte
         std::vector<float> pixels((end - begin) * size_t(floats));
         QVector<int> rows(int(end - begin));
         std::iota(rows.begin(), rows.end(), 0);
-        QtConcurrent::blockingMap(&d->decodePool, rows, [&](int row) {
+        QtConcurrent::blockingMap(&decodePool, rows, [&](int row) {
             const size_t i = begin + size_t(row);
             try {
-                d->preprocessor->loadEncoded(encodedImages[i], names.value(qsizetype(i), QStringLiteral("image %1").arg(i)),
-                                             pixels.data() + size_t(row) * size_t(floats));
+                preprocessor->loadEncoded(encodedImages[i], names.value(qsizetype(i), QStringLiteral("image %1").arg(i)),
+                                          pixels.data() + size_t(row) * size_t(floats));
             } catch (const Error &error) {
-                verdicts[i].error = error.message();
+                errors[i] = error.message();
             }
         });
 
         // Undecodable images leave holes: pack the decoded rows into one model batch.
         std::vector<size_t> decoded;
         for (size_t i = begin; i < end; ++i) {
-            if (!verdicts[i].ok())
+            if (!errors[i].isEmpty())
                 continue;
             if (decoded.size() != i - begin)
                 std::copy_n(pixels.begin() + ptrdiff_t((i - begin) * size_t(floats)), floats,
                             pixels.begin() + ptrdiff_t(decoded.size() * size_t(floats)));
             decoded.push_back(i);
         }
-        if (decoded.empty())
-            continue;
-        const torch::Tensor input = torch::from_blob(pixels.data(), {int64_t(decoded.size()), d->spec.channels, S, S},
-                                                     torch::kFloat32);
+        if (!decoded.empty())
+            run(torch::from_blob(pixels.data(), {int64_t(decoded.size()), spec.channels, S, S}, torch::kFloat32), decoded);
+    }
+}
+
+std::vector<ClassifierVerdict> ImageClassifier::classify(const std::vector<QByteArray> &encodedImages,
+                                                         const QStringList &names, JobControl *control) const
+{
+    std::vector<ClassifierVerdict> verdicts(encodedImages.size());
+    std::vector<QString> errors;
+    d->forEachBatch(encodedImages, names, control, errors, [&](const torch::Tensor &input, const std::vector<size_t> &rows) {
         const torch::Tensor probabilities = d->probabilities(input).contiguous();
         const float *p = probabilities.data_ptr<float>();
         const size_t classes = size_t(d->classes.names.size());
-        for (size_t row = 0; row < decoded.size(); ++row) {
-            ClassifierVerdict &verdict = verdicts[decoded[row]];
+        for (size_t row = 0; row < rows.size(); ++row) {
+            ClassifierVerdict &verdict = verdicts[rows[row]];
             verdict.probabilities.assign(p + row * classes, p + (row + 1) * classes);
             verdict.predicted = int(std::max_element(verdict.probabilities.begin(), verdict.probabilities.end())
                                     - verdict.probabilities.begin());
             verdict.predictedClass = d->classes.names[verdict.predicted];
         }
-    }
+    });
+    for (size_t i = 0; i < verdicts.size(); ++i)
+        verdicts[i].error = errors[i];
     return verdicts;
 }
 
