@@ -1,9 +1,9 @@
 // Retraining a classifier's linear head on cached features (issue 13): the recipe matches the
-// same code in PyTorch (tests/fix/linear_head_reference.py), weights act as eq. 1's λ, and bad
+// same code in PyTorch (tests/fix/head_training_reference.py), weights act as eq. 1's λ, and bad
 // input is one clear line.
 
 #include "common/JobControl.h"
-#include "fix/LinearHead.h"
+#include "fix/HeadTraining.h"
 #include "io/NpyFile.h"
 
 #include "ErrorOf.h"
@@ -71,7 +71,7 @@ void writeColumn(const QString &path, const std::vector<float> &values)
 
 } // namespace
 
-class TestLinearHead : public QObject
+class TestHeadTraining : public QObject
 {
     Q_OBJECT
 
@@ -143,7 +143,7 @@ private Q_SLOTS:
         QProcess python;
         python.setProcessChannelMode(QProcess::MergedChannels);
         python.start(QStringLiteral("/usr/bin/python3"),
-                     {QStringLiteral(FAULTLINE_LINEAR_HEAD_REFERENCE), dir.path(), QString::number(params.learningRate),
+                     {QStringLiteral(FAULTLINE_HEAD_TRAINING_REFERENCE), dir.path(), QString::number(params.learningRate),
                       QString::number(params.momentum), QString::number(params.weightDecay),
                       QString::number(params.epochs), QStringLiteral("1")});
         QVERIFY(python.waitForFinished(120000));
@@ -212,5 +212,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLinearHead)
-#include "test_linear_head.moc"
+QTEST_GUILESS_MAIN(TestHeadTraining)
+#include "test_head_training.moc"

@@ -4,7 +4,8 @@
 // weighted (eq. 1's λ is the weight of the debug set), warm-started from the original head;
 // full-batch SGD with momentum and weight decay, as paper 002's Table 4 gives it (learning rate
 // 0.2, momentum 0.9, weight decay 5e-4, 1000 epochs). Deterministic for a given thread count;
-// on CUDA when asked and available. libtorch stays in LinearHead.cpp.
+// on CUDA when asked and available. libtorch stays in HeadTraining.cpp.
+#include "classify/LinearHead.h"
 #include "clip/ClipModel.h" // ComputeDevice
 
 #include <QtGlobal>
@@ -13,15 +14,6 @@
 namespace faultline {
 
 class JobControl;
-
-// torch.nn.Linear's parameters: logits = x · weightᵀ + bias.
-struct LinearHead
-{
-    int classes = 0;
-    int features = 0;
-    std::vector<float> weight; // classes × features, row-major
-    std::vector<float> bias;   // classes
-};
 
 struct HeadTrainingSet
 {

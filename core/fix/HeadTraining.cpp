@@ -1,4 +1,4 @@
-#include "fix/LinearHead.h"
+#include "fix/HeadTraining.h"
 
 #include "common/Error.h"
 #include "common/JobControl.h"

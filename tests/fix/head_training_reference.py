@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The head-retraining recipe in PyTorch, for test_linear_head's parity check.
+"""The head-retraining recipe in PyTorch, for test_head_training's parity check.
 
 Reads DIR/{x,labels,weights,w0,b0}.npy, trains torch.nn.Linear's weight and bias as
-core/fix/LinearHead.cpp does (F.linear, per-row cross-entropy weighted and divided by the
+core/fix/HeadTraining.cpp does (F.linear, per-row cross-entropy weighted and divided by the
 weights' sum, full-batch torch.optim.SGD with momentum and weight decay) and writes
 DIR/{w,b}.npy and DIR/loss.txt (initial and final loss).
-  linear_head_reference.py DIR LR MOMENTUM WEIGHT_DECAY EPOCHS THREADS
+  head_training_reference.py DIR LR MOMENTUM WEIGHT_DECAY EPOCHS THREADS
 """
 import os
 import sys
