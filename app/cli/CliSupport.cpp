@@ -11,6 +11,7 @@
 #include <QRegularExpression>
 
 #include <csignal>
+#include <cmath>
 #include <cstdio>
 #ifdef Q_OS_UNIX
 #include <unistd.h>
@@ -121,6 +122,15 @@ int positiveInt(const QCommandLineParser &parser, const QString &option, int max
 int nonNegativeInt(const QCommandLineParser &parser, const QString &option, int maximum)
 {
     return intOption(parser, option, 0, maximum, "non-negative");
+}
+
+double numberOption(const QCommandLineParser &parser, const QString &option)
+{
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || !std::isfinite(value))
+        throw faultline::Error(QStringLiteral("--%1: '%2' is not a number").arg(option, parser.value(option)));
+    return value;
 }
 
 QString resolveModel(const QString &fileOrName, faultline::JobControl *control)

@@ -33,6 +33,8 @@ std::unique_ptr<faultline::ProjectStore> openProject(const QCommandLineParser &p
 // the value is too big (a count the machine cannot hold is not "not a positive integer").
 int positiveInt(const QCommandLineParser &parser, const QString &option, int maximum);
 int nonNegativeInt(const QCommandLineParser &parser, const QString &option, int maximum);
+// A finite number; Error naming the option otherwise.
+double numberOption(const QCommandLineParser &parser, const QString &option);
 
 // Bounds of the count options (beyond them a typo costs gigabytes or thousands of threads).
 constexpr int kMaxThreads = 256;      // 0: all cores

@@ -22,3 +22,4 @@ int checkGeneratedCommand(const QStringList &args);
 int samplesCommand(const QStringList &args);
 int modesCommand(const QStringList &args);
 int predictCommand(const QStringList &args);
+int retrainCommand(const QStringList &args);

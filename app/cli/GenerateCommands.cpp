@@ -90,15 +90,6 @@ QVector<qint64> idList(const QString &text)
     return ids;
 }
 
-double numberOption(const QCommandLineParser &parser, const QString &option)
-{
-    bool ok = false;
-    const double value = parser.value(option).toDouble(&ok);
-    if (!ok || !std::isfinite(value))
-        throw Error(QStringLiteral("--%1: '%2' is not a number").arg(option, parser.value(option)));
-    return value;
-}
-
 SampleSettings sampleSettings(const QCommandLineParser &parser)
 {
     SampleSettings settings;
@@ -108,7 +99,7 @@ SampleSettings sampleSettings(const QCommandLineParser &parser)
     settings.width = cli::positiveInt(parser, QStringLiteral("width"), cli::kMaxImageSide);
     settings.height = cli::positiveInt(parser, QStringLiteral("height"), cli::kMaxImageSide);
     settings.steps = cli::positiveInt(parser, QStringLiteral("steps"), 1000);
-    settings.guidanceScale = numberOption(parser, QStringLiteral("guidance"));
+    settings.guidanceScale = cli::numberOption(parser, QStringLiteral("guidance"));
     settings.negativePrompt = parser.value(QStringLiteral("negative-prompt"));
     return settings;
 }

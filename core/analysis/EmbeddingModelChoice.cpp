@@ -10,7 +10,7 @@ EmbeddingModelChoice chooseEmbeddingModel(const ProjectStore &store)
     const QVector<EmbeddingModelInfo> models = store.embeddingModels(); // oldest first
     QVector<QPair<EmbeddingModelInfo, EmbeddingCoverage>> passed;
     for (auto it = models.crbegin(); it != models.crend(); ++it) {
-        if (it->count == 0)
+        if (it->count == 0 || isClassifierFeatureModel(it->name))
             continue;
         const EmbeddingCoverage coverage = store.embeddingCoverage(it->id);
         if (coverage.complete()) {

@@ -39,6 +39,13 @@ void validate(const HeadTrainingSet &set, const LinearHead &head, const HeadTrai
     for (const float v : set.x)
         if (!std::isfinite(v))
             throw Error(QStringLiteral("the features hold NaN or Inf"));
+    checkHeadTrainingParams(params);
+}
+
+} // namespace
+
+void checkHeadTrainingParams(const HeadTrainingParams &params)
+{
     if (!(params.learningRate > 0) || !std::isfinite(params.learningRate))
         throw Error(QStringLiteral("learning rate must be > 0, got %1").arg(params.learningRate));
     if (!(params.momentum >= 0 && params.momentum < 1))
@@ -48,6 +55,8 @@ void validate(const HeadTrainingSet &set, const LinearHead &head, const HeadTrai
     if (params.epochs < 1 || params.epochs > 1000000)
         throw Error(QStringLiteral("epochs must be between 1 and 1000000, got %1").arg(params.epochs));
 }
+
+namespace {
 
 torch::Device deviceFor(ComputeDevice requested)
 {

@@ -40,6 +40,10 @@ struct HeadTrainingResult
     double finalLoss = 0;   // the same after the last
 };
 
+// Error naming the parameter out of range (checked again by trainLinearHead; callers check
+// first to fail before computing features).
+void checkHeadTrainingParams(const HeadTrainingParams &params);
+
 // Error with the field at fault for mismatched sizes, a label outside the head's classes,
 // negative or non-finite weights (or all zero), non-finite features or parameters out of range.
 // Reports progress per epoch; JobCancelled between epochs.

@@ -67,6 +67,17 @@ struct EmbeddingModelInfo
     QString contentHash; // imports: SHA-256 of the .npy and paths files; empty otherwise
 };
 
+// Embedding models named "features:<file>@<sha>" hold a classifier's penultimate features,
+// cached to retrain its head (fix/HeadRetraining), not CLIP embeddings: analyses never pick them.
+inline QString classifierFeatureModelName(const QString &fileName, const QString &shaPrefix)
+{
+    return QStringLiteral("features:%1@%2").arg(fileName, shaPrefix);
+}
+inline bool isClassifierFeatureModel(const QString &name)
+{
+    return name.startsWith(QLatin1String("features:"));
+}
+
 struct RunInfo
 {
     qint64 id = 0;

@@ -1,0 +1,164 @@
+#include "CliSupport.h"
+#include "Commands.h"
+
+#include "classify/ImageClassifier.h"
+#include "classify/ProjectClassifier.h"
+#include "common/Error.h"
+#include "fix/HeadRetraining.h"
+#include "interpret/RunImages.h"
+#include "io/AtomicFileWriter.h"
+#include "io/CsvWriter.h"
+#include "store/ProjectStore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <cstdio>
+
+using namespace faultline;
+
+namespace {
+
+QString percent(const BeforeAfter &tally, bool after)
+{
+    return tally.images > 0 ? QString::number(100.0 * (after ? tally.after() : tally.before()), 'f', 1) : QStringLiteral("-");
+}
+
+void printTable(const RetrainReport &report)
+{
+    std::printf("%-24s %-6s %7s %8s %8s %8s\n", "class", "subset", "images", "before", "after", "gain");
+    const auto line = [](const QString &name, const char *subset, const BeforeAfter &tally) {
+        if (tally.images == 0)
+            return;
+        std::printf("%-24s %-6s %7d %7s%% %7s%% %+7.1f\n", name.toLocal8Bit().constData(), subset, tally.images,
+                    percent(tally, false).toLatin1().constData(), percent(tally, true).toLatin1().constData(),
+                    100.0 * (tally.after() - tally.before()));
+    };
+    for (const ClassBeforeAfter &c : report.classes) {
+        line(c.className, "all", c.all);
+        line(c.className, "hard", c.hard);
+        line(c.className, "rest", c.rest);
+    }
+    line(QStringLiteral("(all classes)"), "all", report.overall);
+    line(QStringLiteral("(all classes)"), "hard", report.hard);
+    line(QStringLiteral("(all classes)"), "rest", report.rest);
+}
+
+// DIR/retrain.csv: class, subset, images, right before, right after, accuracy before and after.
+void writeReport(const RetrainReport &report, const QString &folder)
+{
+    if (!QDir().mkpath(folder))
+        throw Error(QStringLiteral("%1: cannot create the report folder").arg(folder));
+    QString text = csvLine({QStringLiteral("class"), QStringLiteral("subset"), QStringLiteral("images"),
+                            QStringLiteral("right_before"), QStringLiteral("right_after"),
+                            QStringLiteral("accuracy_before"), QStringLiteral("accuracy_after")});
+    const auto row = [&](const QString &name, const QString &subset, const BeforeAfter &tally) {
+        text += csvLine({name, subset, QString::number(tally.images), QString::number(tally.rightBefore),
+                         QString::number(tally.rightAfter), QString::number(tally.before(), 'g', 17),
+                         QString::number(tally.after(), 'g', 17)});
+    };
+    for (const ClassBeforeAfter &c : report.classes) {
+        row(c.className, QStringLiteral("all"), c.all);
+        row(c.className, QStringLiteral("hard"), c.hard);
+        row(c.className, QStringLiteral("rest"), c.rest);
+    }
+    row(QStringLiteral("all"), QStringLiteral("all"), report.overall);
+    row(QStringLiteral("all"), QStringLiteral("hard"), report.hard);
+    row(QStringLiteral("all"), QStringLiteral("rest"), report.rest);
+    AtomicFileWriter file(QDir(folder).filePath(QStringLiteral("retrain.csv")));
+    file.write(text);
+    file.commit();
+}
+
+} // namespace
+
+int retrainCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    cli::addDatasetOptions(parser);
+    parser.addOption({QStringLiteral("classifier"),
+                      QStringLiteral("TorchScript classifier with a features(x) method (default: the one predict"
+                                     " stored; its preprocessing is kept)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("head"), QStringLiteral("The head's submodule (default: the last torch.nn.Linear)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
+                      QStringLiteral("N"), QStringLiteral("latest")});
+    parser.addOption({QStringLiteral("intervention"),
+                      QStringLiteral("filter-svm (the K pool images per class with the most negative decision values),"
+                                     " filter-confidence (the K least confident), filter-random, or upweight (the K"
+                                     " hardest training images per class, weighted by --factor)."),
+                      QStringLiteral("ARM"), QStringLiteral("filter-svm")});
+    parser.addOption({QStringLiteral("k"), QStringLiteral("Images per class the intervention adds or upweights (default 50)."),
+                      QStringLiteral("K"), QStringLiteral("50")});
+    parser.addOption({QStringLiteral("factor"), QStringLiteral("upweight: the hard images' weight (default 5)."),
+                      QStringLiteral("F"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("threshold"),
+                      QStringLiteral("upweight: flag training images with a decision value below T instead of K per class."),
+                      QStringLiteral("T")});
+    parser.addOption({QStringLiteral("eval-k"),
+                      QStringLiteral("The hard subpopulation: each class's K hardest test images (default 50)."),
+                      QStringLiteral("K"), QStringLiteral("50")});
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("filter-random's seed (default 0)."), QStringLiteral("N"),
+                      QStringLiteral("0")});
+    parser.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 1000, paper 002)."),
+                      QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption({QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.2, paper 002)."), QStringLiteral("LR"),
+                      QStringLiteral("0.2")});
+    parser.addOption({QStringLiteral("device"), QStringLiteral("auto (default), cpu or cuda."), QStringLiteral("DEVICE"),
+                      QStringLiteral("auto")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Write the retrained classifier here (TorchScript)."),
+                      QStringLiteral("NEW.pt")});
+    parser.addOption({QStringLiteral("report"), QStringLiteral("Write DIR/retrain.csv: before and after per class and subset."),
+                      QStringLiteral("DIR")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("retrain"),
+                               QStringLiteral("Retrain the classifier's head on the training split plus an intervention's"
+                                              " images and compare it with the original on the test split."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        RetrainRequest request;
+        const std::optional<Intervention> arm = interventionFromName(parser.value(QStringLiteral("intervention")));
+        if (!arm)
+            throw Error(QStringLiteral("--intervention: '%1' is not filter-svm, filter-confidence, filter-random or upweight")
+                            .arg(parser.value(QStringLiteral("intervention"))));
+        request.intervention = *arm;
+        request.k = cli::positiveInt(parser, QStringLiteral("k"), cli::kMaxPerClass);
+        request.evalK = cli::positiveInt(parser, QStringLiteral("eval-k"), cli::kMaxPerClass);
+        request.factor = cli::numberOption(parser, QStringLiteral("factor"));
+        if (parser.isSet(QStringLiteral("threshold")))
+            request.hardThreshold = cli::numberOption(parser, QStringLiteral("threshold"));
+        request.seed = quint64(cli::nonNegativeInt(parser, QStringLiteral("seed"), std::numeric_limits<int>::max()));
+        request.training.epochs = cli::positiveInt(parser, QStringLiteral("epochs"), 1000000);
+        request.training.learningRate = cli::numberOption(parser, QStringLiteral("lr"));
+        request.training.device = parseComputeDevice(parser.value(QStringLiteral("device")));
+        request.headName = parser.value(QStringLiteral("head"));
+
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        request.runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        const auto classifier = loadProjectClassifier(*store, parser.value(QStringLiteral("classifier")));
+        if (!classifier)
+            throw Error(QStringLiteral("no classifier to retrain: run faultline-cli predict --classifier FILE first, or pass"
+                                       " --classifier FILE"));
+        cli::ConsoleJob job;
+        const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
+        std::fprintf(stderr, "run %lld, %s: head '%s' retrained on %d training images%s; loss %.4f → %.4f (%d epochs)\n",
+                     static_cast<long long>(report.runId), report.intervention.toUtf8().constData(),
+                     report.headName.toUtf8().constData(), report.trainImages,
+                     (report.addedImages ? QStringLiteral(" + %1 pool images").arg(report.addedImages)
+                                         : report.upweightedImages ? QStringLiteral(", %1 of them upweighted ×%2")
+                                                                         .arg(report.upweightedImages).arg(request.factor)
+                                                                   : QString()).toUtf8().constData(),
+                     report.training.initialLoss, report.training.finalLoss, request.training.epochs);
+        if (report.skippedImages > 0)
+            std::fprintf(stderr, "left out %d images (not decodable, or a label the classifier has no output for)\n",
+                         report.skippedImages);
+        printTable(report);
+        if (parser.isSet(QStringLiteral("out"))) {
+            classifier->saveWithHead(report.headName, report.training.head, parser.value(QStringLiteral("out")));
+            std::fprintf(stderr, "wrote %s\n", parser.value(QStringLiteral("out")).toUtf8().constData());
+        }
+        if (parser.isSet(QStringLiteral("report")))
+            writeReport(report, parser.value(QStringLiteral("report")));
+        return cli::Ok;
+    }, QStringLiteral("cancelled; nothing was written"));
+}

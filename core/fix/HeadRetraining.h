@@ -1,0 +1,70 @@
+#pragma once
+// One intervention end to end (issue 13; paper 000 Sec. 3, paper 002 Sec. 4.4): a stored run's
+// images → the classifier's penultimate features (cached in the project as the embedding model
+// "features:<file>@<sha>") → the training split plus the intervention's images → the head
+// retrained → accuracy before and after on the test split, overall, per class, and on each
+// class's hard subpopulation (its K hardest test images by the run's decision value, fixed
+// before retraining) and the rest.
+#include "fix/HeadTraining.h"
+#include "fix/InterventionSet.h"
+
+#include <QString>
+#include <QVector>
+#include <optional>
+
+namespace faultline {
+
+class ImageClassifier;
+class JobControl;
+class ProjectStore;
+
+struct RetrainRequest
+{
+    qint64 runId = 0;                    // 0: the latest completed run
+    Intervention intervention = Intervention::FilterSvm;
+    int k = 50;                          // filtering: pool images added per class; upweight: hardest per class
+    std::optional<double> hardThreshold; // upweight: flag train images below this instead of K per class
+    double factor = 5;                   // upweight: the flagged images' weight
+    int evalK = 50;                      // the hard subpopulation: K hardest test images per class
+    quint64 seed = 0;                    // filter-random
+    QString headName;                    // empty: the classifier's last torch.nn.Linear
+    HeadTrainingParams training;
+};
+
+// Right answers of the original and the retrained head on the same images.
+struct BeforeAfter
+{
+    int images = 0;
+    int rightBefore = 0;
+    int rightAfter = 0;
+    double before() const { return images > 0 ? double(rightBefore) / images : 0; }
+    double after() const { return images > 0 ? double(rightAfter) / images : 0; }
+};
+
+struct ClassBeforeAfter
+{
+    QString className;
+    BeforeAfter all, hard, rest;
+};
+
+struct RetrainReport
+{
+    qint64 runId = 0;
+    QString intervention;
+    QString headName;
+    QString featuresModel;    // the cache's embedding model name
+    int trainImages = 0;      // of the training split used
+    int addedImages = 0;      // filtering: pool images added
+    int upweightedImages = 0; // upweight: training images weighted by the factor
+    int skippedImages = 0;    // not decodable, or a label the classifier has no output for
+    BeforeAfter overall, hard, rest;
+    QVector<ClassBeforeAfter> classes; // by class name
+    HeadTrainingResult training;
+};
+
+// Error for a run or split that is missing (no training or test images), and whatever the
+// intervention, the classifier contract or the training refuses. JobCancelled when cancelled.
+RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const ImageClassifier &classifier,
+                          const RetrainRequest &request, JobControl *control = nullptr);
+
+} // namespace faultline

@@ -1,0 +1,152 @@
+// `faultline-cli retrain` end to end (issue 13): analyze, predict with a TorchScript classifier
+// that has features(x) and a head, then retrain the head with a filtering arm and with
+// upweighting; the report's "before" is the stored predictions' own accuracy, the new file
+// differs from the original only in the head, the features are cached, bad requests are one line.
+
+#include "io/CsvReader.h"
+#include "store/ProjectStore.h"
+
+#include "CliRunner.h"
+#include "SyntheticDataset.h"
+#include "TinyClassifiers.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace faultline;
+using faultline::testing::expectOneLineError;
+using Result = faultline::testing::CliResult;
+
+class TestCliRetrain : public QObject
+{
+    Q_OBJECT
+
+    QString m_cli;
+    QTemporaryDir m_tmp;
+    QString m_classifier;
+    testing::SyntheticDataset m_dataset;
+
+    Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 120000); }
+    QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
+    QStringList retrain(const QStringList &more) const
+    {
+        return QStringList{QStringLiteral("retrain"), QStringLiteral("--dataset"), m_dataset.root,
+                           QStringLiteral("--epochs"), QStringLiteral("30"), QStringLiteral("--device"),
+                           QStringLiteral("cpu")} + more;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_cli = qEnvironmentVariable("FAULTLINE_CLI");
+        if (m_cli.isEmpty() || !QFileInfo(m_cli).isExecutable())
+            QSKIP("FAULTLINE_CLI is not set to the faultline-cli executable (run through ctest)");
+        const QString failed = testing::runFixtureScript(QStringLiteral(FAULTLINE_RETRAINABLE_CLASSIFIER_SCRIPT), tmp(QStringLiteral("models")));
+        if (failed.contains(QLatin1String("No module named 'torch'")))
+            QSKIP("Debian's python3-torch is needed to make the classifier");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        m_classifier = tmp(QStringLiteral("models/retrainable.pt"));
+        // Two classes, 12 images per class and split; the planted predictions.csv makes run 1.
+        QVERIFY(testing::writeSyntheticDataset(m_dataset, tmp(QStringLiteral("data")), 2, 12));
+        const Result analyzed = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_dataset.root,
+                                     QStringLiteral("--embeddings"), m_dataset.npyPath, QStringLiteral("--embedding-paths"),
+                                     m_dataset.pathsFile});
+        QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+        // The classifier's own predictions (and its preprocessing, kept for retrain).
+        const Result predicted = cli({QStringLiteral("predict"), QStringLiteral("--dataset"), m_dataset.root,
+                                      QStringLiteral("--classifier"), m_classifier, QStringLiteral("--input-size"),
+                                      QStringLiteral("8"), QStringLiteral("--mean"), QStringLiteral("0.5"),
+                                      QStringLiteral("--std"), QStringLiteral("0.25"), QStringLiteral("--device"),
+                                      QStringLiteral("cpu")});
+        QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
+    }
+
+    void filteringRetrainsAndReports()
+    {
+        const QString out = tmp(QStringLiteral("retrained.pt"));
+        const QString report = tmp(QStringLiteral("report"));
+        const Result r = cli(retrain({QStringLiteral("--intervention"), QStringLiteral("filter-svm"), QStringLiteral("--k"),
+                                      QStringLiteral("3"), QStringLiteral("--eval-k"), QStringLiteral("4"),
+                                      QStringLiteral("--out"), out, QStringLiteral("--report"), report}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("run 1, filter-svm: head 'fc' retrained on 24 training images + 6 pool images")),
+                 qPrintable(r.err));
+        QVERIFY2(r.out.contains(QLatin1String("(all classes)")), qPrintable(r.out));
+
+        // "Before" is what the stored predictions (made by the same classifier) got right.
+        int right = 0, test = 0;
+        {
+            const ProjectStore store(ProjectStore::defaultPath(m_dataset.root));
+            for (const LabeledImage &image : store.labeledImages())
+                if (image.split == Split::Test) {
+                    ++test;
+                    right += image.correct();
+                }
+            // The features are cached under their own model, which analyses never pick.
+            bool cached = false;
+            for (const EmbeddingModelInfo &model : store.embeddingModels())
+                if (model.name.startsWith(QLatin1String("features:retrainable.pt@"))) {
+                    cached = true;
+                    QCOMPARE(model.count, qint64(24 + 6 + 24));
+                    QCOMPARE(model.dim, 6);
+                }
+            QVERIFY(cached);
+        }
+        const QVector<QStringList> rows = testing::readCsv(QDir(report).filePath(QStringLiteral("retrain.csv")));
+        QCOMPARE(rows.value(0), (QStringList{QStringLiteral("class"), QStringLiteral("subset"), QStringLiteral("images"),
+                                             QStringLiteral("right_before"), QStringLiteral("right_after"),
+                                             QStringLiteral("accuracy_before"), QStringLiteral("accuracy_after")}));
+        QStringList overall, hard;
+        for (const QStringList &row : rows) {
+            if (row.value(0) == QLatin1String("all") && row.value(1) == QLatin1String("all"))
+                overall = row;
+            if (row.value(0) == QLatin1String("all") && row.value(1) == QLatin1String("hard"))
+                hard = row;
+        }
+        QCOMPARE(overall.value(2), QString::number(test));
+        QCOMPARE(overall.value(3), QString::number(right));
+        QCOMPARE(hard.value(2), QStringLiteral("8")); // 4 hardest test images of each class
+
+        // Only the head changed.
+        QProcess python;
+        python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(FAULTLINE_DIFFERING_PARAMETERS_SCRIPT), m_classifier, out});
+        QVERIFY(python.waitForFinished(60000));
+        QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+                 (QStringList{QStringLiteral("fc.bias"), QStringLiteral("fc.weight")}));
+
+        // A later analysis still uses the CLIP-space embeddings, not the cached features.
+        const Result analyzed = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_dataset.root});
+        QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+        QVERIFY2(analyzed.err.contains(QLatin1String("embeddings: 'import:")), qPrintable(analyzed.err));
+    }
+
+    void upweightingFlagsTheHardest()
+    {
+        const Result r = cli(retrain({QStringLiteral("--run"), QStringLiteral("1"), QStringLiteral("--intervention"),
+                                      QStringLiteral("upweight"), QStringLiteral("--k"), QStringLiteral("2"),
+                                      QStringLiteral("--factor"), QStringLiteral("3")}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("head 'fc' retrained on 24 training images, 4 of them upweighted ×3")),
+                 qPrintable(r.errLines().mid(r.errLines().size() - 3).join(QLatin1Char('|'))));
+    }
+
+    void badRequestsAreOneLine()
+    {
+        expectOneLineError(cli(retrain({QStringLiteral("--intervention"), QStringLiteral("filter")})),
+                           QStringLiteral("--intervention: 'filter' is not filter-svm, filter-confidence, filter-random or upweight"));
+        expectOneLineError(cli(retrain({QStringLiteral("--run"), QStringLiteral("1"), QStringLiteral("--k"), QStringLiteral("100")})),
+                           QStringLiteral("class 'c0' has 12 pool images, fewer than K = 100"));
+        expectOneLineError(cli(retrain({QStringLiteral("--intervention"), QStringLiteral("upweight"), QStringLiteral("--factor"),
+                                        QStringLiteral("0.5")})),
+                           QStringLiteral("the upweighting factor must be a number ≥ 1, got 0.5"));
+        expectOneLineError(cli(retrain({QStringLiteral("--head"), QStringLiteral("classifier")})),
+                           QStringLiteral("'classifier' is a __torch__.torch.nn.modules.conv.Conv2d, not a torch.nn.Linear"));
+        expectOneLineError(cli(retrain({QStringLiteral("--lr"), QStringLiteral("0")})),
+                           QStringLiteral("learning rate must be > 0, got 0"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliRetrain)
+#include "test_cli_retrain.moc"
