@@ -23,3 +23,4 @@ int samplesCommand(const QStringList &args);
 int modesCommand(const QStringList &args);
 int predictCommand(const QStringList &args);
 int retrainCommand(const QStringList &args);
+int interventionsCommand(const QStringList &args);

@@ -69,11 +69,9 @@ void writeReport(const RetrainReport &report, const QString &folder)
     file.commit();
 }
 
-} // namespace
-
-int retrainCommand(const QStringList &args)
+// The options retrain and interventions share: the project, the classifier and the training.
+void addRetrainOptions(QCommandLineParser &parser)
 {
-    QCommandLineParser parser;
     cli::addDatasetOptions(parser);
     parser.addOption({QStringLiteral("classifier"),
                       QStringLiteral("TorchScript classifier with a features(x) method (default: the one predict"
@@ -82,6 +80,47 @@ int retrainCommand(const QStringList &args)
                       QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
                       QStringLiteral("N"), QStringLiteral("latest")});
+    parser.addOption({QStringLiteral("factor"), QStringLiteral("upweight: the hard images' weight (default 5)."),
+                      QStringLiteral("F"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("eval-k"),
+                      QStringLiteral("The hard subpopulation: each class's K hardest test images (default 50)."),
+                      QStringLiteral("K"), QStringLiteral("50")});
+    parser.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 1000, paper 002)."),
+                      QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption({QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.2, paper 002)."), QStringLiteral("LR"),
+                      QStringLiteral("0.2")});
+    parser.addOption({QStringLiteral("device"), QStringLiteral("auto (default), cpu or cuda."), QStringLiteral("DEVICE"),
+                      QStringLiteral("auto")});
+}
+
+// A request from the shared options (the arm, K and seed are the caller's).
+RetrainRequest requestFromOptions(const QCommandLineParser &parser)
+{
+    RetrainRequest request;
+    request.evalK = cli::positiveInt(parser, QStringLiteral("eval-k"), cli::kMaxPerClass);
+    request.factor = cli::numberOption(parser, QStringLiteral("factor"));
+    request.training.epochs = cli::positiveInt(parser, QStringLiteral("epochs"), 1000000);
+    request.training.learningRate = cli::numberOption(parser, QStringLiteral("lr"));
+    request.training.device = parseComputeDevice(parser.value(QStringLiteral("device")));
+    request.headName = parser.value(QStringLiteral("head"));
+    return request;
+}
+
+std::unique_ptr<ImageClassifier> classifierToRetrain(const QCommandLineParser &parser, const ProjectStore &store)
+{
+    auto classifier = loadProjectClassifier(store, parser.value(QStringLiteral("classifier")));
+    if (!classifier)
+        throw Error(QStringLiteral("no classifier to retrain: run faultline-cli predict --classifier FILE first, or pass"
+                                   " --classifier FILE"));
+    return classifier;
+}
+
+} // namespace
+
+int retrainCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRetrainOptions(parser);
     parser.addOption({QStringLiteral("intervention"),
                       QStringLiteral("filter-svm (the K pool images per class with the most negative decision values),"
                                      " filter-confidence (the K least confident), filter-random, or upweight (the K"
@@ -89,22 +128,11 @@ int retrainCommand(const QStringList &args)
                       QStringLiteral("ARM"), QStringLiteral("filter-svm")});
     parser.addOption({QStringLiteral("k"), QStringLiteral("Images per class the intervention adds or upweights (default 50)."),
                       QStringLiteral("K"), QStringLiteral("50")});
-    parser.addOption({QStringLiteral("factor"), QStringLiteral("upweight: the hard images' weight (default 5)."),
-                      QStringLiteral("F"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("threshold"),
                       QStringLiteral("upweight: flag training images with a decision value below T instead of K per class."),
                       QStringLiteral("T")});
-    parser.addOption({QStringLiteral("eval-k"),
-                      QStringLiteral("The hard subpopulation: each class's K hardest test images (default 50)."),
-                      QStringLiteral("K"), QStringLiteral("50")});
     parser.addOption({QStringLiteral("seed"), QStringLiteral("filter-random's seed (default 0)."), QStringLiteral("N"),
                       QStringLiteral("0")});
-    parser.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 1000, paper 002)."),
-                      QStringLiteral("N"), QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.2, paper 002)."), QStringLiteral("LR"),
-                      QStringLiteral("0.2")});
-    parser.addOption({QStringLiteral("device"), QStringLiteral("auto (default), cpu or cuda."), QStringLiteral("DEVICE"),
-                      QStringLiteral("auto")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Write the retrained classifier here (TorchScript)."),
                       QStringLiteral("NEW.pt")});
     parser.addOption({QStringLiteral("report"), QStringLiteral("Write DIR/retrain.csv: before and after per class and subset."),
@@ -115,30 +143,21 @@ int retrainCommand(const QStringList &args)
                                               " images and compare it with the original on the test split."), &exitCode))
         return exitCode;
     return cli::runReportingErrors([&] {
-        RetrainRequest request;
+        RetrainRequest request = requestFromOptions(parser);
         const std::optional<Intervention> arm = interventionFromName(parser.value(QStringLiteral("intervention")));
         if (!arm)
             throw Error(QStringLiteral("--intervention: '%1' is not filter-svm, filter-confidence, filter-random or upweight")
                             .arg(parser.value(QStringLiteral("intervention"))));
         request.intervention = *arm;
         request.k = cli::positiveInt(parser, QStringLiteral("k"), cli::kMaxPerClass);
-        request.evalK = cli::positiveInt(parser, QStringLiteral("eval-k"), cli::kMaxPerClass);
-        request.factor = cli::numberOption(parser, QStringLiteral("factor"));
         if (parser.isSet(QStringLiteral("threshold")))
             request.hardThreshold = cli::numberOption(parser, QStringLiteral("threshold"));
         request.seed = quint64(cli::nonNegativeInt(parser, QStringLiteral("seed"), std::numeric_limits<int>::max()));
-        request.training.epochs = cli::positiveInt(parser, QStringLiteral("epochs"), 1000000);
-        request.training.learningRate = cli::numberOption(parser, QStringLiteral("lr"));
-        request.training.device = parseComputeDevice(parser.value(QStringLiteral("device")));
-        request.headName = parser.value(QStringLiteral("head"));
 
         QString root;
         auto store = cli::openProject(parser, &root);
         request.runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        const auto classifier = loadProjectClassifier(*store, parser.value(QStringLiteral("classifier")));
-        if (!classifier)
-            throw Error(QStringLiteral("no classifier to retrain: run faultline-cli predict --classifier FILE first, or pass"
-                                       " --classifier FILE"));
+        const auto classifier = classifierToRetrain(parser, *store);
         cli::ConsoleJob job;
         const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
         std::fprintf(stderr, "run %lld, %s: head '%s' retrained on %d training images%s; loss %.4f → %.4f (%d epochs)\n",
@@ -159,6 +178,111 @@ int retrainCommand(const QStringList &args)
         }
         if (parser.isSet(QStringLiteral("report")))
             writeReport(report, parser.value(QStringLiteral("report")));
+        return cli::Ok;
+    }, QStringLiteral("cancelled; nothing was written"));
+}
+
+namespace {
+
+// "10,50,100" → {10, 50, 100}; Error naming --k otherwise.
+QVector<int> kList(const QString &text)
+{
+    QVector<int> ks;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int k = part.trimmed().toInt(&ok);
+        if (!ok || k < 1 || k > cli::kMaxPerClass)
+            throw Error(QStringLiteral("--k: '%1' is not a count from 1 to %2").arg(part, QString::number(cli::kMaxPerClass)));
+        ks << k;
+    }
+    if (ks.isEmpty())
+        throw Error(QStringLiteral("--k: give at least one K"));
+    return ks;
+}
+
+struct ArmResult
+{
+    QString arm;
+    int k = 0;
+    double hardGain = 0;    // accuracy points on the hard subpopulation, after − before
+    double overallGain = 0;
+    double hardAfter = 0;
+    int seeds = 1;
+};
+
+} // namespace
+
+int interventionsCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRetrainOptions(parser);
+    parser.addOption({QStringLiteral("k"), QStringLiteral("Images per class, comma-separated (default 10,50)."),
+                      QStringLiteral("K,…"), QStringLiteral("10,50")});
+    parser.addOption({QStringLiteral("random-seeds"),
+                      QStringLiteral("filter-random is averaged over this many seeds (default 3)."), QStringLiteral("N"),
+                      QStringLiteral("3")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Write DIR/interventions.csv."), QStringLiteral("DIR")});
+    int exitCode = cli::Ok;
+    if (!cli::parseCommandLine(parser, args, QStringLiteral("interventions"),
+                               QStringLiteral("Paper 000 Fig. 6: retrain the head with each filtering arm (decision value,"
+                                              " confidence, random) and upweighting at each K; the gain on each class's"
+                                              " hardest test images and overall."), &exitCode))
+        return exitCode;
+    return cli::runReportingErrors([&] {
+        const RetrainRequest base = requestFromOptions(parser);
+        const QVector<int> ks = kList(parser.value(QStringLiteral("k")));
+        const int seeds = cli::positiveInt(parser, QStringLiteral("random-seeds"), 100);
+        QString root;
+        auto store = cli::openProject(parser, &root);
+        const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
+        const auto classifier = classifierToRetrain(parser, *store);
+        cli::ConsoleJob job;
+        QVector<ArmResult> results;
+        for (const int k : ks)
+            for (const Intervention arm : {Intervention::FilterSvm, Intervention::FilterConfidence,
+                                           Intervention::FilterRandom, Intervention::Upweight}) {
+                ArmResult result;
+                result.arm = interventionName(arm);
+                result.k = k;
+                result.seeds = arm == Intervention::FilterRandom ? seeds : 1;
+                for (int seed = 0; seed < result.seeds; ++seed) {
+                    RetrainRequest request = base;
+                    request.runId = runId;
+                    request.intervention = arm;
+                    request.k = k;
+                    request.seed = quint64(seed);
+                    const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
+                    result.hardGain += 100.0 * (report.hard.after() - report.hard.before()) / result.seeds;
+                    result.overallGain += 100.0 * (report.overall.after() - report.overall.before()) / result.seeds;
+                    result.hardAfter += 100.0 * report.hard.after() / result.seeds;
+                }
+                results << result;
+            }
+
+        std::printf("%-18s %6s %12s %14s %12s  %s\n", "arm", "K", "hard gain", "overall gain", "hard after", "vs random");
+        QString csv = csvLine({QStringLiteral("arm"), QStringLiteral("k"), QStringLiteral("seeds"), QStringLiteral("hard_gain"),
+                               QStringLiteral("overall_gain"), QStringLiteral("hard_accuracy_after")});
+        for (const ArmResult &r : results) {
+            double random = 0;
+            for (const ArmResult &other : results)
+                if (other.k == r.k && other.arm == QLatin1String("filter-random"))
+                    random = other.hardGain;
+            const QString verdict = r.arm == QLatin1String("filter-random") ? QStringLiteral("(mean of %1 seeds)").arg(r.seeds)
+                                    : r.hardGain > random                  ? QStringLiteral("beats random")
+                                                                           : QStringLiteral("does not beat random");
+            std::printf("%-18s %6d %+11.1f%% %+13.1f%% %11.1f%%  %s\n", r.arm.toUtf8().constData(), r.k, r.hardGain,
+                        r.overallGain, r.hardAfter, verdict.toUtf8().constData());
+            csv += csvLine({r.arm, QString::number(r.k), QString::number(r.seeds), QString::number(r.hardGain, 'g', 17),
+                            QString::number(r.overallGain, 'g', 17), QString::number(r.hardAfter, 'g', 17)});
+        }
+        if (parser.isSet(QStringLiteral("out"))) {
+            const QString folder = parser.value(QStringLiteral("out"));
+            if (!QDir().mkpath(folder))
+                throw Error(QStringLiteral("%1: cannot create the folder").arg(folder));
+            AtomicFileWriter file(QDir(folder).filePath(QStringLiteral("interventions.csv")));
+            file.write(csv);
+            file.commit();
+        }
         return cli::Ok;
     }, QStringLiteral("cancelled; nothing was written"));
 }

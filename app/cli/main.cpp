@@ -35,6 +35,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("samples"), {samplesCommand, "list the generated samples stored in a project"}},
         {QStringLiteral("prune"), {pruneCommand, "delete the stored images that are missing from the dataset folder"}},
         {QStringLiteral("predict"), {predictCommand, "run a TorchScript classifier over a dataset, store its predictions"}},
+        {QStringLiteral("interventions"), {interventionsCommand, "compare the retraining arms at each K (paper 000 Fig. 6)"}},
         {QStringLiteral("retrain"), {retrainCommand, "retrain the classifier's head with an intervention; accuracy before/after"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},

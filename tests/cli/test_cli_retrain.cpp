@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -130,6 +131,33 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("head 'fc' retrained on 24 training images, 4 of them upweighted ×3")),
                  qPrintable(r.errLines().mid(r.errLines().size() - 3).join(QLatin1Char('|'))));
+    }
+
+    // Paper 000 Fig. 6 as a table: every arm at every K, random averaged over seeds.
+    void interventionsCompareTheArms()
+    {
+        const QString out = tmp(QStringLiteral("interventions"));
+        const Result r = cli({QStringLiteral("interventions"), QStringLiteral("--dataset"), m_dataset.root,
+                              QStringLiteral("--run"), QStringLiteral("1"), QStringLiteral("--k"), QStringLiteral("2,3"),
+                              QStringLiteral("--eval-k"), QStringLiteral("4"), QStringLiteral("--epochs"),
+                              QStringLiteral("20"), QStringLiteral("--random-seeds"), QStringLiteral("2"),
+                              QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--out"), out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.outLines();
+        QCOMPARE(lines.size(), 1 + 2 * 4);
+        QVERIFY2(lines[3].startsWith(QLatin1String("filter-random")) && lines[3].endsWith(QLatin1String("(mean of 2 seeds)")),
+                 qPrintable(lines[3]));
+        QVERIFY2(lines[1].contains(QRegularExpression(QStringLiteral("(beats|does not beat) random$"))), qPrintable(lines[1]));
+        const QVector<QStringList> csv = testing::readCsv(QDir(out).filePath(QStringLiteral("interventions.csv")));
+        QCOMPARE(csv.size(), qsizetype(1 + 8));
+        QCOMPARE(csv[0], (QStringList{QStringLiteral("arm"), QStringLiteral("k"), QStringLiteral("seeds"),
+                                      QStringLiteral("hard_gain"), QStringLiteral("overall_gain"),
+                                      QStringLiteral("hard_accuracy_after")}));
+        QCOMPARE(csv[5].value(0), QStringLiteral("filter-svm"));
+        QCOMPARE(csv[5].value(1), QStringLiteral("3"));
+        expectOneLineError(cli({QStringLiteral("interventions"), QStringLiteral("--dataset"), m_dataset.root,
+                                QStringLiteral("--k"), QStringLiteral("2,x")}),
+                           QStringLiteral("--k: 'x' is not a count from 1 to 1000000"));
     }
 
     void badRequestsAreOneLine()
