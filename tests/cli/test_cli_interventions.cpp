@@ -1,0 +1,95 @@
+// Issue 13's acceptance on a planted subgroup (tests/fix/make_planted_subgroup.py): green cats,
+// rare in training, look like dogs to the classifier. Filtering the pool by the run's decision
+// value must raise their accuracy more than adding random pool images, and the retrained
+// classifier must load and predict in `predict`.
+
+#include "CliRunner.h"
+#include "TinyClassifiers.h"
+
+#include <QDir>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using Result = faultline::testing::CliResult;
+
+class TestCliInterventions : public QObject
+{
+    Q_OBJECT
+
+    QString m_cli;
+    QTemporaryDir m_tmp;
+    QString m_data;
+
+    Result cli(const QStringList &args) { return faultline::testing::runCli(m_cli, args, 120000); }
+    QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
+    QStringList predictArgs(const QString &classifier) const
+    {
+        return {QStringLiteral("predict"), QStringLiteral("--dataset"), m_data, QStringLiteral("--classifier"), classifier,
+                QStringLiteral("--input-size"), QStringLiteral("8"), QStringLiteral("--mean"), QStringLiteral("0.5"),
+                QStringLiteral("--std"), QStringLiteral("0.25"), QStringLiteral("--device"), QStringLiteral("cpu")};
+    }
+    // "accuracy 0.9229" from predict's summary line.
+    static double accuracyOf(const Result &predicted)
+    {
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("accuracy (\\d\\.\\d+)")).match(predicted.err);
+        return m.hasMatch() ? m.captured(1).toDouble() : -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_cli = qEnvironmentVariable("FAULTLINE_CLI");
+        if (m_cli.isEmpty() || !QFileInfo(m_cli).isExecutable())
+            QSKIP("FAULTLINE_CLI is not set to the faultline-cli executable (run through ctest)");
+        const QString failed = faultline::testing::runFixtureScript(QStringLiteral(FAULTLINE_PLANTED_SUBGROUP_SCRIPT), m_tmp.path());
+        if (failed.contains(QLatin1String("No module named 'torch'")))
+            QSKIP("Debian's python3-torch is needed to make the planted dataset");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        m_data = tmp(QStringLiteral("data"));
+        const Result predicted = cli(predictArgs(tmp(QStringLiteral("classifier.pt"))));
+        QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
+        const Result analyzed = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_data, QStringLiteral("--embeddings"),
+                                     tmp(QStringLiteral("embeddings.npy")), QStringLiteral("--embedding-paths"),
+                                     tmp(QStringLiteral("embeddings.paths.txt"))});
+        QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+    }
+
+    void decisionValuesBeatRandomOnTheSubgroup()
+    {
+        const Result r = cli({QStringLiteral("interventions"), QStringLiteral("--dataset"), m_data, QStringLiteral("--k"),
+                              QStringLiteral("5,10"), QStringLiteral("--eval-k"), QStringLiteral("10"),
+                              QStringLiteral("--epochs"), QStringLiteral("300"), QStringLiteral("--device"), QStringLiteral("cpu")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        // arm, K, hard gain, overall gain, hard after, verdict
+        QMap<QString, double> hardGain;
+        for (const QString &line : r.outLines().mid(1)) {
+            const QStringList f = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            hardGain.insert(f.value(0) + QLatin1Char('@') + f.value(1), f.value(2).chopped(1).toDouble());
+        }
+        for (const char *k : {"5", "10"}) {
+            const QString at = QLatin1Char('@') + QLatin1String(k);
+            QVERIFY2(hardGain.value(QStringLiteral("filter-svm") + at) > hardGain.value(QStringLiteral("filter-random") + at) + 20,
+                     qPrintable(r.out));
+            QVERIFY2(hardGain.value(QStringLiteral("filter-svm") + at) >= 40, qPrintable(r.out));
+        }
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("filter-svm +5 .*beats random"))), qPrintable(r.out));
+    }
+
+    // The retrained classifier is an ordinary TorchScript file: predict loads it, and it is better.
+    void retrainedClassifierPredicts()
+    {
+        const QString retrained = tmp(QStringLiteral("retrained.pt"));
+        const Result r = cli({QStringLiteral("retrain"), QStringLiteral("--dataset"), m_data, QStringLiteral("--k"),
+                              QStringLiteral("10"), QStringLiteral("--epochs"), QStringLiteral("300"), QStringLiteral("--device"),
+                              QStringLiteral("cpu"), QStringLiteral("--out"), retrained});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Result before = cli(predictArgs(tmp(QStringLiteral("classifier.pt"))));
+        const Result after = cli(predictArgs(retrained));
+        QVERIFY2(after.exitCode == 0, qPrintable(after.err));
+        QVERIFY2(accuracyOf(after) > accuracyOf(before), qPrintable(before.err + after.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliInterventions)
+#include "test_cli_interventions.moc"
