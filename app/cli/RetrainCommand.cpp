@@ -41,6 +41,7 @@ void printTable(const RetrainReport &report)
     line(QStringLiteral("(all classes)"), "all", report.overall);
     line(QStringLiteral("(all classes)"), "hard", report.hard);
     line(QStringLiteral("(all classes)"), "rest", report.rest);
+    line(QStringLiteral("(generated)"), "held", report.heldOut);
 }
 
 // DIR/retrain.csv: class, subset, images, right before, right after, accuracy before and after.
@@ -64,6 +65,8 @@ void writeReport(const RetrainReport &report, const QString &folder)
     row(QStringLiteral("all"), QStringLiteral("all"), report.overall);
     row(QStringLiteral("all"), QStringLiteral("hard"), report.hard);
     row(QStringLiteral("all"), QStringLiteral("rest"), report.rest);
+    if (report.heldOut.images > 0)
+        row(QStringLiteral("generated"), QStringLiteral("held-out"), report.heldOut);
     AtomicFileWriter file(QDir(folder).filePath(QStringLiteral("retrain.csv")));
     file.write(text);
     file.commit();
@@ -82,6 +85,9 @@ void addRetrainOptions(QCommandLineParser &parser)
                       QStringLiteral("N"), QStringLiteral("latest")});
     parser.addOption({QStringLiteral("factor"), QStringLiteral("upweight: the hard images' weight (default 5)."),
                       QStringLiteral("F"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("groups"),
+                      QStringLiteral("synthetic: the generated samples' groups, comma-separated (default hard)."),
+                      QStringLiteral("G,…"), QStringLiteral("hard")});
     parser.addOption({QStringLiteral("eval-k"),
                       QStringLiteral("The hard subpopulation: each class's K hardest test images (default 50)."),
                       QStringLiteral("K"), QStringLiteral("50")});
@@ -103,6 +109,10 @@ RetrainRequest requestFromOptions(const QCommandLineParser &parser)
     request.training.learningRate = cli::numberOption(parser, QStringLiteral("lr"));
     request.training.device = parseComputeDevice(parser.value(QStringLiteral("device")));
     request.headName = parser.value(QStringLiteral("head"));
+    request.sampleGroups = parser.value(QStringLiteral("groups")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &group : request.sampleGroups)
+        if (group != QLatin1String("hard") && group != QLatin1String("easy") && group != QLatin1String("reference"))
+            throw Error(QStringLiteral("--groups: '%1' is not hard, easy or reference").arg(group));
     return request;
 }
 
@@ -123,8 +133,9 @@ int retrainCommand(const QStringList &args)
     addRetrainOptions(parser);
     parser.addOption({QStringLiteral("intervention"),
                       QStringLiteral("filter-svm (the K pool images per class with the most negative decision values),"
-                                     " filter-confidence (the K least confident), filter-random, or upweight (the K"
-                                     " hardest training images per class, weighted by --factor)."),
+                                     " filter-confidence (the K least confident), filter-random, upweight (the K"
+                                     " hardest training images per class, weighted by --factor) or synthetic (the"
+                                     " generated samples, weighted by --lambda)."),
                       QStringLiteral("ARM"), QStringLiteral("filter-svm")});
     parser.addOption({QStringLiteral("k"), QStringLiteral("Images per class the intervention adds or upweights (default 50)."),
                       QStringLiteral("K"), QStringLiteral("50")});
@@ -133,6 +144,8 @@ int retrainCommand(const QStringList &args)
                       QStringLiteral("T")});
     parser.addOption({QStringLiteral("seed"), QStringLiteral("filter-random's seed (default 0)."), QStringLiteral("N"),
                       QStringLiteral("0")});
+    parser.addOption({QStringLiteral("lambda"), QStringLiteral("synthetic: eq. 1's weight of the generated set (default 0.5)."),
+                      QStringLiteral("L"), QStringLiteral("0.5")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Write the retrained classifier here (TorchScript)."),
                       QStringLiteral("NEW.pt")});
     parser.addOption({QStringLiteral("report"), QStringLiteral("Write DIR/retrain.csv: before and after per class and subset."),
@@ -146,13 +159,15 @@ int retrainCommand(const QStringList &args)
         RetrainRequest request = requestFromOptions(parser);
         const std::optional<Intervention> arm = interventionFromName(parser.value(QStringLiteral("intervention")));
         if (!arm)
-            throw Error(QStringLiteral("--intervention: '%1' is not filter-svm, filter-confidence, filter-random or upweight")
+            throw Error(QStringLiteral("--intervention: '%1' is not filter-svm, filter-confidence, filter-random, upweight or"
+                                       " synthetic")
                             .arg(parser.value(QStringLiteral("intervention"))));
         request.intervention = *arm;
         request.k = cli::positiveInt(parser, QStringLiteral("k"), cli::kMaxPerClass);
         if (parser.isSet(QStringLiteral("threshold")))
             request.hardThreshold = cli::numberOption(parser, QStringLiteral("threshold"));
         request.seed = quint64(cli::nonNegativeInt(parser, QStringLiteral("seed"), std::numeric_limits<int>::max()));
+        request.lambda = cli::numberOption(parser, QStringLiteral("lambda"));
 
         QString root;
         auto store = cli::openProject(parser, &root);
@@ -163,10 +178,10 @@ int retrainCommand(const QStringList &args)
         std::fprintf(stderr, "run %lld, %s: head '%s' retrained on %d training images%s; loss %.4f → %.4f (%d epochs)\n",
                      static_cast<long long>(report.runId), report.intervention.toUtf8().constData(),
                      report.headName.toUtf8().constData(), report.trainImages,
-                     (report.addedImages ? QStringLiteral(" + %1 pool images").arg(report.addedImages)
-                                         : report.upweightedImages ? QStringLiteral(", %1 of them upweighted ×%2")
-                                                                         .arg(report.upweightedImages).arg(request.factor)
-                                                                   : QString()).toUtf8().constData(),
+                     (report.addedImages       ? QStringLiteral(" + %1 pool images").arg(report.addedImages)
+                      : report.upweightedImages ? QStringLiteral(", %1 of them upweighted ×%2").arg(report.upweightedImages).arg(request.factor)
+                      : report.syntheticImages  ? QStringLiteral(" + %1 generated samples (λ = %2)").arg(report.syntheticImages).arg(request.lambda)
+                                                : QString()).toUtf8().constData(),
                      report.training.initialLoss, report.training.finalLoss, request.training.epochs);
         if (report.skippedImages > 0)
             std::fprintf(stderr, "left out %d images (not decodable, or a label the classifier has no output for)\n",

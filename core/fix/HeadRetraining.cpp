@@ -91,6 +91,47 @@ FeatureRows featuresOf(ProjectStore &store, const QString &root, const ImageClas
     return features;
 }
 
+// Generated samples' features and labels (not cached: they are not dataset images).
+struct SyntheticSet
+{
+    std::vector<float> x;
+    std::vector<int> labels;
+};
+
+// The generated samples of `groups` for the classifier's classes, made by a generation backend
+// (retrieved real images are left out); every 5th (by id) held out for measuring.
+void syntheticSamples(const ProjectStore &store, const QString &root, const ImageClassifier &classifier,
+                      const QStringList &groups, JobControl *control, SyntheticSet &trainOn, SyntheticSet &heldOut)
+{
+    std::vector<QByteArray> bytes;
+    QStringList names;
+    std::vector<int> labels;
+    for (const GeneratedSample &sample : store.generatedSamples()) {
+        if (!groups.contains(sample.group) || !sample.sourceImage.isEmpty() || classifier.classIndex(sample.className) < 0)
+            continue;
+        try {
+            bytes.push_back(readImageFile(QDir(root).filePath(sample.file)));
+            names << sample.file;
+            labels.push_back(classifier.classIndex(sample.className));
+        } catch (const Error &) { // a sample file removed by hand: left out
+        }
+    }
+    if (bytes.empty())
+        throw Error(QStringLiteral("no generated %1 samples to train on: make some with faultline-cli generate")
+                        .arg(groups.join(QStringLiteral("/"))));
+    const ClassifierFeatures features = classifier.features(bytes, names, control);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        if (!features.errors[i].isEmpty())
+            continue;
+        SyntheticSet &into = i % 5 == 4 ? heldOut : trainOn;
+        const float *row = features.values.data() + i * size_t(features.dim);
+        into.x.insert(into.x.end(), row, row + features.dim);
+        into.labels.push_back(labels[i]);
+    }
+    if (trainOn.labels.empty())
+        throw Error(QStringLiteral("none of the generated samples decodes"));
+}
+
 void count(BeforeAfter &tally, bool before, bool after)
 {
     ++tally.images;
@@ -159,6 +200,9 @@ RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const
             flag.perClass = request.k;
         trainWeights = upweightedTraining(candidates, flag, request.factor);
         report.upweightedImages = int(std::count(trainWeights.begin(), trainWeights.end(), float(request.factor)));
+    } else if (request.intervention == Intervention::Synthetic) {
+        if (!std::isfinite(request.lambda) || request.lambda < 0)
+            throw Error(QStringLiteral("λ must be a number ≥ 0, got %1").arg(request.lambda));
     } else {
         QVector<CandidateImage> candidates;
         QVector<qint64> ids;
@@ -203,7 +247,23 @@ RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const
         report.trainImages += addRow(train[i], trainWeights[size_t(i)]);
     for (const RunScoreRow *row : added)
         report.addedImages += addRow(row, 1.f);
+    SyntheticSet heldOut;
+    if (request.intervention == Intervention::Synthetic) {
+        SyntheticSet trainOn;
+        syntheticSamples(store, datasetRoot, classifier, request.sampleGroups, control, trainOn, heldOut);
+        report.syntheticImages = int(trainOn.labels.size());
+        // Σ weights of the generated set = λ · Σ weights of the training set: eq. 1 up to a constant.
+        const float weight = float(request.lambda * report.trainImages / std::max(report.syntheticImages, 1));
+        set.x.insert(set.x.end(), trainOn.x.begin(), trainOn.x.end());
+        set.labels.insert(set.labels.end(), trainOn.labels.begin(), trainOn.labels.end());
+        set.weights.insert(set.weights.end(), trainOn.labels.size(), weight);
+    }
     report.training = trainLinearHead(set, original, request.training, control);
+    if (!heldOut.labels.empty()) {
+        const std::vector<int> before = predictWithHead(original, heldOut.x), after = predictWithHead(report.training.head, heldOut.x);
+        for (size_t i = 0; i < heldOut.labels.size(); ++i)
+            count(report.heldOut, before[i] == heldOut.labels[i], after[i] == heldOut.labels[i]);
+    }
 
     // Before and after on the test split; each class's hard subpopulation fixed by the run.
     QMap<QString, QVector<const RunScoreRow *>> testByClass;

@@ -4,11 +4,15 @@
 // "features:<file>@<sha>") → the training split plus the intervention's images → the head
 // retrained → accuracy before and after on the test split, overall, per class, and on each
 // class's hard subpopulation (its K hardest test images by the run's decision value, fixed
-// before retraining) and the rest.
+// before retraining) and the rest. The synthetic intervention trains on 4 of every 5 generated
+// samples of the chosen groups (made by generation backends, not retrieved real images), each
+// weighted λ·N_train/N_synthetic so the loss is eq. 1's L(train) + λ·L(debug) up to a constant,
+// and measures on the 5th.
 #include "fix/HeadTraining.h"
 #include "fix/InterventionSet.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <optional>
 
@@ -27,6 +31,8 @@ struct RetrainRequest
     double factor = 5;                   // upweight: the flagged images' weight
     int evalK = 50;                      // the hard subpopulation: K hardest test images per class
     quint64 seed = 0;                    // filter-random
+    double lambda = 0.5;                 // synthetic: eq. 1's weight of the generated set (paper 002's default)
+    QStringList sampleGroups{QStringLiteral("hard")}; // synthetic: which generated samples
     QString headName;                    // empty: the classifier's last torch.nn.Linear
     HeadTrainingParams training;
 };
@@ -56,6 +62,8 @@ struct RetrainReport
     int trainImages = 0;      // of the training split used
     int addedImages = 0;      // filtering: pool images added
     int upweightedImages = 0; // upweight: training images weighted by the factor
+    int syntheticImages = 0;  // synthetic: generated samples trained on
+    BeforeAfter heldOut;      // synthetic: the held-out generated samples (every 5th)
     int skippedImages = 0;    // not decodable, or a label the classifier has no output for
     BeforeAfter overall, hard, rest;
     QVector<ClassBeforeAfter> classes; // by class name

@@ -39,6 +39,7 @@ QString interventionName(Intervention intervention)
     case Intervention::FilterConfidence: return QStringLiteral("filter-confidence");
     case Intervention::FilterRandom: return QStringLiteral("filter-random");
     case Intervention::Upweight: return QStringLiteral("upweight");
+    case Intervention::Synthetic: return QStringLiteral("synthetic");
     }
     return QString();
 }
@@ -46,7 +47,7 @@ QString interventionName(Intervention intervention)
 std::optional<Intervention> interventionFromName(const QString &name)
 {
     for (Intervention i : {Intervention::FilterSvm, Intervention::FilterConfidence, Intervention::FilterRandom,
-                           Intervention::Upweight})
+                           Intervention::Upweight, Intervention::Synthetic})
         if (interventionName(i) == name)
             return i;
     return std::nullopt;
@@ -54,8 +55,8 @@ std::optional<Intervention> interventionFromName(const QString &name)
 
 QVector<qint64> chooseFilteredImages(const QVector<CandidateImage> &pool, Intervention arm, int k, quint64 seed)
 {
-    if (arm == Intervention::Upweight)
-        throw Error(QStringLiteral("upweight is not a filtering intervention: it adds no pool images"));
+    if (arm == Intervention::Upweight || arm == Intervention::Synthetic)
+        throw Error(QStringLiteral("%1 is not a filtering intervention: it adds no pool images").arg(interventionName(arm)));
     if (k < 1)
         throw Error(QStringLiteral("K must be at least 1, got %1").arg(k));
     std::mt19937_64 random(seed);
@@ -84,6 +85,7 @@ QVector<qint64> chooseFilteredImages(const QVector<CandidateImage> &pool, Interv
             std::shuffle(indices.begin(), indices.end(), random);
             break;
         case Intervention::Upweight:
+        case Intervention::Synthetic:
             break;
         }
         for (int i = 0; i < k; ++i)

@@ -5,7 +5,9 @@
 //   negative first: the paper's arm), by the classifier's confidence (lowest first) or at random
 //   (the two baselines), each weighted like an original training image;
 // - upweighting: the training images flagged hard (the K hardest per class, or a decision value
-//   below a threshold) get `factor` times the weight of the others.
+//   below a threshold) get `factor` times the weight of the others;
+// - synthetic: generated samples of the failure mode are added with weight λ (paper 002 eq. 1,
+//   fix/HeadRetraining).
 // Pure selection, no store and no model: the same input always gives the same choice.
 #include <QString>
 #include <QVector>
@@ -14,9 +16,9 @@
 
 namespace faultline {
 
-enum class Intervention { FilterSvm, FilterConfidence, FilterRandom, Upweight };
+enum class Intervention { FilterSvm, FilterConfidence, FilterRandom, Upweight, Synthetic };
 
-// "filter-svm", "filter-confidence", "filter-random", "upweight"
+// "filter-svm", "filter-confidence", "filter-random", "upweight", "synthetic"
 QString interventionName(Intervention intervention);
 std::optional<Intervention> interventionFromName(const QString &name);
 

@@ -3,6 +3,8 @@
 // value must raise their accuracy more than adding random pool images, and the retrained
 // classifier must load and predict in `predict`.
 
+#include "store/ProjectStore.h"
+
 #include "CliRunner.h"
 #include "TinyClassifiers.h"
 
@@ -74,6 +76,48 @@ private Q_SLOTS:
             QVERIFY2(hardGain.value(QStringLiteral("filter-svm") + at) >= 40, qPrintable(r.out));
         }
         QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("filter-svm +5 .*beats random"))), qPrintable(r.out));
+    }
+
+    // Paper 002 eq. 1: generated samples of the failure mode, weighted by λ, fix it too.
+    void syntheticSamplesWeightedByLambda()
+    {
+        {
+            faultline::ProjectStore store(faultline::ProjectStore::defaultPath(m_data));
+            for (int i = 0; i < 20; ++i) {
+                faultline::GeneratedSample sample;
+                sample.className = QStringLiteral("cat");
+                sample.group = QStringLiteral("hard");
+                sample.origin = QStringLiteral("caption");
+                sample.prompt = QStringLiteral("a photo of a green cat");
+                sample.backend = QStringLiteral("test");
+                sample.parameters = QStringLiteral("{}");
+                sample.seed = i;
+                sample.file = QStringLiteral(".faultline/generated/cat/gen_%1.png").arg(i, 2, 10, QLatin1Char('0'));
+                store.addGeneratedSample(sample);
+            }
+        }
+        const QString report = tmp(QStringLiteral("synthetic"));
+        const Result r = cli({QStringLiteral("retrain"), QStringLiteral("--dataset"), m_data, QStringLiteral("--intervention"),
+                              QStringLiteral("synthetic"), QStringLiteral("--lambda"), QStringLiteral("1"),
+                              QStringLiteral("--eval-k"), QStringLiteral("10"), QStringLiteral("--epochs"),
+                              QStringLiteral("300"), QStringLiteral("--device"), QStringLiteral("cpu"),
+                              QStringLiteral("--report"), report});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("+ 16 generated samples (λ = 1)")), qPrintable(r.err));
+        QStringList hard, heldOut;
+        for (const QStringList &row : faultline::testing::readCsv(QDir(report).filePath(QStringLiteral("retrain.csv")))) {
+            if (row.value(0) == QLatin1String("all") && row.value(1) == QLatin1String("hard"))
+                hard = row;
+            if (row.value(0) == QLatin1String("generated"))
+                heldOut = row;
+        }
+        QVERIFY2(hard.value(6).toDouble() - hard.value(5).toDouble() >= 0.4, qPrintable(hard.join(QLatin1Char(','))));
+        QCOMPARE(heldOut.value(2), QStringLiteral("4")); // every 5th of the 20
+        QVERIFY2(heldOut.value(6).toDouble() > heldOut.value(5).toDouble(), qPrintable(heldOut.join(QLatin1Char(','))));
+        faultline::testing::expectOneLineError(
+            cli({QStringLiteral("retrain"), QStringLiteral("--dataset"), m_data, QStringLiteral("--intervention"),
+                 QStringLiteral("synthetic"), QStringLiteral("--lambda"), QStringLiteral("-1")}),
+            QStringLiteral("λ must be a number ≥ 0, got -1"));
     }
 
     // The retrained classifier is an ordinary TorchScript file: predict loads it, and it is better.

@@ -163,7 +163,7 @@ private Q_SLOTS:
     void badRequestsAreOneLine()
     {
         expectOneLineError(cli(retrain({QStringLiteral("--intervention"), QStringLiteral("filter")})),
-                           QStringLiteral("--intervention: 'filter' is not filter-svm, filter-confidence, filter-random or upweight"));
+                           QStringLiteral("--intervention: 'filter' is not filter-svm, filter-confidence, filter-random, upweight or synthetic"));
         expectOneLineError(cli(retrain({QStringLiteral("--run"), QStringLiteral("1"), QStringLiteral("--k"), QStringLiteral("100")})),
                            QStringLiteral("class 'c0' has 12 pool images, fewer than K = 100"));
         expectOneLineError(cli(retrain({QStringLiteral("--intervention"), QStringLiteral("upweight"), QStringLiteral("--factor"),

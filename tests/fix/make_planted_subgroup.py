@@ -8,6 +8,8 @@ OUTDIR/data/<split>/<class>/*.png  8 × 8 RGB: "cat" images are red, "dog" image
                                    of the cats are green (only 2 % of the training cats), which
                                    look more like dogs to a head trained on the training split
 OUTDIR/embeddings.npy + .paths.txt stand-ins for CLIP: each image's mean colour plus noise
+OUTDIR/data/.faultline/generated/cat/gen_NN.png  20 "generated" green cats (the test registers
+                                   them as generated samples of the hard group)
 OUTDIR/classifier.pt               TorchScript: features(x) = a fixed random ReLU layer, head `fc`
                                    trained on the training split's features
 """
@@ -58,6 +60,11 @@ def main():
                     # The classifier's input: ToTensor then Normalize(0.5, 0.25), as the test's predict does.
                     train_x.append((pixels.astype(np.float32) / 255.0 - 0.5) / 0.25)
                     train_y.append(0 if cls == "cat" else 1)
+    generated = os.path.join(out, "data", ".faultline", "generated", "cat")
+    os.makedirs(generated, exist_ok=True)
+    for i in range(20):
+        pixels = np.clip(np.array(COLOURS["green"]) + rng.normal(0, 25, (SIZE, SIZE, 3)), 0, 255).astype(np.uint8)
+        Image.fromarray(pixels, "RGB").save(os.path.join(generated, f"gen_{i:02d}.png"))
     np.save(os.path.join(out, "embeddings.npy"), np.stack(rows))
     with open(os.path.join(out, "embeddings.paths.txt"), "w") as f:
         f.write("\n".join(paths) + "\n")

@@ -42,7 +42,7 @@ private Q_SLOTS:
     void namesRoundTrip()
     {
         for (Intervention i : {Intervention::FilterSvm, Intervention::FilterConfidence, Intervention::FilterRandom,
-                               Intervention::Upweight})
+                               Intervention::Upweight, Intervention::Synthetic})
             QCOMPARE(interventionFromName(interventionName(i)), std::optional<Intervention>(i));
         QVERIFY(!interventionFromName(QStringLiteral("filter")));
     }
