@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <cmath>
 #include <cstdio>
 
 using namespace faultline;
@@ -199,6 +200,20 @@ int retrainCommand(const QStringList &args)
 
 namespace {
 
+// "0,0.25,0.5" → {0, 0.25, 0.5}; Error naming --lambda otherwise.
+QVector<double> lambdaList(const QString &text)
+{
+    QVector<double> lambdas;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double lambda = part.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(lambda) || lambda < 0)
+            throw Error(QStringLiteral("--lambda: '%1' is not a number ≥ 0").arg(part));
+        lambdas << lambda;
+    }
+    return lambdas;
+}
+
 // "10,50,100" → {10, 50, 100}; Error naming --k otherwise.
 QVector<int> kList(const QString &text)
 {
@@ -236,7 +251,12 @@ int interventionsCommand(const QStringList &args)
     parser.addOption({QStringLiteral("random-seeds"),
                       QStringLiteral("filter-random is averaged over this many seeds (default 3)."), QStringLiteral("N"),
                       QStringLiteral("3")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Write DIR/interventions.csv."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("lambda"),
+                      QStringLiteral("Also the synthetic intervention at each λ, comma-separated (paper 002 Fig. 5:"
+                                     " test and held-out accuracy against λ; needs generated samples)."),
+                      QStringLiteral("L,…")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Write DIR/interventions.csv (and DIR/lambda.csv)."),
+                      QStringLiteral("DIR")});
     int exitCode = cli::Ok;
     if (!cli::parseCommandLine(parser, args, QStringLiteral("interventions"),
                                QStringLiteral("Paper 000 Fig. 6: retrain the head with each filtering arm (decision value,"
@@ -247,6 +267,7 @@ int interventionsCommand(const QStringList &args)
         const RetrainRequest base = requestFromOptions(parser);
         const QVector<int> ks = kList(parser.value(QStringLiteral("k")));
         const int seeds = cli::positiveInt(parser, QStringLiteral("random-seeds"), 100);
+        const QVector<double> lambdas = lambdaList(parser.value(QStringLiteral("lambda")));
         QString root;
         auto store = cli::openProject(parser, &root);
         const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
@@ -290,6 +311,22 @@ int interventionsCommand(const QStringList &args)
             csv += csvLine({r.arm, QString::number(r.k), QString::number(r.seeds), QString::number(r.hardGain, 'g', 17),
                             QString::number(r.overallGain, 'g', 17), QString::number(r.hardAfter, 'g', 17)});
         }
+        // Fig. 5: accuracy on the test split and on the held-out generated samples against λ.
+        QString lambdaCsv = csvLine({QStringLiteral("lambda"), QStringLiteral("test_accuracy"), QStringLiteral("hard_accuracy"),
+                                     QStringLiteral("heldout_accuracy")});
+        if (!lambdas.isEmpty())
+            std::printf("\n%-8s %14s %14s %18s\n", "lambda", "test after", "hard after", "generated held-out");
+        for (const double lambda : lambdas) {
+            RetrainRequest request = base;
+            request.runId = runId;
+            request.intervention = Intervention::Synthetic;
+            request.lambda = lambda;
+            const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
+            std::printf("%-8g %13.1f%% %13.1f%% %17.1f%%\n", lambda, 100 * report.overall.after(), 100 * report.hard.after(),
+                        100 * report.heldOut.after());
+            lambdaCsv += csvLine({QString::number(lambda), QString::number(report.overall.after(), 'g', 17),
+                                  QString::number(report.hard.after(), 'g', 17), QString::number(report.heldOut.after(), 'g', 17)});
+        }
         if (parser.isSet(QStringLiteral("out"))) {
             const QString folder = parser.value(QStringLiteral("out"));
             if (!QDir().mkpath(folder))
@@ -297,6 +334,11 @@ int interventionsCommand(const QStringList &args)
             AtomicFileWriter file(QDir(folder).filePath(QStringLiteral("interventions.csv")));
             file.write(csv);
             file.commit();
+            if (!lambdas.isEmpty()) {
+                AtomicFileWriter sweep(QDir(folder).filePath(QStringLiteral("lambda.csv")));
+                sweep.write(lambdaCsv);
+                sweep.commit();
+            }
         }
         return cli::Ok;
     }, QStringLiteral("cancelled; nothing was written"));

@@ -118,6 +118,19 @@ private Q_SLOTS:
             cli({QStringLiteral("retrain"), QStringLiteral("--dataset"), m_data, QStringLiteral("--intervention"),
                  QStringLiteral("synthetic"), QStringLiteral("--lambda"), QStringLiteral("-1")}),
             QStringLiteral("λ must be a number ≥ 0, got -1"));
+
+        // Fig. 5's sweep: one row per λ; λ = 0 leaves the generated samples out (held-out as before).
+        const QString sweep = tmp(QStringLiteral("sweep"));
+        const Result swept = cli({QStringLiteral("interventions"), QStringLiteral("--dataset"), m_data, QStringLiteral("--k"),
+                                  QStringLiteral("5"), QStringLiteral("--epochs"), QStringLiteral("100"),
+                                  QStringLiteral("--random-seeds"), QStringLiteral("1"), QStringLiteral("--lambda"),
+                                  QStringLiteral("0,0.5,2"), QStringLiteral("--device"), QStringLiteral("cpu"),
+                                  QStringLiteral("--out"), sweep});
+        QVERIFY2(swept.exitCode == 0, qPrintable(swept.err));
+        const QVector<QStringList> lambdaRows = faultline::testing::readCsv(QDir(sweep).filePath(QStringLiteral("lambda.csv")));
+        QCOMPARE(lambdaRows.size(), qsizetype(4));
+        QVERIFY2(lambdaRows[3].value(3).toDouble() > lambdaRows[1].value(3).toDouble(),
+                 qPrintable(swept.out)); // more weight on the generated set: better on held-out generated samples
     }
 
     // The retrained classifier is an ordinary TorchScript file: predict loads it, and it is better.
