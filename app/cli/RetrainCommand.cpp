@@ -190,6 +190,7 @@ int retrainCommand(const QStringList &args)
         printTable(report);
         if (parser.isSet(QStringLiteral("out"))) {
             classifier->saveWithHead(report.headName, report.training.head, parser.value(QStringLiteral("out")));
+            store->setRetrainOutput(report.id, QFileInfo(parser.value(QStringLiteral("out"))).absoluteFilePath());
             std::fprintf(stderr, "wrote %s\n", parser.value(QStringLiteral("out")).toUtf8().constData());
         }
         if (parser.isSet(QStringLiteral("report")))

@@ -10,6 +10,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 #include <QSet>
 
@@ -130,6 +133,59 @@ void syntheticSamples(const ProjectStore &store, const QString &root, const Imag
     }
     if (trainOn.labels.empty())
         throw Error(QStringLiteral("none of the generated samples decodes"));
+}
+
+QJsonObject toJson(const BeforeAfter &tally)
+{
+    return {{QStringLiteral("images"), tally.images}, {QStringLiteral("right_before"), tally.rightBefore},
+            {QStringLiteral("right_after"), tally.rightAfter}};
+}
+
+QString parametersJson(const RetrainRequest &request)
+{
+    QJsonObject json{{QStringLiteral("k"), request.k},
+                     {QStringLiteral("eval_k"), request.evalK},
+                     {QStringLiteral("head"), request.headName},
+                     {QStringLiteral("epochs"), request.training.epochs},
+                     {QStringLiteral("learning_rate"), request.training.learningRate},
+                     {QStringLiteral("momentum"), request.training.momentum},
+                     {QStringLiteral("weight_decay"), request.training.weightDecay}};
+    if (request.intervention == Intervention::Upweight) {
+        json.insert(QStringLiteral("factor"), request.factor);
+        if (request.hardThreshold)
+            json.insert(QStringLiteral("threshold"), *request.hardThreshold);
+    }
+    if (request.intervention == Intervention::FilterRandom)
+        json.insert(QStringLiteral("seed"), qint64(request.seed));
+    if (request.intervention == Intervention::Synthetic) {
+        json.insert(QStringLiteral("lambda"), request.lambda);
+        json.insert(QStringLiteral("groups"), QJsonArray::fromStringList(request.sampleGroups));
+    }
+    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
+}
+
+QString reportJson(const RetrainReport &report)
+{
+    QJsonArray classes;
+    for (const ClassBeforeAfter &c : report.classes)
+        classes.append(QJsonObject{{QStringLiteral("class"), c.className}, {QStringLiteral("all"), toJson(c.all)},
+                                   {QStringLiteral("hard"), toJson(c.hard)}, {QStringLiteral("rest"), toJson(c.rest)}});
+    QJsonObject json{{QStringLiteral("head"), report.headName},
+                     {QStringLiteral("features_model"), report.featuresModel},
+                     {QStringLiteral("train_images"), report.trainImages},
+                     {QStringLiteral("added_images"), report.addedImages},
+                     {QStringLiteral("upweighted_images"), report.upweightedImages},
+                     {QStringLiteral("synthetic_images"), report.syntheticImages},
+                     {QStringLiteral("skipped_images"), report.skippedImages},
+                     {QStringLiteral("initial_loss"), report.training.initialLoss},
+                     {QStringLiteral("final_loss"), report.training.finalLoss},
+                     {QStringLiteral("overall"), toJson(report.overall)},
+                     {QStringLiteral("hard"), toJson(report.hard)},
+                     {QStringLiteral("rest"), toJson(report.rest)},
+                     {QStringLiteral("classes"), classes}};
+    if (report.heldOut.images > 0)
+        json.insert(QStringLiteral("generated_held_out"), toJson(report.heldOut));
+    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
 }
 
 void count(BeforeAfter &tally, bool before, bool after)
@@ -295,6 +351,13 @@ RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const
         }
         report.classes << tally;
     }
+    StoredRetrain stored;
+    stored.runId = report.runId;
+    stored.classifier = QFileInfo(path).absoluteFilePath();
+    stored.intervention = report.intervention;
+    stored.parameters = parametersJson(request);
+    stored.report = reportJson(report);
+    report.id = store.addRetrain(stored);
     return report;
 }
 

@@ -55,6 +55,7 @@ struct ClassBeforeAfter
 
 struct RetrainReport
 {
+    qint64 id = 0;            // as stored in the project (ProjectStore::retrains)
     qint64 runId = 0;
     QString intervention;
     QString headName;
@@ -70,6 +71,7 @@ struct RetrainReport
     HeadTrainingResult training;
 };
 
+// The report is stored in the project (ProjectStore::addRetrain) before it is returned.
 // Error for a run or split that is missing (no training or test images), and whatever the
 // intervention, the classifier contract or the training refuses. JobCancelled when cancelled.
 RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const ImageClassifier &classifier,

@@ -141,6 +141,14 @@ const char *const kMigrations[][12] = {
         "CREATE TRIGGER summary_embeddings_delete AFTER DELETE ON embeddings BEGIN DELETE FROM summary_cache; END",
         nullptr,
     },
+    // 12: every head retraining (fix/HeadRetraining): its intervention, parameters, the before/after
+    // report (JSON) and the classifier file it wrote
+    {
+        "CREATE TABLE retrains(id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL,"
+        " run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL, classifier TEXT NOT NULL, intervention TEXT NOT NULL,"
+        " parameters TEXT NOT NULL, report TEXT NOT NULL, output TEXT)",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");

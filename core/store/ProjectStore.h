@@ -27,7 +27,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 11;
+    static constexpr int kSchemaVersion = 12;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -125,6 +125,11 @@ public:
     QHash<qint64, QString> imageTags() const;
 
     // --- generated samples (ProjectStoreSamples.cpp) -----------------------------------
+    // Head retrainings (ProjectStoreRetrains.cpp), newest first.
+    qint64 addRetrain(const StoredRetrain &retrain); // created defaults to now; returns the id
+    void setRetrainOutput(qint64 id, const QString &classifierFile);
+    QVector<StoredRetrain> retrains() const;
+
     qint64 addGeneratedSample(const GeneratedSample &sample); // created defaults to now; returns the id
     QVector<GeneratedSample> generatedSamples(const QString &className = QString()) const; // oldest first
     QVector<GeneratedSample> generatedSamples(const QVector<qint64> &ids) const;

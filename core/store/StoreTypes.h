@@ -136,6 +136,19 @@ struct RunClassCount
 // An image a generation backend made (or retrieval found) for one class's failure mode, with
 // what it takes to make it again (prompt or vector, seed, backend parameters) and, once
 // checked, the classifier's verdict on it.
+// One head retraining (issue 13): what was done and what came of it.
+struct StoredRetrain
+{
+    qint64 id = 0;
+    QDateTime created;
+    qint64 runId = 0;
+    QString classifier;   // the original TorchScript file
+    QString intervention; // filter-svm, filter-confidence, filter-random, upweight, synthetic
+    QString parameters;   // JSON: K, factor, λ, epochs, learning rate, …
+    QString report;       // JSON: accuracy before and after, overall, per class, hard and rest
+    QString output;       // the retrained classifier's file; empty when none was written
+};
+
 struct GeneratedSample
 {
     qint64 id = 0;

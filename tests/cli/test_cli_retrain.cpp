@@ -11,6 +11,8 @@
 #include "TinyClassifiers.h"
 
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -94,6 +96,17 @@ private Q_SLOTS:
                     QCOMPARE(model.dim, 6);
                 }
             QVERIFY(cached);
+            // The retraining is kept in the project with what it wrote.
+            const QVector<StoredRetrain> retrains = store.retrains();
+            QCOMPARE(retrains.size(), qsizetype(1));
+            QCOMPARE(retrains[0].runId, qint64(1));
+            QCOMPARE(retrains[0].intervention, QStringLiteral("filter-svm"));
+            QCOMPARE(retrains[0].output, QFileInfo(out).absoluteFilePath());
+            QCOMPARE(retrains[0].classifier, QFileInfo(m_classifier).absoluteFilePath());
+            const QJsonObject json = QJsonDocument::fromJson(retrains[0].report.toUtf8()).object();
+            QCOMPARE(json.value(QStringLiteral("overall")).toObject().value(QStringLiteral("right_before")).toInt(), right);
+            QCOMPARE(json.value(QStringLiteral("added_images")).toInt(), 6);
+            QCOMPARE(QJsonDocument::fromJson(retrains[0].parameters.toUtf8()).object().value(QStringLiteral("k")).toInt(), 3);
         }
         const QVector<QStringList> rows = testing::readCsv(QDir(report).filePath(QStringLiteral("retrain.csv")));
         QCOMPARE(rows.value(0), (QStringList{QStringLiteral("class"), QStringLiteral("subset"), QStringLiteral("images"),

@@ -547,6 +547,7 @@ private Q_SLOTS:
         for (const char *trigger : {"images_insert", "images_update", "images_delete", "predictions_insert",
                                     "predictions_update", "predictions_delete", "embeddings_insert", "embeddings_delete"})
             QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER summary_%1").arg(QLatin1String(trigger))), QStringList{});
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE retrains")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TABLE summary_cache")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE embedding_models DROP COLUMN content_hash")), QStringList{});
         QCOMPARE(rawQuery(dbPath(), QStringLiteral("ALTER TABLE images DROP COLUMN missing")), QStringList{});
