@@ -133,6 +133,23 @@ double numberOption(const QCommandLineParser &parser, const QString &option)
     return value;
 }
 
+QVector<double> numberList(const QCommandLineParser &parser, const QString &option, double minimum, double maximum)
+{
+    const QString range = std::isfinite(maximum) ? QStringLiteral("in [%1, %2]").arg(minimum).arg(maximum)
+                                                 : QStringLiteral("≥ %1").arg(minimum);
+    QVector<double> values;
+    for (const QString &part : parser.value(option).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double value = part.trimmed().toDouble(&ok);
+        if (!ok || !(value >= minimum && value <= maximum))
+            throw faultline::Error(QStringLiteral("--%1: '%2' is not a number %3").arg(option, part, range));
+        values << value;
+    }
+    if (values.isEmpty())
+        throw faultline::Error(QStringLiteral("--%1: no values given").arg(option));
+    return values;
+}
+
 QString resolveModel(const QString &fileOrName, faultline::JobControl *control)
 {
     return faultline::ModelManager().ensure(fileOrName, control);

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <functional>
 #include <QString>
+#include <QVector>
 #include <memory>
 
 namespace faultline {
@@ -35,6 +36,9 @@ int positiveInt(const QCommandLineParser &parser, const QString &option, int max
 int nonNegativeInt(const QCommandLineParser &parser, const QString &option, int maximum);
 // A finite number; Error naming the option otherwise.
 double numberOption(const QCommandLineParser &parser, const QString &option);
+// Comma-separated numbers in [minimum, maximum] (maximum may be infinity), at least one; Error
+// naming the option and the range otherwise.
+QVector<double> numberList(const QCommandLineParser &parser, const QString &option, double minimum, double maximum);
 
 // Bounds of the count options (beyond them a typo costs gigabytes or thousands of threads).
 constexpr int kMaxThreads = 256;      // 0: all cores

@@ -60,21 +60,6 @@ GenerationBackendConfig backendConfig(const QCommandLineParser &parser)
     return config;
 }
 
-QVector<double> alphaList(const QString &text)
-{
-    QVector<double> alphas;
-    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double alpha = part.trimmed().toDouble(&ok);
-        if (!ok || !(alpha >= -1.0 && alpha <= 1.0))
-            throw Error(QStringLiteral("--alpha: '%1' is not a number in [-1, 1]").arg(part));
-        alphas << alpha;
-    }
-    if (alphas.isEmpty())
-        throw Error(QStringLiteral("--alpha: no values given"));
-    return alphas;
-}
-
 QVector<qint64> idList(const QString &text)
 {
     QVector<qint64> ids;
@@ -211,7 +196,7 @@ int generateCommand(const QStringList &args)
             job.source = ClassSampleJob::Source::Backgrounds;
         else
             throw Error(QStringLiteral("--from: '%1' is not caption, slerp or background").arg(from));
-        job.alphas = alphaList(parser.value(QStringLiteral("alpha")));
+        job.alphas = cli::numberList(parser, QStringLiteral("alpha"), -1.0, 1.0);
         job.captionsPerSide = cli::positiveInt(parser, QStringLiteral("captions"), 100);
         job.backgrounds = cli::positiveInt(parser, QStringLiteral("backgrounds"), 100);
         job.vocabulary = parser.value(QStringLiteral("vocab"));

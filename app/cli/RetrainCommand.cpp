@@ -201,20 +201,6 @@ int retrainCommand(const QStringList &args)
 
 namespace {
 
-// "0,0.25,0.5" → {0, 0.25, 0.5}; Error naming --lambda otherwise.
-QVector<double> lambdaList(const QString &text)
-{
-    QVector<double> lambdas;
-    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double lambda = part.trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(lambda) || lambda < 0)
-            throw Error(QStringLiteral("--lambda: '%1' is not a number ≥ 0").arg(part));
-        lambdas << lambda;
-    }
-    return lambdas;
-}
-
 // "10,50,100" → {10, 50, 100}; Error naming --k otherwise.
 QVector<int> kList(const QString &text)
 {
@@ -268,7 +254,9 @@ int interventionsCommand(const QStringList &args)
         const RetrainRequest base = requestFromOptions(parser);
         const QVector<int> ks = kList(parser.value(QStringLiteral("k")));
         const int seeds = cli::positiveInt(parser, QStringLiteral("random-seeds"), 100);
-        const QVector<double> lambdas = lambdaList(parser.value(QStringLiteral("lambda")));
+        const QVector<double> lambdas = parser.isSet(QStringLiteral("lambda"))
+            ? cli::numberList(parser, QStringLiteral("lambda"), 0.0, std::numeric_limits<double>::infinity())
+            : QVector<double>();
         QString root;
         auto store = cli::openProject(parser, &root);
         const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
