@@ -33,6 +33,11 @@ Error tooManyPixels(const QString &name, qint64 width, qint64 height, qint64 max
 
 cv::Mat decodeImage(const QByteArray &bytes, const QString &name, qint64 maxPixels)
 {
+    // OpenCV hands files with "DICM" at byte 128 to GDCM, whose assert() aborts the whole
+    // process on a damaged one (found by fuzz_image_decoder). DICOM is no dataset image format
+    // here (nor for Pillow, which the reference reads images with).
+    if (bytes.size() >= 132 && bytes.mid(128, 4) == "DICM")
+        throw Error(QStringLiteral("%1: a DICOM file, not a supported image format").arg(name));
     if (const std::optional<ImageDimensions> header = imageHeaderDimensions(bytes);
         header && header->pixels() > maxPixels)
         throw tooManyPixels(name, header->width, header->height, maxPixels);

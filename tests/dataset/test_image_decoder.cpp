@@ -134,6 +134,18 @@ private Q_SLOTS:
         decodeImage(testing::pngBytes(8, 8), QStringLiteral("small"), 64);
     }
 
+    // fuzz_image_decoder: OpenCV gave a damaged DICOM file to GDCM, whose assert() aborted the process.
+    void dicomIsRefusedBeforeOpenCv()
+    {
+        QFile crash(QStringLiteral(FAULTLINE_FUZZ_REGRESSIONS "/fuzz_image_decoder/gdcm_assert_dicm.bin"));
+        QVERIFY(crash.open(QIODevice::ReadOnly));
+        QCOMPARE(errorOf([&] { decodeImage(crash.readAll(), QStringLiteral("scan.dcm")); }),
+                 QStringLiteral("scan.dcm: a DICOM file, not a supported image format"));
+        QByteArray minimal(128, '\0');
+        minimal += "DICM";
+        QCOMPARE(errorOf([&] { decodeImage(minimal, QStringLiteral("x")); }), QStringLiteral("x: a DICOM file, not a supported image format"));
+    }
+
     void scannerReportsABombOnce()
     {
         QTemporaryDir dir;
