@@ -130,6 +130,12 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts),
                  (QStringList{QStringLiteral("fc.bias"), QStringLiteral("fc.weight")}));
 
+        // runs lists it after the runs.
+        const Result runs = cli({QStringLiteral("runs"), QStringLiteral("--dataset"), m_dataset.root});
+        QVERIFY2(runs.exitCode == 0, qPrintable(runs.err));
+        QVERIFY2(runs.out.contains(QRegularExpression(QStringLiteral("\\n\\s+1\\s+\\S+\\s+1\\s+filter-svm\\s+[0-9.]+ → [0-9.]+\\s+\\S*retrained.pt"))),
+                 qPrintable(runs.out));
+
         // A later analysis still uses the CLIP-space embeddings, not the cached features.
         const Result analyzed = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_dataset.root});
         QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
