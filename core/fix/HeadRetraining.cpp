@@ -281,7 +281,8 @@ RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const
 
     // Features of everything trained or measured on.
     const QString path = classifier.spec().path;
-    report.featuresModel = classifierFeatureModelName(QFileInfo(path).fileName(), sha256OfFile(path, control).left(12));
+    const QString sha = sha256OfFile(path, control, QStringLiteral("fingerprint"));
+    report.featuresModel = classifierFeatureModelName(QFileInfo(path).fileName(), sha.left(12));
     const qint64 modelId = store.ensureEmbeddingModel(report.featuresModel, original.features, QFileInfo(path).absoluteFilePath());
     const FeatureRows features = featuresOf(store, datasetRoot, classifier, modelId, original.features,
                                             train + added + test, control);
