@@ -341,13 +341,13 @@ void ProjectStore::beginWriting()
     QElapsedTimer waited;
     waited.start();
     qint64 nextReportMs = 0;
+    // Short waits per attempt, so the message comes soon; every other statement keeps the usual wait.
+    // (Not execSql: a guard must not throw while an Error unwinds through it.)
+    const auto restore = qScopeGuard([&] { QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(kBusyTimeoutMs)); });
     QSqlQuery begin(m_db);
     for (int attempt = 0;; ++attempt) {
         execSql(m_db, QStringLiteral("PRAGMA busy_timeout=%1").arg(attempt == 0 ? 200 : 1000));
-        const bool begun = begin.exec(QStringLiteral("BEGIN IMMEDIATE"));
-        if (attempt > 0 || !begun)
-            execSql(m_db, QStringLiteral("PRAGMA busy_timeout=%1").arg(kBusyTimeoutMs));
-        if (begun) {
+        if (begin.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
             if (attempt > 0)
                 reportStoreWait(QStringLiteral("%1: the lock is free after %2 s; going on")
                                     .arg(m_path, QString::number(waited.elapsed() / 1000.0, 'f', 1)));
