@@ -459,7 +459,6 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
             remove.addBindValue(path);
             exec(remove);
         }
-        const QVariant noText(QMetaType::fromType<QString>());
         for (const StoredImage &image : upserts) {
             QSqlQuery &query = image.id == 0 ? insert : update;
             query.addBindValue(image.path);
@@ -468,8 +467,8 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
             query.addBindValue(image.stamp.size);
             query.addBindValue(image.stamp.mtimeMs);
             query.addBindValue(image.readable ? 1 : 0);
-            query.addBindValue(image.readError.isEmpty() ? noText : image.readError);
-            query.addBindValue(image.contentHash.isEmpty() ? noText : image.contentHash);
+            query.addBindValue(nullableText(image.readError));
+            query.addBindValue(nullableText(image.contentHash));
             if (image.id != 0)
                 query.addBindValue(image.id);
             exec(query);
@@ -502,8 +501,9 @@ void ProjectStore::replacePredictions(const QVector<PredictionRecord> &records, 
             " VALUES(?, ?, ?, ?, ?, ?, ?)"));
         for (const PredictionRecord &r : records) {
             insert.addBindValue(r.imageId);
-            insert.addBindValue(r.label.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : r.label);
+            insert.addBindValue(nullableText(r.label));
             insert.addBindValue(r.prediction);
+            // An explicit empty split ("") overrides the folder's; only an unset one is NULL.
             insert.addBindValue(r.split ? QVariant(splitName(*r.split)) : QVariant(QMetaType::fromType<QString>()));
             insert.addBindValue(optionalValue(r.confidence));
             insert.addBindValue(source);

@@ -18,10 +18,8 @@ qint64 ProjectStore::addRetrain(const StoredRetrain &retrain)
         QSqlQuery insert = execSql(m_db, QStringLiteral(
             "INSERT INTO retrains(created, run_id, classifier, intervention, parameters, report, output)"
             " VALUES(?, ?, ?, ?, ?, ?, ?)"),
-            {retrain.created.isValid() ? retrain.created.toUTC().toString(Qt::ISODateWithMs) : now(),
-             retrain.runId > 0 ? QVariant(retrain.runId) : QVariant(QMetaType::fromType<qint64>()), retrain.classifier,
-             retrain.intervention, retrain.parameters, retrain.report,
-             retrain.output.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(retrain.output)});
+            {timeOrNow(retrain.created), nullableId(retrain.runId), retrain.classifier, retrain.intervention,
+             retrain.parameters, retrain.report, nullableText(retrain.output)});
         id = insert.lastInsertId().toLongLong();
     });
     return id;

@@ -45,11 +45,6 @@ GeneratedSample readSample(const QSqlQuery &query)
     return sample;
 }
 
-QVariant nullableText(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
 } // namespace
 
 qint64 ProjectStore::addGeneratedSample(const GeneratedSample &sample)
@@ -61,13 +56,13 @@ qint64 ProjectStore::addGeneratedSample(const GeneratedSample &sample)
         QSqlQuery insert = execSql(m_db, QStringLiteral(
             "INSERT INTO generated_samples(run_id, class, sample_group, origin, prompt, embedding, embedding_space, alpha,"
             " seed, backend, parameters, created, file, source_image) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            {sample.runId > 0 ? QVariant(sample.runId) : QVariant(QMetaType::fromType<qint64>()), sample.className,
+            {nullableId(sample.runId), sample.className,
              sample.group, sample.origin, nullableText(sample.prompt),
              sample.embedding.empty() ? QVariant(QMetaType::fromType<QByteArray>())
                                       : QVariant(toBlob(sample.embedding.data(), qsizetype(sample.embedding.size()))),
              nullableText(sample.embeddingSpace), optionalValue(sample.alpha), sample.seed, sample.backend,
              sample.parameters.isEmpty() ? QStringLiteral("{}") : sample.parameters,
-             sample.created.isValid() ? sample.created.toUTC().toString(Qt::ISODateWithMs) : now(), sample.file,
+             timeOrNow(sample.created), sample.file,
              nullableText(sample.sourceImage)});
         id = insert.lastInsertId().toLongLong();
     });

@@ -3,6 +3,7 @@
 // Core-internal: the statement helpers ProjectStore's .cpp files share. Every failure becomes
 // an Error naming the database or the statement's SQLite message.
 #include <QByteArray>
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QVariant>
@@ -26,5 +27,11 @@ std::optional<double> optionalDouble(const QVariant &value);
 
 // UTC, ISO 8601 with milliseconds: how the store writes every time.
 QString now();
+// `time` in that form, or now() when it is not set.
+QString timeOrNow(const QDateTime &time);
+
+// NULL for an empty text or a row id ≤ 0 (none), typed as the column is.
+QVariant nullableText(const QString &text);
+QVariant nullableId(qint64 id);
 
 } // namespace faultline::sql
