@@ -205,8 +205,8 @@ RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const
     report.runId = request.runId > 0 ? request.runId : store.latestCompletedRun();
     if (report.runId == 0)
         throw Error(QStringLiteral("the project has no completed analysis run: run analyze first"));
-    if (store.run(report.runId).status != QLatin1String("done"))
-        throw Error(QStringLiteral("run %1 is not complete (%2)").arg(report.runId).arg(store.run(report.runId).status));
+    if (const QString status = store.run(report.runId).status; status != QLatin1String("done"))
+        throw Error(QStringLiteral("run %1 is not complete (%2)").arg(report.runId).arg(status));
     checkHeadTrainingParams(request.training);
     if (request.evalK < 1)
         throw Error(QStringLiteral("the hard subpopulation needs K ≥ 1 test images per class, got %1").arg(request.evalK));
