@@ -1,5 +1,6 @@
 #include "CliSupport.h"
 #include "Commands.h"
+#include "RunOptions.h"
 
 #include "common/Error.h"
 #include "export/HardSubsetExporter.h"
@@ -16,8 +17,7 @@ int exportCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     cli::addDatasetOptions(parser);
-    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
-                      QStringLiteral("ID"), QStringLiteral("latest")});
+    cli::addRunIdOption(parser);
     parser.addOption({QStringLiteral("split"), QStringLiteral("Split to export from (default pool)."),
                       QStringLiteral("SPLIT"), QStringLiteral("pool")});
     parser.addOption({QStringLiteral("per-class"), QStringLiteral("The K hardest images of each class."),

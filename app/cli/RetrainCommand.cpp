@@ -1,5 +1,6 @@
 #include "CliSupport.h"
 #include "Commands.h"
+#include "RunOptions.h"
 
 #include "classify/ImageClassifier.h"
 #include "classify/ProjectClassifier.h"
@@ -82,8 +83,7 @@ void addRetrainOptions(QCommandLineParser &parser)
                                      " stored; its preprocessing is kept)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("head"), QStringLiteral("The head's submodule (default: the last torch.nn.Linear)."),
                       QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
-                      QStringLiteral("N"), QStringLiteral("latest")});
+    cli::addRunIdOption(parser);
     parser.addOption({QStringLiteral("factor"), QStringLiteral("upweight: the hard images' weight (default 5)."),
                       QStringLiteral("F"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("groups"),

@@ -12,11 +12,16 @@ using namespace faultline;
 
 namespace cli {
 
+void addRunIdOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
+                      QStringLiteral("ID"), QStringLiteral("latest")});
+}
+
 void addRunOptions(QCommandLineParser &parser)
 {
     cli::addDatasetOptions(parser);
-    parser.addOption({QStringLiteral("run"), QStringLiteral("Analysis run id or 'latest' (default)."),
-                      QStringLiteral("ID"), QStringLiteral("latest")});
+    addRunIdOption(parser);
     parser.addOption({QStringLiteral("model"),
                       QStringLiteral("CLIP checkpoint for the texts (default: the one that embedded the run's"
                                      " images)."), QStringLiteral("FILE|NAME")});

@@ -16,6 +16,9 @@ class ProjectStore;
 
 namespace cli {
 
+// --run ID|latest (default latest), resolved with resolveRun().
+void addRunIdOption(QCommandLineParser &parser);
+
 // --dataset/--project, --run (default latest), --model (CLIP checkpoint for texts), --device.
 void addRunOptions(QCommandLineParser &parser);
 
