@@ -200,6 +200,43 @@
     </message>
 </context>
 <context>
+    <name>faultline::BeforeAfterChart</name>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>original head</source>
+        <translation>ursprünglicher Kopf</translation>
+    </message>
+    <message>
+        <source>retrained head</source>
+        <translation>neu trainierter Kopf</translation>
+    </message>
+    <message>
+        <source>all
+test</source>
+        <translation>alle
+Test</translation>
+    </message>
+    <message>
+        <source>hard
+(all)</source>
+        <translation>schwer
+(alle)</translation>
+    </message>
+    <message>
+        <source>%1
+(hard)</source>
+        <translation>%1
+(schwer)</translation>
+    </message>
+    <message>
+        <source>Retrain to see before and after</source>
+        <translation>Neu trainieren, um Vorher und Nachher zu sehen</translation>
+    </message>
+</context>
+<context>
     <name>faultline::CaptionsDock</name>
     <message>
         <source>Score</source>
@@ -1432,6 +1469,125 @@ Teilmenge: %5
     </message>
 </context>
 <context>
+    <name>faultline::InterventionsDock</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Interventions</source>
+        <translation>Eingriffe</translation>
+    </message>
+    <message>
+        <source>Add hardest pool images (decision value)</source>
+        <translation>Schwerste Pool-Bilder hinzufügen (Entscheidungswert)</translation>
+    </message>
+    <message>
+        <source>Add least confident pool images</source>
+        <translation>Unsicherste Pool-Bilder hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add random pool images</source>
+        <translation>Zufällige Pool-Bilder hinzufügen</translation>
+    </message>
+    <message>
+        <source>Upweight hard training images</source>
+        <translation>Schwere Trainingsbilder höher gewichten</translation>
+    </message>
+    <message>
+        <source>Train on generated samples</source>
+        <translation>Mit erzeugten Beispielen trainieren</translation>
+    </message>
+    <message>
+        <source>Paper 000 Sec. 3: filtering adds pool images, upweighting weighs the training images the run ranks hardest, synthetic augmentation adds the stored generated samples</source>
+        <translation>Paper 000 Abschn. 3: Filtern fügt Pool-Bilder hinzu, Höhergewichten gewichtet die Trainingsbilder, die der Lauf als am schwersten einstuft, synthetische Erweiterung fügt die gespeicherten erzeugten Beispiele hinzu</translation>
+    </message>
+    <message>
+        <source>&amp;Intervention:</source>
+        <translation>&amp;Eingriff:</translation>
+    </message>
+    <message>
+        <source>Images per class the intervention adds or upweights</source>
+        <translation>Bilder je Klasse, die der Eingriff hinzufügt oder höher gewichtet</translation>
+    </message>
+    <message>
+        <source>&amp;K per class:</source>
+        <translation>&amp;K je Klasse:</translation>
+    </message>
+    <message>
+        <source>The weight of the upweighted images (the others keep 1)</source>
+        <translation>Das Gewicht der höher gewichteten Bilder (die übrigen behalten 1)</translation>
+    </message>
+    <message>
+        <source>&amp;Factor:</source>
+        <translation>&amp;Faktor:</translation>
+    </message>
+    <message>
+        <source>Paper 002 eq. 1: the generated set&apos;s weight against the training set (0.5 a good default)</source>
+        <translation>Paper 002 Gl. 1: das Gewicht der erzeugten Menge gegenüber der Trainingsmenge (0,5 ist ein guter Standard)</translation>
+    </message>
+    <message>
+        <source>&amp;λ:</source>
+        <translation>&amp;λ:</translation>
+    </message>
+    <message>
+        <source>The hard subpopulation: each class&apos;s K test images the run ranks hardest, fixed before retraining</source>
+        <translation>Die schwere Teilpopulation: je Klasse die K Testbilder, die der Lauf als am schwersten einstuft, vor dem Neutraining festgelegt</translation>
+    </message>
+    <message>
+        <source>&amp;Hard test images:</source>
+        <translation>&amp;Schwere Testbilder:</translation>
+    </message>
+    <message>
+        <source>&amp;Retrain head</source>
+        <translation>Kopf &amp;neu trainieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Show this model</source>
+        <translation>Dieses &amp;Modell zeigen</translation>
+    </message>
+    <message>
+        <source>Show the retrained head&apos;s predictions as the current model (analyse it to see its failure modes)</source>
+        <translation>Die Vorhersagen des neu trainierten Kopfes als aktuelles Modell zeigen (analysieren Sie es, um seine Fehlermodi zu sehen)</translation>
+    </message>
+    <message>
+        <source>Retrains the last layer of the run&apos;s classifier on the train split plus the intervention, then measures the test split.</source>
+        <translation>Trainiert die letzte Schicht des Klassifikators des Laufs auf dem Trainingssplit plus dem Eingriff neu und misst dann den Testsplit.</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Hard subpopulation</source>
+        <translation>Schwere Teilpopulation</translation>
+    </message>
+    <message>
+        <source>All test images</source>
+        <translation>Alle Testbilder</translation>
+    </message>
+    <message>
+        <source>Retraining with “%1”…</source>
+        <translation>Neutraining mit „%1“…</translation>
+    </message>
+    <message>
+        <source>Retraining failed: %1</source>
+        <translation>Neutraining fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Retraining cancelled; nothing was stored.</source>
+        <translation>Neutraining abgebrochen; nichts wurde gespeichert.</translation>
+    </message>
+    <message>
+        <source>%1 (run %2): hard subpopulation %3, all test images %4. The new head is the model “%5”.</source>
+        <translation>%1 (Lauf %2): schwere Teilpopulation %3, alle Testbilder %4. Der neue Kopf ist das Modell „%5“.</translation>
+    </message>
+</context>
+<context>
     <name>faultline::JobRow</name>
     <message>
         <source>Starting…</source>
@@ -1711,6 +1867,18 @@ Teilmenge: %5
         <source>Open a dataset folder before running a classifier.</source>
         <translation>Öffnen Sie einen Datensatzordner, bevor Sie einen Klassifikator ausführen.</translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>The classifier whose predictions and failure modes are shown</source>
+        <translation>Der Klassifikator, dessen Vorhersagen und Fehlermodi gezeigt werden</translation>
+    </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
@@ -1726,6 +1894,66 @@ Teilmenge: %5
 </numerusform>
             <numerusform>%n frühere Meldungen:
 </numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>faultline::ModelsDock</name>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>&amp;Compare models</source>
+        <translation>Modelle &amp;vergleichen</translation>
+    </message>
+    <message>
+        <source>Compare every model of the project on the test split</source>
+        <translation>Alle Modelle des Projekts auf dem Testsplit vergleichen</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>Klasse:</translation>
+    </message>
+    <message>
+        <source>A project holds one model per prediction set: classify with another model or retrain a head to compare them.</source>
+        <translation>Ein Projekt hält ein Modell je Vorhersagemenge: Klassifizieren Sie mit einem weiteren Modell oder trainieren Sie einen Kopf neu, um sie zu vergleichen.</translation>
+    </message>
+    <message>
+        <source>all classes</source>
+        <translation>alle Klassen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln test image(s) every model predicted. Cells: IoU of the two models&apos; failures; the diagonal: each model&apos;s accuracy. Click a cell for its images.</source>
+        <translation>
+            <numerusform>%Ln Testbild, das jedes Modell vorhergesagt hat. Zellen: IoU der Fehler beider Modelle; die Diagonale: die Genauigkeit jedes Modells. Klicken Sie eine Zelle für ihre Bilder an.</numerusform>
+            <numerusform>%Ln Testbilder, die jedes Modell vorhergesagt hat. Zellen: IoU der Fehler beider Modelle; die Diagonale: die Genauigkeit jedes Modells. Klicken Sie eine Zelle für ihre Bilder an.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>acc. %1</source>
+        <translation>Gen. %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 right</source>
+        <translation>%1: %2 von %3 richtig</translation>
+    </message>
+    <message>
+        <source>%1 and %2: %3 failures in common of %4 in either</source>
+        <translation>%1 und %2: %3 gemeinsame Fehler von %4 in einem der beiden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s) %1 gets wrong</source>
+        <translation>
+            <numerusform>%Ln Bild, das %1 falsch klassifiziert</numerusform>
+            <numerusform>%Ln Bilder, die %1 falsch klassifiziert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s) both %1 and %2 get wrong</source>
+        <translation>
+            <numerusform>%Ln Bild, das %1 und %2 beide falsch klassifizieren</numerusform>
+            <numerusform>%Ln Bilder, die %1 und %2 beide falsch klassifizieren</numerusform>
         </translation>
     </message>
 </context>
@@ -1892,6 +2120,34 @@ Entscheidungswert: %2
     <message>
         <source>the project has no predictions: choose a predictions CSV (path,prediction) or run a classifier</source>
         <translation>das Projekt hat keine Vorhersagen: wählen Sie eine Vorhersage-CSV (path,prediction) oder führen Sie einen Klassifikator aus</translation>
+    </message>
+    <message>
+        <source>Model %1 has no analysis yet: use Analysis ▸ Run analysis….</source>
+        <translation>Modell %1 ist noch nicht analysiert: Verwenden Sie Analyse ▸ Analyse ausführen…</translation>
+    </message>
+    <message>
+        <source>Show model %1</source>
+        <translation>Modell %1 zeigen</translation>
+    </message>
+    <message>
+        <source>Retraining starts from an analysis run: run one first.</source>
+        <translation>Neutraining geht von einem Analyselauf aus: Führen Sie zuerst einen aus.</translation>
+    </message>
+    <message>
+        <source>Retrain with %1</source>
+        <translation>Neutraining mit %1</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1: der Ordner kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>Compare models</source>
+        <translation>Modelle vergleichen</translation>
+    </message>
+    <message>
+        <source>the model of run %1 has no classifier file to retrain: classify the dataset with a TorchScript model first (Analysis ▸ Run classifier…)</source>
+        <translation>das Modell von Lauf %1 hat keine Klassifikatordatei zum Neutrainieren: Klassifizieren Sie den Datensatz zuerst mit einem TorchScript-Modell (Analyse ▸ Klassifikator ausführen…)</translation>
     </message>
 </context>
 <context>

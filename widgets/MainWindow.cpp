@@ -11,6 +11,8 @@
 #include "ExportDialog.h"
 #include "GalleryView.h"
 #include "InspectorDock.h"
+#include "compare/ModelsDock.h"
+#include "fix/InterventionsDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
 #include "ProjectSession.h"
@@ -22,6 +24,7 @@
 #include "store/StoreAccess.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDialog>
@@ -54,7 +57,7 @@ constexpr int kMaxRecent = 8;
 const char *const kRecentKey = "recentDatasets";
 const char *const kGeometryKey = "mainWindow/geometry";
 const char *const kStateKey = "mainWindow/state";
-constexpr int kStateVersion = 3; // bumped when the docks change: an old saved layout is ignored
+constexpr int kStateVersion = 4; // bumped when the docks change: an old saved layout is ignored
 
 } // namespace
 
@@ -104,6 +107,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     setCentralWidget(m_centre);
 
     createDocks();
+    createModelSwitcher();
     connectClassViews();
 
     m_jobStatus = new QLabel;
@@ -181,20 +185,48 @@ void MainWindow::createDocks()
     m_captionsDock = new CaptionsDock(m_textModel, m_thumbnails, this);
     m_inspectorDock = new InspectorDock(this, m_thumbnails);
     m_jobsDock = new JobsDock(this);
+    m_interventionsDock = new InterventionsDock(m_session, this);
+    m_modelsDock = new ModelsDock(m_session, m_thumbnails, this);
     addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_difficultyDock);
     splitDockWidget(m_difficultyDock, m_captionsDock, Qt::Horizontal);
-    tabifyDockWidget(m_captionsDock, m_jobsDock);
+    tabifyDockWidget(m_captionsDock, m_interventionsDock);
+    tabifyDockWidget(m_interventionsDock, m_modelsDock);
+    tabifyDockWidget(m_modelsDock, m_jobsDock);
     m_captionsDock->raise();
+    connect(m_modelsDock, &ModelsDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_textModel, &RunTextModel::jobStarted, m_jobsDock, &JobsDock::addJob);
     for (QDockWidget *dock : docks())
         dock->setEnabled(m_session->isOpen());
 }
 
+void MainWindow::createModelSwitcher()
+{
+    // Which model's predictions (and latest run) every view shows; hidden while there is one.
+    m_modelToolBar = new QToolBar(tr("Model"));
+    m_modelToolBar->setObjectName(QStringLiteral("ModelToolBar"));
+    m_modelToolBar->addWidget(new QLabel(tr("Model:") + QLatin1Char(' ')));
+    m_modelCombo = new QComboBox;
+    m_modelCombo->setObjectName(QStringLiteral("ModelSwitcher"));
+    m_modelCombo->setToolTip(tr("The classifier whose predictions and failure modes are shown"));
+    m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_modelToolBar->addWidget(m_modelCombo);
+    addToolBar(Qt::TopToolBarArea, m_modelToolBar);
+    m_modelToolBar->setVisible(false);
+    connect(m_modelCombo, &QComboBox::activated, this, [this](int index) { m_session->useModel(m_modelCombo->itemText(index)); });
+    connect(m_session, &ProjectSession::stateChanged, this, [this](const DatasetState &state) {
+        const QSignalBlocker blocker(m_modelCombo);
+        m_modelCombo->clear();
+        m_modelCombo->addItems(state.models);
+        m_modelCombo->setCurrentIndex(int(state.models.indexOf(state.currentModel)));
+        m_modelToolBar->setVisible(state.models.size() > 1);
+    });
+}
+
 QList<QDockWidget *> MainWindow::docks() const
 {
-    return {m_classesDock, m_difficultyDock, m_captionsDock, m_inspectorDock, m_jobsDock};
+    return {m_classesDock, m_difficultyDock, m_captionsDock, m_inspectorDock, m_interventionsDock, m_modelsDock, m_jobsDock};
 }
 
 void MainWindow::connectClassViews()

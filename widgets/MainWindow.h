@@ -5,6 +5,7 @@
 
 class QLabel;
 class QMenu;
+class QComboBox;
 class QMimeData;
 class QStackedWidget;
 class QToolBar;
@@ -16,7 +17,9 @@ class ClassesDock;
 class DifficultyDock;
 class GalleryView;
 class InspectorDock;
+class InterventionsDock;
 class JobsDock;
+class ModelsDock;
 class MessageBar;
 class ProjectSession;
 class RunTextModel;
@@ -40,6 +43,9 @@ public:
     RunTextModel *textModel() const { return m_textModel; }
     InspectorDock *inspectorDock() const { return m_inspectorDock; }
     JobsDock *jobsDock() const { return m_jobsDock; }
+    InterventionsDock *interventionsDock() const { return m_interventionsDock; }
+    ModelsDock *modelsDock() const { return m_modelsDock; }
+    QComboBox *modelSwitcher() const { return m_modelCombo; }
     MessageBar *messageBar() const { return m_messageBar; }
     WelcomePage *welcomePage() const { return m_welcome; }
     QString activeJobText() const;
@@ -60,6 +66,7 @@ protected:
 
 private:
     void createDocks();
+    void createModelSwitcher();
     void applyDefaultDockSizes();
     void createMenus();
     void connectClassViews();
@@ -87,6 +94,10 @@ private:
     RunTextModel *m_textModel = nullptr;
     InspectorDock *m_inspectorDock = nullptr;
     JobsDock *m_jobsDock = nullptr;
+    InterventionsDock *m_interventionsDock = nullptr;
+    ModelsDock *m_modelsDock = nullptr;
+    QToolBar *m_modelToolBar = nullptr;
+    QComboBox *m_modelCombo = nullptr;  // the model switcher: one entry per prediction set
     MessageBar *m_messageBar = nullptr;
     QToolBar *m_messageToolBar = nullptr;
     QLabel *m_jobStatus = nullptr;

@@ -5,6 +5,9 @@
 #include "analysis/AnalysisJob.h"
 #include "analysis/EmbeddingModelChoice.h"
 #include "classify/DatasetPredictor.h"
+#include "classify/ImageClassifier.h"
+#include "classify/ProjectClassifier.h"
+#include "compare/ModelComparison.h"
 #include "clip/ClipModel.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
@@ -18,6 +21,7 @@
 #include "models/ModelManager.h"
 #include "store/ProjectStore.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
@@ -51,7 +55,11 @@ void readState(const ProjectStore &store, DatasetState &state)
     const EmbeddingModelChoice embeddings = chooseEmbeddingModel(store);
     state.embeddedImages = embeddings.model ? embeddings.model->count : 0;
     state.embeddingModel = embeddings.model ? embeddings.model->name : QString();
-    state.latestRun = store.latestCompletedRun();
+    state.models.clear();
+    for (const PredictionSetInfo &set : store.predictionSets())
+        state.models << set.name;
+    state.currentModel = store.currentPredictionSet();
+    state.latestRun = store.latestCompletedRun(state.currentModel);
 }
 
 // What the window says the dataset still lacks.
@@ -62,6 +70,8 @@ void addMissingNotes(DatasetState &state)
                                           "in the dataset folder and open it again.");
     if (!state.hasEmbeddings())
         state.notes << ProjectSession::tr("No embeddings: use File ▸ Import embeddings….");
+    else if (state.hasPredictions() && state.latestRun == 0 && state.models.size() > 1)
+        state.notes << ProjectSession::tr("Model %1 has no analysis yet: use Analysis ▸ Run analysis….").arg(state.currentModel);
 }
 
 QVector<ClassSummary> loadClassSummaries(const ProjectStore &store, qint64 runId, JobControl &control)
@@ -101,6 +111,7 @@ ProjectSession::ProjectSession(QObject *parent) : QObject(parent)
     qRegisterMetaType<QVector<ClassSummary>>();
     qRegisterMetaType<DatasetState>();
     qRegisterMetaType<SelectedClass>();
+    qRegisterMetaType<RetrainReport>();
 }
 
 ProjectSession::~ProjectSession() = default; // child jobs are cancelled by their destructors
@@ -170,7 +181,7 @@ void ProjectSession::open(const QString &root)
                  if (!QFileInfo::exists(projectPath))
                      return;
                  ProjectStore store(projectPath);
-                 if (store.latestCompletedRun() == 0)
+                 if (store.latestCompletedRun(store.currentPredictionSet()) == 0)
                      return;
                  readState(store, *stored);
                  addMissingNotes(*stored);
@@ -317,6 +328,7 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                                     " classifier"));
                  AnalysisParams params = setup.params;
                  params.threads = threads;
+                 params.predictionSet = store.currentPredictionSet();
                  const AnalysisOutcome outcome = runAnalysis(store, modelId, params, &control);
                  addDiagnostics(result->notes, outcome.diagnostics);
                  readState(store, *result);
@@ -325,6 +337,75 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                  setState(*result);
                  reloadClasses();
              });
+}
+
+void ProjectSession::useModel(const QString &name)
+{
+    if (!isOpen() || name == m_state.currentModel)
+        return;
+    const QString projectPath = m_projectPath;
+    auto result = std::make_shared<DatasetState>(m_state);
+    startJob(tr("Show model %1").arg(name),
+             [projectPath, name, result](JobControl &) {
+                 ProjectStore store(projectPath);
+                 store.setCurrentPredictionSet(name);
+                 result->notes.clear();
+                 readState(store, *result);
+                 addMissingNotes(*result);
+             },
+             [this, result] {
+                 setState(*result);
+                 reloadClasses();
+             });
+}
+
+BackgroundJob *ProjectSession::retrain(const RetrainRequest &request)
+{
+    if (!isOpen() || m_state.latestRun == 0) {
+        Q_EMIT errorOccurred(tr("Retraining starts from an analysis run: run one first."));
+        return nullptr;
+    }
+    const QString projectPath = m_projectPath;
+    const QString root = m_root;
+    RetrainRequest job = request;
+    job.runId = m_state.latestRun;
+    job.training.device = AppSettings::device();
+    const QString folder = QFileInfo(projectPath).absoluteDir().filePath(QStringLiteral("classifiers"));
+    job.outputFile = QDir(folder).filePath(QStringLiteral("retrain-%1.pt")
+                                               .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss"))));
+    auto report = std::make_shared<RetrainReport>();
+    auto state = std::make_shared<DatasetState>(m_state);
+    return startJob(tr("Retrain with %1").arg(interventionName(request.intervention)),
+                    [projectPath, root, job, folder, report, state](JobControl &control) {
+                        ProjectStore store(projectPath);
+                        const auto classifier = loadProjectClassifier(store, QString(), store.run(job.runId).predictionSet);
+                        if (!classifier)
+                            throw Error(tr("the model of run %1 has no classifier file to retrain: classify the dataset"
+                                           " with a TorchScript model first (Analysis ▸ Run classifier…)").arg(job.runId));
+                        if (!QDir().mkpath(folder))
+                            throw Error(tr("%1: cannot create the folder").arg(folder));
+                        *report = retrainHead(store, root, *classifier, job, &control);
+                        readState(store, *state);
+                        state->notes.clear();
+                    },
+                    [this, report, state] {
+                        setState(*state);
+                        Q_EMIT retrained(*report);
+                    });
+}
+
+void ProjectSession::compareModels()
+{
+    if (!isOpen())
+        return;
+    const QString projectPath = m_projectPath;
+    auto result = std::make_shared<std::shared_ptr<const ModelComparison>>();
+    startJob(tr("Compare models"),
+             [projectPath, result](JobControl &) {
+                 ProjectStore store(projectPath);
+                 *result = std::make_shared<const ModelComparison>(faultline::compareModels(store, {}));
+             },
+             [this, result] { Q_EMIT modelsCompared(*result); });
 }
 
 void ProjectSession::reloadClasses()

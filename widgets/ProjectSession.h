@@ -2,6 +2,7 @@
 
 #include "analysis/AnalysisTypes.h"
 #include "classify/ClassifierSpec.h"
+#include "fix/HeadRetraining.h"
 #include "jobs/BackgroundJob.h"
 
 #include <QHash>
@@ -19,6 +20,7 @@ namespace faultline {
 
 class BackgroundJob;
 class JobControl;
+struct ModelComparison;
 struct RunClassImages;
 
 // One row of the classes view: a class of the latest completed run.
@@ -43,7 +45,9 @@ struct DatasetState
     qint64 embeddedImages = 0;      // rows of the newest embedding model with any rows
     QString embeddingModel;         // name of that model, e.g. "clip:ViT-B-32.pt@1a2b3c4d5e6f"
     QMap<Split, int> splitImages;   // images per split (with predictions: as they assign them)
-    qint64 latestRun = 0;           // 0: no completed run
+    QStringList models;             // the prediction sets (one per model), oldest first
+    QString currentModel;           // the one shown: its latest run is latestRun
+    qint64 latestRun = 0;           // 0: no completed run of the current model
     QStringList notes;              // diagnostics and what is missing, one line each
     bool hasPredictions() const { return predictions > 0; }
     bool hasEmbeddings() const { return embeddedImages > 0; }
@@ -105,6 +109,14 @@ public Q_SLOTS:
     void analyze(const faultline::AnalysisSetup &setup);
     // Runs the classifier over the dataset; its predictions replace the stored ones.
     void predict(const faultline::ClassifierSpec &spec);
+    // Shows the model `name` (a prediction set) and its latest run; the store remembers it.
+    void useModel(const QString &name);
+    // Retrains the classifier of the shown run's model with an intervention (fix/HeadRetraining);
+    // the new head is written to ROOT/.faultline/classifiers/ and its predictions become a model.
+    // Returns the job (to cancel it), or nullptr when nothing could start.
+    faultline::BackgroundJob *retrain(const faultline::RetrainRequest &request);
+    // Compares every model of the project on the test split (compare/ModelComparison).
+    void compareModels();
     void reloadClasses();
     void setSelectedClass(const QString &className);
     // Selects the next/previous class of the latest run in `order` (e.g. the chart's), wrapping.
@@ -122,6 +134,8 @@ Q_SIGNALS:
     void classLoaded(const faultline::SelectedClass &selected); // after classSelected, off-thread load
     void tagsChanged(const QHash<QString, QString> &tags);        // of the selected class
     void busyChanged(bool busy);
+    void retrained(const faultline::RetrainReport &report);
+    void modelsCompared(const std::shared_ptr<const faultline::ModelComparison> &comparison);
     void idle();                    // the last running job (and anything it started) finished
 
 private:
@@ -151,3 +165,4 @@ private:
 Q_DECLARE_METATYPE(faultline::ClassSummary)
 Q_DECLARE_METATYPE(faultline::DatasetState)
 Q_DECLARE_METATYPE(faultline::SelectedClass)
+Q_DECLARE_METATYPE(faultline::RetrainReport)

@@ -74,6 +74,10 @@ int analyzeCommand(const QStringList &args)
     parser.addOption({QStringLiteral("predictions"),
                       QStringLiteral("Predictions CSV: path,prediction[,label,split,confidence] (default: the stored"
                                      " predictions, else DIR/predictions.csv)."), QStringLiteral("CSV")});
+    parser.addOption({QStringLiteral("predictions-name"),
+                      QStringLiteral("The model whose predictions are analysed (and --predictions imported as; default:"
+                                     " the current one, or \"default\"). See faultline-cli predictions."),
+                      QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("embeddings"), QStringLiteral("Embeddings to import, [N, D] float32/float16 .npy."),
                       QStringLiteral("NPY")});
     parser.addOption({QStringLiteral("embedding-paths"),
@@ -102,28 +106,34 @@ int analyzeCommand(const QStringList &args)
         params.whitenSplit = parseSplit(parser.value(QStringLiteral("whiten-split")), QStringLiteral("whiten-split"));
         params.folds = parseFolds(parser.value(QStringLiteral("folds")));
         params.threads = cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads);
+        params.predictionSet = parser.value(QStringLiteral("predictions-name"));
+        if (parser.isSet(QStringLiteral("predictions-name")))
+            ProjectStore::checkPredictionSetName(params.predictionSet);
         const bool hasEmbeddings = parser.isSet(QStringLiteral("embeddings"));
         if (hasEmbeddings != parser.isSet(QStringLiteral("embedding-paths")))
             throw Error(QStringLiteral("--embeddings and --embedding-paths go together"));
 
         QString root;
         auto store = cli::openProject(parser, &root);
+        if (!params.predictionSet.isEmpty() && !parser.isSet(QStringLiteral("predictions")))
+            store->predictionSet(params.predictionSet); // an unknown model is refused before the scan
         cli::ConsoleJob job;
 
         cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
 
         QString predictions = parser.value(QStringLiteral("predictions"));
         const QString defaultPredictions = QDir(root).filePath(QStringLiteral("predictions.csv"));
-        if (predictions.isEmpty() && store->predictionCount() == 0 && QFileInfo::exists(defaultPredictions))
+        if (predictions.isEmpty() && store->predictionSets().isEmpty() && QFileInfo::exists(defaultPredictions))
             predictions = defaultPredictions;
         if (!predictions.isEmpty()) {
-            const PredictionsReport imported = importPredictions(predictions, *store);
-            report(QStringLiteral("predictions: %1 of %2 rows imported from %3%4")
+            const PredictionsReport imported = importPredictions(predictions, *store, params.predictionSet);
+            report(QStringLiteral("predictions: %1 of %2 rows imported from %3%4 (model '%5')")
                        .arg(imported.imported).arg(imported.rows).arg(predictions)
                        .arg(imported.outsideClasses > 0
                                 ? QStringLiteral(" (%1 predict a class outside the dataset: kept as errors)")
                                       .arg(imported.outsideClasses)
-                                : QString()));
+                                : QString())
+                       .arg(store->currentPredictionSet()));
             cli::printDiagnostics(imported.diagnostics);
         }
 
@@ -140,8 +150,9 @@ int analyzeCommand(const QStringList &args)
 
         const AnalysisOutcome outcome = runAnalysis(*store, modelId, params, job.control());
         cli::printDiagnostics(outcome.diagnostics);
-        report(QStringLiteral("run %1: %2 images, %3 classes fitted, %4 skipped")
-                   .arg(outcome.runId).arg(outcome.rows).arg(outcome.classesOk).arg(outcome.classesSkipped));
+        report(QStringLiteral("run %1: %2 images, %3 classes fitted, %4 skipped (model '%5')")
+                   .arg(outcome.runId).arg(outcome.rows).arg(outcome.classesOk).arg(outcome.classesSkipped)
+                   .arg(store->run(outcome.runId).predictionSet));
 
         std::printf("%-24s %6s %7s %8s %8s  %s\n", "class", "n_fit", "errors", "cv_bacc", "C", "status");
         for (const RunClassRow &row : store->runClasses(outcome.runId))

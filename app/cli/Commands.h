@@ -24,3 +24,5 @@ int modesCommand(const QStringList &args);
 int predictCommand(const QStringList &args);
 int retrainCommand(const QStringList &args);
 int interventionsCommand(const QStringList &args);
+int predictionsCommand(const QStringList &args);
+int compareCommand(const QStringList &args);

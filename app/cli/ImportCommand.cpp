@@ -19,6 +19,9 @@ int importCommand(const QStringList &args)
                       QStringLiteral("Folder of shards written by embed/predict --shard K/N --out DIR."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("partial"),
                       QStringLiteral("Import predictions although some of their shards are missing.")});
+    parser.addOption({QStringLiteral("predictions-name"),
+                      QStringLiteral("Store the shards' predictions as this model (default: the current one, or"
+                                     " \"default\")."), QStringLiteral("NAME")});
     int exitCode = cli::Ok;
     if (!cli::parseCommandLine(parser, args, QStringLiteral("import"),
                                QStringLiteral("Merge embedding and prediction shards computed elsewhere (a cluster) into"
@@ -38,6 +41,9 @@ int importCommand(const QStringList &args)
         cli::printScanReport(DatasetScanner::scan(root, *store, job.control())); // rows are matched to the images now
         ShardImportOptions options;
         options.partialPredictions = parser.isSet(QStringLiteral("partial"));
+        options.predictionSet = parser.value(QStringLiteral("predictions-name"));
+        if (parser.isSet(QStringLiteral("predictions-name")))
+            ProjectStore::checkPredictionSetName(options.predictionSet);
         const ShardImportReport report = importShards(*store, shardDir, options, job.control());
         cli::printDiagnostics(report.diagnostics);
         std::fprintf(stderr, "shards: %d finished (%d imported now, %d before), %d unfinished, %d damaged; stored %lld"

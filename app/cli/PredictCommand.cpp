@@ -100,6 +100,9 @@ int predictCommand(const QStringList &args)
                       QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("With --shard: the folder the shard is written to."),
                       QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("name"),
+                      QStringLiteral("Store the predictions as this model (default: the current one, or \"default\");"
+                                     " a project holds one prediction set per model."), QStringLiteral("NAME")});
     cli::addShardOptions(parser);
     int exitCode = cli::Ok;
     if (!cli::parseCommandLine(parser, args, QStringLiteral("predict"),
@@ -110,6 +113,9 @@ int predictCommand(const QStringList &args)
     return cli::runReportingErrors([&] {
         // Argument errors are found before the project (ROOT/.faultline) is created.
         const ClassifierSpec spec = parseSpec(parser);
+        const QString setName = parser.value(QStringLiteral("name"));
+        if (parser.isSet(QStringLiteral("name")))
+            ProjectStore::checkPredictionSetName(setName);
         ClipModel::setThreadCount(cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads));
         if (const std::optional<ShardSpec> shard = cli::shardOption(parser)) {
             ShardWorkOptions shardOptions;
@@ -132,12 +138,12 @@ int predictCommand(const QStringList &args)
             cli::printScanReport(DatasetScanner::scan(root, *store, job.control()));
         QElapsedTimer clock;
         clock.start();
-        const DatasetPredictionReport report = predictDataset(*store, root, spec, job.control());
+        const DatasetPredictionReport report = predictDataset(*store, root, spec, job.control(), setName);
         cli::printDiagnostics(report.diagnostics);
         const double seconds = clock.elapsed() / 1000.0;
-        std::fprintf(stderr, "predictions '%s': %d of %d images classified on %s (classes: %s), %d failed; accuracy %s;"
+        std::fprintf(stderr, "model '%s' (%s): %d of %d images classified on %s (classes: %s), %d failed; accuracy %s;"
                              " %.1f s\n",
-                     report.source.toLocal8Bit().constData(), report.predicted, report.images,
+                     store->currentPredictionSet().toLocal8Bit().constData(), report.source.toLocal8Bit().constData(), report.predicted, report.images,
                      report.device.toLocal8Bit().constData(), report.classNamesSource.toLocal8Bit().constData(),
                      report.failed,
                      report.accuracy() ? QString::number(*report.accuracy(), 'f', 4).toLatin1().constData() : "-",

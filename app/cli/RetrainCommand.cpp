@@ -117,9 +117,13 @@ RetrainRequest requestFromOptions(const QCommandLineParser &parser)
     return request;
 }
 
-std::unique_ptr<ImageClassifier> classifierToRetrain(const QCommandLineParser &parser, const ProjectStore &store)
+// The classifier whose predictions the run analysed, or --classifier's file with its preprocessing.
+std::unique_ptr<ImageClassifier> classifierToRetrain(const QCommandLineParser &parser, const ProjectStore &store,
+                                                     qint64 runId)
 {
-    auto classifier = loadProjectClassifier(store, parser.value(QStringLiteral("classifier")));
+    const qint64 run = runId > 0 ? runId : store.latestCompletedRun();
+    const QString set = run > 0 ? store.run(run).predictionSet : QString();
+    auto classifier = loadProjectClassifier(store, parser.value(QStringLiteral("classifier")), set);
     if (!classifier)
         throw Error(QStringLiteral("no classifier to retrain: run faultline-cli predict --classifier FILE first, or pass"
                                    " --classifier FILE"));
@@ -149,6 +153,9 @@ int retrainCommand(const QStringList &args)
                       QStringLiteral("L"), QStringLiteral("0.5")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Write the retrained classifier here (TorchScript)."),
                       QStringLiteral("NEW.pt")});
+    parser.addOption({QStringLiteral("name"),
+                      QStringLiteral("Store the retrained head's predictions as this model (default retrain-<id>); compare"
+                                     " it with the original by faultline-cli compare."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("report"), QStringLiteral("Write DIR/retrain.csv: before and after per class and subset."),
                       QStringLiteral("DIR")});
     int exitCode = cli::Ok;
@@ -173,7 +180,11 @@ int retrainCommand(const QStringList &args)
         QString root;
         auto store = cli::openProject(parser, &root);
         request.runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        const auto classifier = classifierToRetrain(parser, *store);
+        const auto classifier = classifierToRetrain(parser, *store, request.runId);
+        request.outputFile = parser.value(QStringLiteral("out"));
+        request.predictionSet = parser.value(QStringLiteral("name"));
+        if (parser.isSet(QStringLiteral("name")))
+            ProjectStore::checkPredictionSetName(request.predictionSet);
         cli::ConsoleJob job;
         const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
         std::fprintf(stderr, "run %lld, %s: head '%s' retrained on %d training images%s; loss %.4f → %.4f (%d epochs)\n",
@@ -188,11 +199,11 @@ int retrainCommand(const QStringList &args)
             std::fprintf(stderr, "left out %d images (not decodable, or a label the classifier has no output for)\n",
                          report.skippedImages);
         printTable(report);
-        if (parser.isSet(QStringLiteral("out"))) {
-            classifier->saveWithHead(report.headName, report.training.head, parser.value(QStringLiteral("out")));
-            store->setRetrainOutput(report.id, QFileInfo(parser.value(QStringLiteral("out"))).absoluteFilePath());
-            std::fprintf(stderr, "wrote %s\n", parser.value(QStringLiteral("out")).toUtf8().constData());
-        }
+        if (!report.outputFile.isEmpty())
+            std::fprintf(stderr, "wrote %s\n", report.outputFile.toUtf8().constData());
+        std::fprintf(stderr, "the retrained head's predictions are the model '%s' (faultline-cli compare --models %s,%s)\n",
+                     report.predictionSet.toUtf8().constData(), store->run(report.runId).predictionSet.toUtf8().constData(),
+                     report.predictionSet.toUtf8().constData());
         if (parser.isSet(QStringLiteral("report")))
             writeReport(report, parser.value(QStringLiteral("report")));
         return cli::Ok;
@@ -251,7 +262,8 @@ int interventionsCommand(const QStringList &args)
                                               " hardest test images and overall."), &exitCode))
         return exitCode;
     return cli::runReportingErrors([&] {
-        const RetrainRequest base = requestFromOptions(parser);
+        RetrainRequest base = requestFromOptions(parser);
+        base.storePredictions = false; // many arms: the table is the result
         const QVector<int> ks = kList(parser.value(QStringLiteral("k")));
         const int seeds = cli::positiveInt(parser, QStringLiteral("random-seeds"), 100);
         const QVector<double> lambdas = parser.isSet(QStringLiteral("lambda"))
@@ -260,8 +272,11 @@ int interventionsCommand(const QStringList &args)
         QString root;
         auto store = cli::openProject(parser, &root);
         const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        const auto classifier = classifierToRetrain(parser, *store);
+        const auto classifier = classifierToRetrain(parser, *store, runId);
         cli::ConsoleJob job;
+        checkHeadTrainingParams(base.training);
+        // The run's rows and the classifier's features are read once for every arm, K and seed.
+        HeadRetrainer retrainer(*store, root, *classifier, runId, base.headName, job.control());
         QVector<ArmResult> results;
         for (const int k : ks)
             for (const Intervention arm : {Intervention::FilterSvm, Intervention::FilterConfidence,
@@ -272,11 +287,10 @@ int interventionsCommand(const QStringList &args)
                 result.seeds = arm == Intervention::FilterRandom ? seeds : 1;
                 for (int seed = 0; seed < result.seeds; ++seed) {
                     RetrainRequest request = base;
-                    request.runId = runId;
                     request.intervention = arm;
                     request.k = k;
                     request.seed = quint64(seed);
-                    const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
+                    const RetrainReport report = retrainer.retrain(request, job.control());
                     result.hardGain += 100.0 * (report.hard.after() - report.hard.before()) / result.seeds;
                     result.overallGain += 100.0 * (report.overall.after() - report.overall.before()) / result.seeds;
                     result.hardAfter += 100.0 * report.hard.after() / result.seeds;
@@ -307,10 +321,9 @@ int interventionsCommand(const QStringList &args)
             std::printf("\n%-8s %14s %14s %18s\n", "lambda", "test after", "hard after", "generated held-out");
         for (const double lambda : lambdas) {
             RetrainRequest request = base;
-            request.runId = runId;
             request.intervention = Intervention::Synthetic;
             request.lambda = lambda;
-            const RetrainReport report = retrainHead(*store, root, *classifier, request, job.control());
+            const RetrainReport report = retrainer.retrain(request, job.control());
             std::printf("%-8g %13.1f%% %13.1f%% %17.1f%%\n", lambda, 100 * report.overall.after(), 100 * report.hard.after(),
                         100 * report.heldOut.after());
             lambdaCsv += csvLine({QString::number(lambda), QString::number(report.overall.after(), 'g', 17),

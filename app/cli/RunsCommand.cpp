@@ -23,10 +23,11 @@ int runsCommand(const QStringList &args)
     return cli::runReportingErrors([&] {
         QString root;
         auto store = cli::openProject(parser, &root);
-        std::printf("%5s  %-24s  %-11s  %s\n", "id", "created (UTC)", "status", "parameters");
+        std::printf("%5s  %-24s  %-11s  %-16s  %s\n", "id", "created (UTC)", "status", "model", "parameters");
         for (const RunInfo &run : store->runs())
-            std::printf("%5lld  %-24s  %-11s  %s\n", static_cast<long long>(run.id),
+            std::printf("%5lld  %-24s  %-11s  %-16s  %s\n", static_cast<long long>(run.id),
                         run.created.toString(Qt::ISODate).toLatin1().constData(), run.status.toLatin1().constData(),
+                        run.predictionSet.isEmpty() ? "-" : run.predictionSet.toUtf8().constData(),
                         run.params.toUtf8().constData());
         const QVector<StoredRetrain> retrains = store->retrains();
         if (!retrains.isEmpty()) {

@@ -35,6 +35,8 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("samples"), {samplesCommand, "list the generated samples stored in a project"}},
         {QStringLiteral("prune"), {pruneCommand, "delete the stored images that are missing from the dataset folder"}},
         {QStringLiteral("predict"), {predictCommand, "run a TorchScript classifier over a dataset, store its predictions"}},
+        {QStringLiteral("predictions"), {predictionsCommand, "list the project's models (prediction sets), choose or remove one"}},
+        {QStringLiteral("compare"), {compareCommand, "compare models: accuracy, failure overlap (IoU), collective failures"}},
         {QStringLiteral("interventions"), {interventionsCommand, "compare the retraining arms at each K (paper 000 Fig. 6)"}},
         {QStringLiteral("retrain"), {retrainCommand, "retrain the classifier's head with an intervention; accuracy before/after"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},

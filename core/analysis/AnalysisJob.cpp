@@ -18,7 +18,7 @@ namespace faultline {
 
 namespace {
 
-QString paramsJson(const AnalysisParams &params, const EmbeddingModelInfo &model)
+QString paramsJson(const AnalysisParams &params, const EmbeddingModelInfo &model, const QString &predictionSet)
 {
     QJsonArray grid;
     for (double c : params.cGrid)
@@ -28,6 +28,7 @@ QString paramsJson(const AnalysisParams &params, const EmbeddingModelInfo &model
                        {QStringLiteral("folds"), params.folds},
                        {QStringLiteral("c_grid"), grid},
                        {QStringLiteral("embedding_model"), model.name},
+                       {QStringLiteral("prediction_set"), predictionSet},
                        {QStringLiteral("solver"), QStringLiteral("libsvm C-SVC, linear kernel, balanced weights")}};
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
@@ -38,7 +39,8 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
 {
     AnalysisOutcome outcome;
     const EmbeddingModelInfo model = store.embeddingModel(embeddingModelId);
-    QVector<LabeledImage> labeled = store.labeledImages();
+    const QString predictionSet = params.predictionSet.isEmpty() ? store.currentPredictionSet() : params.predictionSet;
+    QVector<LabeledImage> labeled = store.labeledImages(predictionSet);
     if (labeled.isEmpty())
         throw Error(QStringLiteral("no image has a prediction: import a predictions CSV or run a classifier (predict) first"));
 
@@ -116,7 +118,7 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
     outcome.rows = int(labeled.size());
 
     FailureDirectionFitter fitter(data, params);
-    const qint64 runId = store.createRun(paramsJson(params, model), model.id, labeled);
+    const qint64 runId = store.createRun(paramsJson(params, model, predictionSet), model.id, labeled, predictionSet);
     outcome.runId = runId;
     std::vector<qint64> rowImageIds;
     for (const LabeledImage &image : labeled)

@@ -39,6 +39,7 @@ struct AnalysisParams
     int folds = 2;
     std::vector<double> cGrid = defaultCGrid();
     int threads = 0;                    // 0: one per core
+    QString predictionSet;              // the model whose predictions are analysed; empty: the current one
     // Embeddings above this many bytes are kept in a mapped file beside the store, not in memory.
     qint64 inMemoryEmbeddingBytes = qint64(4) << 30;
 

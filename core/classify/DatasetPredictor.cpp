@@ -106,7 +106,7 @@ void classifyImageFiles(const ImageClassifier &classifier, const QString &rootPa
 }
 
 DatasetPredictionReport predictDataset(ProjectStore &store, const QString &datasetRoot, const ClassifierSpec &spec,
-                                       JobControl *control)
+                                       JobControl *control, const QString &predictionSet)
 {
     QVector<StoredImage> images = store.images();
     const QStringList classes = datasetClasses(images);
@@ -149,11 +149,8 @@ DatasetPredictionReport predictDataset(ProjectStore &store, const QString &datas
             control->report(done, images.size(), QStringLiteral("classify"));
     }, control);
 
-    store.transaction([&] {
-        store.replacePredictions(records, report.source);
-        store.setMeta(QStringLiteral("classifier"),
-                      QString::fromUtf8(QJsonDocument(spec.toJson()).toJson(QJsonDocument::Compact)));
-    });
+    store.replacePredictions(records, report.source, predictionSet,
+                             QString::fromUtf8(QJsonDocument(spec.toJson()).toJson(QJsonDocument::Compact)));
     return report;
 }
 

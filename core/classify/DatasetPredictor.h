@@ -60,13 +60,13 @@ void classifyImageFiles(const ImageClassifier &classifier, const QString &root, 
                         JobControl *control = nullptr);
 
 // Runs the classifier over every readable image of the project (label = its class folder) and
-// replaces the project's predictions with its answers, confidence = the probability of the true
-// label; the spec is kept as meta "classifier" (JSON). Files are decoded on the classifier's
+// replaces the prediction set `predictionSet` (empty: the current one, or "default") with its
+// answers, confidence = the probability of the true label; the set keeps the spec (JSON). Files are decoded on the classifier's
 // own pool, batches run while progress is reported ("classify"). Nothing is stored unless the
 // whole dataset was classified: JobCancelled leaves the previous predictions. Throws Error when
 // the project has no images, the classifier does not load, or it lacks some of the dataset's
 // classes; undecodable images are left out and reported.
 DatasetPredictionReport predictDataset(ProjectStore &store, const QString &datasetRoot, const ClassifierSpec &spec,
-                                       JobControl *control = nullptr);
+                                       JobControl *control = nullptr, const QString &predictionSet = QString());
 
 } // namespace faultline

@@ -19,16 +19,18 @@ QStringList datasetClassNames(const QVector<StoredImage> &images)
     return QStringList(classes.begin(), classes.end());
 }
 
-std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store, const QString &overridePath)
+std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store, const QString &overridePath,
+                                                       const QString &predictionSet)
 {
     ClassifierSpec spec;
-    const QString stored = store.meta(QStringLiteral("classifier"));
-    if (!stored.isEmpty()) {
+    const bool anySet = !predictionSet.isEmpty() || !store.currentPredictionSet().isEmpty();
+    const PredictionSetInfo set = anySet ? store.predictionSet(predictionSet) : PredictionSetInfo();
+    if (!set.classifier.isEmpty()) {
         QJsonParseError parseError;
-        const QJsonDocument json = QJsonDocument::fromJson(stored.toUtf8(), &parseError);
+        const QJsonDocument json = QJsonDocument::fromJson(set.classifier.toUtf8(), &parseError);
         if (!json.isObject())
-            throw Error(QStringLiteral("%1: meta \"classifier\" is not a JSON object: %2")
-                            .arg(store.path(), parseError.errorString()));
+            throw Error(QStringLiteral("%1: the classifier of prediction set '%2' is not a JSON object: %3")
+                            .arg(store.path(), set.name, parseError.errorString()));
         spec = ClassifierSpec::fromJson(json.object());
     }
     if (!overridePath.isEmpty())

@@ -13,10 +13,11 @@ class ProjectStore;
 // The classes the dataset's folders name (each once, unordered: ImageClassifier sorts them).
 QStringList datasetClassNames(const QVector<StoredImage> &images);
 
-// The classifier the project's predictions came from (faultline-cli predict keeps its spec as
-// meta "classifier"), loaded; `overridePath` replaces its file (keeping the stored
+// The classifier a prediction set came from (empty: the current set; faultline-cli predict keeps
+// its spec with the set), loaded; `overridePath` replaces its file (keeping the stored
 // preprocessing) or names one for a project without a stored spec. nullptr when there is
-// neither. Throws Error when the stored spec or the file does not load.
-std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store, const QString &overridePath = QString());
+// neither. Throws Error when the stored spec or the file does not load, or the named set is absent.
+std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store, const QString &overridePath = QString(),
+                                                       const QString &predictionSet = QString());
 
 } // namespace faultline

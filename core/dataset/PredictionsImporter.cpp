@@ -46,7 +46,7 @@ Columns readHeader(const CsvRecord &header, const QString &file, Diagnostics &di
 
 } // namespace
 
-PredictionsReport importPredictions(const QString &csvPath, ProjectStore &store)
+PredictionsReport importPredictions(const QString &csvPath, ProjectStore &store, const QString &predictionSet)
 {
     PredictionsReport report;
     CsvReader reader(csvPath);
@@ -173,7 +173,7 @@ PredictionsReport importPredictions(const QString &csvPath, ProjectStore &store)
         report.diagnostics.push_back({Diagnostic::Severity::Warning, csvPath, 0, QString(),
                                       QStringLiteral("%1 readable images have no prediction and are left out of the"
                                                      " analysis").arg(report.imagesWithoutPrediction)});
-    store.replacePredictions(valid, csvPath);
+    store.replacePredictions(valid, csvPath, predictionSet);
     return report;
 }
 

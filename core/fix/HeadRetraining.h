@@ -8,9 +8,12 @@
 // samples of the chosen groups (made by generation backends, not retrieved real images), each
 // weighted λ·N_train/N_synthetic so the loss is eq. 1's L(train) + λ·L(debug) up to a constant,
 // and measures on the 5th.
+#include "classify/LinearHead.h"
 #include "fix/HeadTraining.h"
 #include "fix/InterventionSet.h"
+#include "store/StoreTypes.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -35,6 +38,12 @@ struct RetrainRequest
     QStringList sampleGroups{QStringLiteral("hard")}; // synthetic: which generated samples
     QString headName;                    // empty: the classifier's last torch.nn.Linear
     HeadTrainingParams training;
+    QString outputFile;                  // write the retrained classifier here (TorchScript); empty: none
+    // Store the retrained head's predictions of every image the run analysed as a prediction set
+    // (a model of the project, for compare and analyze), named `predictionSet` (empty:
+    // "retrain-<id>"). Off for interventions' many arms.
+    bool storePredictions = true;
+    QString predictionSet;
 };
 
 // Right answers of the original and the retrained head on the same images.
@@ -69,9 +78,73 @@ struct RetrainReport
     BeforeAfter overall, hard, rest;
     QVector<ClassBeforeAfter> classes; // by class name
     HeadTrainingResult training;
+    QString outputFile;       // absolute; empty when none was written
+    QString predictionSet;    // where the retrained head's predictions were stored; empty when not
 };
 
-// The report is stored in the project (ProjectStore::addRetrain) before it is returned.
+// The classifier's penultimate features of images, by image id (those that decoded).
+struct FeatureRows
+{
+    int dim = 0;
+    QHash<qint64, qsizetype> rowOf;
+    std::vector<float> values;
+    const float *of(qint64 imageId) const { return values.data() + rowOf.value(imageId) * dim; }
+};
+
+// Generated samples' features and labels (not cached in the project: they are not dataset images).
+struct SyntheticSet
+{
+    std::vector<float> x;
+    std::vector<int> labels;
+};
+
+struct SyntheticSplit
+{
+    SyntheticSet trainOn, heldOut; // every 5th sample held out
+};
+
+// What every retraining of one run with one classifier shares, done once when it is made: the
+// run's rows by split, the original head, and on first use the classifier's features of every
+// analysed image (read from the project's cache, the missing ones computed and stored) and the
+// generated samples' features. `interventions` runs all its arms over one HeadRetrainer.
+class HeadRetrainer
+{
+public:
+    // runId 0: the latest completed run; headName empty: the classifier's last torch.nn.Linear.
+    // Error for a missing or unfinished run, a run without train or test images, a head the
+    // contract refuses.
+    HeadRetrainer(ProjectStore &store, const QString &datasetRoot, const ImageClassifier &classifier, qint64 runId,
+                  const QString &headName, JobControl *control = nullptr);
+    ~HeadRetrainer();
+    HeadRetrainer(const HeadRetrainer &) = delete;
+    HeadRetrainer &operator=(const HeadRetrainer &) = delete;
+
+    qint64 runId() const { return m_runId; }
+    // One intervention (request.runId is ignored: the retrainer's run). The report (and the
+    // prediction set, when asked for) is stored in one transaction after the file was written.
+    RetrainReport retrain(const RetrainRequest &request, JobControl *control = nullptr);
+
+private:
+    void ensureFeatures(JobControl *control);
+    const SyntheticSplit &synthetic(const QStringList &groups, JobControl *control);
+
+    ProjectStore &m_store;
+    QString m_root;
+    const ImageClassifier &m_classifier;
+    qint64 m_runId = 0;
+    QString m_predictionSet;  // the model the run analysed
+    QString m_headName;
+    LinearHead m_original;
+    QVector<RunScoreRow> m_rows;
+    QVector<const RunScoreRow *> m_usable, m_train, m_pool, m_test;
+    int m_unusable = 0;       // rows whose label the classifier has no output for
+    QString m_featuresModel;
+    FeatureRows m_features;   // computed by the first retrain()
+    bool m_featuresReady = false;
+    QHash<QString, SyntheticSplit> m_synthetic; // by sample groups
+};
+
+// One HeadRetrainer, one retraining.
 // Error for a run or split that is missing (no training or test images), and whatever the
 // intervention, the classifier contract or the training refuses. JobCancelled when cancelled.
 RetrainReport retrainHead(ProjectStore &store, const QString &datasetRoot, const ImageClassifier &classifier,

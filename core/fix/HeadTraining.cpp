@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline {
@@ -126,23 +127,51 @@ HeadTrainingResult trainLinearHead(const HeadTrainingSet &set, const LinearHead 
     return result;
 }
 
+namespace {
+
+// rows × classes logits of the head on rows × features inputs.
+std::vector<double> headLogits(const LinearHead &head, const std::vector<float> &x)
+{
+    const size_t rows = head.features > 0 ? x.size() / size_t(head.features) : 0;
+    const size_t classes = size_t(head.classes), features = size_t(head.features);
+    std::vector<double> logits(rows * classes);
+    for (size_t r = 0; r < rows; ++r)
+        for (size_t c = 0; c < classes; ++c) {
+            double logit = head.bias[c];
+            for (size_t f = 0; f < features; ++f)
+                logit += double(head.weight[c * features + f]) * x[r * features + f];
+            logits[r * classes + c] = logit;
+        }
+    return logits;
+}
+
+} // namespace
+
 std::vector<int> predictWithHead(const LinearHead &head, const std::vector<float> &x)
 {
-    const qsizetype rows = head.features > 0 ? qsizetype(x.size()) / head.features : 0;
-    std::vector<int> predicted(size_t(rows), 0);
-    for (qsizetype r = 0; r < rows; ++r) {
-        double best = -INFINITY;
-        for (int c = 0; c < head.classes; ++c) {
-            double logit = head.bias[size_t(c)];
-            for (int f = 0; f < head.features; ++f)
-                logit += double(head.weight[size_t(c) * size_t(head.features) + size_t(f)]) * x[size_t(r) * size_t(head.features) + size_t(f)];
-            if (logit > best) {
-                best = logit;
-                predicted[size_t(r)] = c;
-            }
-        }
-    }
+    const std::vector<double> logits = headLogits(head, x);
+    const size_t classes = size_t(head.classes), rows = classes > 0 ? logits.size() / classes : 0;
+    std::vector<int> predicted(rows, 0);
+    for (size_t r = 0; r < rows; ++r)
+        predicted[r] = int(std::max_element(logits.begin() + long(r * classes), logits.begin() + long((r + 1) * classes))
+                           - (logits.begin() + long(r * classes)));
     return predicted;
+}
+
+std::vector<double> headProbabilities(const LinearHead &head, const std::vector<float> &x)
+{
+    std::vector<double> p = headLogits(head, x);
+    const size_t classes = size_t(head.classes), rows = classes > 0 ? p.size() / classes : 0;
+    for (size_t r = 0; r < rows; ++r) {
+        const auto begin = p.begin() + long(r * classes), end = begin + long(classes);
+        const double top = *std::max_element(begin, end);
+        double sum = 0;
+        for (auto it = begin; it != end; ++it)
+            sum += (*it = std::exp(*it - top));
+        for (auto it = begin; it != end; ++it)
+            *it /= sum;
+    }
+    return p;
 }
 
 } // namespace faultline

@@ -52,5 +52,7 @@ HeadTrainingResult trainLinearHead(const HeadTrainingSet &set, const LinearHead 
 
 // The class each row's logits rank first (ties: the lowest index, as torch.argmax).
 std::vector<int> predictWithHead(const LinearHead &head, const std::vector<float> &x);
+// Each row's softmax over the head's logits, rows × classes: what the retrained classifier outputs.
+std::vector<double> headProbabilities(const LinearHead &head, const std::vector<float> &x);
 
 } // namespace faultline

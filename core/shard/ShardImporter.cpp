@@ -178,8 +178,11 @@ void importPredictionGroup(ProjectStore &store, const ShardGroup &group, const S
     checksums.sort();
     const QString identity = QString::fromLatin1(
         QCryptographicHash::hash(checksums.join(QLatin1Char(',')).toLatin1(), QCryptographicHash::Sha256).toHex());
-    if (store.meta(QStringLiteral("prediction_shards")) == identity
-        && store.meta(QStringLiteral("predictions_source")) == first.model) {
+    QString setName = options.predictionSet.isEmpty() ? store.currentPredictionSet() : options.predictionSet;
+    if (setName.isEmpty())
+        setName = ProjectStore::defaultPredictionSet();
+    const QString identityKey = QStringLiteral("prediction_shards:%1").arg(setName);
+    if (store.meta(identityKey) == identity) {
         report.alreadyImported += int(group.size());
         return;
     }
@@ -263,10 +266,9 @@ void importPredictionGroup(ProjectStore &store, const ShardGroup &group, const S
         return;
     }
     store.transaction([&] {
-        store.replacePredictions(records, first.model);
-        store.setMeta(QStringLiteral("classifier"),
-                      QString::fromUtf8(QJsonDocument(first.classifier).toJson(QJsonDocument::Compact)));
-        store.setMeta(QStringLiteral("prediction_shards"), identity);
+        store.replacePredictions(records, first.model, setName,
+                                 QString::fromUtf8(QJsonDocument(first.classifier).toJson(QJsonDocument::Compact)));
+        store.setMeta(identityKey, identity);
     });
     report.predictionsStored = records.size();
     report.importedShards += int(group.size());

@@ -13,6 +13,7 @@ class ProjectStore;
 struct ShardImportOptions
 {
     bool partialPredictions = false; // import predictions although some shards are missing
+    QString predictionSet;           // the set (model) they are stored as; empty: the current one
 };
 
 struct ShardImportReport

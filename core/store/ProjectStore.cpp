@@ -29,7 +29,7 @@ using namespace sql;
 namespace {
 
 // Each schema version's statements; a database at version v runs steps v..end.
-const char *const kMigrations[][12] = {
+const char *const kMigrations[][16] = {
     // 1: the initial schema
     {
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -149,37 +149,35 @@ const char *const kMigrations[][12] = {
         " parameters TEXT NOT NULL, report TEXT NOT NULL, output TEXT)",
         nullptr,
     },
+    // 13: several models per project: predictions belong to a named set (one per model), and a
+    // run records the set it analysed. The one set an older project had becomes "default".
+    {
+        "CREATE TABLE prediction_sets(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,"
+        " source TEXT, classifier TEXT, created TEXT NOT NULL)",
+        "INSERT INTO prediction_sets(name, source, classifier, created)"
+        " SELECT 'default', (SELECT value FROM meta WHERE key='predictions_source'),"
+        " (SELECT value FROM meta WHERE key='classifier'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+        " WHERE EXISTS (SELECT 1 FROM predictions)",
+        "CREATE TABLE predictions_by_set(set_id INTEGER NOT NULL REFERENCES prediction_sets(id) ON DELETE CASCADE,"
+        " image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE, label TEXT, prediction TEXT NOT NULL,"
+        " split TEXT, confidence REAL, source_line INTEGER, PRIMARY KEY(set_id, image_id)) WITHOUT ROWID",
+        "INSERT INTO predictions_by_set SELECT s.id, p.image_id, p.label, p.prediction, p.split, p.confidence,"
+        " p.source_line FROM predictions p JOIN prediction_sets s ON s.name = 'default'",
+        "DROP TABLE predictions",
+        "ALTER TABLE predictions_by_set RENAME TO predictions",
+        "CREATE TRIGGER summary_predictions_insert AFTER INSERT ON predictions BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_predictions_update AFTER UPDATE ON predictions BEGIN DELETE FROM summary_cache; END",
+        "CREATE TRIGGER summary_predictions_delete AFTER DELETE ON predictions BEGIN DELETE FROM summary_cache; END",
+        "INSERT OR REPLACE INTO meta(key, value) SELECT 'prediction_set', 'default' WHERE EXISTS (SELECT 1 FROM prediction_sets)",
+        "DELETE FROM meta WHERE key IN ('predictions_source', 'classifier')",
+        "ALTER TABLE runs ADD COLUMN prediction_set TEXT",
+        "UPDATE runs SET prediction_set = 'default'",
+        "DELETE FROM summary_cache",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
-
-// Runs `sqlTemplate` (with %1 standing for a comma-separated list of ids) over `ids` in
-// batches: a class's rows are read by primary key instead of scanning the whole table.
-// Sorted, each batch reads neighbouring pages (twice as fast as in path order).
-void forIdBatches(const QSqlDatabase &db, const QString &sqlTemplate, QVector<qint64> ids,
-                  const std::function<void(QSqlQuery &)> &onRow)
-{
-    constexpr qsizetype kBatch = 500;
-    std::sort(ids.begin(), ids.end());
-    for (qsizetype from = 0; from < ids.size(); from += kBatch) {
-        QStringList list;
-        for (qsizetype i = from; i < std::min(ids.size(), from + kBatch); ++i)
-            list << QString::number(ids[i]);
-        QSqlQuery query(db);
-        query.setForwardOnly(true);
-        if (!query.exec(sqlTemplate.arg(list.join(QLatin1Char(',')))))
-            throw Error(QStringLiteral("project store: %1").arg(query.lastError().text()));
-        while (query.next())
-            onRow(query);
-    }
-}
-
-Split splitOrUnassigned(const QString &name)
-{
-    Split split = Split::Unassigned;
-    splitFromName(name, &split);
-    return split;
-}
 
 } // namespace
 
@@ -492,28 +490,6 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
     });
 }
 
-void ProjectStore::replacePredictions(const QVector<PredictionRecord> &records, const QString &source)
-{
-    transaction([&] {
-        execSql(m_db, QStringLiteral("DELETE FROM predictions"));
-        QSqlQuery insert = prepare(m_db, QStringLiteral(
-            "INSERT INTO predictions(image_id, label, prediction, split, confidence, source, source_line)"
-            " VALUES(?, ?, ?, ?, ?, ?, ?)"));
-        for (const PredictionRecord &r : records) {
-            insert.addBindValue(r.imageId);
-            insert.addBindValue(nullableText(r.label));
-            insert.addBindValue(r.prediction);
-            // An explicit empty split ("") overrides the folder's; only an unset one is NULL.
-            insert.addBindValue(r.split ? QVariant(splitName(*r.split)) : QVariant(QMetaType::fromType<QString>()));
-            insert.addBindValue(optionalValue(r.confidence));
-            insert.addBindValue(source);
-            insert.addBindValue(r.sourceLine);
-            exec(insert);
-        }
-        setMeta(QStringLiteral("predictions_source"), source);
-    });
-}
-
 int ProjectStore::pruneMissing()
 {
     int pruned = 0;
@@ -529,14 +505,6 @@ int ProjectStore::missingCount() const
 {
     QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM images WHERE missing = 1"));
     return query.next() ? query.value(0).toInt() : 0;
-}
-
-qint64 ProjectStore::predictionCount() const
-{
-    return cachedSummary(QStringLiteral("predictions"), [&] {
-        QSqlQuery query = execSql(m_db, QStringLiteral("SELECT COUNT(*) FROM predictions"));
-        return QString::number(query.next() ? query.value(0).toLongLong() : 0);
-    }).toLongLong();
 }
 
 QString ProjectStore::cachedSummary(const QString &key, const std::function<QString()> &compute) const
@@ -575,39 +543,10 @@ QString ProjectStore::cachedSummary(const QString &key, const std::function<QStr
     }
 }
 
-QVector<LabeledImage> ProjectStore::labeledImages() const
-{
-    QVector<LabeledImage> images;
-    QSqlQuery query = execSql(m_db, QStringLiteral(
-        "SELECT i.id, i.path, COALESCE(p.label, i.folder_class), p.prediction, COALESCE(p.split, i.folder_split),"
-        " p.confidence FROM images i JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 AND i.missing = 0"
-        // The predictions file's row order, as the reference reads it: stratified folds follow it.
-        " ORDER BY p.source_line, i.path"));
-    while (query.next()) {
-        LabeledImage image;
-        image.id = query.value(0).toLongLong();
-        image.path = query.value(1).toString();
-        image.label = query.value(2).toString();
-        image.prediction = query.value(3).toString();
-        image.split = splitOrUnassigned(query.value(4).toString());
-        image.confidence = optionalDouble(query.value(5));
-        images.push_back(image);
-    }
-    return images;
-}
-
-QHash<qint64, double> ProjectStore::confidences(const QVector<qint64> &imageIds) const
-{
-    QHash<qint64, double> confidences;
-    forIdBatches(m_db, QStringLiteral("SELECT image_id, confidence FROM predictions"
-                                      " WHERE confidence IS NOT NULL AND image_id IN (%1)"),
-                 imageIds, [&](QSqlQuery &query) { confidences.insert(query.value(0).toLongLong(), query.value(1).toDouble()); });
-    return confidences;
-}
-
 ImageCounts ProjectStore::imageCounts() const
 {
-    const QJsonObject cached = QJsonDocument::fromJson(cachedSummary(QStringLiteral("image_counts"), [&] {
+    const qint64 setId = predictionSetId(QString());
+    const QJsonObject cached = QJsonDocument::fromJson(cachedSummary(QStringLiteral("image_counts:%1").arg(setId), [&] {
         QJsonObject counts;
         QSqlQuery totals = execSql(m_db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(readable = 0), 0) FROM images WHERE missing = 0"));
         if (totals.next()) {
@@ -615,10 +554,11 @@ ImageCounts ProjectStore::imageCounts() const
             counts.insert(QStringLiteral("unreadable"), totals.value(1).toLongLong());
         }
         // As labeledImages() assigns them when there are predictions, else by folder.
-        QSqlQuery splits = execSql(m_db, predictionCount() > 0
-            ? QStringLiteral("SELECT COALESCE(p.split, i.folder_split), COUNT(*) FROM images i"
-                             " JOIN predictions p ON p.image_id = i.id WHERE i.readable = 1 AND i.missing = 0 GROUP BY 1")
-            : QStringLiteral("SELECT folder_split, COUNT(*) FROM images WHERE missing = 0 GROUP BY 1"));
+        QSqlQuery splits = predictionCount() > 0
+            ? execSql(m_db, QStringLiteral("SELECT COALESCE(p.split, i.folder_split), COUNT(*) FROM images i"
+                                           " JOIN predictions p ON p.image_id = i.id AND p.set_id = ?"
+                                           " WHERE i.readable = 1 AND i.missing = 0 GROUP BY 1"), {setId})
+            : execSql(m_db, QStringLiteral("SELECT folder_split, COUNT(*) FROM images WHERE missing = 0 GROUP BY 1"));
         QJsonObject perSplit;
         while (splits.next()) {
             const QString split = splitName(splitOrUnassigned(splits.value(0).toString()));
@@ -690,8 +630,10 @@ EmbeddingModelInfo ProjectStore::embeddingModel(qint64 id) const
 
 EmbeddingCoverage ProjectStore::embeddingCoverage(qint64 modelId) const
 {
-    const QStringList cached = cachedSummary(QStringLiteral("coverage:%1").arg(modelId), [&] {
-        const QString predicted = predictionCount() > 0 ? QStringLiteral(" JOIN predictions p ON p.image_id = i.id") : QString();
+    const qint64 setId = predictionSetId(QString());
+    const QStringList cached = cachedSummary(QStringLiteral("coverage:%1:%2").arg(modelId).arg(setId), [&] {
+        const QString predicted = predictionCount() > 0
+            ? QStringLiteral(" JOIN predictions p ON p.image_id = i.id AND p.set_id = %1").arg(setId) : QString();
         QSqlQuery query = execSql(m_db, QStringLiteral(
             "SELECT COUNT(*), COUNT(e.image_id) FROM images i%1"
             " LEFT JOIN embeddings e ON e.model_id = ? AND e.image_id = i.id"
@@ -840,13 +782,14 @@ void ProjectStore::storeComputedEmbeddings(qint64 modelId, const QVector<qint64>
     });
 }
 
-qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows)
+qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows,
+                               const QString &predictionSet)
 {
     qint64 runId = 0;
     transaction([&] {
         QSqlQuery insert = execSql(m_db, QStringLiteral(
-            "INSERT INTO runs(created, status, params, model_id, owner_pid) VALUES(?, 'running', ?, ?, ?)"),
-            {now(), paramsJson, embeddingModelId, QCoreApplication::applicationPid()});
+            "INSERT INTO runs(created, status, params, model_id, owner_pid, prediction_set) VALUES(?, 'running', ?, ?, ?, ?)"),
+            {now(), paramsJson, embeddingModelId, QCoreApplication::applicationPid(), nullableText(predictionSet)});
         runId = insert.lastInsertId().toLongLong();
         QSqlQuery row = prepare(m_db, QStringLiteral(
             "INSERT INTO run_scores(run_id, image_id, split, label, prediction, position) VALUES(?, ?, ?, ?, ?, ?)"));
@@ -922,10 +865,11 @@ RunInfo runFromQuery(const QSqlQuery &query)
     info.params = query.value(4).toString();
     info.embeddingModelId = query.value(5).toLongLong();
     info.message = query.value(6).toString();
+    info.predictionSet = query.value(7).toString();
     return info;
 }
 
-const char kRunColumns[] = "SELECT id, created, finished, status, params, model_id, message FROM runs";
+const char kRunColumns[] = "SELECT id, created, finished, status, params, model_id, message, prediction_set FROM runs";
 
 } // namespace
 
@@ -946,9 +890,11 @@ RunInfo ProjectStore::run(qint64 runId) const
     return runFromQuery(query);
 }
 
-qint64 ProjectStore::latestCompletedRun() const
+qint64 ProjectStore::latestCompletedRun(const QString &predictionSet) const
 {
-    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT MAX(id) FROM runs WHERE status='done'"));
+    QSqlQuery query = predictionSet.isEmpty()
+        ? execSql(m_db, QStringLiteral("SELECT MAX(id) FROM runs WHERE status='done'"))
+        : execSql(m_db, QStringLiteral("SELECT MAX(id) FROM runs WHERE status='done' AND prediction_set=?"), {predictionSet});
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 

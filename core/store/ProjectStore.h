@@ -27,7 +27,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 12;
+    static constexpr int kSchemaVersion = 13;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -61,15 +61,29 @@ public:
     // runs fitted on them keep reading them (loadRunEmbeddings).
     void applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths);
 
-    // --- predictions --------------------------------------------------------------------
-    // Replaces the whole prediction set (one classifier's view of the dataset).
-    void replacePredictions(const QVector<PredictionRecord> &records, const QString &source);
-    qint64 predictionCount() const;
-    // Readable images with a prediction, label (CSV or folder) and split resolved, in the
-    // predictions file's row order (the order cross-validation folds are dealt in).
-    QVector<LabeledImage> labeledImages() const;
-    // The classifier's confidence of these images, where the predictions file gave one.
-    QHash<qint64, double> confidences(const QVector<qint64> &imageIds) const;
+    // --- prediction sets, one per model (ProjectStorePredictions.cpp) ---------------------
+    static QString defaultPredictionSet() { return QStringLiteral("default"); }
+    // Error for a set name that is empty, too long or holds a comma or a control character.
+    static void checkPredictionSetName(const QString &name);
+    // Replaces the rows of the set `setName` (creating it) and makes it the current set. An empty
+    // name is the current set, or "default" in a project without one. `classifierJson`: the
+    // spec of the classifier that made them (ProjectClassifier reloads it). Throws Error for a
+    // name checkPredictionSetName refuses.
+    void replacePredictions(const QVector<PredictionRecord> &records, const QString &source,
+                            const QString &setName = QString(), const QString &classifierJson = QString());
+    QVector<PredictionSetInfo> predictionSets() const; // oldest first, rows counted
+    // The set analyses, counts and the gallery read when none is named: the one last imported
+    // or chosen. Empty when the project has none.
+    QString currentPredictionSet() const;
+    PredictionSetInfo predictionSet(const QString &name = QString()) const; // throws Error naming the sets
+    void setCurrentPredictionSet(const QString &name);                    // throws Error naming the sets
+    void removePredictionSet(const QString &name);                        // runs keep their rows
+    qint64 predictionCount() const; // the current set's rows
+    // Readable images with a prediction in the set (empty: the current one), label (CSV or folder)
+    // and split resolved, in the predictions file's row order (the order folds are dealt in).
+    QVector<LabeledImage> labeledImages(const QString &setName = QString()) const;
+    // The classifier's confidence of these images, where the set's file gave one.
+    QHash<qint64, double> confidences(const QVector<qint64> &imageIds, const QString &setName = QString()) const;
 
     // --- embeddings ---------------------------------------------------------------------
     qint64 ensureEmbeddingModel(const QString &name, int dim, const QString &source);
@@ -97,7 +111,8 @@ public:
     // --- analysis runs ------------------------------------------------------------------
     // A new run in state 'running' over these rows (their labels, predictions and splits are
     // kept with the run, so later prediction imports don't change it).
-    qint64 createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows);
+    qint64 createRun(const QString &paramsJson, qint64 embeddingModelId, const QVector<LabeledImage> &rows,
+                     const QString &predictionSet);
     void storeWhitening(qint64 runId, const std::vector<double> &mean, const std::vector<double> &stddev);
     // One class's result and its decision values, keyed by the image ids of result.rows.
     void storeClassResult(qint64 runId, const QString &className, const ClassResult &result,
@@ -105,7 +120,7 @@ public:
     void finishRun(qint64 runId, const QString &status, const QString &message = QString());
     QVector<RunInfo> runs() const;             // newest first
     RunInfo run(qint64 runId) const;           // throws Error if absent
-    qint64 latestCompletedRun() const;         // 0 when none
+    qint64 latestCompletedRun(const QString &predictionSet = QString()) const; // of any set when empty; 0 when none
     QVector<RunClassRow> runClasses(qint64 runId) const;
     enum class RunRowOrder { ByPath, AsAnalysed };
     QVector<RunScoreRow> runScores(qint64 runId, RunRowOrder order = RunRowOrder::ByPath) const;
@@ -127,7 +142,7 @@ public:
     // --- generated samples (ProjectStoreSamples.cpp) -----------------------------------
     // Head retrainings (ProjectStoreRetrains.cpp), newest first.
     qint64 addRetrain(const StoredRetrain &retrain); // created defaults to now; returns the id
-    void setRetrainOutput(qint64 id, const QString &classifierFile);
+    void setRetrainReport(qint64 id, const QString &reportJson);
     QVector<StoredRetrain> retrains() const;
 
     qint64 addGeneratedSample(const GeneratedSample &sample); // created defaults to now; returns the id
@@ -138,6 +153,9 @@ public:
 
 private:
     void checkVersion() const; // throws Error, writes nothing
+    // The id of the set `name` (empty: the current set; 0 when the project has none). Throws
+    // Error naming the stored sets when a named one is absent.
+    qint64 predictionSetId(const QString &name) const;
     void migrate();
 
     QString m_path;

@@ -25,9 +25,9 @@ qint64 ProjectStore::addRetrain(const StoredRetrain &retrain)
     return id;
 }
 
-void ProjectStore::setRetrainOutput(qint64 id, const QString &classifierFile)
+void ProjectStore::setRetrainReport(qint64 id, const QString &reportJson)
 {
-    transaction([&] { execSql(m_db, QStringLiteral("UPDATE retrains SET output=? WHERE id=?"), {classifierFile, id}); });
+    transaction([&] { execSql(m_db, QStringLiteral("UPDATE retrains SET report=? WHERE id=?"), {reportJson, id}); });
 }
 
 QVector<StoredRetrain> ProjectStore::retrains() const

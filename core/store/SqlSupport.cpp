@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 #include <QSqlError>
+#include <QStringList>
+#include <algorithm>
 
 namespace faultline::sql {
 
@@ -61,6 +63,31 @@ QVariant nullableText(const QString &text)
 QVariant nullableId(qint64 id)
 {
     return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qint64>());
+}
+
+void forIdBatches(const QSqlDatabase &db, const QString &sqlTemplate, QVector<qint64> ids,
+                  const std::function<void(QSqlQuery &)> &onRow)
+{
+    constexpr qsizetype kBatch = 500;
+    std::sort(ids.begin(), ids.end());
+    for (qsizetype from = 0; from < ids.size(); from += kBatch) {
+        QStringList list;
+        for (qsizetype i = from; i < std::min(ids.size(), from + kBatch); ++i)
+            list << QString::number(ids[i]);
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        if (!query.exec(sqlTemplate.arg(list.join(QLatin1Char(',')))))
+            throw Error(QStringLiteral("project store: %1").arg(query.lastError().text()));
+        while (query.next())
+            onRow(query);
+    }
+}
+
+Split splitOrUnassigned(const QString &name)
+{
+    Split split = Split::Unassigned;
+    splitFromName(name, &split);
+    return split;
 }
 
 } // namespace faultline::sql

@@ -45,6 +45,18 @@ struct PredictionRecord
     int sourceLine = 0;
 };
 
+// One model's predictions of the dataset, under the name the user gave it (issue 13: a project
+// holds one set per model; an older project's single set is "default").
+struct PredictionSetInfo
+{
+    qint64 id = 0;
+    QString name;
+    QString source;      // the CSV, "classifier:<file name>" or the shard set's model
+    QString classifier;  // JSON ClassifierSpec of the classifier that made it; empty for a CSV
+    QDateTime created;   // when its rows were last replaced
+    qint64 count = 0;    // its rows
+};
+
 // An image with everything the analysis needs, label and split already resolved.
 struct LabeledImage
 {
@@ -87,6 +99,7 @@ struct RunInfo
     QString params;     // JSON
     qint64 embeddingModelId = 0;
     QString message;
+    QString predictionSet; // the prediction set (model) it analysed
 };
 
 struct RunClassRow

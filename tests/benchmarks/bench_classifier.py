@@ -276,7 +276,7 @@ def run_faultline(args, dataset, model, project):
     wall, rss, err = run_measured(cmd, args.work)
     phase = None
     for line in err.splitlines():
-        if line.startswith("predictions '"):
+        if line.startswith("model '"):
             phase = float(line.rsplit(";", 1)[1].strip().split(" s")[0])
             summary = line
     return {"wall": wall, "rss": rss, "phase": phase, "summary": summary, "cmd": cmd}

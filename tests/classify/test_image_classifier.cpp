@@ -324,8 +324,8 @@ private Q_SLOTS:
         QCOMPARE(report.source, QStringLiteral("classifier:tiny_rgb.pt"));
         QVERIFY(report.device.startsWith(QLatin1String("cpu")));
         QCOMPARE(store.predictionCount(), qint64(11));
-        QCOMPARE(store.meta(QStringLiteral("predictions_source")), report.source);
-        QCOMPARE(QJsonDocument::fromJson(store.meta(QStringLiteral("classifier")).toUtf8()).object(), spec.toJson());
+        QCOMPARE(store.predictionSet().source, report.source);
+        QCOMPARE(QJsonDocument::fromJson(store.predictionSet().classifier.toUtf8()).object(), spec.toJson());
 
         // The stored confidence is the probability of the folder's class, as the classifier gives it.
         const auto classifier = ImageClassifier::load(spec, kClasses);
@@ -353,7 +353,7 @@ private Q_SLOTS:
         control.setProgressHandler([&](qint64, qint64, const QString &) { control.requestCancel(); });
         QVERIFY_THROWS_EXCEPTION(JobCancelled, predictDataset(store, root, spec, &control));
         QCOMPARE(store.predictionCount(), qint64(0));
-        QVERIFY(store.meta(QStringLiteral("classifier")).isEmpty());
+        QVERIFY(store.predictionSets().isEmpty());
     }
 
     void rejectsDatasetClassesTheClassifierLacks()

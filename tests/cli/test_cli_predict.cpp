@@ -60,12 +60,12 @@ private Q_SLOTS:
     {
         const Result predicted = cli(predictArgs(fixture(QStringLiteral("tiny_rgb.pt"))));
         QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
-        QVERIFY2(predicted.err.contains(QLatin1String("predictions 'classifier:tiny_rgb.pt': 160 of 160 images classified on cpu")),
+        QVERIFY2(predicted.err.contains(QLatin1String("model 'default' (classifier:tiny_rgb.pt): 160 of 160 images classified on cpu")),
                  qPrintable(predicted.err));
         {
             ProjectStore store(ProjectStore::defaultPath(m_dataset.root));
             QCOMPARE(store.predictionCount(), qint64(160));
-            const QJsonObject spec = QJsonDocument::fromJson(store.meta(QStringLiteral("classifier")).toUtf8()).object();
+            const QJsonObject spec = QJsonDocument::fromJson(store.predictionSet().classifier.toUtf8()).object();
             QCOMPARE(spec.value(QStringLiteral("path")).toString(), fixture(QStringLiteral("tiny_rgb.pt")));
             QCOMPARE(spec.value(QStringLiteral("resizeSize")).toInt(), 20);
             for (const LabeledImage &image : store.labeledImages())

@@ -87,12 +87,13 @@ private Q_SLOTS:
                     ++test;
                     right += image.correct();
                 }
-            // The features are cached under their own model, which analyses never pick.
+            // The features are cached under their own model, which analyses never pick: of every
+            // analysed image, since the retrained head's predictions of them are stored as a model.
             bool cached = false;
             for (const EmbeddingModelInfo &model : store.embeddingModels())
                 if (model.name.startsWith(QLatin1String("features:retrainable.pt@"))) {
                     cached = true;
-                    QCOMPARE(model.count, qint64(24 + 6 + 24));
+                    QCOMPARE(model.count, qint64(2 * 12 * 4));
                     QCOMPARE(model.dim, 6);
                 }
             QVERIFY(cached);
@@ -140,6 +141,130 @@ private Q_SLOTS:
         const Result analyzed = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_dataset.root});
         QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
         QVERIFY2(analyzed.err.contains(QLatin1String("embeddings: 'import:")), qPrintable(analyzed.err));
+    }
+
+    // The retrained head's predictions are the model "retrain-1": listed, compared with the
+    // original (IoU and collective failures as computed here from the two sets), the same as
+    // predict gives with the written file, and analysable on their own.
+    void retrainedModelIsComparedAndPredicts()
+    {
+        const Result listed = cli({QStringLiteral("predictions"), QStringLiteral("--dataset"), m_dataset.root});
+        QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+        QVERIFY2(listed.out.contains(QRegularExpression(QStringLiteral("\\* default\\s+96\\s"))), qPrintable(listed.out));
+        QVERIFY2(listed.out.contains(QRegularExpression(QStringLiteral("\\n  retrain-1\\s+96\\s.*retrain:1"))), qPrintable(listed.out));
+
+        const QString out = tmp(QStringLiteral("compare"));
+        const Result compared = cli({QStringLiteral("compare"), QStringLiteral("--dataset"), m_dataset.root,
+                                     QStringLiteral("--models"), QStringLiteral("default,retrain-1"), QStringLiteral("--out"), out});
+        QVERIFY2(compared.exitCode == 0, qPrintable(compared.err));
+        QVERIFY2(compared.out.startsWith(QLatin1String("24 images of the test split")), qPrintable(compared.out));
+
+        // The same numbers, computed directly from the stored sets.
+        QHash<QString, QSet<QString>> wrongA, wrongB; // class ("all" too) → paths
+        QHash<QString, int> images;
+        QStringList collective;
+        {
+            const ProjectStore store(ProjectStore::defaultPath(m_dataset.root));
+            QHash<qint64, LabeledImage> b;
+            for (const LabeledImage &image : store.labeledImages(QStringLiteral("retrain-1")))
+                b.insert(image.id, image);
+            for (const LabeledImage &a : store.labeledImages(QStringLiteral("default"))) {
+                if (a.split != Split::Test)
+                    continue;
+                QVERIFY(b.contains(a.id));
+                for (const QString &group : {QStringLiteral("all"), a.label}) {
+                    ++images[group];
+                    if (!a.correct())
+                        wrongA[group].insert(a.path);
+                    if (!b[a.id].correct())
+                        wrongB[group].insert(a.path);
+                }
+                if (!a.correct() && !b[a.id].correct())
+                    collective << a.path;
+            }
+        }
+        QVERIFY2(!wrongA.value(QStringLiteral("all")).isEmpty(), "the original head makes no error: nothing is compared");
+        const QVector<QStringList> iou = testing::readCsv(QDir(out).filePath(QStringLiteral("failure_iou.csv")));
+        QCOMPARE(iou.value(0), (QStringList{QStringLiteral("class"), QStringLiteral("model_a"), QStringLiteral("model_b"),
+                                            QStringLiteral("intersection"), QStringLiteral("union"), QStringLiteral("iou")}));
+        QCOMPARE(iou.size(), qsizetype(1 + 3)); // all, c0, c1
+        for (const QStringList &row : iou.mid(1)) {
+            const QString group = row.value(0);
+            QVERIFY2(images.contains(group), qPrintable(group));
+            QCOMPARE(row.value(1), QStringLiteral("default"));
+            QCOMPARE(row.value(2), QStringLiteral("retrain-1"));
+            const int both = int((wrongA[group] & wrongB[group]).size()), either = int((wrongA[group] | wrongB[group]).size());
+            QCOMPARE(row.value(3).toInt(), both);
+            QCOMPARE(row.value(4).toInt(), either);
+            if (either > 0)
+                QVERIFY(qAbs(row.value(5).toDouble() - double(both) / either) < 1e-6);
+            else
+                QCOMPARE(row.value(5), QString());
+        }
+        const QVector<QStringList> models = testing::readCsv(QDir(out).filePath(QStringLiteral("models.csv")));
+        QCOMPARE(models.value(1), (QStringList{QStringLiteral("default"), QStringLiteral("all"), QStringLiteral("24"),
+                                               QString::number(1.0 - wrongA[QStringLiteral("all")].size() / 24.0, 'f', 6)}));
+        QCOMPARE(models.size(), qsizetype(1 + 2 * 3));
+        const QVector<QStringList> failures = testing::readCsv(QDir(out).filePath(QStringLiteral("collective_failures.csv")));
+        QCOMPARE(failures.value(0), (QStringList{QStringLiteral("path"), QStringLiteral("label"),
+                                                 QStringLiteral("prediction_default"), QStringLiteral("prediction_retrain-1")}));
+        QStringList listedPaths;
+        for (const QStringList &row : failures.mid(1))
+            listedPaths << row.value(0);
+        collective.sort();
+        QCOMPARE(listedPaths, collective);
+
+        // The written classifier, run by predict, says what the retrained head said.
+        const Result predicted = cli({QStringLiteral("predict"), QStringLiteral("--dataset"), m_dataset.root,
+                                      QStringLiteral("--name"), QStringLiteral("retrained-file"), QStringLiteral("--classifier"),
+                                      tmp(QStringLiteral("retrained.pt")), QStringLiteral("--input-size"), QStringLiteral("8"),
+                                      QStringLiteral("--mean"), QStringLiteral("0.5"), QStringLiteral("--std"),
+                                      QStringLiteral("0.25"), QStringLiteral("--device"), QStringLiteral("cpu")});
+        QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
+        QVERIFY2(predicted.err.contains(QLatin1String("model 'retrained-file' (classifier:retrained.pt)")), qPrintable(predicted.err));
+        {
+            const ProjectStore store(ProjectStore::defaultPath(m_dataset.root));
+            QCOMPARE(store.currentPredictionSet(), QStringLiteral("retrained-file"));
+            QHash<qint64, QString> inside;
+            for (const LabeledImage &image : store.labeledImages(QStringLiteral("retrain-1")))
+                inside.insert(image.id, image.prediction);
+            int compared = 0;
+            for (const LabeledImage &image : store.labeledImages()) {
+                QCOMPARE(image.prediction, inside.value(image.id));
+                ++compared;
+            }
+            QCOMPARE(compared, 96);
+        }
+        const Result used = cli({QStringLiteral("predictions"), QStringLiteral("--dataset"), m_dataset.root,
+                                 QStringLiteral("--use"), QStringLiteral("default"), QStringLiteral("--remove"),
+                                 QStringLiteral("retrained-file")});
+        QVERIFY2(used.exitCode == 0 && used.out.contains(QLatin1String("* default")) && !used.out.contains(QLatin1String("retrained-file")),
+                 qPrintable(used.out + used.err));
+
+        // The new model analysed on its own: its run records it; compare adds the directions' cosine.
+        const Result analyzed = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_dataset.root,
+                                     QStringLiteral("--predictions-name"), QStringLiteral("retrain-1")});
+        QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+        QVERIFY2(analyzed.err.contains(QRegularExpression(QStringLiteral("run \\d+: .* \\(model 'retrain-1'\\)"))), qPrintable(analyzed.err));
+        QCOMPARE(cli({QStringLiteral("compare"), QStringLiteral("--dataset"), m_dataset.root, QStringLiteral("--out"), out}).exitCode, 0);
+        const QVector<QStringList> cosines = testing::readCsv(QDir(out).filePath(QStringLiteral("direction_cosines.csv")));
+        for (const QStringList &row : cosines.mid(1)) {
+            QVERIFY(row.value(5).toDouble() >= -1.0 - 1e-9 && row.value(5).toDouble() <= 1.0 + 1e-9);
+            QCOMPARE(row.value(1), QStringLiteral("default"));
+        }
+
+        expectOneLineError(cli({QStringLiteral("compare"), QStringLiteral("--dataset"), m_dataset.root, QStringLiteral("--models"),
+                                QStringLiteral("default")}),
+                           QStringLiteral("compare needs two models or more; the project has 'default'"));
+        expectOneLineError(cli({QStringLiteral("compare"), QStringLiteral("--dataset"), m_dataset.root, QStringLiteral("--models"),
+                                QStringLiteral("default,nope")}),
+                           QStringLiteral("there is no prediction set 'nope' (it has: default, retrain-1)"));
+        expectOneLineError(cli({QStringLiteral("predict"), QStringLiteral("--dataset"), m_dataset.root, QStringLiteral("--classifier"),
+                                m_classifier, QStringLiteral("--name"), QStringLiteral("a,b")}),
+                           QStringLiteral("prediction set name 'a,b': it holds a comma"));
+        expectOneLineError(cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_dataset.root,
+                                QStringLiteral("--predictions-name"), QStringLiteral("nope")}),
+                           QStringLiteral("there is no prediction set 'nope'"));
     }
 
     void upweightingFlagsTheHardest()

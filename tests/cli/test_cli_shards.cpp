@@ -293,8 +293,8 @@ private Q_SLOTS:
             QVERIFY2(std::abs(*rowsB[i].confidence - *rowsA[i].confidence) <= 1e-6 * std::max(1.0, *rowsA[i].confidence),
                      qPrintable(rowsA[i].path));
         }
-        QCOMPARE(b.meta(QStringLiteral("predictions_source")), a.meta(QStringLiteral("predictions_source")));
-        QCOMPARE(b.meta(QStringLiteral("classifier")), a.meta(QStringLiteral("classifier")));
+        QCOMPARE(b.predictionSet().source, a.predictionSet().source);
+        QCOMPARE(b.predictionSet().classifier, a.predictionSet().classifier);
         QVERIFY2(import(sharded, shards).err.contains(QLatin1String("0 imported now, 2 before")), "re-import");
     }
 

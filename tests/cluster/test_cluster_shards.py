@@ -52,8 +52,9 @@ def project_contents(dataset):
         " JOIN embedding_models m ON m.id = e.model_id"))
     cache = dict(((name, h), bytes(v)) for name, h, v in db.execute(
         "SELECT m.name, c.content_hash, c.vector FROM embedding_cache c JOIN embedding_models m ON m.id = c.model_id"))
-    predictions = db.execute("SELECT i.path, p.prediction, p.confidence, p.source, p.source_line FROM predictions p"
-                             " JOIN images i ON i.id = p.image_id ORDER BY i.path").fetchall()
+    predictions = db.execute("SELECT s.name, i.path, p.prediction, p.confidence, s.source, p.source_line FROM predictions p"
+                             " JOIN images i ON i.id = p.image_id JOIN prediction_sets s ON s.id = p.set_id"
+                             " ORDER BY s.name, i.path").fetchall()
     db.close()
     return models, vectors, cache, predictions
 

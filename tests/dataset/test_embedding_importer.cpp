@@ -157,7 +157,7 @@ private Q_SLOTS:
                  second.modelId);
 
         // An explicit name whose vectors a run was fitted on is not overwritten either.
-        m_store->createRun(QStringLiteral("{}"), report.modelId, {});
+        m_store->createRun(QStringLiteral("{}"), report.modelId, {}, ProjectStore::defaultPredictionSet());
         try {
             importEmbeddings(tmp(QStringLiteral("other/E.npy")), tmp(QStringLiteral("paths.txt")), *m_store,
                              QStringLiteral("import:E.npy"));

@@ -284,7 +284,7 @@ private Q_SLOTS:
         const auto labeled = labeledByPath(*m_store);
         QCOMPARE(labeled.size(), 1);
         QCOMPARE(labeled.value(QStringLiteral("pool/dog/d3.png")).split, Split::Pool); // folder split
-        QCOMPARE(m_store->meta(QStringLiteral("predictions_source")), csvPath());
+        QCOMPARE(m_store->predictionSet().source, csvPath());
     }
 
     void headerOnlyOrCrOnlyFileKeepsStoredPredictions()

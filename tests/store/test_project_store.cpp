@@ -43,6 +43,30 @@ QStringList rawQuery(const QString &dbPath, const QString &sql)
     return out;
 }
 
+// Turns a current store back into schema 12's shape: one unnamed prediction set (meta
+// predictions_source and classifier), runs without the set they analysed.
+void downgradeToSchema12(const QString &dbPath)
+{
+    for (const char *sql : {
+             "CREATE TABLE old_predictions(image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,"
+             " label TEXT, prediction TEXT NOT NULL, split TEXT, confidence REAL, source TEXT, source_line INTEGER)",
+             "INSERT INTO old_predictions SELECT p.image_id, p.label, p.prediction, p.split, p.confidence, s.source,"
+             " p.source_line FROM predictions p JOIN prediction_sets s ON s.id = p.set_id",
+             "INSERT OR REPLACE INTO meta(key, value) SELECT 'predictions_source', source FROM prediction_sets LIMIT 1",
+             "INSERT OR REPLACE INTO meta(key, value) SELECT 'classifier', classifier FROM prediction_sets"
+             " WHERE classifier IS NOT NULL LIMIT 1",
+             "DELETE FROM meta WHERE key = 'prediction_set'",
+             "DROP TABLE predictions",
+             "ALTER TABLE old_predictions RENAME TO predictions",
+             "DROP TABLE prediction_sets",
+             "ALTER TABLE runs DROP COLUMN prediction_set",
+             "CREATE TRIGGER summary_predictions_insert AFTER INSERT ON predictions BEGIN DELETE FROM summary_cache; END",
+             "CREATE TRIGGER summary_predictions_update AFTER UPDATE ON predictions BEGIN DELETE FROM summary_cache; END",
+             "CREATE TRIGGER summary_predictions_delete AFTER DELETE ON predictions BEGIN DELETE FROM summary_cache; END",
+             "PRAGMA user_version=12"})
+        QCOMPARE(rawQuery(dbPath, QString::fromLatin1(sql)), QStringList{});
+}
+
 QString openError(const QString &path)
 {
     try {
@@ -354,7 +378,7 @@ private Q_SLOTS:
         QCOMPARE(labeled[2].path, QStringLiteral("val/cat/2.png"));
         QVERIFY(!labeled[2].correct());
         QCOMPARE(labeled[0].split, Split::Pool);
-        QCOMPARE(store.meta(QStringLiteral("predictions_source")), QStringLiteral("p.csv"));
+        QCOMPARE(store.predictionSet().source, QStringLiteral("p.csv"));
 
         // Confidences where the predictions gave one, for the asked images only.
         QVector<PredictionRecord> records;
@@ -511,8 +535,9 @@ private Q_SLOTS:
         QCOMPARE(store.imageCounts().splitImages.value(Split::Val), 3);
         QCOMPARE(store.predictionCount(), qint64(4));
         QCOMPARE(store.embeddingCoverage(model).covered, qint64(1));
-        QCOMPARE(cachedKeys(), (QStringList{QStringLiteral("coverage:%1").arg(model), QStringLiteral("image_counts"),
-                                            QStringLiteral("predictions")}));
+        const qint64 set = store.predictionSet().id;
+        QCOMPARE(cachedKeys(), (QStringList{QStringLiteral("coverage:%1:%2").arg(model).arg(set),
+                                            QStringLiteral("image_counts:%1").arg(set), QStringLiteral("predictions:%1").arg(set)}));
         QCOMPARE(store.imageCounts().images, 4); // from the cache
 
         // Each kind of write drops them; the next read counts again.
@@ -544,6 +569,7 @@ private Q_SLOTS:
             ProjectStore store(dbPath());
             populate(store);
         }
+        downgradeToSchema12(dbPath());
         for (const char *trigger : {"images_insert", "images_update", "images_delete", "predictions_insert",
                                     "predictions_update", "predictions_delete", "embeddings_insert", "embeddings_delete"})
             QCOMPARE(rawQuery(dbPath(), QStringLiteral("DROP TRIGGER summary_%1").arg(QLatin1String(trigger))), QStringList{});
@@ -570,12 +596,125 @@ private Q_SLOTS:
         QCOMPARE(store.embeddingModels()[0].count, qint64(3));
     }
 
+    // Issue 13: an older project's one prediction set becomes the model "default", with its
+    // source and classifier; its runs analysed it.
+    void migrationNamesTheOnlyPredictionSetDefault()
+    {
+        QVector<LabeledImage> before;
+        {
+            ProjectStore store(dbPath());
+            before = populate(store);
+            store.replacePredictions([&] {
+                QVector<PredictionRecord> records;
+                for (const LabeledImage &image : before)
+                    records << PredictionRecord{image.id, QString(), image.prediction, std::nullopt, 0.25, 0};
+                return records;
+            }(), QStringLiteral("p.csv"), QString(), QStringLiteral("{\"path\":\"m.pt\"}"));
+            before = store.labeledImages();
+            store.createRun(QStringLiteral("{}"), 0, before, ProjectStore::defaultPredictionSet());
+        }
+        downgradeToSchema12(dbPath());
+        QCOMPARE(rawQuery(dbPath(), QStringLiteral("SELECT value FROM meta WHERE key='predictions_source'")),
+                 QStringList{QStringLiteral("p.csv")});
+
+        ProjectStore store(dbPath());
+        QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
+        const QVector<PredictionSetInfo> sets = store.predictionSets();
+        QCOMPARE(sets.size(), qsizetype(1));
+        QCOMPARE(sets[0].name, QStringLiteral("default"));
+        QCOMPARE(sets[0].source, QStringLiteral("p.csv"));
+        QCOMPARE(sets[0].classifier, QStringLiteral("{\"path\":\"m.pt\"}"));
+        QCOMPARE(sets[0].count, qint64(4));
+        QCOMPARE(store.currentPredictionSet(), QStringLiteral("default"));
+        const QVector<LabeledImage> after = store.labeledImages();
+        QCOMPARE(after.size(), before.size());
+        for (qsizetype i = 0; i < after.size(); ++i) {
+            QCOMPARE(after[i].id, before[i].id);
+            QCOMPARE(after[i].prediction, before[i].prediction);
+            QCOMPARE(after[i].confidence, before[i].confidence);
+        }
+        QCOMPARE(store.runs().first().predictionSet, QStringLiteral("default"));
+        QCOMPARE(store.meta(QStringLiteral("predictions_source")), QString());
+        QCOMPARE(store.meta(QStringLiteral("classifier")), QString());
+    }
+
+    void migrationOfAProjectWithoutPredictionsHasNoSet()
+    {
+        {
+            ProjectStore store(dbPath());
+            store.applyScan({image(QStringLiteral("val/cat/1.png"), QStringLiteral("cat"), Split::Val)}, {});
+            // A set with no rows stands for schema 12's empty predictions table.
+            store.replacePredictions({}, QStringLiteral("none.csv"));
+        }
+        downgradeToSchema12(dbPath());
+        ProjectStore store(dbPath());
+        QCOMPARE(store.predictionSets().size(), qsizetype(0));
+        QCOMPARE(store.currentPredictionSet(), QString());
+        QCOMPARE(store.predictionCount(), qint64(0));
+        QCOMPARE(store.labeledImages().size(), qsizetype(0));
+        QCOMPARE(store.imageCounts().images, 1);
+    }
+
+    void predictionSetsAreSeparateModels()
+    {
+        ProjectStore store(dbPath());
+        const QVector<LabeledImage> first = populate(store);
+        QCOMPARE(store.currentPredictionSet(), QStringLiteral("default"));
+        // A second model that gets every image wrong; importing it makes it the current one.
+        QVector<PredictionRecord> wrong;
+        for (const LabeledImage &image : first)
+            wrong << PredictionRecord{image.id, QString(), QStringLiteral("bird"), std::nullopt, 0.1, 0};
+        wrong.removeLast();
+        store.replacePredictions(wrong, QStringLiteral("classifier:b.pt"), QStringLiteral("model-b"));
+        QCOMPARE(store.currentPredictionSet(), QStringLiteral("model-b"));
+        QCOMPARE(store.predictionCount(), qint64(3));
+        QCOMPARE(store.labeledImages().size(), qsizetype(3));
+        for (const LabeledImage &image : store.labeledImages())
+            QCOMPARE(image.prediction, QStringLiteral("bird"));
+        QCOMPARE(store.labeledImages(QStringLiteral("default")).size(), qsizetype(4)); // untouched
+        QCOMPARE(store.confidences({first[0].id}, QStringLiteral("model-b")).value(first[0].id), 0.1);
+        QVERIFY(!store.confidences({first[0].id}, QStringLiteral("default")).contains(first[0].id));
+        QCOMPARE(store.embeddingCoverage(store.ensureEmbeddingModel(QStringLiteral("clip"), 2, QString())).needed, qint64(3));
+
+        // Runs record their set; the latest run per set.
+        const qint64 runA = store.createRun(QStringLiteral("{}"), 0, first, QStringLiteral("default"));
+        store.finishRun(runA, QStringLiteral("done"));
+        QCOMPARE(store.latestCompletedRun(QStringLiteral("model-b")), qint64(0));
+        QCOMPARE(store.latestCompletedRun(QStringLiteral("default")), runA);
+        QCOMPARE(store.latestCompletedRun(), runA);
+        QCOMPARE(store.run(runA).predictionSet, QStringLiteral("default"));
+
+        // Switching and names.
+        store.setCurrentPredictionSet(QStringLiteral("default"));
+        QCOMPARE(store.predictionCount(), qint64(4));
+        QCOMPARE(store.imageCounts().splitImages.value(Split::Val), 3);
+        const QStringList names{store.predictionSets()[0].name, store.predictionSets()[1].name};
+        QCOMPARE(names, (QStringList{QStringLiteral("default"), QStringLiteral("model-b")}));
+        QString error;
+        try {
+            store.setCurrentPredictionSet(QStringLiteral("resnet"));
+        } catch (const Error &e) {
+            error = e.message();
+        }
+        QVERIFY2(error.contains(QLatin1String("no prediction set 'resnet'")) && error.contains(QLatin1String("default, model-b")),
+                 qPrintable(error));
+        for (const QString &bad : {QStringLiteral(""), QStringLiteral("a,b"), QStringLiteral("tab	here"), QString(101, QLatin1Char('x'))})
+            QVERIFY_THROWS_EXCEPTION(Error, store.replacePredictions({}, QStringLiteral("x.csv"), bad.isEmpty() ? QStringLiteral(" ") : bad));
+        QCOMPARE(store.predictionSets().size(), qsizetype(2)); // nothing stored for a bad name
+
+        // Removing the current set falls back to the newest other one; the run keeps its rows.
+        store.removePredictionSet(QStringLiteral("default"));
+        QCOMPARE(store.currentPredictionSet(), QStringLiteral("model-b"));
+        QCOMPARE(store.runScores(runA).size(), qsizetype(4));
+        QCOMPARE(store.predictionCount(), qint64(3));
+    }
+
     void generatedSamplesKeepEverythingToMakeThemAgain()
     {
         ProjectStore store(dbPath());
         const QVector<LabeledImage> labeled = populate(store);
         const qint64 model = store.ensureEmbeddingModel(QStringLiteral("clip"), 2, QString());
-        const qint64 runId = store.createRun(QStringLiteral("{}"), model, labeled);
+        const qint64 runId = store.createRun(QStringLiteral("{}"), model, labeled, ProjectStore::defaultPredictionSet());
 
         GeneratedSample slerp;
         slerp.runId = runId;
@@ -646,7 +785,7 @@ private Q_SLOTS:
         QCOMPARE(store.latestCompletedRun(), qint64(0));
         const QVector<LabeledImage> labeled = populate(store);
         const qint64 model = store.ensureEmbeddingModel(QStringLiteral("clip"), 2, QString());
-        const qint64 runId = store.createRun(QStringLiteral("{\"folds\":2}"), model, labeled);
+        const qint64 runId = store.createRun(QStringLiteral("{\"folds\":2}"), model, labeled, ProjectStore::defaultPredictionSet());
         QVERIFY(runId > 0);
         RunInfo info = store.run(runId);
         QCOMPARE(info.status, QStringLiteral("running"));
@@ -742,7 +881,7 @@ private Q_SLOTS:
         QCOMPARE(store.runScores(runId)[2].prediction, QStringLiteral("dog"));
 
         // A second run; runs() lists newest first; a failed run is not 'completed'.
-        const qint64 second = store.createRun(QStringLiteral("{}"), model, labeled);
+        const qint64 second = store.createRun(QStringLiteral("{}"), model, labeled, ProjectStore::defaultPredictionSet());
         store.finishRun(second, QStringLiteral("failed"), QStringLiteral("why"));
         QCOMPARE(store.runs().size(), qsizetype(2));
         QCOMPARE(store.runs()[0].id, second);
@@ -786,7 +925,7 @@ private Q_SLOTS:
         r.imageId = store.images()[0].id;
         r.prediction = QStringLiteral("cat");
         store.replacePredictions({r}, QStringLiteral("p.csv"));
-        const qint64 runId = store.createRun(QStringLiteral("{}"), 0, store.labeledImages());
+        const qint64 runId = store.createRun(QStringLiteral("{}"), 0, store.labeledImages(), ProjectStore::defaultPredictionSet());
         QCOMPARE(store.runScores(runId).size(), qsizetype(1));
         QCOMPARE(store.runScores(runId)[0].split, Split::Unassigned);
     }
@@ -798,10 +937,10 @@ private Q_SLOTS:
         {
             ProjectStore store(path);
             const QVector<LabeledImage> labeled = populate(store);
-            done = store.createRun(QStringLiteral("{}"), 0, labeled);
+            done = store.createRun(QStringLiteral("{}"), 0, labeled, ProjectStore::defaultPredictionSet());
             store.finishRun(done, QStringLiteral("done"));
-            orphan = store.createRun(QStringLiteral("{}"), 0, labeled);
-            alive = store.createRun(QStringLiteral("{}"), 0, labeled); // owned by this live process
+            orphan = store.createRun(QStringLiteral("{}"), 0, labeled, ProjectStore::defaultPredictionSet());
+            alive = store.createRun(QStringLiteral("{}"), 0, labeled, ProjectStore::defaultPredictionSet()); // owned by this live process
         }
         // A pid above Linux's maximum (2^22) cannot belong to a running process.
         const qint64 deadPid = (qint64(1) << 22) + 4321;
