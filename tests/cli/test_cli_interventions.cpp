@@ -1,6 +1,7 @@
 // Issue 13's acceptance on a planted subgroup (tests/fix/make_planted_subgroup.py): green cats,
 // rare in training, look like dogs to the classifier. Filtering the pool by the run's decision
-// value must raise their accuracy more than adding random pool images, and the retrained
+// value must raise their accuracy more than adding random pool images or the least confident
+// ones (the pool's pale cats, a second failure the classifier is even less sure of), and the retrained
 // classifier must load and predict in `predict`.
 
 #include "store/ProjectStore.h"
@@ -57,7 +58,7 @@ private Q_SLOTS:
         QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
     }
 
-    void decisionValuesBeatRandomOnTheSubgroup()
+    void decisionValuesBeatConfidenceAndRandomOnTheSubgroup()
     {
         const Result r = cli({QStringLiteral("interventions"), QStringLiteral("--dataset"), m_data, QStringLiteral("--k"),
                               QStringLiteral("5,10"), QStringLiteral("--eval-k"), QStringLiteral("10"),
@@ -74,6 +75,9 @@ private Q_SLOTS:
             QVERIFY2(hardGain.value(QStringLiteral("filter-svm") + at) > hardGain.value(QStringLiteral("filter-random") + at) + 20,
                      qPrintable(r.out));
             QVERIFY2(hardGain.value(QStringLiteral("filter-svm") + at) >= 40, qPrintable(r.out));
+            // and confidence, which picks the pool's pale cats first (paper 000 Fig. 6's three arms).
+            QVERIFY2(hardGain.value(QStringLiteral("filter-svm") + at) > hardGain.value(QStringLiteral("filter-confidence") + at) + 20,
+                     qPrintable(r.out));
         }
         QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("filter-svm +5 .*beats random"))), qPrintable(r.out));
     }

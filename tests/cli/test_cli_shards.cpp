@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 using namespace faultline;
 using faultline::testing::expectOneLineError;
@@ -107,7 +106,12 @@ class TestCliShards : public QObject
             const bool missingA = !a.loadEmbeddings(modelsA[0].id, {imagesA[i].id}, va.data(), dim).isEmpty();
             const bool missingB = !b.loadEmbeddings(modelsB[0].id, {imagesB[i].id}, vb.data(), dim).isEmpty();
             QCOMPARE(missingB, missingA);
-            QVERIFY2(std::memcmp(va.data(), vb.data(), va.size() * sizeof(float)) == 0, qPrintable(imagesA[i].path));
+            // oneDNN's inner product rounds a row by its place in the batch on some CPUs (AVX2
+            // without AVX-512: ~1e-6 on the tiny CLIP), and a shard batches other images.
+            float worst = 0;
+            for (size_t d = 0; d < va.size(); ++d)
+                worst = std::max(worst, std::abs(va[d] - vb[d]));
+            QVERIFY2(worst <= 1e-5f, qPrintable(QStringLiteral("%1: %2").arg(imagesA[i].path).arg(worst)));
         }
     }
 

@@ -16,11 +16,13 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLUSTER = os.path.join(HERE, "..", "..", "packaging", "cluster")
 CLASSES = ["c0", "c1", "c2", "c3"]  # the tiny classifier's outputs
+VECTOR_TOLERANCE = 1e-5  # float32 rounding of another batch make-up (see check_same)
 
 
 def make_dataset(root):
@@ -63,15 +65,22 @@ def check_same(local, merged, how):
     models_a, vectors_a, cache_a, predictions_a = project_contents(local)
     models_b, vectors_b, cache_b, predictions_b = project_contents(merged)
     assert [m[:2] for m in models_a] == [m[:2] for m in models_b], (how, models_a, models_b)
-    assert len(vectors_a) > 0 and vectors_a == vectors_b, f"{how}: stored embeddings differ"
-    assert cache_a == cache_b, f"{how}: content cache differs"
+    # oneDNN's inner product rounds a row differently by its place in the batch on some CPUs
+    # (AVX2 without AVX-512: up to ~1e-6 on the tiny CLIP), and a shard batches other images.
+    assert len(vectors_a) > 0 and vectors_a.keys() == vectors_b.keys(), f"{how}: stored embeddings differ"
+    assert cache_a.keys() == cache_b.keys(), f"{how}: content cache differs"
+    worst = 0.0
+    for vectors, other in ((vectors_a, vectors_b), (cache_a, cache_b)):
+        for key, value in vectors.items():
+            worst = max(worst, float(np.max(np.abs(np.frombuffer(value, np.float32) - np.frombuffer(other[key], np.float32)))))
+    assert worst <= VECTOR_TOLERANCE, f"{how}: stored embeddings differ by {worst:g} > {VECTOR_TOLERANCE:g}"
     assert len(predictions_a) == len(predictions_b) > 0, (how, len(predictions_a), len(predictions_b))
     for a, b in zip(predictions_a, predictions_b):
-        path, prediction, confidence, source, line = a
-        assert (path, prediction, source, line) == (b[0], b[1], b[3], b[4]), (how, a, b)
+        model, path, prediction, confidence, source, line = a
+        assert (model, path, prediction, source, line) == (b[0], b[1], b[2], b[4], b[5]), (how, a, b)
         # libtorch rounds a little differently for another batch make-up.
-        assert abs(confidence - b[2]) <= 1e-6, (how, a, b)
-    print(f"{how}: {len(vectors_b)} embeddings identical bit for bit, {len(predictions_b)} predictions equal")
+        assert abs(confidence - b[3]) <= 1e-6, (how, a, b)
+    print(f"{how}: {len(vectors_b)} embeddings equal (max |difference| {worst:g}), {len(predictions_b)} predictions equal")
 
 
 def main():

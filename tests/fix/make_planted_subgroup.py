@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """A dataset with a planted failure subgroup and a classifier that fails on it (issue 13's
-acceptance test: filtering by decision value must fix it better than random selection).
+acceptance test: filtering by decision value must fix it better than by confidence or at random).
 
     make_planted_subgroup.py OUTDIR
 
 OUTDIR/data/<split>/<class>/*.png  8 × 8 RGB: "cat" images are red, "dog" images cyan; a quarter
                                    of the cats are green (only 2 % of the training cats), which
-                                   look more like dogs to a head trained on the training split
+                                   look more like dogs to a head trained on the training split;
+                                   15 of the pool's cats are pale (washed out), a second failure
+                                   the classifier is even less sure of, so selecting by confidence
+                                   picks them, and they do not fix the green cats
 OUTDIR/embeddings.npy + .paths.txt stand-ins for CLIP: each image's mean colour plus noise
 OUTDIR/data/.faultline/generated/cat/gen_NN.png  20 "generated" green cats (the test registers
                                    them as generated samples of the hard group)
@@ -22,7 +25,8 @@ from PIL import Image
 
 SIZE = 8
 SPLITS = {"train": (100, 2), "val": (40, 10), "pool": (60, 15), "test": (40, 10)}  # cats per split, green among them
-COLOURS = {"cat": (200, 40, 40), "green": (40, 175, 150), "dog": (40, 160, 200)}
+COLOURS = {"cat": (200, 40, 40), "green": (40, 175, 150), "dog": (40, 160, 200), "pale": (245, 225, 225)}
+PALE_POOL_CATS = 15  # after the green ones
 
 
 class Classifier(torch.nn.Module):
@@ -50,6 +54,8 @@ def main():
             os.makedirs(folder, exist_ok=True)
             for i in range(cats):
                 colour = COLOURS["green"] if cls == "cat" and i < green else COLOURS[cls]
+                if split == "pool" and cls == "cat" and green <= i < green + PALE_POOL_CATS:
+                    colour = COLOURS["pale"]
                 pixels = np.clip(np.array(colour) + rng.normal(0, 25, (SIZE, SIZE, 3)), 0, 255).astype(np.uint8)
                 rel = f"{split}/{cls}/{i:03d}.png"
                 Image.fromarray(pixels, "RGB").save(os.path.join(out, "data", rel))
