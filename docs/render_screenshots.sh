@@ -16,6 +16,11 @@ cp -r "$dataset" "$work/dataset"
 rm -rf "$work/dataset/.faultline" "$work/dataset"/embeddings.*
 ./build/app/cli/faultline-cli embed --dataset "$work/dataset" --model "$checkpoint"
 ./build/app/cli/faultline-cli analyze --dataset "$work/dataset" > /dev/null
+# The demo's classifier as TorchScript, so the Interventions dock can retrain its head.
+if [ -f "$work/dataset/classifier.pt" ]; then
+  ./build/app/cli/faultline-cli predict --dataset "$work/dataset" --classifier "$work/dataset/classifier.pt" \
+      --input-size 28 --resize-size 28 --channels 1 --mean 0 --std 1
+fi
 
 mkdir -p docs/images
 shoot() { XDG_CONFIG_HOME="$work/config-$1" xvfb-run -a -s '-screen 0 1600x1000x24' ./build/app/gui/faultline "${@:2}"; }

@@ -17,12 +17,16 @@
 #include "ProjectSession.h"
 #include "RunTextModel.h"
 #include "SettingsDialog.h"
+#include "compare/ModelsDock.h"
+#include "fix/InterventionsDock.h"
 
 #include <QDir>
 #include <QDockWidget>
 #include <QListView>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTimer>
 #include <QTreeWidget>
 #include <cmath>
@@ -153,6 +157,34 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                            DifficultyDock *dock = m_window.difficultyDock();
                            save(dock, QStringLiteral("generated.png"));
                            dock->setFloating(false);
+                       }});
+    // Fix and confirm: retrain the head with the hardest pool images (a project whose classifier
+    // is a TorchScript file; otherwise the dock shows why it cannot), then compare the models.
+    auto floated = [](QDockWidget *dock) {
+        dock->setFloating(true);
+        dock->resize(900, 620);
+        dock->show();
+        dock->raise();
+    };
+    m_steps.push_back({QStringLiteral("retrain"), idle, [this, floated] {
+                           InterventionsDock *dock = m_window.interventionsDock();
+                           floated(dock);
+                           dock->kSpin()->setValue(20);
+                           dock->retrainButton()->click();
+                       }});
+    m_steps.push_back({QStringLiteral("retrained"),
+                       [this, idle] { return idle() && m_window.interventionsDock()->retrainButton()->isEnabled(); },
+                       [this, floated] {
+                           save(m_window.interventionsDock(), QStringLiteral("interventions.png"));
+                           m_window.interventionsDock()->setFloating(false);
+                           floated(m_window.modelsDock());
+                       }});
+    m_steps.push_back({QStringLiteral("compared"),
+                       [this, idle] { return idle() && (m_window.modelsDock()->heatmap()->rowCount() >= 2 || m_waitedMs >= 3000); },
+                       [this] { Q_EMIT m_window.modelsDock()->heatmap()->cellClicked(0, 1); }});
+    m_steps.push_back({QStringLiteral("compared thumbnails"), [this] { return m_waitedMs >= 1000; }, [this] {
+                           save(m_window.modelsDock(), QStringLiteral("models.png"));
+                           m_window.modelsDock()->setFloating(false);
                        }});
 }
 

@@ -135,9 +135,16 @@ ModelComparison compareModels(const ProjectStore &store, const ModelComparisonRe
                 result.overlaps << overlap;
             }
     }
+    QHash<qint64, double> decisionOf;
+    if (const qint64 run = store.latestCompletedRun(result.models.first()); run > 0)
+        for (const RunScoreRow &row : store.runScores(run))
+            if (row.decisionValue)
+                decisionOf.insert(row.imageId, *row.decisionValue);
     for (qint64 id : std::as_const(common)) {
         const QVector<QString> &verdicts = predictions[id];
-        result.compared.insert(id, ComparedImage{images[id].path, images[id].label, QStringList(verdicts.begin(), verdicts.end())});
+        const auto decision = decisionOf.constFind(id);
+        result.compared.insert(id, ComparedImage{images[id].path, images[id].label, QStringList(verdicts.begin(), verdicts.end()),
+                                                 decision == decisionOf.constEnd() ? std::nullopt : std::optional<double>(*decision)});
         const QString &label = images[id].label;
         if (std::none_of(verdicts.begin(), verdicts.end(), [&](const QString &p) { return p == label; }))
             result.collective << CollectiveFailure{id, images[id].path, label, QStringList(verdicts.begin(), verdicts.end())};

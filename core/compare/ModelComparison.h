@@ -72,6 +72,9 @@ struct ComparedImage
     QString path;            // dataset-relative
     QString label;
     QStringList predictions; // one per model, in the comparison's order
+    // Its decision value in the first model's latest run (how hard that run ranks it); unset
+    // when that model has no run or the run did not fit the class.
+    std::optional<double> decisionValue;
 };
 
 struct ModelComparison

@@ -11,6 +11,10 @@ Writes, under DIR:
   embeddings.npy               float32 [N, 64], PCA of pixels (label-free, fitted on all images)
   embeddings.paths.txt         one dataset-relative path per embedding row
   subgroups.csv                path,class,subgroup for every image in a planted subgroup
+  classifier.pt                the same logistic regression as TorchScript (features(x) = the
+                               pixels, head `fc`), for predict and retrain; written when Debian's
+                               python3-torch is installed (feed it --input-size 28 --resize-size 28
+                               --channels 1 --mean 0 --std 1)
   README.txt                   what was planted and how the files relate
 
 Planted subgroups (rare in train, common everywhere else, so the base classifier never learns them):
@@ -141,6 +145,38 @@ def write_embeddings(records, E, out):
         f.writelines(r["path"] + "\n" for r in records)
 
 
+def write_classifier(clf, out):
+    """The logistic regression as a TorchScript classifier Faultline can run and retrain: its
+    penultimate features are the pixels in [0, 1] (ToTensor), its head the regression's weights.
+    Returns False when python3-torch is missing (the CSV predictions do without it)."""
+    try:
+        import torch
+    except ImportError:
+        return False
+
+    class PixelLogistic(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(28 * 28, len(CLASSES))
+
+        @torch.jit.export
+        def features(self, x):
+            return x.flatten(1)
+
+        def forward(self, x):
+            return self.fc(self.features(x))
+
+    model = PixelLogistic()
+    # Output i is the i-th class folder in sorted order, as torchvision's ImageFolder (and
+    # Faultline without --classes) numbers them; the regression's are Fashion-MNIST's labels.
+    order = sorted(range(len(CLASSES)), key=lambda i: CLASSES[i])
+    with torch.no_grad():
+        model.fc.weight.copy_(torch.from_numpy(clf.coef_[order].astype(np.float32)))
+        model.fc.bias.copy_(torch.from_numpy(clf.intercept_[order].astype(np.float32)))
+    torch.jit.save(torch.jit.script(model.eval()), os.path.join(out, "classifier.pt"))
+    return True
+
+
 def write_subgroups(records, out):
     with open(os.path.join(out, "subgroups.csv"), "w", newline="") as f:
         w = csv.writer(f)
@@ -167,6 +203,9 @@ def write_readme(out, seed, summary):
         "",
         "predictions.csv: a logistic regression on raw pixels, trained on train only;",
         "  confidence = its probability of the true label.",
+        "classifier.pt: the same regression as TorchScript (features(x) = pixels, head fc):",
+        "  faultline-cli predict --classifier classifier.pt --input-size 28 --resize-size 28"
+        " --channels 1 --mean 0 --std 1",
         f"embeddings.npy: float32 [N, {EMBED_DIM}], PCA of pixels (label-free, fitted on all images);",
         "  row i belongs to line i of embeddings.paths.txt.",
         "",
@@ -240,6 +279,8 @@ def main():
     write_predictions(records, pred, conf, a.out)
     write_embeddings(records, make_embeddings(X), a.out)
     write_subgroups(records, a.out)
+    if not write_classifier(clf, a.out):
+        print("python3-torch is not installed: no classifier.pt (retrain needs it)")
     summary = summarise(records, correct)
     write_readme(a.out, a.seed, summary)
     print(summary)

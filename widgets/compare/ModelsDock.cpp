@@ -21,6 +21,7 @@ namespace faultline {
 namespace {
 
 const QString kAllClasses = QStringLiteral("all");
+constexpr int kThumbnail = 88; // wide enough for "✗ Sandal → Sneaker" under each tile
 
 // White (no overlap) to orange (the same failures).
 QColor heat(double value)
@@ -60,8 +61,8 @@ ModelsDock::ModelsDock(ProjectSession *session, ThumbnailCache *thumbnails, QWid
     m_cellTitle = new QLabel;
     m_cellTitle->setWordWrap(true);
     m_images = new GalleryModel(thumbnails, this);
-    m_images->setThumbnailSize(64);
-    m_strip = new TileStripView(m_images, 64);
+    m_images->setThumbnailSize(kThumbnail);
+    m_strip = new TileStripView(m_images, kThumbnail);
     auto *lower = new QWidget;
     auto *lowerLayout = new QVBoxLayout(lower);
     lowerLayout->setContentsMargins(0, 0, 0, 0);
@@ -192,7 +193,7 @@ void ModelsDock::showCell(int row, int column)
         GalleryItem item;
         item.path = m_session->absolutePath(image.path);
         item.relativePath = image.path;
-        item.decisionValue = qQNaN();
+        item.decisionValue = image.decisionValue.value_or(qQNaN());
         item.label = image.label;
         item.prediction = image.predictions.value(predictionOf);
         item.correct = false;
