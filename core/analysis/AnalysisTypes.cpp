@@ -13,10 +13,11 @@ EmbeddingRows AnalysisData::vectors() const
 
 std::vector<double> AnalysisParams::defaultCGrid()
 {
-    // numpy.logspace(-6, 0, 7) exactly as numpy computes it (its power() is one ulp below
-    // 1e-5, 1e-4 and 0.1). On small, nearly separable folds LIBSVM's all-at-bound solutions
-    // flip with a one-ulp change of C, so the grid must be the reference's to the last bit.
-    return {1e-06, 9.999999999999999e-06, 9.999999999999999e-05, 0.001, 0.01, 0.09999999999999999, 1.0};
+    // The decades themselves, as the nearest doubles. numpy.logspace(-6, 0, 7) is not one grid:
+    // its SIMD power() is one ulp below 1e-5, 1e-4 and 0.1 on AVX-512 machines and exact on
+    // AVX2 ones, and on small, nearly separable folds LIBSVM's all-at-bound solutions flip with
+    // a one-ulp change of C. The reference (tests/parity) pins the same values.
+    return {1e-06, 1e-05, 1e-04, 1e-03, 1e-02, 1e-01, 1.0};
 }
 
 } // namespace faultline

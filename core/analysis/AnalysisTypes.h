@@ -43,7 +43,7 @@ struct AnalysisParams
     // Embeddings above this many bytes are kept in a mapped file beside the store, not in memory.
     qint64 inMemoryEmbeddingBytes = qint64(4) << 30;
 
-    // logspace(-6, 0, 7)
+    // 1e-6, 1e-5, …, 1 (the paper's logspace(-6, 0, 7), pinned to exact decades)
     static std::vector<double> defaultCGrid();
 };
 
