@@ -23,12 +23,7 @@ namespace {
 
 ClassifierSpec specFor(const QString &path)
 {
-    ClassifierSpec spec;
-    spec.path = path;
-    spec.inputSize = 8;
-    spec.mean = {0.5f, 0.5f, 0.5f};
-    spec.std = {0.25f, 0.25f, 0.25f};
-    spec.device = ComputeDevice::Cpu;
+    ClassifierSpec spec = testing::retrainableClassifierSpec(path);
     spec.batchSize = 2;
     return spec;
 }

@@ -41,17 +41,6 @@ class TestFixViews : public QObject
     testing::SyntheticDataset m_data;
     QString m_csvOnly; // the same dataset with a predictions CSV and no classifier
 
-    static ClassifierSpec spec(const QString &path)
-    {
-        ClassifierSpec spec;
-        spec.path = path;
-        spec.inputSize = 8;
-        spec.mean = {0.5, 0.5, 0.5};
-        spec.std = {0.25, 0.25, 0.25};
-        spec.device = ComputeDevice::Cpu;
-        return spec;
-    }
-
     static void analyse(const testing::SyntheticDataset &data, const QString *classifier)
     {
         ProjectStore store(ProjectStore::defaultPath(data.root));
@@ -64,7 +53,7 @@ class TestFixViews : public QObject
         params.threads = 2;
         QVERIFY(runAnalysis(store, modelId, params).classesOk > 0);
         if (classifier)
-            QVERIFY(predictDataset(store, data.root, spec(*classifier)).predicted > 0);
+            QVERIFY(predictDataset(store, data.root, testing::retrainableClassifierSpec(*classifier)).predicted > 0);
     }
 
     static void openIn(ProjectSession &session, MainWindow &window, const QString &root)

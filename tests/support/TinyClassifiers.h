@@ -3,7 +3,9 @@
 // - tests/classify/make_tiny_classifier.py: tiny classifiers, PNGs and Python's probabilities
 //   for them (FAULTLINE_TINY_CLASSIFIER_SCRIPT);
 // - tests/generation/make_colour_classifier.py: colour.pt, which makes the interpretation test
-//   project's planted mistakes (FAULTLINE_COLOUR_CLASSIFIER_SCRIPT).
+//   project's planted mistakes (FAULTLINE_COLOUR_CLASSIFIER_SCRIPT);
+// - tests/fix/make_retrainable_classifier.py: retrainable.pt, an MLP with features(x) and a head
+//   `fc` for retraining (FAULTLINE_RETRAINABLE_CLASSIFIER_SCRIPT).
 // Each maker is there when its test defines the script's path.
 
 #include "classify/ClassifierSpec.h"
@@ -52,6 +54,20 @@ inline ClassifierSpec colourClassifierSpec(const QString &path)
     spec.inputSize = 16;
     spec.mean = {0, 0, 0};
     spec.std = {1, 1, 1};
+    spec.device = ComputeDevice::Cpu;
+    return spec;
+}
+#endif
+
+#ifdef FAULTLINE_RETRAINABLE_CLASSIFIER_SCRIPT
+// How retrainable.pt (and the planted-subgroup classifier) is fed: 8 × 8 RGB, Normalize(0.5, 0.25), on the CPU.
+inline ClassifierSpec retrainableClassifierSpec(const QString &path)
+{
+    ClassifierSpec spec;
+    spec.path = path;
+    spec.inputSize = 8;
+    spec.mean = {0.5f, 0.5f, 0.5f};
+    spec.std = {0.25f, 0.25f, 0.25f};
     spec.device = ComputeDevice::Cpu;
     return spec;
 }
