@@ -39,6 +39,8 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPointer>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -58,6 +60,9 @@ const char *const kRecentKey = "recentDatasets";
 const char *const kGeometryKey = "mainWindow/geometry";
 const char *const kStateKey = "mainWindow/state";
 constexpr int kStateVersion = 4; // bumped when the docks change: an old saved layout is ignored
+// Below this a dock's content scrolls (the window never grows for a dock).
+constexpr int kDockMinimumWidth = 160;
+constexpr int kDockMinimumHeight = 90;
 
 } // namespace
 
@@ -160,8 +165,11 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
 
     m_defaultState = saveState(kStateVersion);
     QSettings settings;
-    if (!restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray()))
-        resize(1360, 820);
+    if (!restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray())) {
+        // First start: as much of the screen as the views use well, never more than it has.
+        const QRect screen = this->screen() ? this->screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+        resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
+    }
     m_restoredLayout = restoreState(settings.value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
 }
 
@@ -196,6 +204,17 @@ void MainWindow::createDocks()
     tabifyDockWidget(m_modelsDock, m_jobsDock);
     m_captionsDock->raise();
     connect(m_modelsDock, &ModelsDock::imageActivated, this, &MainWindow::inspectImage);
+    // A dock's content scrolls when the window is smaller than it wants, instead of pushing the
+    // window past the screen (a 1366×768 laptop; issue 15.1): no dock sets the window's minimum.
+    for (QDockWidget *dock : docks()) {
+        auto *scroll = new QScrollArea;
+        scroll->setObjectName(dock->objectName() + QStringLiteral("Scroll"));
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(dock->widget());
+        scroll->setMinimumSize(kDockMinimumWidth, kDockMinimumHeight);
+        dock->setWidget(scroll);
+    }
     connect(m_textModel, &RunTextModel::jobStarted, m_jobsDock, &JobsDock::addJob);
     for (QDockWidget *dock : docks())
         dock->setEnabled(m_session->isOpen());
@@ -232,6 +251,10 @@ QList<QDockWidget *> MainWindow::docks() const
 void MainWindow::connectClassViews()
 {
     connect(m_session, &ProjectSession::classLoaded, this, [this](const SelectedClass &selected) {
+        // The first class fills the docks: size them for their content once (unless the user's
+        // own layout was restored).
+        if (selected.images && !m_restoredLayout && !std::exchange(m_sizedForClass, true))
+            QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
         if (!selected.images) {
             m_galleryView->clearClass();
             m_inspectorDock->clearClass();
@@ -273,10 +296,34 @@ void MainWindow::inspectImage(const QString &absolutePath)
 
 void MainWindow::applyDefaultDockSizes()
 {
-    // Dock sizes only take once the window has its size; the gallery gets what is left.
-    resizeDocks({m_classesDock, m_inspectorDock}, {width() * 28 / 100, width() * 22 / 100}, Qt::Horizontal);
-    resizeDocks({m_difficultyDock}, {height() * 40 / 100}, Qt::Vertical);
-    resizeDocks({m_difficultyDock, m_captionsDock}, {1, 1}, Qt::Horizontal);
+    // Dock sizes only take once the window has its size; the gallery gets what is left. Each
+    // side dock gets its share or, where the window has room, what its content needs (so it
+    // does not scroll sideways), never leaving the gallery less than its own minimum.
+    const auto content = [](QDockWidget *dock) {
+        const auto *scroll = qobject_cast<QScrollArea *>(dock->widget());
+        return scroll && scroll->widget() ? scroll->widget()->minimumSizeHint() : QSize();
+    };
+    const QSize centre = centralWidget()->minimumSizeHint();
+    int left = std::max(width() * 28 / 100, content(m_classesDock).width());
+    int right = std::max(width() * 22 / 100, content(m_inspectorDock).width());
+    if (const int room = width() - centre.width(); left + right > room && room > 0) {
+        left = left * room / (left + right);
+        right = room - left;
+    }
+    resizeDocks({m_classesDock, m_inspectorDock}, {left, right}, Qt::Horizontal);
+    int bottom = height() * 40 / 100;
+    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_difficultyDock, m_captionsDock, m_interventionsDock,
+                                                                  m_modelsDock, m_jobsDock})
+        bottom = std::max(bottom, content(dock).height());
+    resizeDocks({m_difficultyDock}, {std::min(bottom, std::max(height() - centre.height() - 80, height() * 40 / 100))},
+                Qt::Vertical);
+    // Under the gallery: the slider and the caption tabs share the width by what they need.
+    int captions = 0;
+    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_captionsDock, m_interventionsDock, m_modelsDock})
+        captions = std::max(captions, content(dock).width());
+    const int under = std::max(1, width() - left - right);
+    const int slider = std::max(1, content(m_difficultyDock).width());
+    resizeDocks({m_difficultyDock}, {std::max(slider, under * slider / std::max(1, slider + captions))}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()

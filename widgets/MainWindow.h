@@ -112,6 +112,7 @@ private:
     QByteArray m_defaultState;
     bool m_restoredLayout = false; // the user's saved layout was restored
     bool m_sizedDocks = false;
+    bool m_sizedForClass = false;   // the default dock sizes were applied to a shown class
     bool m_offerSetup = false;     // the next state of a just-opened dataset may open the analysis dialog
 };
 

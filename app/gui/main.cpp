@@ -96,7 +96,7 @@ int runWorkbench(QApplication &app, const QString &dataset, const QString &scree
     }
 
     // Screenshot mode: a fixed, default layout so the images in docs/ don't depend on settings.
-    window.resize(1360, 820);
+    window.resize(1600, 1000);
     window.resetLayout();
     ScreenshotTour tour(window, dataset, screenshotDir);
     QObject::connect(&tour, &ScreenshotTour::finished, &app, &QApplication::exit);

@@ -158,6 +158,7 @@ private Q_SLOTS:
 
         for (const QSize &size : {QSize(1024, 700), QSize(1920, 1080)}) {
             window.resize(size);
+            window.resetLayout(); // the default dock sizes for this window size
             dock->raise();
             QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(),
                                             QStringLiteral("interventions-%1x%2.png").arg(size.width()).arg(size.height())));

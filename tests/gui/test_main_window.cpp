@@ -20,6 +20,7 @@
 #include "store/ProjectStore.h"
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QUrl>
@@ -239,6 +240,34 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
         QCOMPARE(jobs.size(), 4); // open, classes, scan, classes again
         QVERIFY(window.statusBar()->currentMessage().contains(QString::number(images - 1)));
+    }
+
+    // Issue 15.1: the window fits a 1366×768 laptop and shrinks to 1024×700 with a class shown,
+    // and does not widen itself as the docks fill.
+    void fitsALaptopScreen()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1024, 700);
+        window.show();
+        window.openDataset(m_data.root);
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+        session.setSelectedClass(session.classes().at(0).className);
+        QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->hardestModel()->rowCount() > 0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        QTest::qWait(200);
+        window.resize(1024, 700);
+        QTest::qWait(100);
+        QStringList why;
+        why << QStringLiteral("window minimum %1×%2").arg(window.minimumSizeHint().width()).arg(window.minimumSizeHint().height());
+        for (QDockWidget *dock : window.findChildren<QDockWidget *>())
+            if (dock->isVisible())
+                why << QStringLiteral("%1 %2×%3").arg(dock->objectName()).arg(dock->minimumSizeHint().width())
+                           .arg(dock->minimumSizeHint().height());
+        why << QStringLiteral("centre %1×%2").arg(window.centralWidget()->minimumSizeHint().width())
+                   .arg(window.centralWidget()->minimumSizeHint().height());
+        QVERIFY2(window.width() <= 1024 && window.height() <= 700,
+                 qPrintable(QStringLiteral("window %1×%2; ").arg(window.width()).arg(window.height()) + why.join(QStringLiteral(", "))));
     }
 
     void onlyADroppedFolderOpens()

@@ -13,7 +13,7 @@ BeforeAfterChart::BeforeAfterChart(QWidget *parent)
       m_afterBars(new QCPBars(m_plot->xAxis, m_plot->yAxis))
 {
     m_plot->setObjectName(QStringLiteral("BeforeAfterPlot"));
-    m_plot->setMinimumSize(240, 160);
+    m_plot->setMinimumSize(240, 130);
     QFont small = font();
     small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
     m_plot->xAxis->setTickLabelFont(small);

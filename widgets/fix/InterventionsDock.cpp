@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -41,6 +42,14 @@ InterventionsDock::InterventionsDock(ProjectSession *session, QWidget *parent)
     auto *content = new QWidget;
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // The four numbers two to a row, so the dock fits under the gallery on a laptop screen.
+    auto *numbers = new QGridLayout;
+    const auto addNumber = [numbers](int at, const QString &label, QWidget *field) {
+        auto *text = new QLabel(label);
+        text->setBuddy(field);
+        numbers->addWidget(text, at / 2, (at % 2) * 2);
+        numbers->addWidget(field, at / 2, (at % 2) * 2 + 1);
+    };
     m_arm = new QComboBox;
     m_arm->addItem(tr("Add hardest pool images (decision value)"), int(Intervention::FilterSvm));
     m_arm->addItem(tr("Add least confident pool images"), int(Intervention::FilterConfidence));
@@ -54,24 +63,26 @@ InterventionsDock::InterventionsDock(ProjectSession *session, QWidget *parent)
     m_k->setRange(1, 1000000);
     m_k->setValue(50);
     m_k->setToolTip(tr("Images per class the intervention adds or upweights"));
-    form->addRow(tr("&K per class:"), m_k);
+    addNumber(0, tr("&K per class:"), m_k);
     m_factor = new QDoubleSpinBox;
     m_factor->setRange(1, 1000);
     m_factor->setValue(5);
     m_factor->setToolTip(tr("The weight of the upweighted images (the others keep 1)"));
-    form->addRow(tr("&Factor:"), m_factor);
+    addNumber(2, tr("&Factor:"), m_factor);
     m_lambda = new QDoubleSpinBox;
     m_lambda->setRange(0, 100);
     m_lambda->setSingleStep(0.25);
     m_lambda->setValue(0.5);
     m_lambda->setToolTip(tr("Paper 002 eq. 1: the generated set's weight against the training set (0.5 a good default)"));
-    form->addRow(tr("&λ:"), m_lambda);
+    addNumber(3, tr("&λ:"), m_lambda);
     m_evalK = new QSpinBox;
     m_evalK->setRange(1, 1000000);
     m_evalK->setValue(50);
     m_evalK->setToolTip(tr("The hard subpopulation: each class's K test images the run ranks hardest, fixed before"
                            " retraining"));
-    form->addRow(tr("&Hard test images:"), m_evalK);
+    addNumber(1, tr("&Hard test images:"), m_evalK);
+    numbers->setColumnStretch(1, 1);
+    numbers->setColumnStretch(3, 1);
 
     m_retrain = new QPushButton(tr("&Retrain head"));
     m_cancel = new QPushButton(tr("Cancel"));
@@ -106,6 +117,7 @@ InterventionsDock::InterventionsDock(ProjectSession *session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(content);
     layout->addLayout(form);
+    layout->addLayout(numbers);
     layout->addLayout(buttons);
     layout->addWidget(m_status);
     layout->addWidget(results, 1);
