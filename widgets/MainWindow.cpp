@@ -380,6 +380,16 @@ void MainWindow::createMenus()
     });
 }
 
+QString MainWindow::shortcutText(const QAction &action)
+{
+    // A standard key (QKeySequence::ZoomIn) often reads as one of the keys also set by hand.
+    QStringList keys;
+    for (const QKeySequence &key : action.shortcuts())
+        keys << key.toString(QKeySequence::NativeText);
+    keys.removeDuplicates();
+    return keys.join(tr(" or "));
+}
+
 void MainWindow::showShortcuts()
 {
     QDialog dialog(this);
@@ -396,13 +406,10 @@ void MainWindow::showShortcuts()
     for (QAction *action : actions) {
         if (action->shortcut().isEmpty() || action->text().isEmpty())
             continue;
-        QStringList keys;
-        for (const QKeySequence &key : action->shortcuts())
-            keys << key.toString(QKeySequence::NativeText);
         const int row = table->rowCount();
         table->insertRow(row);
         table->setItem(row, 0, new QTableWidgetItem(action->text().remove(QLatin1Char('&'))));
-        table->setItem(row, 1, new QTableWidgetItem(keys.join(tr(" or "))));
+        table->setItem(row, 1, new QTableWidgetItem(shortcutText(*action)));
     }
     table->resizeColumnsToContents();
     table->horizontalHeader()->setStretchLastSection(true);

@@ -5,6 +5,7 @@
 
 class QLabel;
 class QMenu;
+class QAction;
 class QComboBox;
 class QMimeData;
 class QStackedWidget;
@@ -49,6 +50,8 @@ public:
     MessageBar *messageBar() const { return m_messageBar; }
     WelcomePage *welcomePage() const { return m_welcome; }
     QString activeJobText() const;
+    // An action's shortcuts as the Keyboard shortcuts list shows them: "Ctrl+= or Ctrl++".
+    static QString shortcutText(const QAction &action);
     QStringList recentDatasets() const;
 
 public Q_SLOTS:

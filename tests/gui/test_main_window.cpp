@@ -270,6 +270,20 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("window %1×%2; ").arg(window.width()).arg(window.height()) + why.join(QStringLiteral(", "))));
     }
 
+    // Issue 15.6: F1 listed "Ctrl+= or Ctrl++ or Ctrl++" for zooming in.
+    void shortcutListNamesEachKeyOnce()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        int listed = 0;
+        for (QAction *action : window.findChildren<QAction *>()) {
+            const QStringList keys = MainWindow::shortcutText(*action).split(MainWindow::tr(" or "), Qt::SkipEmptyParts);
+            QCOMPARE(QSet<QString>(keys.begin(), keys.end()).size(), keys.size());
+            listed += keys.size() > 1;
+        }
+        QVERIFY(listed > 0); // some actions do have more than one key
+    }
+
     void onlyADroppedFolderOpens()
     {
         QMimeData folder;
