@@ -1633,6 +1633,14 @@ Teilmenge: %5
         <source>%1 (%L2 s)</source>
         <translation>%1 (%L2 s)</translation>
     </message>
+    <message>
+        <source>failed at %p%</source>
+        <translation>fehlgeschlagen bei %p%</translation>
+    </message>
+    <message>
+        <source>stopped at %p%</source>
+        <translation>angehalten bei %p%</translation>
+    </message>
 </context>
 <context>
     <name>faultline::JobsDock</name>

@@ -53,11 +53,11 @@ JobRow::JobRow(BackgroundJob *job, QWidget *parent)
     layout->setColumnStretch(2, 1);
 
     connect(job, &BackgroundJob::progressChanged, this, &JobRow::onProgress);
-    connect(job, &BackgroundJob::succeeded, this, [this] { finish(tr("Done")); });
+    connect(job, &BackgroundJob::succeeded, this, [this] { finish(Outcome::Done, tr("Done")); });
     connect(job, &BackgroundJob::failed, this, [this](const QString &message) {
-        finish(tr("Failed: %1").arg(message));
+        finish(Outcome::Failed, tr("Failed: %1").arg(message));
     });
-    connect(job, &BackgroundJob::cancelled, this, [this] { finish(tr("Cancelled")); });
+    connect(job, &BackgroundJob::cancelled, this, [this] { finish(Outcome::Cancelled, tr("Cancelled")); });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_job)
             m_job->cancel();
@@ -91,18 +91,33 @@ void JobRow::onProgress(qint64 done, qint64 total, const QString &stage)
     Q_EMIT changed();
 }
 
-void JobRow::finish(const QString &state)
+void JobRow::finish(Outcome outcome, const QString &state)
 {
     m_running = false;
     m_eta.clear();
-    m_bar->setRange(0, 1);
-    m_bar->setValue(1);
+    if (outcome == Outcome::Done) {
+        m_bar->setRange(0, 1);
+        m_bar->setValue(1);
+    } else {
+        if (m_bar->maximum() == 0) { // still "busy": it never reported progress
+            m_bar->setRange(0, 1000);
+            m_bar->setValue(0);
+        }
+        m_bar->setFormat(outcome == Outcome::Failed ? tr("failed at %p%") : tr("stopped at %p%"));
+        m_detail->setWordWrap(true);
+        m_detail->setToolTip(state);
+    }
     m_bar->setEnabled(false);
     m_cancel->setEnabled(false);
     m_cancel->setVisible(false);
     m_detail->setText(tr("%1 (%L2 s)").arg(state).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1));
     Q_EMIT changed();
     Q_EMIT finished();
+}
+
+QString JobRow::detailText() const
+{
+    return m_detail->text();
 }
 
 QString JobRow::summary() const

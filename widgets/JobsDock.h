@@ -28,6 +28,8 @@ public:
     // "Title — stage 42% (about 1 min left)"
     QString summary() const;
     QPushButton *cancelButton() const { return m_cancel; }
+    QProgressBar *progressBar() const { return m_bar; }
+    QString detailText() const;
 
 Q_SIGNALS:
     void changed();
@@ -35,7 +37,10 @@ Q_SIGNALS:
 
 private:
     void onProgress(qint64 done, qint64 total, const QString &stage);
-    void finish(const QString &state);
+    enum class Outcome { Done, Failed, Cancelled };
+    // A finished job's bar is full only when it succeeded; a failed or cancelled one keeps the
+    // progress it reached, and its message wraps (and is the tooltip) instead of being cut.
+    void finish(Outcome outcome, const QString &state);
 
     QPointer<BackgroundJob> m_job;
     QString m_title;
