@@ -137,6 +137,7 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
         const std::optional<Split> split = value < 0 ? std::nullopt : std::optional<Split>(Split(value));
         m_hardest->setSplitFilter(split);
         m_easiest->setSplitFilter(split);
+        scrollToStart();
         updateState();
         Q_EMIT splitFilterChanged(split ? splitName(*split) : QString());
     });
@@ -144,6 +145,7 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
         const auto filter = GalleryModel::Filter(m_filterCombo->currentData().toInt());
         m_hardest->setFilter(filter);
         m_easiest->setFilter(filter);
+        scrollToStart();
         updateState();
     });
     connect(m_zoom, &QSlider::valueChanged, this, [this](int value) {
@@ -237,8 +239,17 @@ void GalleryView::showClass(const RunClassImages &images, const QString &dataset
     const std::shared_ptr<const GalleryModel::PathIndex> itemOfPath = GalleryModel::indexPaths(*items);
     m_hardest->setItems(items, itemOfPath);
     m_easiest->setItems(items, itemOfPath);
+    scrollToStart();
     setWindowTitle(m_className.isEmpty() ? tr("Gallery") : tr("Gallery \u2014 %1").arg(m_className));
     updateState();
+}
+
+void GalleryView::scrollToStart()
+{
+    // Another split, filter or class is another list: it starts at its hardest (easiest) image,
+    // not where the last one was scrolled to (issue 15.4).
+    m_hardestView->scrollToTop();
+    m_easiestView->scrollToTop();
 }
 
 void GalleryView::clearClass()

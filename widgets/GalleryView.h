@@ -64,6 +64,7 @@ Q_SIGNALS:
 private:
     QListView *makeView(GalleryModel *model);
     void updateState();
+    void scrollToStart();
     void showContextMenu(QListView *view, const QPoint &pos);
     QStringList pathsFor(QListView *view, const QModelIndex &clicked) const;
     void applyThumbnailSize();

@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QListView>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -268,9 +269,20 @@ private Q_SLOTS:
         QVERIFY(dock.hardestModel()->index(0).data(GalleryModel::DecisionRole).toDouble()
                 < dock.easiestModel()->index(0).data(GalleryModel::DecisionRole).toDouble());
 
+        // Scrolled down, another filter (or split, or class) starts at the top again (issue 15.4).
+        QScrollBar *scroll = dock.hardestView()->verticalScrollBar();
+        QTRY_VERIFY_WITH_TIMEOUT(scroll->maximum() > 0, 5000);
+        scroll->setValue(scroll->maximum());
         dock.setFilter(GalleryModel::Filter::Incorrect);
         QCOMPARE(dock.hardestModel()->rowCount(), (kImages + 2) / 3);
+        QCOMPARE(scroll->value(), 0);
+        scroll->setValue(scroll->maximum());
         dock.setFilter(GalleryModel::Filter::All);
+        QCOMPARE(scroll->value(), 0);
+        scroll->setValue(scroll->maximum());
+        dock.setSplitFilter(Split::Test);
+        QCOMPARE(scroll->value(), 0);
+        dock.setSplitFilter(std::nullopt);
 
         const int size = dock.thumbnailSize();
         dock.zoomIn();
