@@ -253,6 +253,7 @@ void CaptionsDock::showClass(std::shared_ptr<const RunClassImages> images, const
         return clearClass();
     m_images = std::move(images);
     m_validation.reset();
+    resetValidationPlot();
     m_root = datasetRoot;
     m_projectPath = projectPath;
     m_runId = runId;
@@ -272,6 +273,7 @@ void CaptionsDock::clearClass()
     delete m_captionJob;
     m_images.reset();
     m_validation.reset();
+    resetValidationPlot();
     m_className.clear();
     m_runId = 0;
     m_ranked.clear();
@@ -280,6 +282,16 @@ void CaptionsDock::clearClass()
     m_samplesPanel->clearClass();
     m_emptyLabel->setText(tr("Select a class in the Classes dock to see the captions that describe its failures."));
     m_stack->setCurrentIndex(0);
+}
+
+void CaptionsDock::resetValidationPlot()
+{
+    // Another class: no curve or legend of the last one's captions stays (issue 15.4).
+    m_captionCurve->data()->clear();
+    m_referenceCurve->data()->clear();
+    m_captionCurve->setName(tr("Chosen caption"));
+    m_referenceCurve->setName(tr("Reference caption"));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void CaptionsDock::setVocabulary(const QString &nameOrPath)

@@ -92,6 +92,7 @@ Q_SIGNALS:
 private:
     void buildUi();
     void refresh();
+    void resetValidationPlot();
     void loadStoredOrRank();
     void tryRank();
     void tryCaption();

@@ -308,6 +308,12 @@ private Q_SLOTS:
         auto bird = std::make_shared<RunClassImages>(*m_cat);
         bird->className = QStringLiteral("bird");
         m_dock->showClass(bird, m_project.root, m_project.projectPath(), 1);
+        // Nothing of the last class's validation curves or their captions stays (issue 15.4).
+        for (int i = 0; i < m_dock->validationPlot()->graphCount(); ++i) {
+            QCOMPARE(m_dock->validationPlot()->graph(i)->dataCount(), 0);
+            QVERIFY2(!m_dock->validationPlot()->graph(i)->name().contains(QLatin1String("cat")),
+                     qPrintable(m_dock->validationPlot()->graph(i)->name()));
+        }
         QTRY_VERIFY_WITH_TIMEOUT(!m_dock->messageText().isEmpty(), kTimeout);
         QVERIFY2(m_dock->messageText().contains(QLatin1String("bird")), qPrintable(m_dock->messageText()));
         QCOMPARE(m_dock->hardList()->topLevelItemCount(), 0);
