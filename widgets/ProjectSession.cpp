@@ -55,9 +55,7 @@ void readState(const ProjectStore &store, DatasetState &state)
     const EmbeddingModelChoice embeddings = chooseEmbeddingModel(store);
     state.embeddedImages = embeddings.model ? embeddings.model->count : 0;
     state.embeddingModel = embeddings.model ? embeddings.model->name : QString();
-    state.models.clear();
-    for (const PredictionSetInfo &set : store.predictionSets())
-        state.models << set.name;
+    state.models = store.predictionSetNames();
     state.currentModel = store.currentPredictionSet();
     state.latestRun = store.latestCompletedRun(state.currentModel);
 }
@@ -378,7 +376,7 @@ BackgroundJob *ProjectSession::retrain(const RetrainRequest &request)
     return startJob(tr("Retrain with %1").arg(interventionName(request.intervention)),
                     [projectPath, root, job, folder, report, state](JobControl &control) {
                         ProjectStore store(projectPath);
-                        const auto classifier = loadProjectClassifier(store, QString(), store.run(job.runId).predictionSet);
+                        const auto classifier = loadRunClassifier(store, job.runId);
                         if (!classifier)
                             throw Error(tr("the model of run %1 has no classifier file to retrain: classify the dataset"
                                            " with a TorchScript model first (Analysis ▸ Run classifier…)").arg(job.runId));

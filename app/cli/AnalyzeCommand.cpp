@@ -123,7 +123,7 @@ int analyzeCommand(const QStringList &args)
 
         QString predictions = parser.value(QStringLiteral("predictions"));
         const QString defaultPredictions = QDir(root).filePath(QStringLiteral("predictions.csv"));
-        if (predictions.isEmpty() && store->predictionSets().isEmpty() && QFileInfo::exists(defaultPredictions))
+        if (predictions.isEmpty() && store->predictionSetNames().isEmpty() && QFileInfo::exists(defaultPredictions))
             predictions = defaultPredictions;
         if (!predictions.isEmpty()) {
             const PredictionsReport imported = importPredictions(predictions, *store, params.predictionSet);

@@ -121,9 +121,7 @@ RetrainRequest requestFromOptions(const QCommandLineParser &parser)
 std::unique_ptr<ImageClassifier> classifierToRetrain(const QCommandLineParser &parser, const ProjectStore &store,
                                                      qint64 runId)
 {
-    const qint64 run = runId > 0 ? runId : store.latestCompletedRun();
-    const QString set = run > 0 ? store.run(run).predictionSet : QString();
-    auto classifier = loadProjectClassifier(store, parser.value(QStringLiteral("classifier")), set);
+    auto classifier = loadRunClassifier(store, runId, parser.value(QStringLiteral("classifier")));
     if (!classifier)
         throw Error(QStringLiteral("no classifier to retrain: run faultline-cli predict --classifier FILE first, or pass"
                                    " --classifier FILE"));

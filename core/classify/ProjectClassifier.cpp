@@ -40,4 +40,10 @@ std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store
     return ImageClassifier::load(spec, datasetClassNames(store.images()));
 }
 
+std::unique_ptr<ImageClassifier> loadRunClassifier(const ProjectStore &store, qint64 runId, const QString &overridePath)
+{
+    const qint64 run = runId > 0 ? runId : store.latestCompletedRun();
+    return loadProjectClassifier(store, overridePath, run > 0 ? store.run(run).predictionSet : QString());
+}
+
 } // namespace faultline

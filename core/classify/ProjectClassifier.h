@@ -19,5 +19,9 @@ QStringList datasetClassNames(const QVector<StoredImage> &images);
 // neither. Throws Error when the stored spec or the file does not load, or the named set is absent.
 std::unique_ptr<ImageClassifier> loadProjectClassifier(const ProjectStore &store, const QString &overridePath = QString(),
                                                        const QString &predictionSet = QString());
+// The classifier of the model a run analysed (runId 0: the latest completed run; the current
+// model when there is none), as loadProjectClassifier.
+std::unique_ptr<ImageClassifier> loadRunClassifier(const ProjectStore &store, qint64 runId,
+                                                   const QString &overridePath = QString());
 
 } // namespace faultline

@@ -51,8 +51,7 @@ ModelComparison compareModels(const ProjectStore &store, const ModelComparisonRe
     ModelComparison result;
     result.models = request.models;
     if (result.models.isEmpty())
-        for (const PredictionSetInfo &set : store.predictionSets())
-            result.models << set.name;
+        result.models = store.predictionSetNames();
     result.models.removeDuplicates();
     if (result.models.size() < 2)
         throw Error(QStringLiteral("compare needs two models or more; the project has %1 (store another with"

@@ -184,7 +184,7 @@ void storeRetrainedPredictions(ProjectStore &store, const QVector<RunScoreRow> &
     QVector<const RunScoreRow *> kept;
     std::vector<float> x;
     for (const RunScoreRow &row : rows)
-        if (features.rowOf.contains(row.imageId) && classifier.classIndex(row.label) >= 0) {
+        if (features.rowOf.contains(row.imageId)) { // only usable labels have features
             kept << &row;
             x.insert(x.end(), features.of(row.imageId), features.of(row.imageId) + features.dim);
         }
@@ -338,10 +338,8 @@ RetrainReport HeadRetrainer::retrain(const RetrainRequest &request, JobControl *
         if (candidates.isEmpty())
             throw Error(QStringLiteral("run %1 scored no pool image: filtering adds pool images").arg(m_runId));
         if (request.intervention == Intervention::FilterConfidence) {
-            // The confidence of the model the run analysed (the current one for an older run).
-            bool known = false;
-            for (const PredictionSetInfo &set : m_store.predictionSets())
-                known = known || set.name == m_predictionSet;
+            // The confidence of the model the run analysed (the current one when that set is gone).
+            const bool known = m_store.predictionSetNames().contains(m_predictionSet);
             const QHash<qint64, double> confidence = m_store.confidences(ids, known ? m_predictionSet : QString());
             for (CandidateImage &image : candidates)
                 image.confidence = confidence.value(image.imageId, std::numeric_limits<double>::quiet_NaN());

@@ -71,7 +71,8 @@ public:
     // name checkPredictionSetName refuses.
     void replacePredictions(const QVector<PredictionRecord> &records, const QString &source,
                             const QString &setName = QString(), const QString &classifierJson = QString());
-    QVector<PredictionSetInfo> predictionSets() const; // oldest first, rows counted
+    QVector<PredictionSetInfo> predictionSets() const; // oldest first, rows counted (a scan per set)
+    QStringList predictionSetNames() const;            // oldest first, without counting
     // The set analyses, counts and the gallery read when none is named: the one last imported
     // or chosen. Empty when the project has none.
     QString currentPredictionSet() const;

@@ -61,10 +61,7 @@ qint64 ProjectStore::predictionSetId(const QString &name) const
     QSqlQuery query = execSql(m_db, QStringLiteral("SELECT id FROM prediction_sets WHERE name=?"), {wanted});
     if (query.next())
         return query.value(0).toLongLong();
-    QStringList names;
-    QSqlQuery all = execSql(m_db, QStringLiteral("SELECT name FROM prediction_sets ORDER BY id"));
-    while (all.next())
-        names << all.value(0).toString();
+    const QStringList names = predictionSetNames();
     throw Error(QStringLiteral("%1: there is no prediction set '%2' (%3)")
                     .arg(m_path, wanted,
                          names.isEmpty() ? QStringLiteral("the project has none yet: run predict or import a CSV")
@@ -119,6 +116,15 @@ QVector<PredictionSetInfo> ProjectStore::predictionSets() const
     while (query.next())
         sets.push_back(setFromQuery(query));
     return sets;
+}
+
+QStringList ProjectStore::predictionSetNames() const
+{
+    QStringList names;
+    QSqlQuery query = execSql(m_db, QStringLiteral("SELECT name FROM prediction_sets ORDER BY id"));
+    while (query.next())
+        names << query.value(0).toString();
+    return names;
 }
 
 PredictionSetInfo ProjectStore::predictionSet(const QString &name) const

@@ -16,6 +16,7 @@
 #include "ProjectSession.h"
 #include "SyntheticDataset.h"
 #include "WelcomePage.h"
+#include "DockScreenshot.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 
@@ -268,6 +269,7 @@ private Q_SLOTS:
                    .arg(window.centralWidget()->minimumSizeHint().height());
         QVERIFY2(window.width() <= 1024 && window.height() <= 700,
                  qPrintable(QStringLiteral("window %1×%2; ").arg(window.width()).arg(window.height()) + why.join(QStringLiteral(", "))));
+        QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("laptop-1024x700.png")));
     }
 
     // Issue 15.6: F1 listed "Ctrl+= or Ctrl++ or Ctrl++" for zooming in.
