@@ -1090,6 +1090,10 @@ Teilmenge: %5
         <source>Thumbnail size (%1 / %2)</source>
         <translation>Miniaturgröße (%1 / %2)</translation>
     </message>
+    <message>
+        <source>Show the whole class</source>
+        <translation>Ganze Klasse zeigen</translation>
+    </message>
 </context>
 <context>
     <name>faultline::GeneratedSamplesPanel</name>
@@ -2156,6 +2160,129 @@ Entscheidungswert: %2
     <message>
         <source>the model of run %1 has no classifier file to retrain: classify the dataset with a TorchScript model first (Analysis ▸ Run classifier…)</source>
         <translation>das Modell von Lauf %1 hat keine Klassifikatordatei zum Neutrainieren: Klassifizieren Sie den Datensatz zuerst mit einem TorchScript-Modell (Analyse ▸ Klassifikator ausführen…)</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::RulesDock</name>
+    <message>
+        <source>Rules</source>
+        <translation>Regeln</translation>
+    </message>
+    <message>
+        <source>Concepts (CLIP text)</source>
+        <translation>Konzepte (CLIP-Text)</translation>
+    </message>
+    <message>
+        <source>Embedding dimensions</source>
+        <translation>Dimensionen der Einbettung</translation>
+    </message>
+    <message>
+        <source>What the rules may name: each image&apos;s cosine to captions of the class (the generic vocabulary), or the embedding&apos;s own dimensions</source>
+        <translation>Was die Regeln nennen dürfen: der Kosinus jedes Bildes zu Beschreibungen der Klasse (das allgemeine Vokabular) oder die Dimensionen der Einbettung selbst</translation>
+    </message>
+    <message>
+        <source>Tree depth: conditions per rule (paper 003 uses 1 to 3)</source>
+        <translation>Baumtiefe: Bedingungen je Regel (Paper 003 verwendet 1 bis 3)</translation>
+    </message>
+    <message>
+        <source>Features kept by mutual information with failure before the tree is fitted</source>
+        <translation>Merkmale, die nach ihrer Transinformation mit dem Fehler behalten werden, bevor der Baum angepasst wird</translation>
+    </message>
+    <message>
+        <source>E&amp;xplain</source>
+        <translation>E&amp;rklären</translation>
+    </message>
+    <message>
+        <source>Fit the tree on the class&apos;s images of the split the run fitted on</source>
+        <translation>Den Baum auf den Bildern der Klasse in der Teilmenge anpassen, auf der der Lauf angepasst wurde</translation>
+    </message>
+    <message>
+        <source>Depth:</source>
+        <translation>Tiefe:</translation>
+    </message>
+    <message>
+        <source>k:</source>
+        <translation>k:</translation>
+    </message>
+    <message>
+        <source>Select a class to explain its failures as rules.</source>
+        <translation>Wählen Sie eine Klasse, um ihre Fehler als Regeln zu erklären.</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Bedingung</translation>
+    </message>
+    <message>
+        <source>n</source>
+        <translation>n</translation>
+    </message>
+    <message>
+        <source>Error rate</source>
+        <translation>Fehlerrate</translation>
+    </message>
+    <message>
+        <source>Error coverage</source>
+        <translation>Fehlerabdeckung</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>Wichtigkeit</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Most matching:</source>
+        <translation>Am besten passend:</translation>
+    </message>
+    <message>
+        <source>Least matching:</source>
+        <translation>Am wenigsten passend:</translation>
+    </message>
+    <message>
+        <source>The rules are fitted once the CLIP text model is loaded.</source>
+        <translation>Die Regeln werden angepasst, sobald das CLIP-Textmodell geladen ist.</translation>
+    </message>
+    <message>
+        <source>Fitting the rules of %1…</source>
+        <translation>Regeln von %1 werden angepasst…</translation>
+    </message>
+    <message>
+        <source>Rules of %1</source>
+        <translation>Regeln von %1</translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Explain to fit the rules again.</source>
+        <translation>Abgebrochen. Klicken Sie auf „Erklären“, um die Regeln erneut anzupassen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %Ln image(s) of the fit split, %2 failures. Base error rate %3, average leaf error rate (ALER) %4. Choose a leaf to see its images in the gallery.</source>
+        <translation>
+            <numerusform>%1: %Ln Bild der Anpassungsteilmenge, %2 Fehler. Basisfehlerrate %3, mittlere Blattfehlerrate (ALER) %4. Wählen Sie ein Blatt, um seine Bilder in der Galerie zu sehen.</numerusform>
+            <numerusform>%1: %Ln Bilder der Anpassungsteilmenge, %2 Fehler. Basisfehlerrate %3, mittlere Blattfehlerrate (ALER) %4. Wählen Sie ein Blatt, um seine Bilder in der Galerie zu sehen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>Alle Bilder</translation>
+    </message>
+    <message>
+        <source>%1
+%2 of %3 images fail (error rate %4); %5 of the class&apos;s failures (error coverage)</source>
+        <translation>%1
+%2 von %3 Bildern scheitern (Fehlerrate %4); %5 der Fehler der Klasse (Fehlerabdeckung)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Rule of %1: %2 (%Ln image(s), error rate %3)</source>
+        <translation>
+            <numerusform>Regel von %1: %2 (%Ln Bild, Fehlerrate %3)</numerusform>
+            <numerusform>Regel von %1: %2 (%Ln Bilder, Fehlerrate %3)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Images of the class by %1:</source>
+        <translation>Bilder der Klasse nach %1:</translation>
     </message>
 </context>
 <context>

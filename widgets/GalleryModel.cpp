@@ -100,6 +100,16 @@ void GalleryModel::setSplitFilter(std::optional<Split> split)
     endResetModel();
 }
 
+void GalleryModel::setSubset(std::optional<QSet<qint64>> imageIds)
+{
+    if (!imageIds && !m_subset)
+        return;
+    beginResetModel();
+    m_subset = std::move(imageIds);
+    rebuild();
+    endResetModel();
+}
+
 void GalleryModel::setThumbnailSize(int size)
 {
     size = std::clamp(size, 16, 1024);
@@ -132,6 +142,8 @@ void GalleryModel::rebuild()
         if (m_filter == Filter::Incorrect && item.correct)
             continue;
         if (m_split && item.split != *m_split)
+            continue;
+        if (m_subset && !m_subset->contains(item.imageId))
             continue;
         m_rows.push_back(int(i));
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QSet>
+
 #include "dataset/Split.h"
 
 #include <QAbstractListModel>
@@ -78,6 +80,8 @@ public:
     void setFilter(Filter filter);
     Filter filter() const { return m_filter; }
     void setSplitFilter(std::optional<Split> split); // nullopt: every split
+    // Only these images (e.g. a rule's leaf); nullopt: all of the class.
+    void setSubset(std::optional<QSet<qint64>> imageIds);
     std::optional<Split> splitFilter() const { return m_split; }
     void setThumbnailSize(int size); // device-independent pixels
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
@@ -105,6 +109,7 @@ private:
     Order m_order = Order::HardestFirst;
     Filter m_filter = Filter::All;
     std::optional<Split> m_split;
+    std::optional<QSet<qint64>> m_subset;
     int m_thumbnailSize = 96;
     QHash<QString, QString> m_tags;
 };

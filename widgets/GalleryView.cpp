@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
+#include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -92,6 +93,18 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     bar->addWidget(m_zoom);
     layout->addLayout(bar);
     layout->addWidget(m_summary); // its own line: the class name and counts never get cut
+    m_subsetBar = new QWidget(content);
+    auto *subsetLayout = new QHBoxLayout(m_subsetBar);
+    subsetLayout->setContentsMargins(0, 0, 0, 0);
+    m_subsetTitle = new QLabel(m_subsetBar);
+    m_subsetTitle->setTextFormat(Qt::PlainText);
+    m_subsetTitle->setWordWrap(true);
+    auto *wholeClass = new QPushButton(tr("Show the whole class"), m_subsetBar);
+    subsetLayout->addWidget(m_subsetTitle, 1);
+    subsetLayout->addWidget(wholeClass);
+    m_subsetBar->hide();
+    connect(wholeClass, &QPushButton::clicked, this, &GalleryView::clearSubset);
+    layout->addWidget(m_subsetBar);
 
     m_stack = new QStackedWidget(content);
     m_emptyLabel = new QLabel(content);
@@ -237,11 +250,46 @@ void GalleryView::showClass(const RunClassImages &images, const QString &dataset
         }
     }
     const std::shared_ptr<const GalleryModel::PathIndex> itemOfPath = GalleryModel::indexPaths(*items);
+    m_subsetBar->hide(); // a subset belongs to the class it was chosen in
+    m_hardest->setSubset(std::nullopt);
+    m_easiest->setSubset(std::nullopt);
     m_hardest->setItems(items, itemOfPath);
     m_easiest->setItems(items, itemOfPath);
     scrollToStart();
     setWindowTitle(m_className.isEmpty() ? tr("Gallery") : tr("Gallery \u2014 %1").arg(m_className));
     updateState();
+}
+
+void GalleryView::showSubset(const QString &title, const QSet<qint64> &imageIds)
+{
+    {
+        const QSignalBlocker blocker(m_splitCombo);
+        m_splitCombo->setCurrentIndex(m_splitCombo->findData(-1));
+    }
+    for (GalleryModel *model : {m_hardest, m_easiest}) {
+        model->setSplitFilter(std::nullopt);
+        model->setSubset(imageIds);
+    }
+    m_subsetTitle->setText(title);
+    m_subsetTitle->setToolTip(title);
+    m_subsetBar->show();
+    scrollToStart();
+    updateState();
+}
+
+void GalleryView::clearSubset()
+{
+    m_subsetBar->hide();
+    m_subsetTitle->clear();
+    m_hardest->setSubset(std::nullopt);
+    m_easiest->setSubset(std::nullopt);
+    scrollToStart();
+    updateState();
+}
+
+QString GalleryView::subsetTitle() const
+{
+    return m_subsetBar->isHidden() ? QString() : m_subsetTitle->text();
 }
 
 void GalleryView::scrollToStart()
@@ -256,6 +304,9 @@ void GalleryView::clearClass()
 {
     m_hasClass = false;
     m_className.clear();
+    m_subsetBar->hide();
+    m_hardest->setSubset(std::nullopt);
+    m_easiest->setSubset(std::nullopt);
     m_hardest->clear();
     m_easiest->clear();
     setWindowTitle(tr("Gallery"));

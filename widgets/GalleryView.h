@@ -46,6 +46,11 @@ public:
     void setFilter(GalleryModel::Filter filter);
     void setSplitFilter(std::optional<Split> split);
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → "hard" | "ok"
+    // Only these images of the class, every split, under a bar naming them (`title`) with a way
+    // back; another class or clearSubset() shows the whole class again.
+    void showSubset(const QString &title, const QSet<qint64> &imageIds);
+    void clearSubset();
+    QString subsetTitle() const; // empty when the whole class is shown
 
     QStringList selectedPaths() const; // of the list that has (or last had) the focus
     QString currentPath() const;
@@ -80,6 +85,8 @@ private:
     QComboBox *m_filterCombo = nullptr;
     QSlider *m_zoom = nullptr;
     QLabel *m_summary = nullptr;
+    QWidget *m_subsetBar = nullptr;
+    QLabel *m_subsetTitle = nullptr;
     QLabel *m_emptyLabel = nullptr;
     QStackedWidget *m_stack = nullptr;
     QString m_className;

@@ -12,6 +12,7 @@
 #include "GalleryView.h"
 #include "InspectorDock.h"
 #include "compare/ModelsDock.h"
+#include "rules/RulesDock.h"
 #include "fix/InterventionsDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
@@ -59,7 +60,7 @@ constexpr int kMaxRecent = 8;
 const char *const kRecentKey = "recentDatasets";
 const char *const kGeometryKey = "mainWindow/geometry";
 const char *const kStateKey = "mainWindow/state";
-constexpr int kStateVersion = 4; // bumped when the docks change: an old saved layout is ignored
+constexpr int kStateVersion = 5; // bumped when the docks change: an old saved layout is ignored
 // Below this a dock's content scrolls (the window never grows for a dock).
 constexpr int kDockMinimumWidth = 160;
 constexpr int kDockMinimumHeight = 90;
@@ -195,15 +196,19 @@ void MainWindow::createDocks()
     m_jobsDock = new JobsDock(this);
     m_interventionsDock = new InterventionsDock(m_session, this);
     m_modelsDock = new ModelsDock(m_session, m_thumbnails, this);
+    m_rulesDock = new RulesDock(m_textModel, m_thumbnails, this);
     addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_difficultyDock);
     splitDockWidget(m_difficultyDock, m_captionsDock, Qt::Horizontal);
-    tabifyDockWidget(m_captionsDock, m_interventionsDock);
+    tabifyDockWidget(m_captionsDock, m_rulesDock);
+    tabifyDockWidget(m_rulesDock, m_interventionsDock);
     tabifyDockWidget(m_interventionsDock, m_modelsDock);
     tabifyDockWidget(m_modelsDock, m_jobsDock);
     m_captionsDock->raise();
     connect(m_modelsDock, &ModelsDock::imageActivated, this, &MainWindow::inspectImage);
+    connect(m_rulesDock, &RulesDock::imageActivated, this, &MainWindow::inspectImage);
+    connect(m_rulesDock, &RulesDock::jobStarted, m_jobsDock, &JobsDock::addJob);
     // A dock's content scrolls when the window is smaller than it wants, instead of pushing the
     // window past the screen (a 1366×768 laptop; issue 15.1): no dock sets the window's minimum.
     for (QDockWidget *dock : docks()) {
@@ -245,7 +250,8 @@ void MainWindow::createModelSwitcher()
 
 QList<QDockWidget *> MainWindow::docks() const
 {
-    return {m_classesDock, m_difficultyDock, m_captionsDock, m_inspectorDock, m_interventionsDock, m_modelsDock, m_jobsDock};
+    return {m_classesDock, m_difficultyDock, m_captionsDock, m_rulesDock, m_inspectorDock, m_interventionsDock,
+            m_modelsDock, m_jobsDock};
 }
 
 void MainWindow::connectClassViews()
@@ -260,11 +266,13 @@ void MainWindow::connectClassViews()
             m_inspectorDock->clearClass();
             m_difficultyDock->clearClass();
             m_captionsDock->clearClass();
+            m_rulesDock->clearClass();
             return;
         }
         const QString &root = m_session->root();
         m_difficultyDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_captionsDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
+        m_rulesDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_galleryView->showClass(*selected.images, m_session->root());
         m_galleryView->setTags(selected.tags);
         m_inspectorDock->showClass(selected.images, m_session->root());
@@ -285,6 +293,7 @@ void MainWindow::connectClassViews()
     connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
     connect(m_difficultyDock, &DifficultyDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_captionsDock, &CaptionsDock::imageActivated, this, &MainWindow::inspectImage);
+    connect(m_rulesDock, &RulesDock::leafChosen, m_galleryView, &GalleryView::showSubset);
 }
 
 void MainWindow::inspectImage(const QString &absolutePath)
@@ -312,14 +321,15 @@ void MainWindow::applyDefaultDockSizes()
     }
     resizeDocks({m_classesDock, m_inspectorDock}, {left, right}, Qt::Horizontal);
     int bottom = height() * 40 / 100;
-    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_difficultyDock, m_captionsDock, m_interventionsDock,
-                                                                  m_modelsDock, m_jobsDock})
+    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_difficultyDock, m_captionsDock, m_rulesDock,
+                                                                  m_interventionsDock, m_modelsDock, m_jobsDock})
         bottom = std::max(bottom, content(dock).height());
     resizeDocks({m_difficultyDock}, {std::min(bottom, std::max(height() - centre.height() - 80, height() * 40 / 100))},
                 Qt::Vertical);
     // Under the gallery: the slider and the caption tabs share the width by what they need.
     int captions = 0;
-    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_captionsDock, m_interventionsDock, m_modelsDock})
+    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_captionsDock, m_rulesDock, m_interventionsDock,
+                                                                  m_modelsDock})
         captions = std::max(captions, content(dock).width());
     const int under = std::max(1, width() - left - right);
     const int slider = std::max(1, content(m_difficultyDock).width());

@@ -21,6 +21,7 @@ class InspectorDock;
 class InterventionsDock;
 class JobsDock;
 class ModelsDock;
+class RulesDock;
 class MessageBar;
 class ProjectSession;
 class RunTextModel;
@@ -46,6 +47,7 @@ public:
     JobsDock *jobsDock() const { return m_jobsDock; }
     InterventionsDock *interventionsDock() const { return m_interventionsDock; }
     ModelsDock *modelsDock() const { return m_modelsDock; }
+    RulesDock *rulesDock() const { return m_rulesDock; }
     QComboBox *modelSwitcher() const { return m_modelCombo; }
     MessageBar *messageBar() const { return m_messageBar; }
     WelcomePage *welcomePage() const { return m_welcome; }
@@ -99,6 +101,7 @@ private:
     JobsDock *m_jobsDock = nullptr;
     InterventionsDock *m_interventionsDock = nullptr;
     ModelsDock *m_modelsDock = nullptr;
+    RulesDock *m_rulesDock = nullptr;
     QToolBar *m_modelToolBar = nullptr;
     QComboBox *m_modelCombo = nullptr;  // the model switcher: one entry per prediction set
     MessageBar *m_messageBar = nullptr;

@@ -1,5 +1,7 @@
 #include "NeighborListModel.h"
 
+#include <QLocale>
+
 #include "ThumbnailCache.h"
 
 namespace faultline {
@@ -52,10 +54,10 @@ QVariant NeighborListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return GalleryModel::decisionText(item.decisionValue);
     case GalleryModel::DetailRole:
-        return tr("cos %1").arg(QString::number(cosine, 'f', 3));
+        return tr("cos %1").arg(QLocale().toString(cosine, 'f', 3)); // the same separator as the decision values
     case Qt::ToolTipRole:
         return tr("Cosine to the query: %1\nDecision value: %2\n%3\n%4")
-            .arg(QString::number(cosine, 'f', 4), GalleryModel::decisionText(item.decisionValue),
+              .arg(QLocale().toString(cosine, 'f', 4), GalleryModel::decisionText(item.decisionValue),
                  item.correct ? tr("correct") : tr("incorrect: predicted %1").arg(item.prediction), item.relativePath);
     case Qt::DecorationRole:
         return m_cache ? QVariant(m_cache->thumbnail(item.path, m_thumbnailSize)) : QVariant();

@@ -26,3 +26,4 @@ int retrainCommand(const QStringList &args);
 int interventionsCommand(const QStringList &args);
 int predictionsCommand(const QStringList &args);
 int compareCommand(const QStringList &args);
+int rulesCommand(const QStringList &args);

@@ -39,6 +39,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("compare"), {compareCommand, "compare models: accuracy, failure overlap (IoU), collective failures"}},
         {QStringLiteral("interventions"), {interventionsCommand, "compare the retraining arms at each K (paper 000 Fig. 6)"}},
         {QStringLiteral("retrain"), {retrainCommand, "retrain the classifier's head with an intervention; accuracy before/after"}},
+        {QStringLiteral("rules"), {rulesCommand, "explain failures as decision-tree rules over concepts (Barlow, paper 003)"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},
     };

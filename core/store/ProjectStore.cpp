@@ -175,6 +175,15 @@ const char *const kMigrations[][16] = {
         "DELETE FROM summary_cache",
         nullptr,
     },
+    // 14: each image's hardness (the ranking beyond the paper's decision value, lower = harder)
+    // and the text embeddings of rule concepts, per embedding model, so rules need no text tower
+    // once a concept has been embedded
+    {
+        "ALTER TABLE run_scores ADD COLUMN hardness REAL",
+        "CREATE TABLE concept_embeddings(model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,"
+        " text TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(model_id, text)) WITHOUT ROWID",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");
@@ -845,6 +854,19 @@ void ProjectStore::storeClassResult(qint64 runId, const QString &className, cons
     });
 }
 
+void ProjectStore::storeHardness(qint64 runId, const QVector<QPair<qint64, double>> &hardness)
+{
+    transaction([&] {
+        QSqlQuery update = prepare(m_db, QStringLiteral("UPDATE run_scores SET hardness=? WHERE run_id=? AND image_id=?"));
+        for (const auto &[imageId, value] : hardness) {
+            update.addBindValue(value);
+            update.addBindValue(runId);
+            update.addBindValue(imageId);
+            exec(update);
+        }
+    });
+}
+
 void ProjectStore::finishRun(qint64 runId, const QString &status, const QString &message)
 {
     transaction([&] {
@@ -976,7 +998,7 @@ QVector<QPair<QString, double>> ProjectStore::captionScores(qint64 runId, const 
 
 namespace {
 
-const char kRunScoreColumns[] = "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value FROM run_scores s"
+const char kRunScoreColumns[] = "SELECT s.image_id, i.path, s.split, s.label, s.prediction, s.decision_value, s.hardness FROM run_scores s"
                                 " JOIN images i ON i.id = s.image_id WHERE s.run_id = ? AND i.missing = 0";
 
 QVector<RunScoreRow> readRunScores(QSqlQuery &query)
@@ -984,7 +1006,8 @@ QVector<RunScoreRow> readRunScores(QSqlQuery &query)
     QVector<RunScoreRow> rows;
     while (query.next())
         rows.push_back({query.value(0).toLongLong(), query.value(1).toString(), splitOrUnassigned(query.value(2).toString()),
-                        query.value(3).toString(), query.value(4).toString(), optionalDouble(query.value(5))});
+                        query.value(3).toString(), query.value(4).toString(), optionalDouble(query.value(5)),
+                        optionalDouble(query.value(6))});
     return rows;
 }
 

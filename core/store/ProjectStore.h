@@ -27,7 +27,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 13;
+    static constexpr int kSchemaVersion = 14;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -118,6 +118,8 @@ public:
     // One class's result and its decision values, keyed by the image ids of result.rows.
     void storeClassResult(qint64 runId, const QString &className, const ClassResult &result,
                           const std::vector<qint64> &rowImageIds);
+    // Each row's hardness (lower = harder), keyed by image id; rows not named keep theirs.
+    void storeHardness(qint64 runId, const QVector<QPair<qint64, double>> &hardness);
     void finishRun(qint64 runId, const QString &status, const QString &message = QString());
     QVector<RunInfo> runs() const;             // newest first
     RunInfo run(qint64 runId) const;           // throws Error if absent
@@ -135,6 +137,12 @@ public:
                             const QVector<QPair<QString, double>> &scores);
     QVector<QPair<QString, double>> captionScores(qint64 runId, const QString &className,
                                                   const QString &vocabulary) const; // most negative first
+
+    // --- text embeddings of rule concepts, per embedding model (ProjectStoreConcepts.cpp) --
+    void storeConceptEmbeddings(qint64 modelId, const QStringList &texts, const float *values, int dim);
+    // The stored vectors of `texts` (dim floats each, in that order); the texts not stored yet are
+    // returned and their rows left untouched.
+    QStringList loadConceptEmbeddings(qint64 modelId, const QStringList &texts, float *out, int dim) const;
 
     // --- the user's tags ("hard" / "ok"; one per image, empty clears) ------------------
     void setImageTag(const QVector<qint64> &imageIds, const QString &tag);

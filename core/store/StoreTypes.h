@@ -136,6 +136,7 @@ struct RunScoreRow
     QString label;
     QString prediction;
     std::optional<double> decisionValue;
+    std::optional<double> hardness; // HardnessRanking's score (lower = harder); absent in older runs
 };
 
 // A run's rows of one class (its label): how many, and how many the classifier got wrong.

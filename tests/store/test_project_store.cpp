@@ -48,6 +48,10 @@ QStringList rawQuery(const QString &dbPath, const QString &sql)
 void downgradeToSchema12(const QString &dbPath)
 {
     for (const char *sql : {
+             // 14 → 13
+             "DROP TABLE concept_embeddings",
+             "ALTER TABLE run_scores DROP COLUMN hardness",
+             // 13 → 12
              "CREATE TABLE old_predictions(image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,"
              " label TEXT, prediction TEXT NOT NULL, split TEXT, confidence REAL, source TEXT, source_line INTEGER)",
              "INSERT INTO old_predictions SELECT p.image_id, p.label, p.prediction, p.split, p.confidence, s.source,"
