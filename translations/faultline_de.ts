@@ -910,16 +910,6 @@ Test</translation>
         <translation>(eine andere Klasse)</translation>
     </message>
     <message>
-        <source>Decision value: %1
-%2 → %3 (%4)
-Split: %5
-%6</source>
-        <translation>Entscheidungswert: %1
-%2 → %3 (%4)
-Teilmenge: %5
-%6</translation>
-    </message>
-    <message>
         <source>correct</source>
         <translation>korrekt</translation>
     </message>
@@ -930,6 +920,26 @@ Teilmenge: %5
     <message>
         <source>Cannot show the image: %1</source>
         <translation>Das Bild kann nicht angezeigt werden: %1</translation>
+    </message>
+    <message>
+        <source>h %1</source>
+        <translation>h %1</translation>
+    </message>
+    <message>
+        <source>Decision value: %1
+Hardness: %2
+%3 → %4 (%5)
+Split: %6
+%7</source>
+        <translation>Entscheidungswert: %1
+Schwierigkeit: %2
+%3 → %4 (%5)
+Teilmenge: %6
+%7</translation>
+    </message>
+    <message>
+        <source>none in this run</source>
+        <translation>keine in diesem Lauf</translation>
     </message>
 </context>
 <context>
@@ -1093,6 +1103,22 @@ Teilmenge: %5
     <message>
         <source>Show the whole class</source>
         <translation>Ganze Klasse zeigen</translation>
+    </message>
+    <message>
+        <source>So&amp;rt:</source>
+        <translation>So&amp;rtierung:</translation>
+    </message>
+    <message>
+        <source>Decision value</source>
+        <translation>Entscheidungswert</translation>
+    </message>
+    <message>
+        <source>Hardness</source>
+        <translation>Schwierigkeit</translation>
+    </message>
+    <message>
+        <source>Decision value: the paper&apos;s SVM score. Hardness: the decision value averaged over each image&apos;s neighbourhood, so images in a region of failures come first</source>
+        <translation>Entscheidungswert: der SVM-Score des Papers. Schwierigkeit: der Entscheidungswert, gemittelt über die Nachbarschaft jedes Bildes, sodass Bilder in einer Region von Fehlern zuerst kommen</translation>
     </message>
 </context>
 <context>

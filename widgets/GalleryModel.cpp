@@ -33,6 +33,7 @@ std::shared_ptr<const GalleryModel::Items> GalleryModel::itemsFrom(const RunClas
         item.path = datasetRoot.isEmpty() ? p : root.filePath(p); // an absolute p is kept as it is
         item.decisionValue = size_t(i) < images.decisionValues.size() ? images.decisionValues[size_t(i)]
                                                                         : std::nan("");
+        item.hardness = size_t(i) < images.hardness.size() ? images.hardness[size_t(i)] : std::nan("");
         item.label = images.className;
         item.prediction = i < images.predictions.size() ? images.predictions.at(i) : QString();
         item.correct = size_t(i) < images.correct.size() ? bool(images.correct[size_t(i)]) : true;
@@ -76,6 +77,16 @@ void GalleryModel::setOrder(Order order)
         return;
     beginResetModel();
     m_order = order;
+    rebuild();
+    endResetModel();
+}
+
+void GalleryModel::setSortKey(SortKey key)
+{
+    if (key == m_sortKey)
+        return;
+    beginResetModel();
+    m_sortKey = key;
     rebuild();
     endResetModel();
 }
@@ -148,9 +159,12 @@ void GalleryModel::rebuild()
         m_rows.push_back(int(i));
     }
     const bool ascending = m_order == Order::HardestFirst;
+    const auto key = [this](const GalleryItem &item) {
+        return m_sortKey == SortKey::Hardness ? item.hardness : item.decisionValue;
+    };
     std::stable_sort(m_rows.begin(), m_rows.end(), [&](int a, int b) {
-        const double va = items[size_t(a)].decisionValue;
-        const double vb = items[size_t(b)].decisionValue;
+        const double va = key(items[size_t(a)]);
+        const double vb = key(items[size_t(b)]);
         const bool na = std::isnan(va), nb = std::isnan(vb);
         if (na || nb)
             return !na && nb; // unfitted last, in either order
@@ -198,15 +212,18 @@ QVariant GalleryModel::data(const QModelIndex &index, int role) const
     const GalleryItem &item = itemAt(index.row());
     switch (role) {
     case Qt::DisplayRole:
-        return decisionText(item.decisionValue);
+        // the value the tiles are sorted by
+        return m_sortKey == SortKey::Hardness ? tr("h %1").arg(decisionText(item.hardness)) : decisionText(item.decisionValue);
     case Qt::DecorationRole:
         return m_cache ? QVariant(m_cache->thumbnail(item.path, m_thumbnailSize)) : QVariant();
     case Qt::ToolTipRole: {
         const QString prediction = item.prediction.isEmpty()
                                        ? (item.correct ? item.label : tr("(another class)"))
                                        : item.prediction;
-        QString tip = tr("Decision value: %1\n%2 \u2192 %3 (%4)\nSplit: %5\n%6")
-                          .arg(decisionText(item.decisionValue), item.label, prediction,
+        QString tip = tr("Decision value: %1\nHardness: %2\n%3 \u2192 %4 (%5)\nSplit: %6\n%7")
+                          .arg(decisionText(item.decisionValue),
+                               std::isnan(item.hardness) ? tr("none in this run") : decisionText(item.hardness),
+                               item.label, prediction,
                                item.correct ? tr("correct") : tr("incorrect"),
                                splitTitle(item.split),
                                item.relativePath);

@@ -24,6 +24,7 @@ struct GalleryItem
     QString path;          // absolute
     QString relativePath;  // as stored in the project (for display and copying)
     double decisionValue = 0.0; // NaN where the class was not fitted; most negative = hardest
+    double hardness = 0.0;      // HardnessRanking's score (lower = harder); NaN where the run has none
     QString label;
     QString prediction;    // empty when unknown
     bool correct = true;
@@ -57,6 +58,8 @@ public:
                                      // GalleryTileDelegate::setShowsDetail), e.g. a cosine
     };
     enum class Order { HardestFirst, EasiestFirst };
+    // What "hardest" means: the paper's decision value or the hardness ranking (issue 14).
+    enum class SortKey { DecisionValue, Hardness };
     enum class Filter { All, Correct, Incorrect };
 
     using Items = std::vector<GalleryItem>;
@@ -76,6 +79,8 @@ public:
     qsizetype totalCount() const { return m_items ? qsizetype(m_items->size()) : 0; }
 
     void setOrder(Order order);
+    void setSortKey(SortKey key);
+    SortKey sortKey() const { return m_sortKey; }
     Order order() const { return m_order; }
     void setFilter(Filter filter);
     Filter filter() const { return m_filter; }
@@ -107,6 +112,7 @@ private:
     std::vector<int> m_rows;      // model row → item
     std::vector<int> m_rowOfItem; // item → model row or -1
     Order m_order = Order::HardestFirst;
+    SortKey m_sortKey = SortKey::DecisionValue;
     Filter m_filter = Filter::All;
     std::optional<Split> m_split;
     std::optional<QSet<qint64>> m_subset;

@@ -18,10 +18,12 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QStackedWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline {
@@ -78,6 +80,17 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     filterLabel->setBuddy(m_filterCombo);
     bar->addWidget(filterLabel);
     bar->addWidget(m_filterCombo);
+
+    auto *sortLabel = new QLabel(tr("So&rt:"), content);
+    m_sortCombo = new QComboBox(content);
+    m_sortCombo->setObjectName(QStringLiteral("GallerySort"));
+    m_sortCombo->addItem(tr("Decision value"), int(GalleryModel::SortKey::DecisionValue));
+    m_sortCombo->addItem(tr("Hardness"), int(GalleryModel::SortKey::Hardness));
+    m_sortCombo->setToolTip(tr("Decision value: the paper's SVM score. Hardness: the decision value averaged over"
+                               " each image's neighbourhood, so images in a region of failures come first"));
+    sortLabel->setBuddy(m_sortCombo);
+    bar->addWidget(sortLabel);
+    bar->addWidget(m_sortCombo);
 
     m_zoom = new QSlider(Qt::Horizontal, content);
     m_zoom->setRange(kMinThumb, kMaxThumb);
@@ -153,6 +166,9 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
         scrollToStart();
         updateState();
         Q_EMIT splitFilterChanged(split ? splitName(*split) : QString());
+    });
+    connect(m_sortCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        setSortKey(GalleryModel::SortKey(m_sortCombo->currentData().toInt()));
     });
     connect(m_filterCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         const auto filter = GalleryModel::Filter(m_filterCombo->currentData().toInt());
@@ -249,6 +265,14 @@ void GalleryView::showClass(const RunClassImages &images, const QString &dataset
             m_easiest->setSplitFilter(std::nullopt);
         }
     }
+    // Hardness is offered where the run computed it (runs before it, or huge classes, have none).
+    const bool hasHardness = std::any_of(items->begin(), items->end(), [](const GalleryItem &item) {
+        return !std::isnan(item.hardness);
+    });
+    if (auto *sortModel = qobject_cast<QStandardItemModel *>(m_sortCombo->model()))
+        sortModel->item(m_sortCombo->findData(int(GalleryModel::SortKey::Hardness)))->setEnabled(hasHardness);
+    if (!hasHardness && m_hardest->sortKey() == GalleryModel::SortKey::Hardness)
+        setSortKey(GalleryModel::SortKey::DecisionValue);
     const std::shared_ptr<const GalleryModel::PathIndex> itemOfPath = GalleryModel::indexPaths(*items);
     m_subsetBar->hide(); // a subset belongs to the class it was chosen in
     m_hardest->setSubset(std::nullopt);
@@ -258,6 +282,15 @@ void GalleryView::showClass(const RunClassImages &images, const QString &dataset
     scrollToStart();
     setWindowTitle(m_className.isEmpty() ? tr("Gallery") : tr("Gallery \u2014 %1").arg(m_className));
     updateState();
+}
+
+void GalleryView::setSortKey(GalleryModel::SortKey key)
+{
+    const QSignalBlocker blocker(m_sortCombo);
+    m_sortCombo->setCurrentIndex(m_sortCombo->findData(int(key)));
+    m_hardest->setSortKey(key);
+    m_easiest->setSortKey(key);
+    scrollToStart();
 }
 
 void GalleryView::showSubset(const QString &title, const QSet<qint64> &imageIds)

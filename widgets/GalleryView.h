@@ -45,6 +45,9 @@ public:
     void setThumbnailSize(int size);
     void setFilter(GalleryModel::Filter filter);
     void setSplitFilter(std::optional<Split> split);
+    // Hardest first by the paper's decision value or by hardness (offered when the run has it).
+    void setSortKey(GalleryModel::SortKey key);
+    QComboBox *sortCombo() const { return m_sortCombo; }
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → "hard" | "ok"
     // Only these images of the class, every split, under a bar naming them (`title`) with a way
     // back; another class or clearSubset() shows the whole class again.
@@ -83,6 +86,7 @@ private:
     GalleryTileDelegate *m_delegate = nullptr;
     QComboBox *m_splitCombo = nullptr;
     QComboBox *m_filterCombo = nullptr;
+    QComboBox *m_sortCombo = nullptr;
     QSlider *m_zoom = nullptr;
     QLabel *m_summary = nullptr;
     QWidget *m_subsetBar = nullptr;

@@ -93,6 +93,9 @@ int analyzeCommand(const QStringList &args)
                       QStringLiteral("K"), QStringLiteral("2")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: one per core)."),
                       QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("no-hardness"),
+                      QStringLiteral("Only the paper's recipe: skip the hardness ranking (scores.csv's hardness column"
+                                     " stays empty).")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Also write classes.csv and scores.csv here."),
                       QStringLiteral("DIR")});
     int exitCode = cli::Ok;
@@ -107,6 +110,7 @@ int analyzeCommand(const QStringList &args)
         params.folds = parseFolds(parser.value(QStringLiteral("folds")));
         params.threads = cli::nonNegativeInt(parser, QStringLiteral("threads"), cli::kMaxThreads);
         params.predictionSet = parser.value(QStringLiteral("predictions-name"));
+        params.hardness = !parser.isSet(QStringLiteral("no-hardness"));
         if (parser.isSet(QStringLiteral("predictions-name")))
             ProjectStore::checkPredictionSetName(params.predictionSet);
         const bool hasEmbeddings = parser.isSet(QStringLiteral("embeddings"));

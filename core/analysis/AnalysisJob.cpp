@@ -1,6 +1,7 @@
 #include "analysis/AnalysisJob.h"
 
 #include "analysis/FailureDirectionFitter.h"
+#include "analysis/HardnessRanking.h"
 #include "analysis/MappedEmbeddings.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
@@ -29,6 +30,7 @@ QString paramsJson(const AnalysisParams &params, const EmbeddingModelInfo &model
                        {QStringLiteral("c_grid"), grid},
                        {QStringLiteral("embedding_model"), model.name},
                        {QStringLiteral("prediction_set"), predictionSet},
+                       {QStringLiteral("hardness"), params.hardness},
                        {QStringLiteral("solver"), QStringLiteral("libsvm C-SVC, linear kernel, balanced weights")}};
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
@@ -130,6 +132,20 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
         fitter.run(control, [&](const ClassResult &result) {
             store.storeClassResult(runId, data.classNames[result.classIndex], result, rowImageIds);
             (result.ok ? outcome.classesOk : outcome.classesSkipped) += 1;
+            if (!params.hardness || !result.ok)
+                return;
+            if (const auto hardness = classHardness(data, fitter.whitener(), result, params.whitenSplit)) {
+                QVector<QPair<qint64, double>> values;
+                for (size_t i = 0; i < result.rows.size(); ++i)
+                    values.push_back({rowImageIds[size_t(result.rows[i])], (*hardness)[i]});
+                store.storeHardness(runId, values);
+            } else {
+                outcome.diagnostics.push_back({Diagnostic::Severity::Warning, QString(), 0, QString(),
+                                               QStringLiteral("class '%1': more than %2 images outside the whitening"
+                                                              " split, so no hardness (its images sort by decision value)")
+                                                   .arg(data.classNames[result.classIndex])
+                                                   .arg(HardnessOptions().maxPool)});
+            }
         });
         store.finishRun(runId, QStringLiteral("done"));
     } catch (const JobCancelled &) {

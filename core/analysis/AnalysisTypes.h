@@ -40,6 +40,7 @@ struct AnalysisParams
     std::vector<double> cGrid = defaultCGrid();
     int threads = 0;                    // 0: one per core
     QString predictionSet;              // the model whose predictions are analysed; empty: the current one
+    bool hardness = true;               // also rank each class's images by hardness (HardnessRanking.h)
     // Embeddings above this many bytes are kept in a mapped file beside the store, not in memory.
     qint64 inMemoryEmbeddingBytes = qint64(4) << 30;
 

@@ -28,6 +28,7 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
         images.correct.push_back(row.label == row.prediction);
         images.predictions << row.prediction;
         images.decisionValues.push_back(row.decisionValue.value_or(std::numeric_limits<double>::quiet_NaN()));
+        images.hardness.push_back(row.hardness.value_or(std::numeric_limits<double>::quiet_NaN()));
     }
     images.embeddings.resize(images.imageIds.size() * size_t(dim));
     const QVector<qint64> ids(images.imageIds.begin(), images.imageIds.end());
@@ -53,6 +54,8 @@ RunClassImages imagesOfSplit(const RunClassImages &images, Split split)
         if (i < images.predictions.size())
             subset.predictions << images.predictions[i];
         subset.decisionValues.push_back(images.decisionValues[size_t(i)]);
+        if (size_t(i) < images.hardness.size())
+            subset.hardness.push_back(images.hardness[size_t(i)]);
         const auto row = images.embeddings.begin() + i * images.dim;
         subset.embeddings.insert(subset.embeddings.end(), row, row + images.dim);
     }

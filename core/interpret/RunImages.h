@@ -23,6 +23,7 @@ struct RunClassImages
     std::vector<bool> correct;
     QStringList predictions;             // the classifier's prediction per image (may be empty)
     std::vector<double> decisionValues;  // NaN where the class was not fitted
+    std::vector<double> hardness;        // HardnessRanking's score, lower = harder; NaN where absent
     std::vector<float> embeddings;       // size() × dim, row-major
     qsizetype size() const { return paths.size(); }
 };

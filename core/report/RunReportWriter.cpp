@@ -36,11 +36,13 @@ void writeRunReport(const ProjectStore &store, qint64 runId, const QString &outD
 
     AtomicFileWriter scores(out.filePath(QStringLiteral("scores.csv")));
     scores.write(csvLine({QStringLiteral("path"), QStringLiteral("split"), QStringLiteral("label"),
-                          QStringLiteral("prediction"), QStringLiteral("correct"), QStringLiteral("decision_value")}));
+                          QStringLiteral("prediction"), QStringLiteral("correct"), QStringLiteral("decision_value"),
+                          QStringLiteral("hardness")}));
     for (const RunScoreRow &row : store.runScores(runId))
         scores.write(csvLine({row.path, splitName(row.split), row.label, row.prediction,
                               row.label == row.prediction ? QStringLiteral("1") : QStringLiteral("0"),
-                              row.decisionValue ? fixed6(*row.decisionValue) : QString()}));
+                              row.decisionValue ? fixed6(*row.decisionValue) : QString(),
+                              row.hardness ? fixed6(*row.hardness) : QString()}));
     scores.commit();
 }
 

@@ -15,6 +15,7 @@ Scenarios (the issue's goals: >= 5x faster at A; growth with classes and with fi
   C2000    1 class x 2,000 val (+500 train) x 512           (per-class scaling; LIBSVM precomputed kernel)
   C5000    1 class x 5,000 val (+500 train) x 512           (n > 4096: LIBSVM linear kernel)
   C20000   1 class x 20,000 val (+500 train) x 512
+  D64      4 classes x 3,000 val (+500 train, +11,750 test) x 64   (61,000 images, low d)
 Data: make_parity_dataset.generate (planted failure direction per class, 10-30 % errors, tiny PNGs).
 Both tools run one after the other on the same files; wall time and peak RSS (of the child, from
 wait4) are measured for each; the outputs are compared with the parity test's rules.
@@ -41,6 +42,8 @@ SCENARIOS = {
     "C2000": dict(classes=1, fit=2000, train=500),
     "C5000": dict(classes=1, fit=5000, train=500),
     "C20000": dict(classes=1, fit=20000, train=500),
+    # low-d, few large classes (Fashion-MNIST-like: 61,000 images, most of them scored only)
+    "D64": dict(classes=4, fit=3000, train=500, test=11750, dim=64),
 }
 # Rough reference cost model (seconds) used only by --skip-reference-over: 15 SVC fits per class,
 # each ~ a * n^2 * d; calibrated on scenario A on a 2-core machine (about 7 s per 2,000-image class).
@@ -74,10 +77,10 @@ def run_scenario(name, a, results):
     t0 = time.monotonic()
     if not os.path.exists(os.path.join(data, "predictions.csv")) or a.regenerate:
         shutil.rmtree(case, ignore_errors=True)
-        spec = gen.make_uniform_spec(s["classes"], s["fit"], s["train"], seed=a.seed)
-        gen.generate(data, a.seed, spec, a.dim)
+        spec = gen.make_uniform_spec(s["classes"], s["fit"], s["train"], seed=a.seed, test=s.get("test", 0))
+        gen.generate(data, a.seed, spec, s.get("dim", a.dim))
     n_images = sum(1 for _ in open(os.path.join(data, "embedding_paths.txt")))
-    print(f"\n== {name}: {s['classes']} classes × {s['fit']} fit (+{s['train']} train) × {a.dim} dims, "
+    print(f"\n== {name}: {s['classes']} classes × {s['fit']} fit (+{s['train']} train) × {s.get('dim', a.dim)} dims, "
           f"{n_images} images (data ready in {time.monotonic() - t0:.1f} s)", flush=True)
 
     pred, emb, paths = (os.path.join(data, f) for f in ("predictions.csv", "embeddings.npy", "embedding_paths.txt"))
@@ -90,7 +93,7 @@ def run_scenario(name, a, results):
             if os.path.exists(p):
                 os.remove(p)
         cmd = [a.cli, "analyze", "--dataset", data, "--project", project, "--embeddings", emb,
-               "--embedding-paths", paths, "--out", fl_out]
+               "--embedding-paths", paths, "--out", fl_out] + (["--no-hardness"] if a.no_hardness else [])
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         row["fl_s"], row["fl_rss"], rc = timed(cmd, env=env, log=os.path.join(case, f"faultline{rep}.log"))
         if rc != 0:
@@ -98,7 +101,7 @@ def run_scenario(name, a, results):
             raise SystemExit(f"faultline-cli failed ({rc}) on {name}")
         print(f"   faultline  run {rep + 1}: {row['fl_s']:8.1f} s  peak RSS {row['fl_rss']:7.0f} MiB", flush=True)
 
-        est = estimate_reference_seconds(s["classes"], s["fit"], a.dim)
+        est = estimate_reference_seconds(s["classes"], s["fit"], s.get("dim", a.dim))
         ref_out = os.path.join(case, f"reference{rep}")
         if a.skip_reference_over and est > a.skip_reference_over:
             row["ref_s"] = None
@@ -147,7 +150,9 @@ def main():
     ap.add_argument("--reference-timeout", type=float, default=600)
     ap.add_argument("--skip-reference-over", type=float, default=0, help="skip the reference when its estimate "
                     "exceeds this many seconds (0: always run it, up to --reference-timeout)")
-    ap.add_argument("--dim", type=int, default=512)
+    ap.add_argument("--dim", type=int, default=512, help="embedding width (scenarios with their own keep it)")
+    ap.add_argument("--no-hardness", action="store_true",
+                    help="faultline-cli analyze --no-hardness: the paper's recipe alone, as the reference runs it")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", default="/tmp/faultline-bench")
     ap.add_argument("--regenerate", action="store_true")

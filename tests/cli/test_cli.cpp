@@ -306,18 +306,20 @@ private Q_SLOTS:
         const QVector<QStringList> scores = readCsv(QDir(out).filePath(QStringLiteral("scores.csv")));
         QCOMPARE(scores.value(0), (QStringList{QStringLiteral("path"), QStringLiteral("split"), QStringLiteral("label"),
                                                QStringLiteral("prediction"), QStringLiteral("correct"),
-                                               QStringLiteral("decision_value")}));
+                                               QStringLiteral("decision_value"), QStringLiteral("hardness")}));
         QCOMPARE(scores.size(), qsizetype(m_images + 1));
         for (int i = 1; i < scores.size(); ++i) {
-            QCOMPARE(scores[i].size(), qsizetype(6));
+            QCOMPARE(scores[i].size(), qsizetype(7));
             QCOMPARE(scores[i][4], scores[i][2] == scores[i][3] ? QStringLiteral("1") : QStringLiteral("0"));
             QVERIFY2(!scores[i][5].isEmpty(), qPrintable(scores[i].join(QLatin1Char(','))));
+            QVERIFY2(!scores[i][6].isEmpty(), qPrintable(scores[i].join(QLatin1Char(',')))); // every class is fitted
             QVERIFY(scores[i][0].startsWith(scores[i][1] + QLatin1Char('/')));
         }
 
         const Result runs = cli({QStringLiteral("runs"), QStringLiteral("--dataset"), m_root});
         QCOMPARE(runs.exitCode, 0);
         QVERIFY2(runs.out.contains(QRegularExpression(QStringLiteral("\\n\\s+1\\s+\\S+\\s+done\\s"))), qPrintable(runs.out));
+
 
         // Export the 3 hardest pool images per class.
         const QString dest = tmp(QStringLiteral("hard"));
@@ -371,6 +373,18 @@ private Q_SLOTS:
                  qPrintable(again.err));
         QVERIFY2(!again.err.contains(QLatin1String("predictions:")), qPrintable(again.err));
         QVERIFY2(again.err.contains(QLatin1String("run 2: ")), qPrintable(again.err));
+
+        // --no-hardness: the paper's recipe alone; the same decision values, no hardness
+        const QString recipeOnly = tmp(QStringLiteral("recipe-only"));
+        const Result second = cli({QStringLiteral("analyze"), QStringLiteral("--dataset"), m_root, QStringLiteral("--no-hardness"),
+                                   QStringLiteral("--out"), recipeOnly});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        const QVector<QStringList> recipeScores = readCsv(QDir(recipeOnly).filePath(QStringLiteral("scores.csv")));
+        QCOMPARE(recipeScores.size(), scores.size());
+        for (int i = 1; i < recipeScores.size(); ++i) {
+            QCOMPARE(recipeScores[i].mid(0, 6), scores[i].mid(0, 6));
+            QVERIFY(recipeScores[i][6].isEmpty());
+        }
     }
 
     // Issue 12 A1: a new mtime is not a new image. touch, cp -r and renames keep every

@@ -14,6 +14,8 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QComboBox>
+#include <QStandardItemModel>
 #include <QTest>
 
 #include <algorithm>
@@ -318,6 +320,43 @@ private Q_SLOTS:
         QVERIFY(dock.emptyStateText().contains(QStringLiteral("No image")));
         dock.clearClass();
         QVERIFY(dock.emptyStateText().contains(QStringLiteral("Select a class")));
+    }
+
+    // Issue 14: hardest first by decision value or by hardness; hardness is offered only where
+    // the run has it; a rule's leaf shows only its images, every split, until the class changes.
+    void sortByHardnessAndSubsets()
+    {
+        ThumbnailCache cache;
+        GalleryView dock(nullptr, &cache);
+        RunClassImages images = m_images;
+        for (int i = 0; i < int(images.size()); ++i)
+            images.hardness.push_back(-images.decisionValues[size_t(i)]); // the reverse order
+        dock.showClass(images, m_dir.path());
+        dock.setSplitFilter(std::nullopt);
+        auto *sortModel = qobject_cast<QStandardItemModel *>(dock.sortCombo()->model());
+        QVERIFY(sortModel->item(1)->isEnabled());
+        const QString hardestByDecision = dock.hardestModel()->index(0).data(GalleryModel::PathRole).toString();
+        dock.sortCombo()->setCurrentIndex(1);
+        QCOMPARE(dock.hardestModel()->sortKey(), GalleryModel::SortKey::Hardness);
+        QCOMPARE(dock.easiestModel()->index(0).data(GalleryModel::PathRole).toString(), hardestByDecision);
+        QVERIFY(dock.hardestModel()->index(0).data().toString().startsWith(QLatin1String("h ")));
+        // a run without hardness: back to the decision value, the choice greyed out
+        dock.showClass(m_images, m_dir.path());
+        QVERIFY(!sortModel->item(1)->isEnabled());
+        QCOMPARE(dock.hardestModel()->sortKey(), GalleryModel::SortKey::DecisionValue);
+        QCOMPARE(dock.sortCombo()->currentIndex(), 0);
+
+        dock.setSplitFilter(Split::Test);
+        dock.showSubset(QStringLiteral("Rule of Bag: x > 1"), {1, 2, 3});
+        QCOMPARE(dock.hardestModel()->rowCount(), 3); // all three, whatever their split
+        QCOMPARE(dock.subsetTitle(), QStringLiteral("Rule of Bag: x > 1"));
+        dock.clearSubset();
+        QVERIFY(dock.subsetTitle().isEmpty());
+        QCOMPARE(dock.hardestModel()->rowCount(), kImages);
+        dock.showSubset(QStringLiteral("leaf"), {1});
+        dock.showClass(m_images, m_dir.path());
+        QVERIFY(dock.subsetTitle().isEmpty());
+        QCOMPARE(dock.hardestModel()->rowCount(), kImages);
     }
 
     void inspector()
