@@ -19,6 +19,7 @@
 #include "SettingsDialog.h"
 #include "compare/ModelsDock.h"
 #include "fix/InterventionsDock.h"
+#include "rules/RulesDock.h"
 
 #include <QDir>
 #include <QDockWidget>
@@ -182,9 +183,19 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
     m_steps.push_back({QStringLiteral("compared"),
                        [this, idle] { return idle() && (m_window.modelsDock()->heatmap()->rowCount() >= 2 || m_waitedMs >= 3000); },
                        [this] { Q_EMIT m_window.modelsDock()->heatmap()->cellClicked(0, 1); }});
-    m_steps.push_back({QStringLiteral("compared thumbnails"), [this] { return m_waitedMs >= 1000; }, [this] {
+    m_steps.push_back({QStringLiteral("compared thumbnails"), [this] { return m_waitedMs >= 1000; }, [this, floated] {
                            save(m_window.modelsDock(), QStringLiteral("models.png"));
                            m_window.modelsDock()->setFloating(false);
+                           floated(m_window.rulesDock());
+                       }});
+    // Barlow's rules of the selected class; its most important leaf shown in the gallery.
+    m_steps.push_back({QStringLiteral("rules"),
+                       [this, idle] { return idle() && m_window.rulesDock()->tree()->topLevelItemCount() > 0; },
+                       [this] { m_window.rulesDock()->chooseLeaf(0); }});
+    m_steps.push_back({QStringLiteral("rules thumbnails"), [this] { return m_waitedMs >= 1000; }, [this] {
+                           save(m_window.rulesDock(), QStringLiteral("rules.png"));
+                           m_window.rulesDock()->setFloating(false);
+                           save(m_window.galleryView(), QStringLiteral("rules-gallery.png"));
                        }});
 }
 
