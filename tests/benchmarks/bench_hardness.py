@@ -666,6 +666,9 @@ def main(argv=None):
     ap.add_argument("--reuse", action="store_true", help="reuse benchmarks already under --work")
     ap.add_argument("--no-images", action="store_true", help="skip the PNGs (not with --cli)")
     ap.add_argument("--csv", help="also write per-class, per-seed rows here")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless faultline-cli's hardness equals the Python reference (to 2e-6) and its mean "
+                         "beats every peer's (the CTest test_hardness_benchmark runs this on one small kind)")
     a = ap.parse_args(argv)
     kinds = [k for k in a.kinds.split(",") if k]
     for k in kinds:
@@ -718,6 +721,22 @@ def main(argv=None):
             w.writeheader()
             w.writerows(rows)
     print(f"\n{len(rows)} planted classes, {time.monotonic() - started:.0f} s")
+    if a.check:
+        problems = []
+        if a.cli:
+            worst = max(r["hardness_py_vs_cli"] for r in rows)
+            if not worst <= 2e-6:
+                problems.append(f"faultline-cli's hardness differs from the Python reference by {worst:.2e}")
+        peers = ("svm", "confidence", "barlow-d1", "barlow-d2", "barlow-d3", "domino")
+        mean = {m: float(np.mean([r[m] for r in rows])) for m in peers + ("hardness",)}
+        best = max(peers, key=lambda m: mean[m])
+        if not mean["hardness"] > mean[best]:
+            problems.append(f"hardness {mean['hardness']:.3f} does not beat {best} {mean[best]:.3f}")
+        for problem in problems:
+            print(f"bench_hardness: FAIL: {problem}", file=sys.stderr)
+        if problems:
+            sys.exit(1)
+        print("bench_hardness: hardness matches the reference and beats every peer")
 
 
 if __name__ == "__main__":
