@@ -71,16 +71,6 @@ class TestCliInterpret : public QObject
 
     Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 300000); }
 
-    // A failed command whose error is the last stderr line (progress/model lines may come first).
-    void expectError(const Result &r, const QString &needle)
-    {
-        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-        const QStringList lines = r.errLines();
-        QVERIFY2(!lines.isEmpty() && lines.last().startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
-        QVERIFY2(lines.last().contains(needle), qPrintable(QStringLiteral("'%1' not in: %2").arg(needle, r.err)));
-        QCOMPARE(r.err.count(QLatin1String("error:")), qsizetype(1));
-    }
-
     QStringList on(const QString &command, const QStringList &more = {}) const
     {
         return QStringList{command, QStringLiteral("--dataset"), m_root, QStringLiteral("--device"), QStringLiteral("cpu")}

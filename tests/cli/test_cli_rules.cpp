@@ -18,6 +18,7 @@
 #include <cmath>
 
 using namespace faultline;
+using faultline::testing::expectLastLineError;
 using faultline::testing::readLines;
 using Result = faultline::testing::CliResult;
 
@@ -28,16 +29,6 @@ class TestCliRules : public QObject
     QString m_cli;
     QTemporaryDir m_tmp;
     faultline::testing::InterpretTestProject m_project;
-
-    // A failed command whose error is its last stderr line (progress lines may come first).
-    static void expectOneLineError(const Result &r, const QString &needle)
-    {
-        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-        const QStringList lines = r.errLines();
-        QVERIFY2(!lines.isEmpty() && lines.last().startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
-        QVERIFY2(lines.last().contains(needle), qPrintable(QStringLiteral("'%1' not in: %2").arg(needle, r.err)));
-        QCOMPARE(r.err.count(QLatin1String("error:")), qsizetype(1));
-    }
 
     QString tmp(const QString &name) const { return QDir(m_tmp.path()).filePath(name); }
     Result cli(const QStringList &args) { return testing::runCli(m_cli, args, 300000); }
@@ -157,7 +148,7 @@ private Q_SLOTS:
         QVERIFY2(dims.out.contains(QLatin1String("embedding[")), qPrintable(dims.out));
 
         // imported embeddings know no CLIP: concepts need --model, the other features do not
-        expectOneLineError(cli(rules({}, m_project.imported)), QStringLiteral("pass --model"));
+        expectLastLineError(cli(rules({}, m_project.imported)), QStringLiteral("pass --model"));
 
         const QString npy = tmp(QStringLiteral("f.npy")), paths = tmp(QStringLiteral("f.paths.txt")),
                       names = tmp(QStringLiteral("f.names.txt"));
@@ -178,27 +169,27 @@ private Q_SLOTS:
 
     void badInputsAreOneLine()
     {
-        expectOneLineError(cli(rules({QStringLiteral("--depth"), QStringLiteral("4")})), QStringLiteral("--depth"));
-        expectOneLineError(cli(rules({QStringLiteral("--k"), QStringLiteral("0")})), QStringLiteral("--k"));
-        expectOneLineError(cli(rules({QStringLiteral("--grouping"), QStringLiteral("both")})),
+        expectLastLineError(cli(rules({QStringLiteral("--depth"), QStringLiteral("4")})), QStringLiteral("--depth"));
+        expectLastLineError(cli(rules({QStringLiteral("--k"), QStringLiteral("0")})), QStringLiteral("--k"));
+        expectLastLineError(cli(rules({QStringLiteral("--grouping"), QStringLiteral("both")})),
                            QStringLiteral("--grouping: 'both' is not label or prediction"));
-        expectOneLineError(cli(rules({QStringLiteral("--split"), QStringLiteral("pool")})),
+        expectLastLineError(cli(rules({QStringLiteral("--split"), QStringLiteral("pool")})),
                            QStringLiteral("no images in the pool split"));
-        expectOneLineError(cli(rules({QStringLiteral("--vocab"), QStringLiteral("none")})), QStringLiteral("no concepts"));
-        expectOneLineError(cli(rules({QStringLiteral("--features"), tmp(QStringLiteral("absent.npy")),
+        expectLastLineError(cli(rules({QStringLiteral("--vocab"), QStringLiteral("none")})), QStringLiteral("no concepts"));
+        expectLastLineError(cli(rules({QStringLiteral("--features"), tmp(QStringLiteral("absent.npy")),
                                       QStringLiteral("--feature-paths"), tmp(QStringLiteral("absent.txt"))})),
                            QStringLiteral("absent.npy"));
 
         const QString npy = tmp(QStringLiteral("g.npy")), paths = tmp(QStringLiteral("g.paths.txt")),
                       names = tmp(QStringLiteral("g.names.txt"));
         writeFeatures(npy, paths, names);
-        expectOneLineError(cli(rules({QStringLiteral("--features"), npy})), QStringLiteral("need a paths file"));
+        expectLastLineError(cli(rules({QStringLiteral("--features"), npy})), QStringLiteral("need a paths file"));
         // a names file with the wrong count
         QFile n(names);
         QVERIFY(n.open(QIODevice::WriteOnly));
         n.write("only-one\n");
         n.close();
-        expectOneLineError(cli(rules({QStringLiteral("--features"), npy, QStringLiteral("--feature-paths"), paths,
+        expectLastLineError(cli(rules({QStringLiteral("--features"), npy, QStringLiteral("--feature-paths"), paths,
                                       QStringLiteral("--feature-names"), names})),
                            QStringLiteral("names 1 features but"));
         // a paths file that misses an image of the run
@@ -210,7 +201,7 @@ private Q_SLOTS:
         QVERIFY(p.open(QIODevice::WriteOnly));
         p.write((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
         p.close();
-        expectOneLineError(cli(rules({QStringLiteral("--features"), npy, QStringLiteral("--feature-paths"), paths})),
+        expectLastLineError(cli(rules({QStringLiteral("--features"), npy, QStringLiteral("--feature-paths"), paths})),
                            QStringLiteral("has no row for '%1'").arg(dropped));
     }
 };

@@ -48,6 +48,16 @@ inline void expectOneLineError(const CliResult &r, const QString &needle, int ex
     QVERIFY2(lines[0].contains(needle), qPrintable(QStringLiteral("'%1' not in: %2").arg(needle, r.err)));
 }
 
+// A failed command whose error is its last stderr line (progress lines may come before it), the only error.
+inline void expectLastLineError(const CliResult &r, const QString &needle, int exitCode = 1)
+{
+    QVERIFY2(r.exitCode == exitCode, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+    const QStringList lines = r.errLines();
+    QVERIFY2(!lines.isEmpty() && lines.last().startsWith(QLatin1String("faultline-cli: error: ")), qPrintable(r.err));
+    QVERIFY2(lines.last().contains(needle), qPrintable(QStringLiteral("'%1' not in: %2").arg(needle, r.err)));
+    QCOMPARE(r.err.count(QLatin1String("error:")), qsizetype(1));
+}
+
 inline QStringList readLines(const QString &path)
 {
     QFile file(path);
