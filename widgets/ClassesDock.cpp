@@ -42,8 +42,12 @@ ClassesDock::ClassesDock(ProjectSession *session, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The numbers and the status always show in full; the class name takes what is left (elided,
+    // its tooltip has it whole), so the table never needs to scroll sideways (issue 15.2).
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ClassesTableModel::ClassColumn, QHeaderView::Stretch);
+    m_table->setTextElideMode(Qt::ElideMiddle);
 
     m_chart = new ClassesChart;
 

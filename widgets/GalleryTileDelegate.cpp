@@ -18,6 +18,18 @@ constexpr int kPad = 5;
 
 GalleryTileDelegate::GalleryTileDelegate(QObject *parent) : QStyledItemDelegate(parent) {}
 
+QString GalleryTileDelegate::verdictText(const QString &label, const QString &prediction, bool correct,
+                                         const QFontMetrics &metrics, int width)
+{
+    QString text = correct || prediction.isEmpty() ? label : label + QStringLiteral(" \u2192 ") + prediction;
+    if (text.isEmpty())
+        text = correct ? QCoreApplication::translate("faultline::GalleryView", "correct")
+                       : QCoreApplication::translate("faultline::GalleryView", "incorrect");
+    if (metrics.horizontalAdvance(text) > width && !correct && !prediction.isEmpty())
+        text = QStringLiteral("\u2192 ") + prediction;
+    return metrics.elidedText(text, Qt::ElideRight, width);
+}
+
 QSize GalleryTileDelegate::tileSize(const QFont &font) const
 {
     const QFontMetrics fm(font);
@@ -124,13 +136,9 @@ void GalleryTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     const QString label = index.data(GalleryModel::LabelRole).toString();
     const QString prediction = index.data(GalleryModel::PredictionRole).toString();
     const QString glyph = !known ? QStringLiteral("?") : correct ? QStringLiteral("\u2713") : QStringLiteral("\u2717");
-    QString text = !known || correct || prediction.isEmpty() ? label : label + QStringLiteral(" \u2192 ") + prediction;
-    if (text.isEmpty())
-        text = correct ? QCoreApplication::translate("faultline::GalleryView", "correct")
-                       : QCoreApplication::translate("faultline::GalleryView", "incorrect");
     painter->setFont(option.font);
     const int glyphWidth = fm.horizontalAdvance(glyph) + 3;
-    const QString elided = fm.elidedText(text, Qt::ElideRight, line.width() - glyphWidth);
+    const QString elided = verdictText(label, known ? prediction : QString(), correct, fm, line.width() - glyphWidth);
     const int total = glyphWidth + fm.horizontalAdvance(elided);
     const int x = line.left() + std::max(0, (line.width() - total) / 2);
     painter->setPen(mark);

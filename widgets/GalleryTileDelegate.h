@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QFontMetrics>
 #include <QStyledItemDelegate>
 
 namespace faultline {
@@ -22,6 +23,11 @@ public:
     // Also paints GalleryModel::DetailRole as a line under the decision value.
     void setShowsDetail(bool shows) { m_showsDetail = shows; }
     QSize tileSize(const QFont &font) const;
+    // The verdict line under a tile (after its ✓/✗ glyph), fitted to `width`: "label → prediction",
+    // or where that does not fit a misclassified image's "→ prediction" (the label is the class
+    // shown; what it was taken for is the news), elided only when even that is too long.
+    static QString verdictText(const QString &label, const QString &prediction, bool correct, const QFontMetrics &metrics,
+                               int width);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;

@@ -171,7 +171,15 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
         const QRect screen = this->screen() ? this->screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
         resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
     }
-    m_restoredLayout = restoreState(settings.value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    // Dock sizes restored before the window has its size are squeezed (the Classes dock came
+    // back narrow after a restart, issue 15.2): restore the saved layout once it is shown.
+    if (!std::exchange(m_layoutRestoreTried, true))
+        m_restoredLayout = restoreState(QSettings().value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
+    QMainWindow::showEvent(event);
 }
 
 

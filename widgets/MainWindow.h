@@ -66,6 +66,7 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -117,6 +118,7 @@ private:
     QStackedWidget *m_centre = nullptr;  // the welcome page, then the gallery
     QByteArray m_defaultState;
     bool m_restoredLayout = false; // the user's saved layout was restored
+    bool m_layoutRestoreTried = false; // at the first show, when the docks have the window's size
     bool m_sizedDocks = false;
     bool m_sizedForClass = false;   // the default dock sizes were applied to a shown class
     bool m_offerSetup = false;     // the next state of a just-opened dataset may open the analysis dialog

@@ -2,6 +2,7 @@
 // ThumbnailCache decoding (real PNGs, a corrupt file), GalleryView states, InspectorDock fields
 // and nearest neighbours.
 
+#include "GalleryTileDelegate.h"
 #include "GalleryView.h"
 #include "GalleryModel.h"
 #include "InspectorDock.h"
@@ -320,6 +321,23 @@ private Q_SLOTS:
         QVERIFY(dock.emptyStateText().contains(QStringLiteral("No image")));
         dock.clearClass();
         QVERIFY(dock.emptyStateText().contains(QStringLiteral("Select a class")));
+    }
+
+    // Issue 15.5: a misclassified tile's line keeps the prediction visible at the default zoom.
+    void verdictLineShowsThePrediction()
+    {
+        const QFontMetrics fm(QApplication::font());
+        const QString full = QStringLiteral("Ankle boot \u2192 Sneaker");
+        QCOMPARE(GalleryTileDelegate::verdictText(QStringLiteral("Ankle boot"), QStringLiteral("Sneaker"), false, fm,
+                                                  fm.horizontalAdvance(full) + 2), full);
+        const int tile = fm.horizontalAdvance(QStringLiteral("\u2192 Sneaker")) + 4; // narrower than the full line
+        QCOMPARE(GalleryTileDelegate::verdictText(QStringLiteral("Ankle boot"), QStringLiteral("Sneaker"), false, fm, tile),
+                 QStringLiteral("\u2192 Sneaker"));
+        // a correct image shows its label (elided if it must be); an unknown prediction too
+        QCOMPARE(GalleryTileDelegate::verdictText(QStringLiteral("Ankle boot"), QStringLiteral("Ankle boot"), true, fm, 1000),
+                 QStringLiteral("Ankle boot"));
+        QVERIFY(GalleryTileDelegate::verdictText(QStringLiteral("Ankle boot"), QString(), false, fm, tile)
+                    .startsWith(QStringLiteral("Ankle")));
     }
 
     // Issue 14: hardest first by decision value or by hardness; hardness is offered only where

@@ -5,6 +5,7 @@
 #include "AnalysisDialog.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
+#include "ClassesTableModel.h"
 #include "DifficultyDock.h"
 #include "ExportDialog.h"
 #include "GalleryView.h"
@@ -35,6 +36,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QHeaderView>
+#include <QTableView>
 
 using namespace faultline;
 
@@ -270,6 +273,32 @@ private Q_SLOTS:
         QVERIFY2(window.width() <= 1024 && window.height() <= 700,
                  qPrintable(QStringLiteral("window %1×%2; ").arg(window.width()).arg(window.height()) + why.join(QStringLiteral(", "))));
         QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("laptop-1024x700.png")));
+    }
+
+    // Issue 15.2: at 1920×1080 every column of the Classes table shows in full (no sideways
+    // scrolling, "Status" not cut), also after a restart with the saved layout.
+    void classesTableShowsEveryColumn()
+    {
+        for (int start = 0; start < 2; ++start) {
+            ProjectSession session;
+            MainWindow window(&session);
+            window.resize(1920, 1080);
+            window.show();
+            window.openDataset(m_data.root);
+            QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            QTest::qWait(200);
+            auto *table = window.classesDock()->findChild<QTableView *>(QStringLiteral("ClassesTable"));
+            QVERIFY(table);
+            QVERIFY2(table->horizontalHeader()->length() <= table->viewport()->width(),
+                     qPrintable(QStringLiteral("columns %1 px in a %2 px table (start %3)")
+                                    .arg(table->horizontalHeader()->length()).arg(table->viewport()->width()).arg(start)));
+            const int status = table->horizontalHeader()->sectionSize(ClassesTableModel::StatusColumn);
+            QVERIFY(status >= table->horizontalHeader()->sectionSizeHint(ClassesTableModel::StatusColumn));
+            if (start == 0)
+                QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("classes-1920x1080.png")));
+            window.close(); // saves the layout the second start restores
+        }
     }
 
     // Issue 15.6: F1 listed "Ctrl+= or Ctrl++ or Ctrl++" for zooming in.
