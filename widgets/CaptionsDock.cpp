@@ -325,6 +325,7 @@ void CaptionsDock::setReferenceCaption(const QString &text)
     const QString custom = text == vocabularyReference ? QString() : text;
     if (custom == m_customReference) {
         m_referenceEdit->setText(referenceCaption());
+        m_referenceEdit->setCursorPosition(0); // show its start ("a photo of…"), not its end (issue 15.5)
         return;
     }
     m_customReference = custom;
@@ -379,6 +380,7 @@ void CaptionsDock::refresh()
     m_referenceCurve->data()->clear();
     m_plot->replot();
     m_referenceEdit->setText(referenceCaption());
+    m_referenceEdit->setCursorPosition(0);
     m_referenceEdit->setEnabled(bool(m_vocabulary));
     m_rankButton->setEnabled(bool(m_vocabulary));
     showMessage(m_vocabularyError.isEmpty() ? QString()

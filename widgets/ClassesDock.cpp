@@ -42,12 +42,13 @@ ClassesDock::ClassesDock(ProjectSession *session, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    // The numbers and the status always show in full; the class name takes what is left (elided,
-    // its tooltip has it whole), so the table never needs to scroll sideways (issue 15.2).
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(ClassesTableModel::ClassColumn, QHeaderView::Stretch);
-    m_table->setTextElideMode(Qt::ElideMiddle);
+    // What tells a failure mode first, left to right: the class, its CV score, its error rate and
+    // status; the counts last. A narrow dock (a laptop) then still shows the key columns (issue 15.2).
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setStretchLastSection(true);
+    for (int column : {ClassesTableModel::CvColumn, ClassesTableModel::ErrorRateColumn, ClassesTableModel::StatusColumn})
+        header->moveSection(header->visualIndex(column), header->visualIndex(ClassesTableModel::ImagesColumn));
 
     m_chart = new ClassesChart;
 

@@ -83,7 +83,10 @@ void DifficultyDock::buildUi()
     m_generate->setToolTip(tr("Make new images at this slider position with the generation backend of Settings \u25b8 "
                               "Generation (without a server: the nearest real images), and check them with the "
                               "classifier"));
-    top->addWidget(m_referenceLabel, 1);
+    // The class and its reference on their own line: beside the controls it wrapped to five
+    // lines in a narrow dock (issue 15.5).
+    layout->addWidget(m_referenceLabel);
+    top->addStretch(1);
     top->addWidget(new QLabel(tr("Images:"), page));
     top->addWidget(m_splitCombo);
     top->addWidget(m_generate);

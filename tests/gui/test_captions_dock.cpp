@@ -149,6 +149,7 @@ private Q_SLOTS:
         m_dock->showClass(m_cat, m_project.root, m_project.projectPath(), 1);
         QVERIFY(m_dock->emptyStateText().isEmpty());
         QCOMPARE(m_dock->referenceEdit()->text(), QStringLiteral("a photo of a cat"));
+        QCOMPARE(m_dock->referenceEdit()->cursorPosition(), 0); // its start shows in a narrow field
         QTRY_VERIFY_WITH_TIMEOUT(m_dock->hardList()->topLevelItemCount() > 0, kTimeout);
         QVERIFY2(m_dock->messageText().isEmpty(), qPrintable(m_dock->messageText()));
         QVERIFY(!m_dock->scoresFromStore());

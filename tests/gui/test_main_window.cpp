@@ -272,6 +272,14 @@ private Q_SLOTS:
                    .arg(window.centralWidget()->minimumSizeHint().height());
         QVERIFY2(window.width() <= 1024 && window.height() <= 700,
                  qPrintable(QStringLiteral("window %1×%2; ").arg(window.width()).arg(window.height()) + why.join(QStringLiteral(", "))));
+        // the key columns of the Classes table come first, so its narrow dock shows the class and
+        // its CV score in full and the error rate beside them (issue 15.2)
+        auto *table = window.classesDock()->findChild<QTableView *>(QStringLiteral("ClassesTable"));
+        const QHeaderView *header = table->horizontalHeader();
+        for (int column : {ClassesTableModel::ClassColumn, ClassesTableModel::CvColumn})
+            QVERIFY2(header->sectionViewportPosition(column) + header->sectionSize(column) <= table->viewport()->width(),
+                     qPrintable(QStringLiteral("column %1 cut").arg(column)));
+        QVERIFY(header->sectionViewportPosition(ClassesTableModel::ErrorRateColumn) + 40 < table->viewport()->width());
         QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("laptop-1024x700.png")));
     }
 
