@@ -107,7 +107,8 @@ QWidget *AnalysisDialog::predictionsRow()
     auto *box = new QWidget;
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(fileChooserRow(m_predictions, tr("Predictions CSV"), tr("CSV files (*.csv);;All files (*)"), this));
+    layout->addWidget(fileChooserRow(m_predictions, tr("Predictions CSV"), tr("CSV files (*.csv);;All files (*)"), this,
+                                     m_state.root));
     auto *classifierRow = new QHBoxLayout;
     m_classifierLabel = new QLabel(tr("or let your classifier predict them:"));
     m_classifierButton = new QPushButton(tr("Run a classifier…"));
@@ -181,8 +182,8 @@ QWidget *AnalysisDialog::embeddingsRows()
     auto *importRows = new QWidget;
     auto *importLayout = new QVBoxLayout(importRows);
     importLayout->setContentsMargins(24, 0, 0, 0);
-    importLayout->addWidget(fileChooserRow(m_npy, tr("Embeddings"), tr("NumPy arrays (*.npy);;All files (*)"), this));
-    importLayout->addWidget(fileChooserRow(m_paths, tr("Row paths"), tr("Text files (*.txt);;All files (*)"), this));
+    importLayout->addWidget(fileChooserRow(m_npy, tr("Embeddings"), tr("NumPy arrays (*.npy);;All files (*)"), this, m_state.root));
+    importLayout->addWidget(fileChooserRow(m_paths, tr("Row paths"), tr("Text files (*.txt);;All files (*)"), this, m_state.root));
 
     auto *group = new QButtonGroup(box);
     group->addButton(m_compute);

@@ -9,14 +9,15 @@
 
 namespace faultline {
 
-QWidget *fileChooserRow(QLineEdit *edit, const QString &caption, const QString &filter, QWidget *parent)
+QWidget *fileChooserRow(QLineEdit *edit, const QString &caption, const QString &filter, QWidget *parent,
+                        const QString &startFolder)
 {
     auto *row = new QWidget(parent);
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *browse = new QPushButton(QCoreApplication::translate("faultline::FileChooserRow", "Browse…"), row);
-    QObject::connect(browse, &QPushButton::clicked, edit, [edit, caption, filter, parent] {
-        const QString start = edit->text().isEmpty() ? QString() : QFileInfo(edit->text()).path();
+    QObject::connect(browse, &QPushButton::clicked, edit, [edit, caption, filter, parent, startFolder] {
+        const QString start = edit->text().isEmpty() ? startFolder : QFileInfo(edit->text()).path();
         const QString file = QFileDialog::getOpenFileName(parent, caption, start, filter);
         if (!file.isEmpty())
             edit->setText(file);

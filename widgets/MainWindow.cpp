@@ -3,7 +3,6 @@
 #include "AboutDialog.h"
 #include "AnalysisDialog.h"
 #include "ClassifierDialog.h"
-#include "AppSettings.h"
 #include "CaptionsDock.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
@@ -518,10 +517,8 @@ void MainWindow::runAnalysis()
     auto *dialog = new AnalysisDialog(m_session->state(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const AnalysisSetup setup = dialog->setup();
-        if (setup.embeddings == AnalysisSetup::Embeddings::ComputeWithClip)
-            AppSettings::setClipModel(setup.clipModel);
-        m_session->analyze(setup);
+        // The checkpoint chosen here is for this analysis; Settings keeps the user's default (issue 15.7).
+        m_session->analyze(dialog->setup());
     });
     dialog->open();
 }
