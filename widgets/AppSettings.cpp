@@ -1,8 +1,11 @@
 #include "AppSettings.h"
 
+#include "dataset/Split.h"
+
 #include "common/Error.h"
 
 #include <QJsonDocument>
+#include <QFileInfo>
 #include <QSettings>
 #include <algorithm>
 
@@ -86,6 +89,37 @@ int thumbnailSize()
 void setThumbnailSize(int size)
 {
     QSettings().setValue(QLatin1String(kThumbnailSize), std::clamp(size, 48, 256));
+}
+
+namespace {
+
+// One group per dataset folder, keyed by its canonical path (hex, as QSettings keys must be plain).
+QString datasetViewGroup(const QString &root)
+{
+    const QString canonical = QFileInfo(root).canonicalFilePath();
+    return QStringLiteral("datasets/") + QString::fromLatin1((canonical.isEmpty() ? root : canonical).toUtf8().toHex());
+}
+
+} // namespace
+
+DatasetView datasetView(const QString &root)
+{
+    QSettings settings;
+    settings.beginGroup(datasetViewGroup(root));
+    DatasetView view;
+    view.className = settings.value(QStringLiteral("class")).toString();
+    view.split = settings.value(QStringLiteral("split"), int(Split::Test)).toInt();
+    view.sortKey = settings.value(QStringLiteral("sort"), 0).toInt();
+    return view;
+}
+
+void setDatasetView(const QString &root, const DatasetView &view)
+{
+    QSettings settings;
+    settings.beginGroup(datasetViewGroup(root));
+    settings.setValue(QStringLiteral("class"), view.className);
+    settings.setValue(QStringLiteral("split"), view.split);
+    settings.setValue(QStringLiteral("sort"), view.sortKey);
 }
 
 GenerationBackendConfig generationBackend()

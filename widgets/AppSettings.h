@@ -30,6 +30,16 @@ void setLanguage(const QString &language);
 int thumbnailSize();                    // gallery tile size in device-independent pixels
 void setThumbnailSize(int size);
 
+// What a dataset showed when the workbench last closed, restored when it is opened again.
+struct DatasetView
+{
+    QString className;  // empty: none selected
+    int split = -1;     // the gallery's split (int(Split)); -1: all splits
+    int sortKey = 0;    // int(GalleryModel::SortKey)
+};
+DatasetView datasetView(const QString &root);
+void setDatasetView(const QString &root, const DatasetView &view);
+
 // Where Generate sends its requests: a server (kind, URL, limits; the token too, as the user
 // typed it) or, by default, retrieval of real images.
 GenerationBackendConfig generationBackend();

@@ -2,6 +2,7 @@
 
 #include "AboutDialog.h"
 #include "AnalysisDialog.h"
+#include "AppSettings.h"
 #include "ClassifierDialog.h"
 #include "CaptionsDock.h"
 #include "ClassesChart.h"
@@ -106,6 +107,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseDataset);
     connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openDataset);
     m_galleryView = new GalleryView(nullptr, m_thumbnails);
+    m_galleryView->setThumbnailSize(AppSettings::thumbnailSize());
     m_centre = new QStackedWidget;
     m_centre->addWidget(m_welcome);
     m_centre->addWidget(m_galleryView);
@@ -129,6 +131,8 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     });
     connect(session, &ProjectSession::errorOccurred, this, &MainWindow::showError);
     connect(session, &ProjectSession::opened, this, [this](const QString &root) {
+        saveDatasetView(); // of the dataset shown before
+        restoreDatasetView(root);
         rememberRecent(root);
         updateTitle();
         m_centre->setCurrentWidget(m_galleryView);
@@ -157,6 +161,17 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     });
     connect(session, &ProjectSession::busyChanged, this, &MainWindow::updateActions);
     connect(session, &ProjectSession::classesLoaded, this, &MainWindow::updateActions);
+    // The class shown when the dataset was last closed comes back once its run's classes are in.
+    connect(session, &ProjectSession::classesLoaded, this, [this](const QVector<ClassSummary> &classes) {
+        if (classes.isEmpty())
+            return; // the run's classes are still to come
+        const QString wanted = std::exchange(m_restoreClass, QString());
+        if (wanted.isEmpty() || !m_session->selectedClass().isEmpty())
+            return;
+        for (const ClassSummary &c : classes)
+            if (c.className == wanted)
+                m_session->setSelectedClass(wanted);
+    });
 
     createMenus();
     updateTitle();
@@ -609,8 +624,31 @@ void MainWindow::updateActions()
     m_previousClassAction->setEnabled(hasClasses);
 }
 
+void MainWindow::saveDatasetView()
+{
+    AppSettings::setThumbnailSize(m_galleryView->thumbnailSize());
+    if (m_viewRoot.isEmpty())
+        return;
+    AppSettings::DatasetView view;
+    view.className = m_session->selectedClass();
+    const std::optional<Split> split = m_galleryView->hardestModel()->splitFilter();
+    view.split = split ? int(*split) : -1;
+    view.sortKey = int(m_galleryView->hardestModel()->sortKey());
+    AppSettings::setDatasetView(m_viewRoot, view);
+}
+
+void MainWindow::restoreDatasetView(const QString &root)
+{
+    m_viewRoot = root;
+    const AppSettings::DatasetView view = AppSettings::datasetView(root);
+    m_galleryView->setSplitFilter(view.split < 0 ? std::nullopt : std::optional<Split>(Split(view.split)));
+    m_galleryView->setSortKey(GalleryModel::SortKey(view.sortKey));
+    m_restoreClass = view.className;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    saveDatasetView();
     QSettings settings;
     settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
     settings.setValue(QLatin1String(kStateKey), saveState(kStateVersion));

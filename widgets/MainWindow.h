@@ -71,6 +71,9 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // The open dataset's class, gallery split, sort and zoom, kept for the next time it is opened.
+    void saveDatasetView();
+    void restoreDatasetView(const QString &root);
     void createDocks();
     void createModelSwitcher();
     void applyDefaultDockSizes();
@@ -119,6 +122,8 @@ private:
     QByteArray m_defaultState;
     bool m_restoredLayout = false; // the user's saved layout was restored
     bool m_layoutRestoreTried = false; // at the first show, when the docks have the window's size
+    QString m_viewRoot;     // the dataset whose view saveDatasetView() keeps
+    QString m_restoreClass; // selected once the classes of the dataset just opened are loaded
     bool m_sizedDocks = false;
     bool m_sizedForClass = false;   // the default dock sizes were applied to a shown class
     bool m_offerSetup = false;     // the next state of a just-opened dataset may open the analysis dialog

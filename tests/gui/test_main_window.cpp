@@ -3,6 +3,7 @@
 // keyboard, tag images — asserting on what the views show. Bad input stays in place.
 
 #include "AnalysisDialog.h"
+#include "AppSettings.h"
 #include "ClassesChart.h"
 #include "ClassesDock.h"
 #include "ClassesTableModel.h"
@@ -307,6 +308,38 @@ private Q_SLOTS:
                 QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("classes-1920x1080.png")));
             window.close(); // saves the layout the second start restores
         }
+    }
+
+    // Issue 15.7: a relaunch shows the dataset as it was left: its class, the gallery's split and
+    // zoom (sort too, where the run has hardness).
+    void relaunchRestoresTheView()
+    {
+        const QString chosen = m_data.classes.value(2);
+        int zoom = 0;
+        {
+            ProjectSession session;
+            MainWindow window(&session);
+            window.show();
+            window.openDataset(m_data.root);
+            QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+            session.setSelectedClass(chosen);
+            window.galleryView()->setSplitFilter(Split::Val);
+            window.galleryView()->zoomIn();
+            zoom = window.galleryView()->thumbnailSize();
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            window.close();
+        }
+        ProjectSession session;
+        MainWindow window(&session);
+        window.show();
+        QCOMPARE(window.galleryView()->thumbnailSize(), zoom);
+        window.openDataset(m_data.root);
+        QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), chosen, 20000);
+        QCOMPARE(window.galleryView()->hardestModel()->splitFilter(), std::optional<Split>(Split::Val));
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        window.close();
+        QSettings().remove(QStringLiteral("datasets")); // the other tests start from the defaults
+        AppSettings::setThumbnailSize(96);
     }
 
     // Issue 15.6: F1 listed "Ctrl+= or Ctrl++ or Ctrl++" for zooming in.
