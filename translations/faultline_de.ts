@@ -1497,6 +1497,10 @@ Teilmenge: %6
         <source>incorrect</source>
         <translation>fehlklassifiziert</translation>
     </message>
+    <message>
+        <source>Hardness:</source>
+        <translation>Schwierigkeit:</translation>
+    </message>
 </context>
 <context>
     <name>faultline::InterventionsDock</name>

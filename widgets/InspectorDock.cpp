@@ -114,10 +114,13 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
     addField(QStringLiteral("correct"), tr("Result:"));
     m_confidenceCaption = addField(QStringLiteral("confidence"), tr("Confidence:"));
     addField(QStringLiteral("decision"), tr("Decision value:"));
+    m_hardnessCaption = addField(QStringLiteral("hardness"), tr("Hardness:"));
     addField(QStringLiteral("split"), tr("Split:"));
     addField(QStringLiteral("tag"), tr("Tag:"));
     addField(QStringLiteral("path"), tr("Path:"));
+    // long values wrap rather than being cut in a narrow dock (German's tag hint; issue 15.5)
     m_fields.value(QStringLiteral("path"))->setWordWrap(true);
+    m_fields.value(QStringLiteral("tag"))->setWordWrap(true);
     layout->addLayout(form);
 
     auto *heading = new QLabel(tr("Nearest neighbours in the class"), page);
@@ -273,6 +276,10 @@ void InspectorDock::updateFields()
     m_fields.value(QStringLiteral("confidence"))->setVisible(hasConfidence);
     m_confidenceCaption->setVisible(hasConfidence);
     m_fields.value(QStringLiteral("decision"))->setText(GalleryModel::decisionText(item.decisionValue));
+    const bool hasHardness = !std::isnan(item.hardness);
+    m_fields.value(QStringLiteral("hardness"))->setText(hasHardness ? GalleryModel::decisionText(item.hardness) : QString());
+    m_fields.value(QStringLiteral("hardness"))->setVisible(hasHardness);
+    m_hardnessCaption->setVisible(hasHardness);
     m_fields.value(QStringLiteral("split"))->setText(splitTitle(item.split));
     const QString tag = m_tags.value(item.path);
     m_fields.value(QStringLiteral("tag"))->setText(tag == QLatin1String("hard") ? tr("hard")

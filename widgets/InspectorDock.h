@@ -72,7 +72,7 @@ public:
     bool indexReady() const { return m_indexReady; }
     QStringList neighbourPaths() const; // of the current image, best first
     std::vector<float> neighbourCosines() const;
-    QString fieldText(const QString &name) const; // "label", "prediction", "correct", "decision", "split", "tag", "path", "confidence"
+    QString fieldText(const QString &name) const; // "label", "prediction", "correct", "decision", "hardness", "split", "tag", "path", "confidence"
     ImagePreview *preview() const { return m_preview; }
 
 Q_SIGNALS:
@@ -106,6 +106,7 @@ private:
     ImagePreview *m_preview = nullptr;
     QHash<QString, QLabel *> m_fields;
     QLabel *m_confidenceCaption = nullptr;
+    QLabel *m_hardnessCaption = nullptr;
     QLabel *m_neighboursStatus = nullptr;
     std::vector<QToolButton *> m_neighbourButtons;
 };

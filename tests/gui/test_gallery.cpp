@@ -399,6 +399,16 @@ private Q_SLOTS:
                  GalleryModel::decisionText(m_images.decisionValues[row]));
         QCOMPARE(inspector.fieldText(QStringLiteral("split")), QStringLiteral("Train"));
         QCOMPARE(inspector.fieldText(QStringLiteral("path")), m_images.paths.at(row));
+        QCOMPARE(inspector.fieldText(QStringLiteral("hardness")), QString()); // a run without hardness
+        RunClassImages withHardness = m_images;
+        withHardness.hardness.assign(size_t(withHardness.size()), -0.5);
+        inspector.showClass(std::make_shared<const RunClassImages>(withHardness), m_dir.path());
+        QTRY_VERIFY(inspector.indexReady());
+        QVERIFY(inspector.setCurrentImage(path));
+        QCOMPARE(inspector.fieldText(QStringLiteral("hardness")), GalleryModel::decisionText(-0.5));
+        inspector.showClass(std::make_shared<const RunClassImages>(m_images), m_dir.path());
+        QTRY_VERIFY(inspector.indexReady());
+        QVERIFY(inspector.setCurrentImage(path));
 
         QTRY_COMPARE(inspector.neighbourPaths().size(), InspectorDock::kNeighbours);
         // The same 8 as a brute-force cosine ranking.
