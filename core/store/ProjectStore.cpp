@@ -245,6 +245,15 @@ ProjectStore::ProjectStore(const QString &databasePath) : m_path(databasePath)
         execSql(m_db, QStringLiteral("PRAGMA journal_mode=WAL"));
         execSql(m_db, QStringLiteral("PRAGMA synchronous=NORMAL"));
         execSql(m_db, QStringLiteral("PRAGMA foreign_keys=ON"));
+        // SQLite's default page cache (2 MiB) is smaller than one scan's or import's writes: a
+        // transaction that outgrows it spills dirty b-tree pages to the WAL and writes the same
+        // pages again and again (inserts by path and image id land all over their b-trees).
+        // Memory, not durability: what a commit writes and syncs is unchanged.
+        execSql(m_db, QStringLiteral("PRAGMA cache_size=-131072")); // KiB: at most 128 MiB
+        // Statement journals (the undo of one statement inside a transaction, never needed after
+        // a crash: the WAL is what recovery reads) stay in memory instead of /var/tmp files that
+        // every insert wrote a 16 KiB page copy to.
+        execSql(m_db, QStringLiteral("PRAGMA temp_store=MEMORY"));
         migrate();
         // Runs whose process is gone were killed mid-way; what they committed stays.
         QSqlQuery running = execSql(m_db, QStringLiteral("SELECT id, owner_pid FROM runs WHERE status='running'"));
