@@ -452,9 +452,9 @@ QVector<StoredImage> ProjectStore::images(bool includeMissing) const
 void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringList &removedPaths)
 {
     transaction([&] {
-        QSqlQuery insert = prepare(m_db, QStringLiteral(
+        BatchedRows insert(m_db, QStringLiteral(
             "INSERT INTO images(path, folder_class, folder_split, size, mtime_ms, readable, read_error, content_hash)"
-            " VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+            " VALUES %1"), 8);
         // Known images are updated by id, so a moved file (new path, same content) keeps its
         // id and with it its predictions, embeddings and run rows.
         QSqlQuery update = prepare(m_db, QStringLiteral(
@@ -476,19 +476,25 @@ void ProjectStore::applyScan(const QVector<StoredImage> &upserts, const QStringL
             exec(remove);
         }
         for (const StoredImage &image : upserts) {
-            QSqlQuery &query = image.id == 0 ? insert : update;
-            query.addBindValue(image.path);
-            query.addBindValue(image.folderClass);
-            query.addBindValue(splitName(image.folderSplit));
-            query.addBindValue(image.stamp.size);
-            query.addBindValue(image.stamp.mtimeMs);
-            query.addBindValue(image.readable ? 1 : 0);
-            query.addBindValue(nullableText(image.readError));
-            query.addBindValue(nullableText(image.contentHash));
-            if (image.id != 0)
-                query.addBindValue(image.id);
-            exec(query);
+            if (image.id == 0) {
+                insert.add({image.path, image.folderClass, splitName(image.folderSplit), image.stamp.size,
+                            image.stamp.mtimeMs, image.readable ? 1 : 0, nullableText(image.readError),
+                            nullableText(image.contentHash)});
+                continue;
+            }
+            insert.finish(); // the rows in their order, as one statement each would have gone
+            update.addBindValue(image.path);
+            update.addBindValue(image.folderClass);
+            update.addBindValue(splitName(image.folderSplit));
+            update.addBindValue(image.stamp.size);
+            update.addBindValue(image.stamp.mtimeMs);
+            update.addBindValue(image.readable ? 1 : 0);
+            update.addBindValue(nullableText(image.readError));
+            update.addBindValue(nullableText(image.contentHash));
+            update.addBindValue(image.id);
+            exec(update);
         }
+        insert.finish();
         // A changed file's embeddings describe other pixels: gone from the current set, but the
         // runs fitted on them keep reading them (replaced_embeddings).
         QSqlQuery keep = prepare(m_db, QStringLiteral(
@@ -674,15 +680,12 @@ void ProjectStore::storeEmbeddings(qint64 modelId, const QVector<qint64> &imageI
                 throw Error(QStringLiteral("%1: the embedding of image %2 (%3) holds NaN or Inf; nothing was stored")
                                 .arg(m_path).arg(imageIds[i]).arg(embeddingModel(modelId).name));
     transaction([&] {
-        QSqlQuery insert = prepare(m_db, QStringLiteral(
-            "INSERT INTO embeddings(model_id, image_id, vector) VALUES(?, ?, ?)"
-            " ON CONFLICT(model_id, image_id) DO UPDATE SET vector=excluded.vector"));
-        for (qsizetype i = 0; i < imageIds.size(); ++i) {
-            insert.addBindValue(modelId);
-            insert.addBindValue(imageIds[i]);
-            insert.addBindValue(toBlob(values + i * dim, dim));
-            exec(insert);
-        }
+        BatchedRows insert(m_db, QStringLiteral(
+            "INSERT INTO embeddings(model_id, image_id, vector) VALUES %1"
+            " ON CONFLICT(model_id, image_id) DO UPDATE SET vector=excluded.vector"), 3);
+        for (qsizetype i = 0; i < imageIds.size(); ++i)
+            insert.add({modelId, imageIds[i], toBlob(values + i * dim, dim)});
+        insert.finish();
     });
 }
 
@@ -809,18 +812,13 @@ qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelI
             "INSERT INTO runs(created, status, params, model_id, owner_pid, prediction_set) VALUES(?, 'running', ?, ?, ?, ?)"),
             {now(), paramsJson, embeddingModelId, QCoreApplication::applicationPid(), nullableText(predictionSet)});
         runId = insert.lastInsertId().toLongLong();
-        QSqlQuery row = prepare(m_db, QStringLiteral(
-            "INSERT INTO run_scores(run_id, image_id, split, label, prediction, position) VALUES(?, ?, ?, ?, ?, ?)"));
+        BatchedRows row(m_db, QStringLiteral(
+            "INSERT INTO run_scores(run_id, image_id, split, label, prediction, position) VALUES %1"), 6);
         for (qsizetype position = 0; position < rows.size(); ++position) {
             const LabeledImage &image = rows[position];
-            row.addBindValue(runId);
-            row.addBindValue(image.id);
-            row.addBindValue(splitName(image.split));
-            row.addBindValue(image.label);
-            row.addBindValue(image.prediction);
-            row.addBindValue(position);
-            exec(row);
+            row.add({runId, image.id, splitName(image.split), image.label, image.prediction, position});
         }
+        row.finish();
     });
     return runId;
 }
@@ -852,27 +850,24 @@ void ProjectStore::storeClassResult(qint64 runId, const QString &className, cons
              result.ok ? QVariant(result.bias) : QVariant(QMetaType::fromType<double>())});
         if (!result.ok)
             return;
-        QSqlQuery update = prepare(m_db, QStringLiteral(
-            "UPDATE run_scores SET decision_value=? WHERE run_id=? AND image_id=?"));
-        for (size_t i = 0; i < result.rows.size(); ++i) {
-            update.addBindValue(result.decisionValues[i]);
-            update.addBindValue(runId);
-            update.addBindValue(rowImageIds[size_t(result.rows[i])]);
-            exec(update);
-        }
+        BatchedRows update(m_db, QStringLiteral(
+            "UPDATE run_scores SET decision_value = v.column2 FROM (VALUES %1) AS v"
+            " WHERE run_scores.run_id = ? AND run_scores.image_id = v.column1"), 2, {runId});
+        for (size_t i = 0; i < result.rows.size(); ++i)
+            update.add({rowImageIds[size_t(result.rows[i])], result.decisionValues[i]});
+        update.finish();
     });
 }
 
 void ProjectStore::storeHardness(qint64 runId, const QVector<QPair<qint64, double>> &hardness)
 {
     transaction([&] {
-        QSqlQuery update = prepare(m_db, QStringLiteral("UPDATE run_scores SET hardness=? WHERE run_id=? AND image_id=?"));
-        for (const auto &[imageId, value] : hardness) {
-            update.addBindValue(value);
-            update.addBindValue(runId);
-            update.addBindValue(imageId);
-            exec(update);
-        }
+        BatchedRows update(m_db, QStringLiteral(
+            "UPDATE run_scores SET hardness = v.column2 FROM (VALUES %1) AS v"
+            " WHERE run_scores.run_id = ? AND run_scores.image_id = v.column1"), 2, {runId});
+        for (const auto &[imageId, value] : hardness)
+            update.add({imageId, value});
+        update.finish();
     });
 }
 

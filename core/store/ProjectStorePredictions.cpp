@@ -91,20 +91,15 @@ void ProjectStore::replacePredictions(const QVector<PredictionRecord> &records, 
             " created=excluded.created"), {name, source, nullableText(classifierJson), now()});
         const qint64 setId = predictionSetId(name);
         execSql(m_db, QStringLiteral("DELETE FROM predictions WHERE set_id=?"), {setId});
-        QSqlQuery insert = prepare(m_db, QStringLiteral(
-            "INSERT INTO predictions(set_id, image_id, label, prediction, split, confidence, source_line)"
-            " VALUES(?, ?, ?, ?, ?, ?, ?)"));
+        BatchedRows insert(m_db, QStringLiteral(
+            "INSERT INTO predictions(set_id, image_id, label, prediction, split, confidence, source_line) VALUES %1"), 7);
         for (const PredictionRecord &r : records) {
-            insert.addBindValue(setId);
-            insert.addBindValue(r.imageId);
-            insert.addBindValue(nullableText(r.label));
-            insert.addBindValue(r.prediction);
             // An explicit empty split ("") overrides the folder's; only an unset one is NULL.
-            insert.addBindValue(r.split ? QVariant(splitName(*r.split)) : QVariant(QMetaType::fromType<QString>()));
-            insert.addBindValue(optionalValue(r.confidence));
-            insert.addBindValue(r.sourceLine);
-            exec(insert);
+            insert.add({setId, r.imageId, nullableText(r.label), r.prediction,
+                        r.split ? QVariant(splitName(*r.split)) : QVariant(QMetaType::fromType<QString>()),
+                        optionalValue(r.confidence), r.sourceLine});
         }
+        insert.finish();
         setMeta(kCurrentSetKey, name);
     });
 }

@@ -35,6 +35,67 @@ QSqlQuery execSql(const QSqlDatabase &db, const QString &sql, const QVariantList
     return query;
 }
 
+namespace {
+
+// SQLite's smallest limit on a statement's parameters (SQLITE_MAX_VARIABLE_NUMBER before 3.32).
+constexpr int kMaxBinds = 999;
+
+} // namespace
+
+BatchedRows::BatchedRows(const QSqlDatabase &db, QString sqlTemplate, int columns, QVariantList trailing)
+    : m_db(db), m_template(std::move(sqlTemplate)), m_columns(columns), m_trailing(std::move(trailing))
+{
+    m_rowsPerStatement = std::max(1, (kMaxBinds - int(m_trailing.size())) / m_columns);
+    m_values.reserve(qsizetype(m_rowsPerStatement) * m_columns);
+}
+
+void BatchedRows::add(std::initializer_list<QVariant> row)
+{
+    Q_ASSERT(int(row.size()) == m_columns);
+    for (const QVariant &value : row)
+        m_values.push_back(value);
+    if (m_values.size() >= qsizetype(m_rowsPerStatement) * m_columns)
+        flush();
+}
+
+void BatchedRows::finish()
+{
+    flush();
+}
+
+QSqlQuery &BatchedRows::statementFor(int rows)
+{
+    std::optional<QSqlQuery> &slot = rows == m_rowsPerStatement ? m_full : m_partial;
+    if (!slot || (&slot == &m_partial && m_partialRows != rows)) {
+        QString row = QStringLiteral("(?");
+        for (int c = 1; c < m_columns; ++c)
+            row += QStringLiteral(", ?");
+        row += QLatin1Char(')');
+        QStringList list;
+        list.reserve(rows);
+        for (int r = 0; r < rows; ++r)
+            list << row;
+        slot = prepare(m_db, m_template.arg(list.join(QStringLiteral(", "))));
+        if (&slot == &m_partial)
+            m_partialRows = rows;
+    }
+    return *slot;
+}
+
+void BatchedRows::flush()
+{
+    const int rows = int(m_values.size() / m_columns);
+    if (rows == 0)
+        return;
+    QSqlQuery &query = statementFor(rows);
+    for (const QVariant &value : std::as_const(m_values))
+        query.addBindValue(value);
+    for (const QVariant &value : std::as_const(m_trailing))
+        query.addBindValue(value);
+    exec(query);
+    m_values.clear();
+}
+
 QVariant optionalValue(const std::optional<double> &value)
 {
     return value ? QVariant(*value) : QVariant(QMetaType::fromType<double>());
