@@ -683,7 +683,7 @@ void ProjectStore::storeEmbeddings(qint64 modelId, const QVector<qint64> &imageI
         BatchedRows insert(m_db, QStringLiteral(
             "INSERT INTO embeddings(model_id, image_id, vector) VALUES %1"
             " ON CONFLICT(model_id, image_id) DO UPDATE SET vector=excluded.vector"), 3);
-        for (qsizetype i = 0; i < imageIds.size(); ++i)
+        for (const qsizetype i : keyOrder(imageIds.size(), [&](qsizetype i) { return imageIds[i]; }))
             insert.add({modelId, imageIds[i], toBlob(values + i * dim, dim)});
         insert.finish();
     });
@@ -814,7 +814,7 @@ qint64 ProjectStore::createRun(const QString &paramsJson, qint64 embeddingModelI
         runId = insert.lastInsertId().toLongLong();
         BatchedRows row(m_db, QStringLiteral(
             "INSERT INTO run_scores(run_id, image_id, split, label, prediction, position) VALUES %1"), 6);
-        for (qsizetype position = 0; position < rows.size(); ++position) {
+        for (const qsizetype position : keyOrder(rows.size(), [&](qsizetype i) { return rows[i].id; })) {
             const LabeledImage &image = rows[position];
             row.add({runId, image.id, splitName(image.split), image.label, image.prediction, position});
         }

@@ -93,7 +93,8 @@ void ProjectStore::replacePredictions(const QVector<PredictionRecord> &records, 
         execSql(m_db, QStringLiteral("DELETE FROM predictions WHERE set_id=?"), {setId});
         BatchedRows insert(m_db, QStringLiteral(
             "INSERT INTO predictions(set_id, image_id, label, prediction, split, confidence, source_line) VALUES %1"), 7);
-        for (const PredictionRecord &r : records) {
+        for (const qsizetype i : keyOrder(records.size(), [&](qsizetype i) { return records[i].imageId; })) {
+            const PredictionRecord &r = records[i];
             // An explicit empty split ("") overrides the folder's; only an unset one is NULL.
             insert.add({setId, r.imageId, nullableText(r.label), r.prediction,
                         r.split ? QVariant(splitName(*r.split)) : QVariant(QMetaType::fromType<QString>()),

@@ -8,7 +8,9 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <QVector>
+#include <algorithm>
 #include <functional>
+#include <vector>
 #include <optional>
 
 #include "dataset/Split.h"
@@ -74,6 +76,19 @@ private:
     std::optional<QSqlQuery> m_partial;
     int m_partialRows = 0;
 };
+
+// 0 … n−1 ordered by `keyOf(i)`, ties in their order: rows inserted in primary-key order append to
+// their b-tree instead of landing all over it (the same rows and the same final table; of two
+// rows with the same key the later one still goes last).
+template <typename KeyOf>
+std::vector<qsizetype> keyOrder(qsizetype n, KeyOf keyOf)
+{
+    std::vector<qsizetype> order(static_cast<size_t>(n));
+    for (qsizetype i = 0; i < n; ++i)
+        order[static_cast<size_t>(i)] = i;
+    std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return keyOf(a) < keyOf(b); });
+    return order;
+}
 
 // A split column's value; Unassigned for NULL or a name Faultline does not know.
 Split splitOrUnassigned(const QString &name);
