@@ -44,21 +44,39 @@ std::vector<std::vector<int>> nearestInPool(const RowMatrix &queries, const std:
     std::iota(blocks.begin(), blocks.end(), 0);
     QtConcurrent::blockingMap(blocks, [&](int block) {
         const int first = block * kBlockRows, count = std::min(kBlockRows, q - first);
-        const Eigen::MatrixXf similarity = queries.middleRows(first, count).cast<float>() * poolF.transpose();
-        std::vector<int> candidates(static_cast<size_t>(p));
+        // The same float product as before, transposed once so each query's similarities are
+        // contiguous (the selection read them with a stride of the block's rows: a cache miss each).
+        const Eigen::MatrixXf product = queries.middleRows(first, count).cast<float>() * poolF.transpose();
+        const Eigen::MatrixXf similarity = product.transpose();
+        std::vector<std::pair<float, int>> heap; // the best `wanted` so far, the worst on top
         for (int r = 0; r < count; ++r) {
             const int query = first + r;
-            candidates.resize(size_t(p));
-            std::iota(candidates.begin(), candidates.end(), 0);
-            if (self[size_t(query)] >= 0)
-                candidates.erase(candidates.begin() + self[size_t(query)]);
-            const int wanted = std::min<int>(int(candidates.size()), k + kCandidateMargin);
-            const auto floatOrder = [&](int a, int b) {
-                const float sa = similarity(r, a), sb = similarity(r, b);
-                return sa != sb ? sa > sb : a < b;
+            const int skip = self[size_t(query)];
+            const int wanted = std::min<int>(p - (skip >= 0 && skip < p ? 1 : 0), k + kCandidateMargin);
+            // Larger similarity first, equal ones by lower pool index: a strict order, so the
+            // best `wanted` are one set whichever way they are picked (nth_element before).
+            const auto better = [](const std::pair<float, int> &a, const std::pair<float, int> &b) {
+                return a.first != b.first ? a.first > b.first : a.second < b.second;
             };
-            std::nth_element(candidates.begin(), candidates.begin() + (wanted - 1), candidates.end(), floatOrder);
-            candidates.resize(size_t(wanted));
+            heap.clear();
+            const float *column = similarity.col(r).data();
+            for (int j = 0; j < p && wanted > 0; ++j) {
+                if (j == skip)
+                    continue;
+                const std::pair<float, int> candidate{column[j], j};
+                if (int(heap.size()) < wanted) {
+                    heap.push_back(candidate);
+                    std::push_heap(heap.begin(), heap.end(), better);
+                } else if (better(candidate, heap.front())) {
+                    std::pop_heap(heap.begin(), heap.end(), better);
+                    heap.back() = candidate;
+                    std::push_heap(heap.begin(), heap.end(), better);
+                }
+            }
+            std::vector<int> candidates;
+            candidates.reserve(heap.size());
+            for (const auto &entry : heap)
+                candidates.push_back(entry.second);
             std::vector<std::pair<double, int>> exact;
             exact.reserve(candidates.size());
             for (int j : candidates)
