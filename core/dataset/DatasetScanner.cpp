@@ -39,13 +39,15 @@ QString DatasetScanner::recordedRoot(const ProjectStore &store)
 void DatasetScanner::checkRoot(const QString &rootPath, const ProjectStore &store)
 {
     const QString recorded = recordedRoot(store);
-    if (recorded.isEmpty() || store.images(true).isEmpty())
+    if (recorded.isEmpty())
         return; // a new project takes any folder
     const auto canonical = [](const QString &path) {
         const QString c = QFileInfo(path).canonicalFilePath();
         return c.isEmpty() ? QDir::cleanPath(QFileInfo(path).absoluteFilePath()) : c;
     };
-    if (canonical(recorded) != canonical(rootPath))
+    // Every stored image is read only when the folders differ (a rescan of a large dataset
+    // loaded them all here just to see that there are some).
+    if (canonical(recorded) != canonical(rootPath) && !store.images(true).isEmpty())
         throw Error(QStringLiteral("%1: this project belongs to the dataset %2, not %3; give that folder,"
                                    " or scan with --re-root to point the project at %3 (images not found there"
                                    " are marked missing, not deleted)")
