@@ -4,6 +4,7 @@
 // images matching its concept most and least, and a run without a text tower falls back to the
 // embedding's dimensions. Screenshots at 1024×700 and 1920×1080.
 
+#include "CaptionsDock.h"
 #include "DockScreenshot.h"
 #include "GalleryModel.h"
 #include "GalleryView.h"
@@ -62,6 +63,16 @@ class TestRulesDock : public QObject
         dock->show();
         dock->raise();
         QTRY_VERIFY_WITH_TIMEOUT(dock->tree()->topLevelItemCount() == 1, kTimeout);
+    }
+
+    // The Captions dock ranks the class's captions with the same text model meanwhile: let it
+    // finish before the window (and, after the last test, the process) goes.
+    // (Without a text model — imported embeddings — it only waits for one and runs nothing.)
+    static void settle(MainWindow &window, bool hasTextModel = true)
+    {
+        if (hasTextModel)
+            QTRY_VERIFY_WITH_TIMEOUT(!window.captionsDock()->isBusy(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeout);
     }
 
 private Q_SLOTS:
@@ -132,6 +143,9 @@ private Q_SLOTS:
         // another class shows the whole class again
         session.setSelectedClass(QStringLiteral("dog"));
         QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->subsetTitle().isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(dock->tree()->topLevelItemCount() == 1 && dock->statusText().startsWith(QLatin1String("dog")),
+                                 kTimeout);
+        settle(window);
     }
 
     void depthAndEmbeddingDimensions()
@@ -150,6 +164,7 @@ private Q_SLOTS:
                                  kTimeout);
         QVERIFY(dock->leaves()->rowCount() <= 2);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("rules-1024x700.png")));
+        settle(window);
     }
 
     void importedEmbeddingsFallBackToDimensions()
@@ -165,6 +180,7 @@ private Q_SLOTS:
         QVERIFY(!model->item(0)->isEnabled());
         QVERIFY(!dock->featuresCombo()->toolTip().isEmpty()); // why concepts are not offered
         QVERIFY(dock->tree()->topLevelItem(0)->child(0)->text(0).startsWith(QLatin1String("embedding[")));
+        settle(window, false);
     }
 };
 
