@@ -129,12 +129,17 @@ AnalysisOutcome runAnalysis(ProjectStore &store, qint64 embeddingModelId, Analys
         const auto &w = fitter.whitener();
         store.storeWhitening(runId, std::vector<double>(w.mean().data(), w.mean().data() + w.mean().size()),
                              std::vector<double>(w.stddev().data(), w.stddev().data() + w.stddev().size()));
+        // The split the whitening came from (EmbeddingWhitener::fit uses every row when none is in
+        // it), found once: every class's hardness pool leaves it out.
+        std::optional<Split> whitenedOn;
+        if (std::find(data.split.begin(), data.split.end(), params.whitenSplit) != data.split.end())
+            whitenedOn = params.whitenSplit;
         fitter.run(control, [&](const ClassResult &result) {
             store.storeClassResult(runId, data.classNames[result.classIndex], result, rowImageIds);
             (result.ok ? outcome.classesOk : outcome.classesSkipped) += 1;
             if (!params.hardness || !result.ok)
                 return;
-            if (const auto hardness = classHardness(data, fitter.whitener(), result, params.whitenSplit)) {
+            if (const auto hardness = classHardness(data, fitter.whitener(), result, whitenedOn)) {
                 QVector<QPair<qint64, double>> values;
                 for (size_t i = 0; i < result.rows.size(); ++i)
                     values.push_back({rowImageIds[size_t(result.rows[i])], (*hardness)[i]});

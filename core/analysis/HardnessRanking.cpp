@@ -151,16 +151,15 @@ std::vector<double> diffusedScores(const RowMatrix &space, const std::vector<int
 } // namespace
 
 std::optional<std::vector<double>> classHardness(const AnalysisData &data, const EmbeddingWhitener &whitener,
-                                                 const ClassResult &result, Split whitenSplit,
+                                                 const ClassResult &result, std::optional<Split> whitenedOn,
                                                  const HardnessOptions &options)
 {
     if (!result.ok)
         return std::nullopt;
     // Positions within the class: the pool (outside the whitening split) and the rest.
-    const bool whitenedOnSplit = std::find(data.split.begin(), data.split.end(), whitenSplit) != data.split.end();
     std::vector<int> poolRows, outsideRows;
     for (size_t i = 0; i < result.rows.size(); ++i)
-        (whitenedOnSplit && data.split[size_t(result.rows[i])] == whitenSplit ? outsideRows : poolRows).push_back(int(i));
+        (whitenedOn && data.split[size_t(result.rows[i])] == *whitenedOn ? outsideRows : poolRows).push_back(int(i));
     if (poolRows.size() < 2)
         return result.decisionValues;
     if (int(poolRows.size()) > options.maxPool)

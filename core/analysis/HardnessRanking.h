@@ -25,10 +25,11 @@ struct HardnessOptions
 };
 
 // Hardness of every row of a fitted class (aligned with result.rows); nullopt when the class's
-// pool is larger than options.maxPool. The pool is the class's rows outside the whitening split
-// (every row when the whitening used all rows). Runs on the global thread pool.
+// pool is larger than options.maxPool. The pool is the class's rows outside `whitenedOn`, the
+// split the whitening statistics came from (nullopt: they came from every row, and every row is in
+// the pool). Runs on the global thread pool.
 std::optional<std::vector<double>> classHardness(const AnalysisData &data, const EmbeddingWhitener &whitener,
-                                                 const ClassResult &result, Split whitenSplit,
+                                                 const ClassResult &result, std::optional<Split> whitenedOn,
                                                  const HardnessOptions &options = {});
 
 } // namespace faultline

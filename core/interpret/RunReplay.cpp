@@ -10,16 +10,12 @@
 
 namespace faultline {
 
-namespace {
-
 Split storedSplit(const QJsonObject &params, const QString &key)
 {
     Split split = Split::Unassigned;
     splitFromName(params.value(key).toString(), &split);
     return split;
 }
-
-} // namespace
 
 RunReplay replayRun(const ProjectStore &store, qint64 runId)
 {

@@ -3,6 +3,7 @@
 #include "analysis/AnalysisTypes.h"
 #include "analysis/EmbeddingWhitener.h"
 
+#include <QJsonObject>
 #include <QStringList>
 #include <vector>
 
@@ -23,5 +24,9 @@ struct RunReplay
 };
 
 RunReplay replayRun(const ProjectStore &store, qint64 runId);
+
+// A split a run's parameters (RunInfo::params, JSON) name under `key` ("fit_split",
+// "whiten_split"); Split::Unassigned when absent.
+Split storedSplit(const QJsonObject &params, const QString &key);
 
 } // namespace faultline

@@ -43,29 +43,33 @@ Error grewPastLimit(const QString &path, qint64 maxBytes, const QString &kind)
 
 // One stat, one open, reads until EOF, one close: a scan reads every image of a dataset through
 // here, and QFileInfo + QFile cost several more stat/statx/access calls per file.
-void requireRegularFile(const QString &path, qint64 maxBytes, const QString &kind)
+namespace {
+
+// The size of a regular file within the limit (Error otherwise); 0 when it cannot be stat'ed,
+// which the open that follows then explains ("cannot open: No such file or directory").
+qint64 checkedRegularSize(const QByteArray &name, const QString &path, qint64 maxBytes, const QString &kind)
 {
     struct stat info;
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return; // opening it says "cannot open: No such file or directory", as before
+    if (::stat(name.constData(), &info) != 0)
+        return 0;
     if (!S_ISREG(info.st_mode))
         throw notRegular(path);
     if (qint64(info.st_size) > maxBytes)
         throw tooLarge(path, info.st_size, maxBytes, kind);
+    return qint64(info.st_size);
+}
+
+} // namespace
+
+void requireRegularFile(const QString &path, qint64 maxBytes, const QString &kind)
+{
+    checkedRegularSize(QFile::encodeName(path), path, maxBytes, kind);
 }
 
 QByteArray readBoundedFile(const QString &path, qint64 maxBytes, const QString &kind)
 {
     const QByteArray name = QFile::encodeName(path);
-    struct stat info;
-    qint64 expected = 0;
-    if (::stat(name.constData(), &info) == 0) {
-        if (!S_ISREG(info.st_mode))
-            throw notRegular(path);
-        if (qint64(info.st_size) > maxBytes)
-            throw tooLarge(path, info.st_size, maxBytes, kind);
-        expected = info.st_size;
-    } // else: the open below says why, as QFile did
+    const qint64 expected = checkedRegularSize(name, path, maxBytes, kind);
     int fd;
     do {
         fd = ::open(name.constData(), O_RDONLY | O_CLOEXEC);

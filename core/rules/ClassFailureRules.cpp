@@ -4,6 +4,7 @@
 #include "common/JobControl.h"
 #include "dataset/DatasetPaths.h"
 #include "io/BoundedFile.h"
+#include "interpret/RunReplay.h"
 #include "io/NpyFile.h"
 #include "rules/ConceptFeatures.h"
 #include "store/ProjectStore.h"
@@ -100,11 +101,8 @@ RuleFeatures fileFeaturesOf(const FileFeatures &file, const RuleFeatureSource &s
 
 std::optional<Split> runFitSplit(const RunInfo &run)
 {
-    const QJsonObject params = QJsonDocument::fromJson(run.params.toUtf8()).object();
-    Split split = Split::Unassigned;
-    if (splitFromName(params.value(QStringLiteral("fit_split")).toString(), &split))
-        return split;
-    return std::nullopt;
+    const Split split = storedSplit(QJsonDocument::fromJson(run.params.toUtf8()).object(), QStringLiteral("fit_split"));
+    return split == Split::Unassigned ? std::nullopt : std::optional<Split>(split);
 }
 
 } // namespace

@@ -63,7 +63,6 @@ std::vector<float> conceptEmbeddings(ProjectStore &store, qint64 embeddingModelI
         for (qsizetype i = 0; i < absent.size(); ++i)
             std::copy_n(fresh.begin() + i * dim, dim, vectors.begin() + texts.indexOf(absent[i]) * dim);
     }
-    normaliseRows(vectors.data(), size_t(texts.size()), dim); // stored ones are unit already; cheap
     return vectors;
 }
 

@@ -110,7 +110,7 @@ private Q_SLOTS:
             QVERIFY(std::isfinite(v));
         // whitening on all rows (no train split in the data): every row is in the pool
         Class flat = makeClass(50, 10, 0, d);
-        QVERIFY(classHardness(flat.data, flat.whitener, flat.result, Split::Train));
+        QVERIFY(classHardness(flat.data, flat.whitener, flat.result, std::nullopt));
     }
 
     void tinyAndHugePools()
