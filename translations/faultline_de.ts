@@ -612,6 +612,95 @@ Test</translation>
     </message>
 </context>
 <context>
+    <name>faultline::ConfusionDock</name>
+    <message>
+        <source>Confusion</source>
+        <translation>Verwechslungen</translation>
+    </message>
+    <message>
+        <source>Split:</source>
+        <translation>Aufteilung:</translation>
+    </message>
+    <message>
+        <source>All splits</source>
+        <translation>Alle Aufteilungen</translation>
+    </message>
+    <message>
+        <source>Rows: true class; columns: prediction. Click a cell to show its images.</source>
+        <translation>Zeilen: wahre Klasse; Spalten: Vorhersage. Klicken Sie auf eine Zelle, um ihre Bilder zu zeigen.</translation>
+    </message>
+    <message>
+        <source>The largest confusions of the run: click one to show its images</source>
+        <translation>Die größten Verwechslungen des Laufs: klicken Sie auf eine, um ihre Bilder zu zeigen</translation>
+    </message>
+    <message>
+        <source>No analysis run yet.</source>
+        <translation>Noch kein Analyselauf.</translation>
+    </message>
+    <message>
+        <source>Loading run %1…</source>
+        <translation>Lauf %1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>Konfusionsmatrix</translation>
+    </message>
+    <message>
+        <source>%1 → %2  %3 (%4)</source>
+        <translation>%1 → %2  %3 (%4)</translation>
+    </message>
+    <message>
+        <source>No images in this split.</source>
+        <translation>Keine Bilder in dieser Aufteilung.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %1: %2 images, accuracy %3, %n confusions.</source>
+        <translation>
+            <numerusform>Lauf %1: %2 Bilder, Genauigkeit %3, %n Verwechslung.</numerusform>
+            <numerusform>Lauf %1: %2 Bilder, Genauigkeit %3, %n Verwechslungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 predicted correctly</source>
+        <translation>%1 richtig vorhergesagt</translation>
+    </message>
+    <message>
+        <source>%1 predicted as %2</source>
+        <translation>%1 als %2 vorhergesagt</translation>
+    </message>
+</context>
+<context>
+    <name>faultline::ConfusionTableModel</name>
+    <message>
+        <source>%1: %2 of %3 images predicted correctly</source>
+        <translation>%1: %2 von %3 Bildern richtig vorhergesagt</translation>
+    </message>
+    <message>
+        <source>%1: %2 images predicted correctly (%3 of the class). Click to show them.</source>
+        <translation>%1: %2 Bilder richtig vorhergesagt (%3 der Klasse). Klicken, um sie zu zeigen.</translation>
+    </message>
+    <message>
+        <source>%1 predicted as %2: %3 images (%4 of the class). Click to show them.</source>
+        <translation>%1 als %2 vorhergesagt: %3 Bilder (%4 der Klasse). Klicken, um sie zu zeigen.</translation>
+    </message>
+    <message>
+        <source>True class %1 (%2 images)</source>
+        <translation>Wahre Klasse %1 (%2 Bilder)</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>The share of the row predicted correctly</source>
+        <translation>Der richtig vorhergesagte Anteil der Zeile</translation>
+    </message>
+    <message>
+        <source>Predicted %1</source>
+        <translation>Vorhergesagt: %1</translation>
+    </message>
+</context>
+<context>
     <name>faultline::DifficultyDock</name>
     <message>
         <source>Difficulty</source>
@@ -1119,6 +1208,10 @@ Teilmenge: %6
     <message>
         <source>Decision value: the paper&apos;s SVM score. Hardness: the decision value averaged over each image&apos;s neighbourhood, so images in a region of failures come first</source>
         <translation>Entscheidungswert: der SVM-Score des Papers. Schwierigkeit: der Entscheidungswert, gemittelt über die Nachbarschaft jedes Bildes, sodass Bilder in einer Region von Fehlern zuerst kommen</translation>
+    </message>
+    <message>
+        <source>&amp;More Like This</source>
+        <translation>Ä&amp;hnliche Bilder</translation>
     </message>
 </context>
 <context>
@@ -1921,6 +2014,18 @@ Teilmenge: %6
         <source>The classifier whose predictions and failure modes are shown</source>
         <translation>Der Klassifikator, dessen Vorhersagen und Fehlermodi gezeigt werden</translation>
     </message>
+    <message>
+        <source>&amp;Search images…</source>
+        <translation>&amp;Bilder suchen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+F</source>
+        <translation>Ctrl+Shift+F</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
@@ -2398,6 +2503,75 @@ Generator: %3, Seed %4
     </message>
 </context>
 <context>
+    <name>faultline::SearchDock</name>
+    <message>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>Describe what to find, e.g. a photo of a boot on grass</source>
+        <translation>Beschreiben Sie, was Sie suchen, z. B. a photo of a boot on grass</translation>
+    </message>
+    <message>
+        <source>Selected class</source>
+        <translation>Gewählte Klasse</translation>
+    </message>
+    <message>
+        <source>Every class</source>
+        <translation>Alle Klassen</translation>
+    </message>
+    <message>
+        <source>Where to search: the selected class&apos;s images or every image of the run</source>
+        <translation>Wo gesucht wird: in den Bildern der gewählten Klasse oder in allen Bildern des Laufs</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n images</source>
+        <translation>
+            <numerusform>%n Bild</numerusform>
+            <numerusform>%n Bilder</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type a description and press Enter, or choose More Like This on an image.</source>
+        <translation>Geben Sie eine Beschreibung ein und drücken Sie Enter, oder wählen Sie „Ähnliche Bilder“ an einem Bild.</translation>
+    </message>
+    <message>
+        <source>Open a dataset with an analysis run to search its images.</source>
+        <translation>Öffnen Sie einen Datensatz mit einem Analyselauf, um seine Bilder zu durchsuchen.</translation>
+    </message>
+    <message>
+        <source>The CLIP text model is still loading; search again in a moment.</source>
+        <translation>Das CLIP-Textmodell lädt noch; suchen Sie gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>Select a class first, or search every class.</source>
+        <translation>Wählen Sie zuerst eine Klasse, oder suchen Sie in allen Klassen.</translation>
+    </message>
+    <message>
+        <source>Images most like %1</source>
+        <translation>Bilder, die %1 am ähnlichsten sind</translation>
+    </message>
+    <message>
+        <source>Images nearest to “%1”</source>
+        <translation>Bilder, die „%1“ am nächsten sind</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <source>Indexing the images to search…</source>
+        <translation>Die zu durchsuchenden Bilder werden indiziert…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n images, %2 misclassified.</source>
+        <translation>
+            <numerusform>%1: %n Bild, %2 falsch klassifiziert.</numerusform>
+            <numerusform>%1: %n Bilder, %2 falsch klassifiziert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>faultline::SettingsDialog</name>
     <message>
         <source>unknown</source>
@@ -2492,10 +2666,6 @@ Generator: %3, Seed %4
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <source>Takes effect after a restart.</source>
-        <translation>Wird nach einem Neustart wirksam.</translation>
-    </message>
-    <message>
         <source>Interface</source>
         <translation>Oberfläche</translation>
     </message>
@@ -2586,6 +2756,26 @@ Generator: %3, Seed %4
     <message>
         <source>&amp;Generation</source>
         <translation>&amp;Erzeugung</translation>
+    </message>
+    <message>
+        <source>The language takes effect after a restart.</source>
+        <translation>Die Sprache gilt nach einem Neustart.</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Wie das System</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>Appearance:</source>
+        <translation>Darstellung:</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,7 @@
 #include "AppSettings.h"
 
+#include "appearance/Appearance.h"
+
 #include "dataset/Split.h"
 
 #include "common/Error.h"
@@ -17,6 +19,7 @@ const char *const kClipModel = "engine/clipModel";
 const char *const kDevice = "engine/device";
 const char *const kThreads = "engine/threads";
 const char *const kLanguage = "ui/language";
+const char *const kAppearance = "ui/appearance";
 const char *const kThumbnailSize = "ui/thumbnailSize";
 const char *const kGenerationBackend = "generation/backend";
 const char *const kGenerationToken = "generation/token";
@@ -79,6 +82,17 @@ QString language()
 void setLanguage(const QString &language)
 {
     QSettings().setValue(QLatin1String(kLanguage), language);
+}
+
+Appearance appearance()
+{
+    return appearanceFromName(QSettings().value(QLatin1String(kAppearance)).toString());
+}
+
+void setAppearance(Appearance appearance)
+{
+    QSettings().setValue(QLatin1String(kAppearance), appearanceName(appearance));
+    applyAppearance(appearance);
 }
 
 int thumbnailSize()

@@ -4,6 +4,8 @@
 #include "generation/GenerationBackendConfig.h"
 #include "generation/SamplePlan.h"
 
+#include "appearance/Appearance.h"
+
 #include <QString>
 
 namespace faultline {
@@ -26,6 +28,8 @@ void applyThreadCount();
 
 QString language();                     // "" = follow the system, else a locale name ("de")
 void setLanguage(const QString &language);
+Appearance appearance();                // system (default), light or dark
+void setAppearance(Appearance appearance); // stores it and applies it at once
 
 int thumbnailSize();                    // gallery tile size in device-independent pixels
 void setThumbnailSize(int size);

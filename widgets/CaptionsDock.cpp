@@ -6,6 +6,7 @@
 #include "JobLauncher.h"
 #include "NeighborListModel.h"
 #include "QCustomPlotInclude.h"
+#include "appearance/Appearance.h"
 #include "RunTextModel.h"
 #include "TextModelStatus.h"
 #include "TileStripView.h"
@@ -152,6 +153,7 @@ void CaptionsDock::buildUi()
     m_samplesPanel = m_results->samplesPanel();
     m_plot = new QCustomPlot(details);
     setupPlot();
+    followPalette(m_plot);
     details->setStretchFactor(0, 3);
     details->setStretchFactor(1, 2);
     auto *vertical = new QSplitter(Qt::Vertical, page);

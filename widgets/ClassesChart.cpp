@@ -1,5 +1,6 @@
 #include "ClassesChart.h"
 
+#include "appearance/Appearance.h"
 #include <algorithm>
 #include <numeric>
 
@@ -50,6 +51,7 @@ ClassesChart::ClassesChart(QWidget *parent) : QCustomPlot(parent)
                 onPlottableClick(plottable, dataIndex);
             });
     setClasses({});
+    followPalette(this);
 }
 
 void ClassesChart::setClasses(const QVector<ClassSummary> &classes)

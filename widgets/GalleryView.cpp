@@ -451,6 +451,8 @@ void GalleryView::showContextMenu(QListView *view, const QPoint &pos)
     QAction *open = menu.addAction(tr("&Open"));
     QAction *reveal = menu.addAction(tr("&Reveal in Folder"));
     QAction *copy = menu.addAction(paths.size() == 1 ? tr("&Copy Path") : tr("&Copy %n Paths", nullptr, int(paths.size())));
+    const QString likePath = clicked.isValid() ? clicked.data(GalleryModel::PathRole).toString() : paths.first();
+    QAction *moreLike = menu.addAction(tr("&More Like This"));
     menu.addSeparator();
     QAction *tagHard = menu.addAction(tr("Tag as &Hard"));
     QAction *tagOk = menu.addAction(tr("Tag as &OK"));
@@ -471,6 +473,8 @@ void GalleryView::showContextMenu(QListView *view, const QPoint &pos)
         }
         for (int i = 0; i < std::min<int>(int(folders.size()), kMaxOpen); ++i)
             QDesktopServices::openUrl(QUrl::fromLocalFile(folders.at(i)));
+    } else if (chosen == moreLike) {
+        Q_EMIT moreLikeRequested(likePath);
     } else if (chosen == copy) {
         QApplication::clipboard()->setText(paths.join(QLatin1Char('\n')));
     } else if (chosen == tagHard) {

@@ -67,6 +67,7 @@ Q_SIGNALS:
     // The current image of the focused list; sourceRow indexes the RunClassImages shown.
     void currentImageChanged(const QString &path, int sourceRow);
     void tagRequested(const QStringList &paths, const QString &tag); // "hard", "ok" or "" (clear)
+    void moreLikeRequested(const QString &path);                     // search for similar images
     void splitFilterChanged(const QString &splitName);              // "" = all splits
 
 private:

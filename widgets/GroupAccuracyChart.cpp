@@ -1,5 +1,6 @@
 #include "GroupAccuracyChart.h"
 
+#include "appearance/Appearance.h"
 #include "QCustomPlotInclude.h"
 
 #include <QVBoxLayout>
@@ -40,6 +41,7 @@ GroupAccuracyChart::GroupAccuracyChart(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
     setGroups({});
+    followPalette(m_plot);
 }
 
 void GroupAccuracyChart::setGroups(const QVector<GroupAccuracy> &groups)

@@ -13,6 +13,8 @@
 #include "InspectorDock.h"
 #include "compare/ModelsDock.h"
 #include "rules/RulesDock.h"
+#include "search/SearchDock.h"
+#include "confusion/ConfusionDock.h"
 #include "fix/InterventionsDock.h"
 #include "JobsDock.h"
 #include "MessageBar.h"
@@ -37,6 +39,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPointer>
@@ -45,6 +48,8 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTabBar>
 #include <QTableWidget>
 #include <QTimer>
 #include <QToolBar>
@@ -219,11 +224,15 @@ void MainWindow::createDocks()
     m_interventionsDock = new InterventionsDock(m_session, this);
     m_modelsDock = new ModelsDock(m_session, m_thumbnails, this);
     m_rulesDock = new RulesDock(m_textModel, m_thumbnails, this);
+    m_searchDock = new SearchDock(m_textModel, m_thumbnails, this);
+    m_confusionDock = new ConfusionDock(this);
     addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_difficultyDock);
     splitDockWidget(m_difficultyDock, m_captionsDock, Qt::Horizontal);
-    tabifyDockWidget(m_captionsDock, m_rulesDock);
+    tabifyDockWidget(m_captionsDock, m_searchDock);
+    tabifyDockWidget(m_searchDock, m_confusionDock);
+    tabifyDockWidget(m_confusionDock, m_rulesDock);
     tabifyDockWidget(m_rulesDock, m_interventionsDock);
     tabifyDockWidget(m_interventionsDock, m_modelsDock);
     tabifyDockWidget(m_modelsDock, m_jobsDock);
@@ -231,6 +240,8 @@ void MainWindow::createDocks()
     connect(m_modelsDock, &ModelsDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_rulesDock, &RulesDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_rulesDock, &RulesDock::jobStarted, m_jobsDock, &JobsDock::addJob);
+    connect(m_searchDock, &SearchDock::jobStarted, m_jobsDock, &JobsDock::addJob);
+    connect(m_confusionDock, &ConfusionDock::jobStarted, m_jobsDock, &JobsDock::addJob);
     // A dock's content scrolls when the window is smaller than it wants, instead of pushing the
     // window past the screen (a 1366×768 laptop; issue 15.1): no dock sets the window's minimum.
     for (QDockWidget *dock : docks()) {
@@ -272,8 +283,8 @@ void MainWindow::createModelSwitcher()
 
 QList<QDockWidget *> MainWindow::docks() const
 {
-    return {m_classesDock, m_difficultyDock, m_captionsDock, m_rulesDock, m_inspectorDock, m_interventionsDock,
-            m_modelsDock, m_jobsDock};
+    return {m_classesDock, m_difficultyDock, m_captionsDock, m_searchDock, m_confusionDock, m_rulesDock, m_inspectorDock,
+            m_interventionsDock, m_modelsDock, m_jobsDock};
 }
 
 void MainWindow::connectClassViews()
@@ -300,10 +311,47 @@ void MainWindow::connectClassViews()
         m_inspectorDock->showClass(selected.images, m_session->root());
         m_inspectorDock->setConfidences(selected.confidences);
         m_inspectorDock->setTags(selected.tags);
-        // Start on the hardest image, so the inspector is never empty next to a full gallery.
+        // Start on the hardest image, so the inspector is never empty next to a full gallery,
+        // unless a search result of this class is waiting to be inspected.
         if (selected.images->size() > 0)
             m_galleryView->hardestView()->setCurrentIndex(m_galleryView->hardestModel()->index(0));
+        if (!m_pendingInspect.isEmpty())
+            inspectImage(std::exchange(m_pendingInspect, QString()));
+        if (m_pendingSubset) {
+            const auto [title, ids] = *std::exchange(m_pendingSubset, std::nullopt);
+            m_galleryView->showSubset(title, ids);
+        }
     });
+    // Search follows the shown run and the selected class; a hit of another class selects it.
+    connect(m_session, &ProjectSession::stateChanged, m_searchDock, [this](const DatasetState &state) {
+        if (state.latestRun > 0) {
+            m_searchDock->setRun(m_session->root(), m_session->projectPath(), state.latestRun);
+            m_confusionDock->setRun(m_session->projectPath(), state.latestRun);
+        } else {
+            m_searchDock->clear();
+            m_confusionDock->clear();
+        }
+    });
+    // A confusion cell: its class, and exactly its images in the gallery.
+    connect(m_confusionDock, &ConfusionDock::cellChosen, this,
+            [this](const QString &label, const QString &title, const QSet<qint64> &ids) {
+                if (label == m_session->selectedClass() && m_session->selected().images) {
+                    m_galleryView->showSubset(title, ids);
+                    return;
+                }
+                m_pendingSubset = std::make_pair(title, ids);
+                m_session->setSelectedClass(label);
+            });
+    connect(m_session, &ProjectSession::classSelected, m_searchDock, &SearchDock::setSelectedClass);
+    connect(m_searchDock, &SearchDock::imageActivated, this, [this](const QString &path, const QString &className) {
+        if (className.isEmpty() || className == m_session->selectedClass()) {
+            inspectImage(path);
+            return;
+        }
+        m_pendingInspect = path;
+        m_session->setSelectedClass(className);
+    });
+    connect(m_galleryView, &GalleryView::moreLikeRequested, m_searchDock, &SearchDock::moreLike);
     connect(m_session, &ProjectSession::tagsChanged, this, [this](const QHash<QString, QString> &tags) {
         m_galleryView->setTags(tags);
         m_inspectorDock->setTags(tags);
@@ -388,6 +436,13 @@ void MainWindow::createMenus()
     m_previousClassAction->setShortcuts({QKeySequence(tr("Ctrl+PgUp")), QKeySequence(tr("Alt+Up"))});
     QAction *filter = analysis->addAction(tr("&Find class…"), m_classesDock, &ClassesDock::focusFilter);
     filter->setShortcut(QKeySequence::Find);
+    QAction *search = analysis->addAction(tr("&Search images…"), this, [this] {
+        m_searchDock->show();
+        m_searchDock->raise();
+        m_searchDock->queryEdit()->setFocus();
+        m_searchDock->queryEdit()->selectAll();
+    });
+    search->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
     analysis->addSeparator();
     QAction *harder = analysis->addAction(tr("Slider &harder"), m_difficultyDock, &DifficultyDock::harder);
     harder->setShortcut(QKeySequence(tr("Ctrl+]")));
@@ -401,6 +456,26 @@ void MainWindow::createMenus()
     m_viewMenu->addActions(m_galleryView->actions()); // thumbnail zoom
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout);
+
+    // The frequent actions one click away, with the platform's standard icons.
+    m_mainToolBar = new QToolBar(tr("Main"));
+    m_mainToolBar->setObjectName(QStringLiteral("MainToolBar"));
+    m_mainToolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    const auto icon = [this](QStyle::StandardPixmap pixmap) { return style()->standardIcon(pixmap); };
+    open->setIcon(icon(QStyle::SP_DirOpenIcon));
+    m_analyzeAction->setIcon(icon(QStyle::SP_MediaPlay));
+    m_exportAction->setIcon(icon(QStyle::SP_DialogSaveButton));
+    search->setIcon(icon(QStyle::SP_FileDialogContentsView));
+    m_previousClassAction->setIcon(icon(QStyle::SP_ArrowUp));
+    m_nextClassAction->setIcon(icon(QStyle::SP_ArrowDown));
+    m_mainToolBar->addActions({open, m_analyzeAction, m_exportAction});
+    m_mainToolBar->addSeparator();
+    m_mainToolBar->addActions({m_previousClassAction, m_nextClassAction, search});
+    // Row one: the actions and the model switcher; the message bar gets a row of its own below.
+    insertToolBar(m_messageToolBar, m_mainToolBar);
+    insertToolBar(m_messageToolBar, m_modelToolBar);
+    insertToolBarBreak(m_messageToolBar);
+    m_viewMenu->insertAction(m_viewMenu->actions().value(0), m_mainToolBar->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
@@ -644,6 +719,17 @@ void MainWindow::restoreDatasetView(const QString &root)
     m_galleryView->setSplitFilter(view.split < 0 ? std::nullopt : std::optional<Split>(Split(view.split)));
     m_galleryView->setSortKey(GalleryModel::SortKey(view.sortKey));
     m_restoreClass = view.className;
+}
+
+bool MainWindow::event(QEvent *event)
+{
+    // Tabified docks: tabs show their whole title and scroll, instead of "Ca…" "Se…" at 1024 px.
+    if (event->type() == QEvent::ChildPolished)
+        if (auto *tabs = qobject_cast<QTabBar *>(static_cast<QChildEvent *>(event)->child())) {
+            tabs->setElideMode(Qt::ElideNone);
+            tabs->setUsesScrollButtons(true);
+        }
+    return QMainWindow::event(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

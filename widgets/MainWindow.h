@@ -2,6 +2,9 @@
 
 #include <QByteArray>
 #include <QMainWindow>
+#include <QSet>
+#include <optional>
+#include <utility>
 
 class QLabel;
 class QMenu;
@@ -22,6 +25,8 @@ class InterventionsDock;
 class JobsDock;
 class ModelsDock;
 class RulesDock;
+class SearchDock;
+class ConfusionDock;
 class MessageBar;
 class ProjectSession;
 class RunTextModel;
@@ -48,7 +53,10 @@ public:
     InterventionsDock *interventionsDock() const { return m_interventionsDock; }
     ModelsDock *modelsDock() const { return m_modelsDock; }
     RulesDock *rulesDock() const { return m_rulesDock; }
+    SearchDock *searchDock() const { return m_searchDock; }
+    ConfusionDock *confusionDock() const { return m_confusionDock; }
     QComboBox *modelSwitcher() const { return m_modelCombo; }
+    QToolBar *mainToolBar() const { return m_mainToolBar; }
     MessageBar *messageBar() const { return m_messageBar; }
     WelcomePage *welcomePage() const { return m_welcome; }
     QString activeJobText() const;
@@ -65,6 +73,7 @@ public Q_SLOTS:
     void inspectImage(const QString &absolutePath);
 
 protected:
+    bool event(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -106,6 +115,11 @@ private:
     InterventionsDock *m_interventionsDock = nullptr;
     ModelsDock *m_modelsDock = nullptr;
     RulesDock *m_rulesDock = nullptr;
+    SearchDock *m_searchDock = nullptr;
+    ConfusionDock *m_confusionDock = nullptr;
+    std::optional<std::pair<QString, QSet<qint64>>> m_pendingSubset; // a confusion cell of another class
+    QString m_pendingInspect; // a search hit of another class, inspected once that class loads
+    QToolBar *m_mainToolBar = nullptr;   // open, analyse, export, classes, search
     QToolBar *m_modelToolBar = nullptr;
     QComboBox *m_modelCombo = nullptr;  // the model switcher: one entry per prediction set
     MessageBar *m_messageBar = nullptr;

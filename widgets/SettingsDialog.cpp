@@ -178,13 +178,19 @@ QWidget *SettingsDialog::buildLanguageGroup()
         m_language->addItem(nativeName, name);
     const int current = m_language->findData(AppSettings::language());
     m_language->setCurrentIndex(current >= 0 ? current : 0);
-    auto *note = new QLabel(tr("Takes effect after a restart."));
+    auto *note = new QLabel(tr("The language takes effect after a restart."));
     note->setForegroundRole(QPalette::PlaceholderText);
+    m_appearance = new QComboBox;
+    m_appearance->addItem(tr("Follow the system"), int(Appearance::System));
+    m_appearance->addItem(tr("Light"), int(Appearance::Light));
+    m_appearance->addItem(tr("Dark"), int(Appearance::Dark));
+    m_appearance->setCurrentIndex(m_appearance->findData(int(AppSettings::appearance())));
 
     auto *group = new QGroupBox(tr("Interface"));
     auto *form = new QFormLayout(group);
     form->addRow(tr("Language:"), m_language);
     form->addRow(QString(), note);
+    form->addRow(tr("Appearance:"), m_appearance);
     return group;
 }
 
@@ -386,6 +392,8 @@ void SettingsDialog::accept()
     AppSettings::setDevice(ComputeDevice(m_device->currentData().toInt()));
     AppSettings::setThreadCount(m_threads->value()); // applies it to the job pool and libtorch
     AppSettings::setLanguage(m_language->currentData().toString());
+    if (Appearance(m_appearance->currentData().toInt()) != AppSettings::appearance())
+        AppSettings::setAppearance(Appearance(m_appearance->currentData().toInt()));
     m_generation->store();
     QDialog::accept();
 }

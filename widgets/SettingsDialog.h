@@ -52,6 +52,7 @@ public:
     QComboBox *deviceCombo() const { return m_device; }
     QSpinBox *threadSpin() const { return m_threads; }
     QComboBox *languageCombo() const { return m_language; }
+    QComboBox *appearanceCombo() const { return m_appearance; }
     QString deviceHelpText() const;
     GenerationSettingsPage *generationPage() const { return m_generation; }
 
@@ -83,6 +84,7 @@ private:
     QLabel *m_deviceHelp = nullptr;
     QSpinBox *m_threads = nullptr;
     QComboBox *m_language = nullptr;
+    QComboBox *m_appearance = nullptr;
     GenerationSettingsPage *m_generation = nullptr;
     QPointer<BackgroundJob> m_job;
 };

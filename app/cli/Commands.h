@@ -27,3 +27,4 @@ int interventionsCommand(const QStringList &args);
 int predictionsCommand(const QStringList &args);
 int compareCommand(const QStringList &args);
 int rulesCommand(const QStringList &args);
+int searchCommand(const QStringList &args);

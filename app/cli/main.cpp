@@ -41,6 +41,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("retrain"), {retrainCommand, "retrain the classifier's head with an intervention; accuracy before/after"}},
         {QStringLiteral("rules"), {rulesCommand, "explain failures as decision-tree rules over concepts (Barlow, paper 003)"}},
         {QStringLiteral("runs"), {runsCommand, "list the analysis runs stored in a project"}},
+        {QStringLiteral("search"), {searchCommand, "images nearest to a text or to an image (more like this), by CLIP"}},
         {QStringLiteral("scan"), {scanCommand, "scan a dataset folder and report images, classes and problems"}},
     };
     return table;

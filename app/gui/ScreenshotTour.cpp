@@ -18,10 +18,14 @@
 #include "RunTextModel.h"
 #include "SettingsDialog.h"
 #include "compare/ModelsDock.h"
+#include "confusion/ConfusionDock.h"
+#include "confusion/ConfusionTableModel.h"
 #include "fix/InterventionsDock.h"
 #include "rules/RulesDock.h"
+#include "search/SearchDock.h"
 
 #include <QDir>
+#include <QLineEdit>
 #include <QDockWidget>
 #include <QListView>
 #include <QPushButton>
@@ -192,10 +196,36 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
     m_steps.push_back({QStringLiteral("rules"),
                        [this, idle] { return idle() && m_window.rulesDock()->tree()->topLevelItemCount() > 0; },
                        [this] { m_window.rulesDock()->chooseLeaf(0); }});
-    m_steps.push_back({QStringLiteral("rules thumbnails"), [this] { return m_waitedMs >= 1000; }, [this] {
+    m_steps.push_back({QStringLiteral("rules thumbnails"), [this] { return m_waitedMs >= 1000; }, [this, floated] {
                            save(m_window.rulesDock(), QStringLiteral("rules.png"));
                            m_window.rulesDock()->setFloating(false);
                            save(m_window.galleryView(), QStringLiteral("rules-gallery.png"));
+                           m_window.galleryView()->clearSubset();
+                           // Search every class by text (retrieval by example without a text tower).
+                           SearchDock *search = m_window.searchDock();
+                           floated(search);
+                           search->setScope(SearchDock::Scope::WholeRun);
+                           if (m_window.textModel()->state() == RunTextModel::State::Ready) {
+                               search->queryEdit()->setText(QStringLiteral("a photo of a dark boot"));
+                               search->searchText();
+                           } else {
+                               search->moreLike(m_window.galleryView()->hardestModel()->itemAt(0).path);
+                           }
+                       }});
+    m_steps.push_back({QStringLiteral("search"),
+                       [this, idle] { return idle() && m_window.searchDock()->results()->rowCount() > 0; },
+                       [] {}});
+    m_steps.push_back({QStringLiteral("search thumbnails"), [this] { return m_waitedMs >= 1000; }, [this, floated] {
+                           save(m_window.searchDock(), QStringLiteral("search.png"));
+                           m_window.searchDock()->setFloating(false);
+                           floated(m_window.confusionDock());
+                           m_window.confusionDock()->setSplit(Split::Test);
+                       }});
+    m_steps.push_back({QStringLiteral("confusion"),
+                       [this, idle] { return idle() && m_window.confusionDock()->model()->rowCount() > 0; },
+                       [this] {
+                           save(m_window.confusionDock(), QStringLiteral("confusion.png"));
+                           m_window.confusionDock()->setFloating(false);
                        }});
 }
 

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.faultline.Faultline")); // taskbars match the .desktop
     installTranslations(app);
     AppSettings::applyThreadCount();
+    applyAppearance(AppSettings::appearance());
 
     const int exitCode = runWorkbench(app, arguments.value(0), screenshotDir);
     // Jobs still running hold SQLite connections and libtorch state: they end (cancelled by the

@@ -1,5 +1,7 @@
 #include "analysis/HardnessRanking.h"
 
+#include "analysis/FloatProduct.h"
+
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
@@ -37,50 +39,46 @@ RowMatrix unitRows(const EmbeddingRows &embeddings, const std::vector<int> &rows
 std::vector<std::vector<int>> nearestInPool(const RowMatrix &queries, const std::vector<int> &self,
                                             const RowMatrix &pool, int k)
 {
-    const Eigen::MatrixXf poolF = pool.cast<float>();
-    const int q = int(queries.rows()), p = int(pool.rows());
+    using FloatRows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const FloatRows poolF = pool.cast<float>();
+    const int q = int(queries.rows()), p = int(pool.rows()), dim = int(pool.cols());
     std::vector<std::vector<int>> neighbours(static_cast<size_t>(q));
     std::vector<int> blocks((q + kBlockRows - 1) / kBlockRows);
     std::iota(blocks.begin(), blocks.end(), 0);
     QtConcurrent::blockingMap(blocks, [&](int block) {
         const int first = block * kBlockRows, count = std::min(kBlockRows, q - first);
-        // The same float product as before, transposed once so each query's similarities are
-        // contiguous (the selection read them with a stride of the block's rows: a cache miss each).
-        const Eigen::MatrixXf product = queries.middleRows(first, count).cast<float>() * poolF.transpose();
-        const Eigen::MatrixXf similarity = product.transpose();
+        const FloatRows queriesF = queries.middleRows(first, count).cast<float>();
+        std::vector<float> similarity(static_cast<size_t>(count) * static_cast<size_t>(p));
+        floatProductTransposed(queriesF.data(), count, poolF.data(), p, dim, similarity.data());
         std::vector<std::pair<float, int>> heap; // the best `wanted` so far, the worst on top
         for (int r = 0; r < count; ++r) {
             const int query = first + r;
             const int skip = self[size_t(query)];
             const int wanted = std::min<int>(p - (skip >= 0 && skip < p ? 1 : 0), k + kCandidateMargin);
             // Larger similarity first, equal ones by lower pool index: a strict order, so the
-            // best `wanted` are one set whichever way they are picked (nth_element before).
+            // best `wanted` are one set whichever way they are picked.
             const auto better = [](const std::pair<float, int> &a, const std::pair<float, int> &b) {
                 return a.first != b.first ? a.first > b.first : a.second < b.second;
             };
             heap.clear();
-            const float *column = similarity.col(r).data();
+            const float *row = similarity.data() + static_cast<size_t>(r) * static_cast<size_t>(p);
             for (int j = 0; j < p && wanted > 0; ++j) {
                 if (j == skip)
                     continue;
-                const std::pair<float, int> candidate{column[j], j};
+                const std::pair<float, int> candidate{row[j], j};
                 if (int(heap.size()) < wanted) {
                     heap.push_back(candidate);
                     std::push_heap(heap.begin(), heap.end(), better);
-                } else if (better(candidate, heap.front())) {
+                } else if (row[j] >= heap.front().first && better(candidate, heap.front())) {
                     std::pop_heap(heap.begin(), heap.end(), better);
                     heap.back() = candidate;
                     std::push_heap(heap.begin(), heap.end(), better);
                 }
             }
-            std::vector<int> candidates;
-            candidates.reserve(heap.size());
-            for (const auto &entry : heap)
-                candidates.push_back(entry.second);
             std::vector<std::pair<double, int>> exact;
-            exact.reserve(candidates.size());
-            for (int j : candidates)
-                exact.push_back({queries.row(query).dot(pool.row(j)), j});
+            exact.reserve(heap.size());
+            for (const auto &entry : heap)
+                exact.push_back({queries.row(query).dot(pool.row(entry.second)), entry.second});
             std::sort(exact.begin(), exact.end(),
                       [](const auto &a, const auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
             std::vector<int> &mine = neighbours[size_t(query)];

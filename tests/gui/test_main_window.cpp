@@ -19,6 +19,8 @@
 #include "SyntheticDataset.h"
 #include "WelcomePage.h"
 #include "DockScreenshot.h"
+#include "QCustomPlotInclude.h"
+#include "appearance/Appearance.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 
@@ -37,6 +39,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 #include <QHeaderView>
 #include <QTableView>
 
@@ -282,6 +285,47 @@ private Q_SLOTS:
                      qPrintable(QStringLiteral("column %1 cut").arg(column)));
         QVERIFY(header->sectionViewportPosition(ClassesTableModel::ErrorRateColumn) + 40 < table->viewport()->width());
         QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("laptop-1024x700.png")));
+    }
+
+    // Issue 15 (views 6): dark mode repaints the open window, charts included; the toolbar holds
+    // the frequent actions and fits a 1024 px window.
+    void darkModeAndToolbar()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1024, 700);
+        window.show();
+        window.openDataset(m_data.root);
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+        session.setSelectedClass(session.classes().at(0).className);
+        QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->hardestModel()->rowCount() > 0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        QToolBar *toolbar = window.mainToolBar();
+        QVERIFY(toolbar && toolbar->isVisible());
+        QStringList texts;
+        for (QAction *action : toolbar->actions())
+            if (!action->isSeparator()) {
+                texts << action->text().remove(QLatin1Char('&'));
+                // every button shows in the 1024 px window (none pushed into the overflow menu)
+                QWidget *button = toolbar->widgetForAction(action);
+                QVERIFY2(button && button->isVisible(), qPrintable(action->text()));
+            }
+        QCOMPARE(texts, (QStringList{"Open dataset folder…", "Run analysis…", "Export hard subset…", "Previous class",
+                                     "Next class", "Search images…"}));
+
+        AppSettings::setAppearance(Appearance::Dark);
+        QTest::qWait(100);
+        QVERIFY(paletteIsDark());
+        auto *chart = window.findChild<QCustomPlot *>(QStringLiteral("ClassesChart"));
+        QVERIFY(chart);
+        QTRY_COMPARE(chart->xAxis->tickLabelColor(), chart->palette().color(QPalette::WindowText));
+        const QImage shot = window.grab().toImage();
+        QVERIFY(QColor(shot.pixel(shot.width() / 2, shot.height() - 5)).lightness() < 128); // the status bar is dark
+        QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("dark-1024x700.png")));
+        window.resize(1920, 1080);
+        QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("dark-1920x1080.png")));
+        AppSettings::setAppearance(Appearance::System);
+        QVERIFY(!paletteIsDark());
     }
 
     // Issue 15.2: at 1920×1080 every column of the Classes table shows in full (no sideways

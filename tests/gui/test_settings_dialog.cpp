@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStyle>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -262,6 +263,38 @@ private Q_SLOTS:
         QCOMPARE(again.selectedModel(), checkpoint);
         QCOMPARE(again.modelStatusText(checkpoint), QStringLiteral("missing"));
         AppSettings::setThreadCount(0);
+    }
+
+    void appearanceAppliesAtOnceAndIsStored()
+    {
+        const QColor systemWindow = QApplication::palette().color(QPalette::Window);
+        {
+            SettingsDialog dialog;
+            QCOMPARE(dialog.appearanceCombo()->currentText(), QStringLiteral("Follow the system"));
+            dialog.appearanceCombo()->setCurrentText(QStringLiteral("Dark"));
+            dialog.accept();
+        }
+        QCOMPARE(AppSettings::appearance(), Appearance::Dark);
+        QCOMPARE(QSettings().value(QStringLiteral("ui/appearance")).toString(), QStringLiteral("dark"));
+        QVERIFY(paletteIsDark());
+        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        // text stays readable on it
+        const QPalette dark = QApplication::palette();
+        QVERIFY(dark.color(QPalette::Text).lightness() - dark.color(QPalette::Base).lightness() > 150);
+        {
+            SettingsDialog dialog;
+            QCOMPARE(dialog.appearanceCombo()->currentText(), QStringLiteral("Dark"));
+            dialog.appearanceCombo()->setCurrentText(QStringLiteral("Light"));
+            dialog.accept();
+        }
+        QVERIFY(!paletteIsDark());
+        {
+            SettingsDialog dialog;
+            dialog.appearanceCombo()->setCurrentText(QStringLiteral("Follow the system"));
+            dialog.accept();
+        }
+        QCOMPARE(QApplication::palette().color(QPalette::Window), systemWindow);
+        QCOMPARE(appearanceFromName(QStringLiteral("nonsense")), Appearance::System);
     }
 
     void generationBackendIsTestedAndStored()

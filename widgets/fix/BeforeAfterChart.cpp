@@ -1,5 +1,6 @@
 #include "fix/BeforeAfterChart.h"
 
+#include "appearance/Appearance.h"
 #include "QCustomPlotInclude.h"
 #include "fix/HeadRetraining.h"
 
@@ -43,6 +44,7 @@ BeforeAfterChart::BeforeAfterChart(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
     clear();
+    followPalette(m_plot);
 }
 
 void BeforeAfterChart::clear()

@@ -1,0 +1,209 @@
+// The exploration docks (issue 15) — Search and Confusion — over the interpretation test project (red cats predicted "dog";
+// embedded by the tiny reference CLIP): text search and "more like this" show what core's
+// RunSearchSpace finds, in the selected class or every class; opening a hit of another class
+// selects that class and inspects the image; a run without a text tower still offers "more like
+// this" and says why text search needs a model. The confusion matrix counts the run's labels and
+// predictions per split, and a cell shows exactly its images in the gallery, selecting the
+// class when it is another one. Screenshots at 1024×700 and 1920×1080.
+
+#include "CaptionsDock.h"
+#include "DockScreenshot.h"
+#include "GalleryModel.h"
+#include "GalleryView.h"
+#include "InspectorDock.h"
+#include "InterpretTestProject.h"
+#include "MainWindow.h"
+#include "NeighborListModel.h"
+#include "ProjectSession.h"
+#include "RunTextModel.h"
+#include "interpret/RunImages.h"
+#include "retrieval/RunSearch.h"
+#include "search/SearchDock.h"
+#include "confusion/ConfusionDock.h"
+#include "confusion/ConfusionTableModel.h"
+#include "interpret/RunConfusion.h"
+#include "store/ProjectStore.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QTableView>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace faultline;
+
+namespace {
+constexpr int kTimeout = 120000;
+}
+
+class TestExploreDocks : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    testing::InterpretTestProject m_project;
+
+    static void openCat(ProjectSession &session, MainWindow &window, const QString &root)
+    {
+        window.openDataset(root);
+        QTRY_VERIFY_WITH_TIMEOUT(session.state().latestRun > 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 30000);
+        session.setSelectedClass(QStringLiteral("cat"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->hardestModel()->rowCount() > 0, kTimeout);
+        window.searchDock()->show();
+        window.searchDock()->raise();
+    }
+
+    // Waits for the search started by `start`, then returns its results' relative paths.
+    static QStringList results(SearchDock *dock, const std::function<void()> &start)
+    {
+        QSignalSpy finished(dock, &SearchDock::finished);
+        start();
+        if (!finished.wait(kTimeout) && finished.isEmpty())
+            return {QStringLiteral("<no result>")};
+        QStringList paths;
+        for (int row = 0; row < dock->results()->rowCount(); ++row)
+            paths << dock->results()->itemAt(row).relativePath;
+        return paths;
+    }
+
+    static QStringList paths(const std::vector<SearchHit> &hits)
+    {
+        QStringList out;
+        for (const SearchHit &hit : hits)
+            out << hit.path;
+        return out;
+    }
+
+    // Lets the Captions dock's ranking (same text model) and every job finish before the window goes.
+    static void settle(MainWindow &window, bool hasTextModel = true)
+    {
+        if (hasTextModel)
+            QTRY_VERIFY_WITH_TIMEOUT(!window.captionsDock()->isBusy(), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeout);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(m_tmp.isValid());
+        const QString why = m_project.build(m_tmp.path());
+        if (why.contains(QLatin1String("not set")))
+            QSKIP("run through ctest (FAULTLINE_CLI, FAULTLINE_CLIP_REFERENCE)");
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    }
+
+    void moreLikeThisAndTextSearch()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1920, 1080);
+        window.show();
+        openCat(session, window, m_project.root);
+        SearchDock *dock = window.searchDock();
+        ProjectStore store(m_project.projectPath());
+        const auto catSpace = RunSearchSpace::load(store, 1, QStringLiteral("cat"));
+        const auto everySpace = RunSearchSpace::load(store, 1);
+
+        // More like this, from the gallery's first image, within the class: core's answer.
+        const QString first = window.galleryView()->hardestModel()->itemAt(0).path;
+        const QString firstRelative = window.galleryView()->hardestModel()->itemAt(0).relativePath;
+        const QStringList like = results(dock, [&] { Q_EMIT window.galleryView()->moreLikeRequested(first); });
+        QCOMPARE(like, paths(catSpace->moreLike(firstRelative, 32)));
+        QVERIFY(!like.contains(firstRelative));
+        QVERIFY2(dock->statusText().contains(firstRelative), qPrintable(dock->statusText()));
+        for (int row = 1; row < dock->results()->rowCount(); ++row)
+            QVERIFY(dock->results()->cosineAt(row - 1) >= dock->results()->cosineAt(row));
+
+        // Text over every class, once the text tower is there.
+        QTRY_VERIFY_WITH_TIMEOUT(window.textModel()->state() == RunTextModel::State::Ready, kTimeout);
+        dock->setScope(SearchDock::Scope::WholeRun);
+        dock->queryEdit()->setText(QStringLiteral("a photo of a green dog"));
+        const QStringList text = results(dock, [&] { dock->searchText(); });
+        QCOMPARE(text, paths(everySpace->nearestToText(QStringLiteral("a photo of a green dog"), window.textModel()->encoder(), 32)));
+        QVERIFY(dock->resultClasses().contains(QStringLiteral("dog")));
+        QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("search-1920x1080.png")));
+
+        // Opening a dog hit selects the dog class and inspects it.
+        const int dogRow = int(dock->resultClasses().indexOf(QStringLiteral("dog")));
+        const QString dogPath = dock->results()->itemAt(dogRow).path;
+        Q_EMIT dock->imageActivated(dogPath, QStringLiteral("dog"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), QStringLiteral("dog"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.inspectorDock()->currentPath(), dogPath, kTimeout);
+        settle(window);
+    }
+
+    void importedRunOffersOnlyMoreLikeThis()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1024, 700);
+        window.show();
+        openCat(session, window, m_project.imported);
+        SearchDock *dock = window.searchDock();
+        QTRY_VERIFY_WITH_TIMEOUT(window.textModel()->state() == RunTextModel::State::NoCheckpoint, kTimeout);
+        dock->queryEdit()->setText(QStringLiteral("a cat"));
+        dock->searchText();
+        QCOMPARE(dock->statusText(), window.textModel()->statusText()); // what to do: choose a checkpoint
+        QCOMPARE(dock->results()->rowCount(), 0);
+        const QString first = window.galleryView()->hardestModel()->itemAt(0).path;
+        const QStringList like = results(dock, [&] { dock->moreLike(first); });
+        QCOMPARE(like.size(), 32);
+        QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("search-1024x700.png")));
+        settle(window, false);
+    }
+
+    void confusionCellsShowTheirImages()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1024, 700);
+        window.show();
+        openCat(session, window, m_project.root);
+        ConfusionDock *dock = window.confusionDock();
+        dock->show();
+        dock->raise();
+        QTRY_VERIFY_WITH_TIMEOUT(dock->model()->rowCount() == 2, kTimeout);
+        const ConfusionMatrix &m = dock->model()->matrix();
+        QCOMPARE(m.labels, (QStringList{"cat", "dog"}));
+        // Half of each class is misclassified (red cats → dog, green dogs → cat): 18 + 18 per row.
+        QCOMPARE(m.at(0, 0), 18);
+        QCOMPARE(m.at(0, 1), 18);
+        QCOMPARE(m.at(1, 0), 18);
+        QCOMPARE(dock->model()->index(0, 2).data().toString(), QLocale().toString(50.0, 'f', 1) + QLatin1Char('%'));
+        QCOMPARE(dock->topConfusions()->count(), 2);
+        dock->setSplit(Split::Test);
+        QCOMPARE(dock->model()->matrix().at(0, 1), 6); // 12 test cats, every other one red
+        QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("confusion-1024x700.png")));
+
+        // dog → cat, a cell of the other class: the dog class, exactly those test images.
+        dock->chooseCell(1, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), QStringLiteral("dog"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->subsetTitle().contains(QLatin1String("dog predicted as cat")), kTimeout);
+        GalleryModel *gallery = window.galleryView()->hardestModel();
+        QCOMPARE(gallery->rowCount(), 6);
+        for (int row = 0; row < gallery->rowCount(); ++row) {
+            const GalleryItem &item = gallery->itemAt(row);
+            QCOMPARE(item.prediction, QStringLiteral("cat"));
+            QCOMPARE(item.split, Split::Test);
+            QVERIFY(m_project.wrong.value(item.relativePath));
+        }
+        // The same class's diagonal: shown at once.
+        dock->setSplit(std::nullopt);
+        dock->chooseCell(1, 1);
+        QVERIFY(window.galleryView()->subsetTitle().contains(QLatin1String("dog predicted correctly")));
+        QCOMPARE(window.galleryView()->hardestModel()->rowCount(), 18);
+        window.resize(1920, 1080);
+        QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("confusion-1920x1080.png")));
+        settle(window);
+    }
+};
+
+QTEST_MAIN(TestExploreDocks)
+#include "test_explore_docks.moc"
