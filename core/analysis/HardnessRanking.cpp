@@ -15,6 +15,7 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 
 constexpr int kBlockRows = 256;      // query rows per similarity block (256 × |P| doubles)
 constexpr int kCandidateMargin = 8;  // float candidates re-ranked in double beyond k
+constexpr int kScanChunk = 32;       // similarities skipped together when none can enter the heap
 
 // Unit rows of (x − mean) / scale (scale null: no division); zero rows stay zero.
 RowMatrix unitRows(const EmbeddingRows &embeddings, const std::vector<int> &rows, const Eigen::VectorXd &mean,
@@ -31,6 +32,25 @@ RowMatrix unitRows(const EmbeddingRows &embeddings, const std::vector<int> &rows
             row /= norm;
     }
     return out;
+}
+
+// The largest of n values; eight independent lanes, so the compiler emits packed max
+// instructions (one running maximum is a serial dependency chain it may not reorder).
+float chunkMaximum(const float *values, int n)
+{
+    float lane[8];
+    int i = 0;
+    if (n >= 8) {
+        std::copy(values, values + 8, lane);
+        for (i = 8; i + 8 <= n; i += 8)
+            for (int l = 0; l < 8; ++l)
+                lane[l] = lane[l] > values[i + l] ? lane[l] : values[i + l];
+    } else {
+        std::fill(lane, lane + 8, values[0]);
+    }
+    for (; i < n; ++i)
+        lane[0] = lane[0] > values[i] ? lane[0] : values[i];
+    return *std::max_element(lane, lane + 8);
 }
 
 // For each query row, the k pool rows with the largest dot product (equal values: the lower pool
@@ -62,17 +82,25 @@ std::vector<std::vector<int>> nearestInPool(const RowMatrix &queries, const std:
             };
             heap.clear();
             const float *row = similarity.data() + static_cast<size_t>(r) * static_cast<size_t>(p);
-            for (int j = 0; j < p && wanted > 0; ++j) {
-                if (j == skip)
+            for (int start = 0; start < p && wanted > 0; start += kScanChunk) {
+                const int end = std::min(p, start + kScanChunk);
+                // Once the heap is full almost every chunk holds nothing better than its worst:
+                // skip it on its maximum (a reduction the compiler vectorises) instead of
+                // comparing each value. Strictly less only: an equal value may still win on index.
+                if (int(heap.size()) == wanted && chunkMaximum(row + start, end - start) < heap.front().first)
                     continue;
-                const std::pair<float, int> candidate{row[j], j};
-                if (int(heap.size()) < wanted) {
-                    heap.push_back(candidate);
-                    std::push_heap(heap.begin(), heap.end(), better);
-                } else if (row[j] >= heap.front().first && better(candidate, heap.front())) {
-                    std::pop_heap(heap.begin(), heap.end(), better);
-                    heap.back() = candidate;
-                    std::push_heap(heap.begin(), heap.end(), better);
+                for (int j = start; j < end; ++j) {
+                    if (j == skip)
+                        continue;
+                    const std::pair<float, int> candidate{row[j], j};
+                    if (int(heap.size()) < wanted) {
+                        heap.push_back(candidate);
+                        std::push_heap(heap.begin(), heap.end(), better);
+                    } else if (row[j] >= heap.front().first && better(candidate, heap.front())) {
+                        std::pop_heap(heap.begin(), heap.end(), better);
+                        heap.back() = candidate;
+                        std::push_heap(heap.begin(), heap.end(), better);
+                    }
                 }
             }
             std::vector<std::pair<double, int>> exact;
