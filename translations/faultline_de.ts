@@ -2,6 +2,30 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>TagCommand</name>
+    <message numerus="yes">
+        <source>Clear the tag of %n image(s)</source>
+        <translation>
+            <numerusform>Markierung von %n Bild entfernen</numerusform>
+            <numerusform>Markierung von %n Bildern entfernen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag %n image(s) as hard</source>
+        <translation>
+            <numerusform>%n Bild als schwer markieren</numerusform>
+            <numerusform>%n Bilder als schwer markieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag %n image(s) as OK</source>
+        <translation>
+            <numerusform>%n Bild als OK markieren</numerusform>
+            <numerusform>%n Bilder als OK markieren</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>faultline::AboutDialog</name>
     <message>
         <source>About Faultline</source>
@@ -1213,6 +1237,18 @@ Teilmenge: %6
         <source>&amp;More Like This</source>
         <translation>Ä&amp;hnliche Bilder</translation>
     </message>
+    <message>
+        <source>Tagged hard</source>
+        <translation>Als schwer markiert</translation>
+    </message>
+    <message>
+        <source>Tagged OK</source>
+        <translation>Als OK markiert</translation>
+    </message>
+    <message>
+        <source>Untagged</source>
+        <translation>Nicht markiert</translation>
+    </message>
 </context>
 <context>
     <name>faultline::GeneratedSamplesPanel</name>
@@ -2025,6 +2061,42 @@ Teilmenge: %6
     <message>
         <source>Main</source>
         <translation>Haupt</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>Tag selection as &amp;hard</source>
+        <translation>Auswahl als &amp;schwer markieren</translation>
+    </message>
+    <message>
+        <source>H</source>
+        <translation>H</translation>
+    </message>
+    <message>
+        <source>Tag selection as &amp;OK</source>
+        <translation>Auswahl als &amp;OK markieren</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>O</translation>
+    </message>
+    <message>
+        <source>&amp;Clear the selection&apos;s tag</source>
+        <translation>Markierung der Auswahl &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>U</source>
+        <translation>U</translation>
     </message>
 </context>
 <context>

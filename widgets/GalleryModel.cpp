@@ -133,6 +133,14 @@ void GalleryModel::setThumbnailSize(int size)
 
 void GalleryModel::setTags(const QHash<QString, QString> &tagOfPath)
 {
+    if (m_filter == Filter::TaggedHard || m_filter == Filter::TaggedOk || m_filter == Filter::Untagged) {
+        // Filtered by tag: a newly tagged image leaves (or enters) the list.
+        beginResetModel();
+        m_tags = tagOfPath;
+        rebuild();
+        endResetModel();
+        return;
+    }
     m_tags = tagOfPath;
     if (!m_rows.empty())
         Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {TagRole});
@@ -151,6 +159,12 @@ void GalleryModel::rebuild()
         if (m_filter == Filter::Correct && !item.correct)
             continue;
         if (m_filter == Filter::Incorrect && item.correct)
+            continue;
+        if (m_filter == Filter::TaggedHard && m_tags.value(item.path) != QLatin1String("hard"))
+            continue;
+        if (m_filter == Filter::TaggedOk && m_tags.value(item.path) != QLatin1String("ok"))
+            continue;
+        if (m_filter == Filter::Untagged && m_tags.contains(item.path))
             continue;
         if (m_split && item.split != *m_split)
             continue;

@@ -60,7 +60,7 @@ public:
     enum class Order { HardestFirst, EasiestFirst };
     // What "hardest" means: the paper's decision value or the hardness ranking (issue 14).
     enum class SortKey { DecisionValue, Hardness };
-    enum class Filter { All, Correct, Incorrect };
+    enum class Filter { All, Correct, Incorrect, TaggedHard, TaggedOk, Untagged };
 
     using Items = std::vector<GalleryItem>;
     using PathIndex = QHash<QString, int>; // absolute path → index into the items

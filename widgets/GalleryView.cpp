@@ -77,6 +77,9 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     m_filterCombo->addItem(tr("All images"), int(GalleryModel::Filter::All));
     m_filterCombo->addItem(tr("Correct only"), int(GalleryModel::Filter::Correct));
     m_filterCombo->addItem(tr("Incorrect only"), int(GalleryModel::Filter::Incorrect));
+    m_filterCombo->addItem(tr("Tagged hard"), int(GalleryModel::Filter::TaggedHard));
+    m_filterCombo->addItem(tr("Tagged OK"), int(GalleryModel::Filter::TaggedOk));
+    m_filterCombo->addItem(tr("Untagged"), int(GalleryModel::Filter::Untagged));
     filterLabel->setBuddy(m_filterCombo);
     bar->addWidget(filterLabel);
     bar->addWidget(m_filterCombo);

@@ -14,6 +14,7 @@
 #include "compare/ModelsDock.h"
 #include "rules/RulesDock.h"
 #include "search/SearchDock.h"
+#include "tags/TagCommand.h"
 #include "confusion/ConfusionDock.h"
 #include "fix/InterventionsDock.h"
 #include "JobsDock.h"
@@ -52,6 +53,7 @@
 #include <QTabBar>
 #include <QTableWidget>
 #include <QTimer>
+#include <QUndoStack>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -111,6 +113,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     m_welcome = new WelcomePage;
     connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseDataset);
     connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openDataset);
+    m_undoStack = new QUndoStack(this);
     m_galleryView = new GalleryView(nullptr, m_thumbnails);
     m_galleryView->setThumbnailSize(AppSettings::thumbnailSize());
     m_centre = new QStackedWidget;
@@ -136,6 +139,7 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     });
     connect(session, &ProjectSession::errorOccurred, this, &MainWindow::showError);
     connect(session, &ProjectSession::opened, this, [this](const QString &root) {
+        m_undoStack->clear(); // its steps name images of the dataset shown before
         saveDatasetView(); // of the dataset shown before
         restoreDatasetView(root);
         rememberRecent(root);
@@ -356,7 +360,7 @@ void MainWindow::connectClassViews()
         m_galleryView->setTags(tags);
         m_inspectorDock->setTags(tags);
     });
-    connect(m_galleryView, &GalleryView::tagRequested, m_session, &ProjectSession::tagImages);
+    connect(m_galleryView, &GalleryView::tagRequested, this, &MainWindow::tagImages);
     connect(m_galleryView, &GalleryView::currentImageChanged, m_inspectorDock,
             [this](const QString &path) { m_inspectorDock->setCurrentImage(path); });
     connect(m_galleryView, &GalleryView::imageActivated, this, &MainWindow::inspectImage);
@@ -424,6 +428,23 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    // Tags: on the gallery's selection, one key each, undoable (by image id, across classes).
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undoStack->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undoStack->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addActions({undo, redo});
+    edit->addSeparator();
+    const auto tagAction = [this, edit](const QString &text, const QString &key, const QString &tag) {
+        QAction *action = edit->addAction(text, this, [this, tag] { tagImages(m_galleryView->selectedPaths(), tag); });
+        action->setShortcut(QKeySequence(key));
+        m_tagActions << action;
+    };
+    tagAction(tr("Tag selection as &hard"), tr("H"), QStringLiteral("hard"));
+    tagAction(tr("Tag selection as &OK"), tr("O"), QStringLiteral("ok"));
+    tagAction(tr("&Clear the selection's tag"), tr("U"), QString());
 
     QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
     m_analyzeAction = analysis->addAction(tr("&Run analysis…"), this, &MainWindow::runAnalysis);
@@ -697,6 +718,8 @@ void MainWindow::updateActions()
     const bool hasClasses = !m_session->classes().isEmpty();
     m_nextClassAction->setEnabled(hasClasses);
     m_previousClassAction->setEnabled(hasClasses);
+    for (QAction *action : m_tagActions)
+        action->setEnabled(hasClasses);
 }
 
 void MainWindow::saveDatasetView()
@@ -719,6 +742,16 @@ void MainWindow::restoreDatasetView(const QString &root)
     m_galleryView->setSplitFilter(view.split < 0 ? std::nullopt : std::optional<Split>(Split(view.split)));
     m_galleryView->setSortKey(GalleryModel::SortKey(view.sortKey));
     m_restoreClass = view.className;
+}
+
+void MainWindow::tagImages(const QStringList &absolutePaths, const QString &tag)
+{
+    QHash<qint64, QString> before;
+    const QHash<QString, qint64> ids = m_session->selectedImageIds(absolutePaths);
+    for (auto it = ids.cbegin(); it != ids.cend(); ++it)
+        before.insert(it.value(), m_session->selected().tags.value(it.key()));
+    if (!before.isEmpty())
+        m_undoStack->push(new TagCommand(m_session, std::move(before), tag));
 }
 
 bool MainWindow::event(QEvent *event)

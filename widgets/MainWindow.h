@@ -13,6 +13,7 @@ class QComboBox;
 class QMimeData;
 class QStackedWidget;
 class QToolBar;
+class QUndoStack;
 
 namespace faultline {
 
@@ -57,6 +58,7 @@ public:
     ConfusionDock *confusionDock() const { return m_confusionDock; }
     QComboBox *modelSwitcher() const { return m_modelCombo; }
     QToolBar *mainToolBar() const { return m_mainToolBar; }
+    QUndoStack *undoStack() const { return m_undoStack; }
     MessageBar *messageBar() const { return m_messageBar; }
     WelcomePage *welcomePage() const { return m_welcome; }
     QString activeJobText() const;
@@ -71,6 +73,8 @@ public Q_SLOTS:
     void nextClass();
     void previousClass();
     void inspectImage(const QString &absolutePath);
+    // Tags these images of the selected class ("" clears), as a step of undoStack().
+    void tagImages(const QStringList &absolutePaths, const QString &tag);
 
 protected:
     bool event(QEvent *event) override;
@@ -119,6 +123,8 @@ private:
     ConfusionDock *m_confusionDock = nullptr;
     std::optional<std::pair<QString, QSet<qint64>>> m_pendingSubset; // a confusion cell of another class
     QString m_pendingInspect; // a search hit of another class, inspected once that class loads
+    QUndoStack *m_undoStack = nullptr;    // the tag steps (Edit ▸ Undo/Redo)
+    QList<QAction *> m_tagActions;
     QToolBar *m_mainToolBar = nullptr;   // open, analyse, export, classes, search
     QToolBar *m_modelToolBar = nullptr;
     QComboBox *m_modelCombo = nullptr;  // the model switcher: one entry per prediction set

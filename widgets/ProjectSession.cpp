@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 #include <memory>
 
 namespace faultline {
@@ -504,26 +505,44 @@ void ProjectSession::loadSelectedClass()
 
 void ProjectSession::tagImages(const QStringList &absolutePaths, const QString &tag)
 {
-    if (!m_selected.images || absolutePaths.isEmpty())
+    const QHash<QString, qint64> ids = selectedImageIds(absolutePaths);
+    tagImageIds(QVector<qint64>(ids.begin(), ids.end()), tag);
+}
+
+QHash<QString, qint64> ProjectSession::selectedImageIds(const QStringList &absolutePaths) const
+{
+    QHash<QString, qint64> found;
+    if (!m_selected.images)
+        return found;
+    const QSet<QString> wanted(absolutePaths.begin(), absolutePaths.end());
+    for (qsizetype i = 0; i < m_selected.images->size(); ++i) {
+        const QString path = absolutePath(m_selected.images->paths[i]);
+        if (wanted.contains(path))
+            found.insert(path, m_selected.images->imageIds[size_t(i)]);
+    }
+    return found;
+}
+
+void ProjectSession::tagImageIds(const QVector<qint64> &ids, const QString &tag)
+{
+    if (m_projectPath.isEmpty() || ids.isEmpty())
         return;
-    QHash<QString, qint64> idOfPath;
-    for (qsizetype i = 0; i < m_selected.images->size(); ++i)
-        idOfPath.insert(absolutePath(m_selected.images->paths[i]), m_selected.images->imageIds[size_t(i)]);
-    QVector<qint64> ids;
-    for (const QString &path : absolutePaths)
-        if (idOfPath.contains(path))
-            ids << idOfPath.value(path);
     const QString projectPath = m_projectPath;
-    const quint64 selection = m_selection;
+    const quint64 generation = m_generation;
     const QString title = tag.isEmpty()                  ? tr("Clear the tag of %n image(s)", nullptr, int(ids.size()))
                           : tag == QLatin1String("hard") ? tr("Tag %n image(s) as hard", nullptr, int(ids.size()))
                                                          : tr("Tag %n image(s) as OK", nullptr, int(ids.size()));
     startJob(title,
              [projectPath, ids, tag](JobControl &) { ProjectStore(projectPath).setImageTag(ids, tag); },
-             [this, selection, absolutePaths, tag] {
-                 if (selection != m_selection)
+             [this, generation, ids, tag] {
+                 if (generation != m_generation || !m_selected.images)
                      return;
-                 for (const QString &path : absolutePaths) {
+                 // The shown class's tags follow; images of other classes are read when shown.
+                 const QSet<qint64> tagged(ids.begin(), ids.end());
+                 for (qsizetype i = 0; i < m_selected.images->size(); ++i) {
+                     if (!tagged.contains(m_selected.images->imageIds[size_t(i)]))
+                         continue;
+                     const QString path = absolutePath(m_selected.images->paths[i]);
                      if (tag.isEmpty())
                          m_selected.tags.remove(path);
                      else

@@ -98,6 +98,8 @@ public:
     const SelectedClass &selected() const { return m_selected; }
     QString absolutePath(const QString &relativePath) const;
     bool isBusy() const { return m_runningJobs > 0; }
+    // The image ids of these absolute paths among the selected class's images.
+    QHash<QString, qint64> selectedImageIds(const QStringList &absolutePaths) const;
 
 public Q_SLOTS:
     // Scans ROOT, imports ROOT/predictions.csv when the project has no predictions yet, then
@@ -123,6 +125,9 @@ public Q_SLOTS:
     void selectNeighbourClass(const QStringList &order, int step);
     // Stores the user's verdict on these images of the selected class ("" clears it).
     void tagImages(const QStringList &absolutePaths, const QString &tag);
+    // The same by image id (any class: what undo needs after the class changed).
+    void tagImageIds(const QVector<qint64> &ids, const QString &tag);
+
 
 Q_SIGNALS:
     void opened(const QString &root);

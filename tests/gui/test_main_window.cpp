@@ -40,6 +40,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QHeaderView>
 #include <QTableView>
 
@@ -326,6 +327,63 @@ private Q_SLOTS:
         QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("dark-1920x1080.png")));
         AppSettings::setAppearance(Appearance::System);
         QVERIFY(!paletteIsDark());
+    }
+
+    // Issue 15 (views 5): tag the selection with one key, undo and redo it (also after moving to
+    // another class), and filter the gallery by tag.
+    void tagsAreUndoableAndFilterable()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.resize(1024, 700);
+        window.show();
+        window.openDataset(m_data.root);
+        QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+        const QString first = session.classes().at(0).className, second = session.classes().at(1).className;
+        session.setSelectedClass(first);
+        GalleryView *gallery = window.galleryView();
+        QTRY_VERIFY_WITH_TIMEOUT(gallery->hardestModel()->rowCount() > 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        const auto storedTags = [&] { return ProjectStore(session.projectPath()).imageTags(); };
+        const QHash<qint64, QString> initial = storedTags();
+
+        // select the three hardest, press H
+        QListView *view = gallery->hardestView();
+        view->setFocus();
+        view->selectionModel()->select(QItemSelection(gallery->hardestModel()->index(0), gallery->hardestModel()->index(2)),
+                                       QItemSelectionModel::ClearAndSelect);
+        QCOMPARE(gallery->selectedPaths().size(), 3);
+        QTest::keyClick(view, Qt::Key_H);
+        QTRY_COMPARE_WITH_TIMEOUT(storedTags().size(), initial.size() + 3, 20000);
+        QTRY_COMPARE(gallery->hardestModel()->index(2).data(GalleryModel::TagRole).toString(), QStringLiteral("hard"));
+        QCOMPARE(window.undoStack()->undoText(), QStringLiteral("Tag 3 image(s) as hard"));
+        // O re-tags one of them; undo puts "hard" back, undo again clears all three
+        view->selectionModel()->select(gallery->hardestModel()->index(0), QItemSelectionModel::ClearAndSelect);
+        QTest::keyClick(view, Qt::Key_O);
+        QTRY_COMPARE_WITH_TIMEOUT(gallery->hardestModel()->index(0).data(GalleryModel::TagRole).toString(), QStringLiteral("ok"), 20000);
+        window.undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(gallery->hardestModel()->index(0).data(GalleryModel::TagRole).toString(), QStringLiteral("hard"), 20000);
+        // the filter by tag
+        gallery->setFilter(GalleryModel::Filter::TaggedHard);
+        QCOMPARE(gallery->hardestModel()->rowCount() + gallery->easiestModel()->rowCount() > 0, true);
+        for (int row = 0; row < gallery->hardestModel()->rowCount(); ++row)
+            QCOMPARE(gallery->hardestModel()->index(row).data(GalleryModel::TagRole).toString(), QStringLiteral("hard"));
+        gallery->setFilter(GalleryModel::Filter::Untagged);
+        for (int row = 0; row < gallery->hardestModel()->rowCount(); ++row)
+            QVERIFY(gallery->hardestModel()->index(row).data(GalleryModel::TagRole).toString().isEmpty());
+        gallery->setFilter(GalleryModel::Filter::All);
+
+        // another class, then undo: the first class's three images lose their tag in the store
+        session.setSelectedClass(second);
+        QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), second, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+        window.undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(storedTags(), initial, 20000);
+        window.undoStack()->redo();
+        QTRY_COMPARE_WITH_TIMEOUT(storedTags().size(), initial.size() + 3, 20000);
+        window.undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(storedTags(), initial, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
     }
 
     // Issue 15.2: at 1920×1080 every column of the Classes table shows in full (no sideways
