@@ -255,7 +255,7 @@ private Q_SLOTS:
             if (action->menu())
                 menuList.append(action->menu());
         }
-        QCOMPARE(menus.mid(0, 2), (QStringList{QStringLiteral("&Datei"), QStringLiteral("A&nalyse")}));
+        QCOMPARE(menus.mid(0, 3), (QStringList{QStringLiteral("&Datei"), QStringLiteral("&Bearbeiten"), QStringLiteral("A&nalyse")}));
         QVERIFY2(menus.contains(QStringLiteral("&Ansicht")) && menus.contains(QStringLiteral("&Hilfe")),
                  qPrintable(menus.join(QLatin1String(", "))));
 
