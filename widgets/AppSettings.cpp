@@ -124,6 +124,7 @@ DatasetView datasetView(const QString &root)
     view.className = settings.value(QStringLiteral("class")).toString();
     view.split = settings.value(QStringLiteral("split"), int(Split::Test)).toInt();
     view.sortKey = settings.value(QStringLiteral("sort"), 0).toInt();
+    view.runId = settings.value(QStringLiteral("run"), 0).toLongLong();
     return view;
 }
 
@@ -134,6 +135,7 @@ void setDatasetView(const QString &root, const DatasetView &view)
     settings.setValue(QStringLiteral("class"), view.className);
     settings.setValue(QStringLiteral("split"), view.split);
     settings.setValue(QStringLiteral("sort"), view.sortKey);
+    settings.setValue(QStringLiteral("run"), view.runId);
 }
 
 GenerationBackendConfig generationBackend()

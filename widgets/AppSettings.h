@@ -40,6 +40,7 @@ struct DatasetView
     QString className;  // empty: none selected
     int split = -1;     // the gallery's split (int(Split)); -1: all splits
     int sortKey = 0;    // int(GalleryModel::SortKey)
+    qint64 runId = 0;   // the run chosen in the run picker; 0: the latest
 };
 DatasetView datasetView(const QString &root);
 void setDatasetView(const QString &root, const DatasetView &view);

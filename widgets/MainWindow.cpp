@@ -14,6 +14,7 @@
 #include "compare/ModelsDock.h"
 #include "rules/RulesDock.h"
 #include "search/SearchDock.h"
+#include "map/EmbeddingMapDock.h"
 #include "tags/TagCommand.h"
 #include "confusion/ConfusionDock.h"
 #include "fix/InterventionsDock.h"
@@ -39,8 +40,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPointer>
@@ -200,8 +205,14 @@ void MainWindow::showEvent(QShowEvent *event)
 {
     // Dock sizes restored before the window has its size are squeezed (the Classes dock came
     // back narrow after a restart, issue 15.2): restore the saved layout once it is shown.
-    if (!std::exchange(m_layoutRestoreTried, true))
+    if (!std::exchange(m_layoutRestoreTried, true)) {
+        // The docks take the window's size, never the other way round: a layout saved in a
+        // larger window must not grow this one past the screen (or past what was asked).
+        const QSize asked = size();
         m_restoredLayout = restoreState(QSettings().value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
+        if (size() != asked)
+            resize(asked);
+    }
     QMainWindow::showEvent(event);
 }
 
@@ -230,10 +241,13 @@ void MainWindow::createDocks()
     m_rulesDock = new RulesDock(m_textModel, m_thumbnails, this);
     m_searchDock = new SearchDock(m_textModel, m_thumbnails, this);
     m_confusionDock = new ConfusionDock(this);
+    m_mapDock = new EmbeddingMapDock(this);
     addDockWidget(Qt::LeftDockWidgetArea, m_classesDock);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_difficultyDock);
     splitDockWidget(m_difficultyDock, m_captionsDock, Qt::Horizontal);
+    tabifyDockWidget(m_difficultyDock, m_mapDock);
+    m_difficultyDock->raise();
     tabifyDockWidget(m_captionsDock, m_searchDock);
     tabifyDockWidget(m_searchDock, m_confusionDock);
     tabifyDockWidget(m_confusionDock, m_rulesDock);
@@ -246,6 +260,7 @@ void MainWindow::createDocks()
     connect(m_rulesDock, &RulesDock::jobStarted, m_jobsDock, &JobsDock::addJob);
     connect(m_searchDock, &SearchDock::jobStarted, m_jobsDock, &JobsDock::addJob);
     connect(m_confusionDock, &ConfusionDock::jobStarted, m_jobsDock, &JobsDock::addJob);
+    connect(m_mapDock, &EmbeddingMapDock::jobStarted, m_jobsDock, &JobsDock::addJob);
     // A dock's content scrolls when the window is smaller than it wants, instead of pushing the
     // window past the screen (a 1366×768 laptop; issue 15.1): no dock sets the window's minimum.
     for (QDockWidget *dock : docks()) {
@@ -273,21 +288,43 @@ void MainWindow::createModelSwitcher()
     m_modelCombo->setToolTip(tr("The classifier whose predictions and failure modes are shown"));
     m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_modelToolBar->addWidget(m_modelCombo);
+    // The run picker: every view (gallery, captions, slider, export…) follows the chosen run.
+    m_modelToolBar->addWidget(new QLabel(QLatin1Char(' ') + tr("Run:") + QLatin1Char(' ')));
+    m_runCombo = new QComboBox;
+    m_runCombo->setObjectName(QStringLiteral("RunPicker"));
+    m_runCombo->setToolTip(tr("The analysis run every view shows; hover an entry for its parameters"));
+    m_runCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_modelToolBar->addWidget(m_runCombo);
     addToolBar(Qt::TopToolBarArea, m_modelToolBar);
     m_modelToolBar->setVisible(false);
     connect(m_modelCombo, &QComboBox::activated, this, [this](int index) { m_session->useModel(m_modelCombo->itemText(index)); });
+    connect(m_runCombo, &QComboBox::activated, this,
+            [this](int index) { m_session->useRun(index == 0 ? 0 : m_runCombo->itemData(index).toLongLong()); });
     connect(m_session, &ProjectSession::stateChanged, this, [this](const DatasetState &state) {
         const QSignalBlocker blocker(m_modelCombo);
         m_modelCombo->clear();
         m_modelCombo->addItems(state.models);
         m_modelCombo->setCurrentIndex(int(state.models.indexOf(state.currentModel)));
-        m_modelToolBar->setVisible(state.models.size() > 1);
+        const QSignalBlocker runBlocker(m_runCombo);
+        m_runCombo->clear();
+        for (const RunInfo &run : state.runs) {
+            m_runCombo->addItem(tr("Run %1 · %2").arg(run.id).arg(QLocale().toString(run.created.toLocalTime(), QLocale::ShortFormat)),
+                                run.id);
+            m_runCombo->setItemData(m_runCombo->count() - 1, runDescription(run), Qt::ToolTipRole);
+        }
+        if (!state.runs.isEmpty())
+            m_runCombo->setItemText(0, m_runCombo->itemText(0) + QLatin1Char(' ') + tr("(latest)"));
+        m_runCombo->setCurrentIndex(m_runCombo->findData(state.latestRun));
+        m_modelToolBar->setVisible(state.models.size() > 1 || state.runs.size() > 1);
+        // The run chosen when the dataset was last closed, once its runs are known.
+        if (m_restoreRun != 0 && !state.runs.isEmpty())
+            m_session->useRun(std::exchange(m_restoreRun, 0));
     });
 }
 
 QList<QDockWidget *> MainWindow::docks() const
 {
-    return {m_classesDock, m_difficultyDock, m_captionsDock, m_searchDock, m_confusionDock, m_rulesDock, m_inspectorDock,
+    return {m_classesDock, m_difficultyDock, m_mapDock, m_captionsDock, m_searchDock, m_confusionDock, m_rulesDock, m_inspectorDock,
             m_interventionsDock, m_modelsDock, m_jobsDock};
 }
 
@@ -304,12 +341,15 @@ void MainWindow::connectClassViews()
             m_difficultyDock->clearClass();
             m_captionsDock->clearClass();
             m_rulesDock->clearClass();
+            m_mapDock->clearClass();
             return;
         }
         const QString &root = m_session->root();
         m_difficultyDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_captionsDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_rulesDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
+        m_mapDock->setTags(selected.tags);
+        m_mapDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_galleryView->showClass(*selected.images, m_session->root());
         m_galleryView->setTags(selected.tags);
         m_inspectorDock->showClass(selected.images, m_session->root());
@@ -359,11 +399,18 @@ void MainWindow::connectClassViews()
     connect(m_session, &ProjectSession::tagsChanged, this, [this](const QHash<QString, QString> &tags) {
         m_galleryView->setTags(tags);
         m_inspectorDock->setTags(tags);
+        m_mapDock->setTags(tags);
     });
     connect(m_galleryView, &GalleryView::tagRequested, this, &MainWindow::tagImages);
     connect(m_galleryView, &GalleryView::currentImageChanged, m_inspectorDock,
             [this](const QString &path) { m_inspectorDock->setCurrentImage(path); });
     connect(m_galleryView, &GalleryView::imageActivated, this, &MainWindow::inspectImage);
+    // The map and the gallery, linked both ways: a box on the map is a subset of the gallery, the
+    // gallery's current image is ringed on the map, a dot inspects its image.
+    connect(m_galleryView, &GalleryView::currentImageChanged, m_mapDock,
+            [this](const QString &path) { m_mapDock->setCurrentImage(path); });
+    connect(m_mapDock, &EmbeddingMapDock::selectionChosen, m_galleryView, &GalleryView::showSubset);
+    connect(m_mapDock, &EmbeddingMapDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
     connect(m_difficultyDock, &DifficultyDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_captionsDock, &CaptionsDock::imageActivated, this, &MainWindow::inspectImage);
@@ -492,9 +539,11 @@ void MainWindow::createMenus()
     m_mainToolBar->addActions({open, m_analyzeAction, m_exportAction});
     m_mainToolBar->addSeparator();
     m_mainToolBar->addActions({m_previousClassAction, m_nextClassAction, search});
-    // Row one: the actions and the model switcher; the message bar gets a row of its own below.
+    // Row one: the actions; then the model and run pickers (shown when there is a choice) and
+    // the message bar, each in a row of its own so none is squeezed at 1024 px.
     insertToolBar(m_messageToolBar, m_mainToolBar);
     insertToolBar(m_messageToolBar, m_modelToolBar);
+    insertToolBarBreak(m_modelToolBar);
     insertToolBarBreak(m_messageToolBar);
     m_viewMenu->insertAction(m_viewMenu->actions().value(0), m_mainToolBar->toggleViewAction());
 
@@ -729,16 +778,39 @@ void MainWindow::saveDatasetView()
         return;
     AppSettings::DatasetView view;
     view.className = m_session->selectedClass();
+    view.runId = m_session->chosenRun();
     const std::optional<Split> split = m_galleryView->hardestModel()->splitFilter();
     view.split = split ? int(*split) : -1;
     view.sortKey = int(m_galleryView->hardestModel()->sortKey());
     AppSettings::setDatasetView(m_viewRoot, view);
 }
 
+QString MainWindow::runDescription(const RunInfo &run)
+{
+    // The run's parameters, one per line ("c_values: 0.01, 0.1, 1"), from its params JSON.
+    QStringList lines{tr("Run %1 of %2, finished %3").arg(run.id).arg(run.predictionSet,
+                                                                     QLocale().toString(run.finished.toLocalTime(), QLocale::ShortFormat))};
+    const QJsonObject params = QJsonDocument::fromJson(run.params.toUtf8()).object();
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        QString value;
+        if (it->isArray()) {
+            QStringList items;
+            for (const QJsonValue &item : it->toArray())
+                items << item.toVariant().toString();
+            value = items.join(QStringLiteral(", "));
+        } else {
+            value = it->toVariant().toString();
+        }
+        lines << QStringLiteral("%1: %2").arg(it.key(), value);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 void MainWindow::restoreDatasetView(const QString &root)
 {
     m_viewRoot = root;
     const AppSettings::DatasetView view = AppSettings::datasetView(root);
+    m_restoreRun = view.runId;
     m_galleryView->setSplitFilter(view.split < 0 ? std::nullopt : std::optional<Split>(Split(view.split)));
     m_galleryView->setSortKey(GalleryModel::SortKey(view.sortKey));
     m_restoreClass = view.className;

@@ -27,6 +27,8 @@ class JobsDock;
 class ModelsDock;
 class RulesDock;
 class SearchDock;
+struct RunInfo;
+class EmbeddingMapDock;
 class ConfusionDock;
 class MessageBar;
 class ProjectSession;
@@ -55,8 +57,10 @@ public:
     ModelsDock *modelsDock() const { return m_modelsDock; }
     RulesDock *rulesDock() const { return m_rulesDock; }
     SearchDock *searchDock() const { return m_searchDock; }
+    EmbeddingMapDock *mapDock() const { return m_mapDock; }
     ConfusionDock *confusionDock() const { return m_confusionDock; }
     QComboBox *modelSwitcher() const { return m_modelCombo; }
+    QComboBox *runPicker() const { return m_runCombo; }
     QToolBar *mainToolBar() const { return m_mainToolBar; }
     QUndoStack *undoStack() const { return m_undoStack; }
     MessageBar *messageBar() const { return m_messageBar; }
@@ -84,6 +88,8 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // A run's parameters for the run picker's tooltip.
+    static QString runDescription(const RunInfo &run);
     // The open dataset's class, gallery split, sort and zoom, kept for the next time it is opened.
     void saveDatasetView();
     void restoreDatasetView(const QString &root);
@@ -120,6 +126,7 @@ private:
     ModelsDock *m_modelsDock = nullptr;
     RulesDock *m_rulesDock = nullptr;
     SearchDock *m_searchDock = nullptr;
+    EmbeddingMapDock *m_mapDock = nullptr;
     ConfusionDock *m_confusionDock = nullptr;
     std::optional<std::pair<QString, QSet<qint64>>> m_pendingSubset; // a confusion cell of another class
     QString m_pendingInspect; // a search hit of another class, inspected once that class loads
@@ -128,6 +135,8 @@ private:
     QToolBar *m_mainToolBar = nullptr;   // open, analyse, export, classes, search
     QToolBar *m_modelToolBar = nullptr;
     QComboBox *m_modelCombo = nullptr;  // the model switcher: one entry per prediction set
+    QComboBox *m_runCombo = nullptr;    // the run picker: the current model's completed runs
+    qint64 m_restoreRun = 0;            // the run to show once the dataset's runs are known
     MessageBar *m_messageBar = nullptr;
     QToolBar *m_messageToolBar = nullptr;
     QLabel *m_jobStatus = nullptr;

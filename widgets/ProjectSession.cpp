@@ -22,6 +22,7 @@
 #include "store/ProjectStore.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
@@ -59,6 +60,10 @@ void readState(const ProjectStore &store, DatasetState &state)
     state.models = store.predictionSetNames();
     state.currentModel = store.currentPredictionSet();
     state.latestRun = store.latestCompletedRun(state.currentModel);
+    state.runs.clear();
+    for (const RunInfo &run : store.runs())
+        if (run.status == QLatin1String("done") && run.predictionSet == state.currentModel)
+            state.runs << run;
 }
 
 // What the window says the dataset still lacks.
@@ -149,7 +154,26 @@ BackgroundJob *ProjectSession::startJob(const QString &title, std::function<void
 void ProjectSession::setState(const DatasetState &state)
 {
     m_state = state;
+    for (const RunInfo &run : m_state.runs)
+        if (run.id == m_chosenRun)
+            m_state.latestRun = m_chosenRun;
     Q_EMIT stateChanged(m_state);
+}
+
+void ProjectSession::useRun(qint64 runId)
+{
+    if (!isOpen())
+        return;
+    const bool known = std::any_of(m_state.runs.begin(), m_state.runs.end(), [&](const RunInfo &r) { return r.id == runId; });
+    m_chosenRun = known ? runId : 0;
+    const qint64 shown = known ? runId : m_state.runs.isEmpty() ? 0 : m_state.runs.first().id;
+    if (shown == m_state.latestRun)
+        return;
+    DatasetState state = m_state;
+    state.latestRun = shown;
+    setState(state);
+    reloadClasses();
+    loadSelectedClass();
 }
 
 void ProjectSession::open(const QString &root)
@@ -165,6 +189,7 @@ void ProjectSession::open(const QString &root)
     m_classes.clear();
     m_state = DatasetState();
     m_state.root = m_root;
+    m_chosenRun = 0;
     m_selectedClass.clear();
     Q_EMIT classSelected(m_selectedClass);
     loadSelectedClass();
@@ -333,6 +358,7 @@ void ProjectSession::analyze(const AnalysisSetup &setup)
                  readState(store, *result);
              },
              [this, result] {
+                 m_chosenRun = 0; // the new run is shown
                  setState(*result);
                  reloadClasses();
              });
@@ -353,6 +379,7 @@ void ProjectSession::useModel(const QString &name)
                  addMissingNotes(*result);
              },
              [this, result] {
+                 m_chosenRun = 0;
                  setState(*result);
                  reloadClasses();
              });

@@ -4,6 +4,7 @@
 #include "classify/ClassifierSpec.h"
 #include "fix/HeadRetraining.h"
 #include "jobs/BackgroundJob.h"
+#include "store/StoreTypes.h"
 
 #include <QHash>
 #include <QMap>
@@ -47,7 +48,9 @@ struct DatasetState
     QMap<Split, int> splitImages;   // images per split (with predictions: as they assign them)
     QStringList models;             // the prediction sets (one per model), oldest first
     QString currentModel;           // the one shown: its latest run is latestRun
-    qint64 latestRun = 0;           // 0: no completed run of the current model
+    qint64 latestRun = 0;           // the run shown: the latest completed run of the current
+                                    // model, or the one chosen with useRun(); 0: none
+    QVector<RunInfo> runs;          // the completed runs of the current model, newest first
     QStringList notes;              // diagnostics and what is missing, one line each
     bool hasPredictions() const { return predictions > 0; }
     bool hasEmbeddings() const { return embeddedImages > 0; }
@@ -94,6 +97,7 @@ public:
     const DatasetState &state() const { return m_state; }
     const QVector<ClassSummary> &classes() const { return m_classes; }
     qint64 runId() const { return m_state.latestRun; }
+    qint64 chosenRun() const { return m_chosenRun; } // 0: the latest is shown
     const QString &selectedClass() const { return m_selectedClass; }
     const SelectedClass &selected() const { return m_selected; }
     QString absolutePath(const QString &relativePath) const;
@@ -113,6 +117,8 @@ public Q_SLOTS:
     void predict(const faultline::ClassifierSpec &spec);
     // Shows the model `name` (a prediction set) and its latest run; the store remembers it.
     void useModel(const QString &name);
+    // Shows run `runId` (a completed run of the current model; 0: the latest) in every view.
+    void useRun(qint64 runId);
     // Retrains the classifier of the shown run's model with an intervention (fix/HeadRetraining);
     // the new head is written to ROOT/.faultline/classifiers/ and its predictions become a model.
     // Returns the job (to cancel it), or nullptr when nothing could start.
@@ -162,6 +168,7 @@ private:
     SelectedClass m_selected;
     quint64 m_selection = 0;        // bumped on every selection: a slower load of an older one is dropped
     int m_runningJobs = 0;
+    qint64 m_chosenRun = 0;         // useRun()'s run, kept while the state is re-read
     quint64 m_generation = 0;       // bumped on open(): stale results are dropped
 };
 

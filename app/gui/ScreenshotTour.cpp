@@ -21,6 +21,7 @@
 #include "confusion/ConfusionDock.h"
 #include "confusion/ConfusionTableModel.h"
 #include "fix/InterventionsDock.h"
+#include "map/EmbeddingMapDock.h"
 #include "rules/RulesDock.h"
 #include "search/SearchDock.h"
 
@@ -223,9 +224,16 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                        }});
     m_steps.push_back({QStringLiteral("confusion"),
                        [this, idle] { return idle() && m_window.confusionDock()->model()->rowCount() > 0; },
-                       [this] {
+                       [this, floated] {
                            save(m_window.confusionDock(), QStringLiteral("confusion.png"));
                            m_window.confusionDock()->setFloating(false);
+                           floated(m_window.mapDock());
+                       }});
+    m_steps.push_back({QStringLiteral("map"),
+                       [this, idle] { return idle() && m_window.mapDock()->pointCount() > 0; },
+                       [this] {
+                           save(m_window.mapDock(), QStringLiteral("map.png"));
+                           m_window.mapDock()->setFloating(false);
                        }});
 }
 

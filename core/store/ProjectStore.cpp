@@ -184,6 +184,14 @@ const char *const kMigrations[][16] = {
         " text TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(model_id, text)) WITHOUT ROWID",
         nullptr,
     },
+    // 15: the embedding map's 2-D coordinates per run, method and class (computed once, off the
+    // GUI thread; reopening the map reads them back)
+    {
+        "CREATE TABLE run_projections(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+        " method TEXT NOT NULL, class TEXT NOT NULL, image_id INTEGER NOT NULL, x REAL NOT NULL, y REAL NOT NULL,"
+        " PRIMARY KEY(run_id, method, class, image_id)) WITHOUT ROWID",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");

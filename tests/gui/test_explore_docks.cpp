@@ -1,10 +1,12 @@
-// The exploration docks (issue 15) — Search and Confusion — over the interpretation test project (red cats predicted "dog";
+// The exploration docks (issue 15) — Search, Confusion and the embedding Map — over the interpretation test project (red cats predicted "dog";
 // embedded by the tiny reference CLIP): text search and "more like this" show what core's
 // RunSearchSpace finds, in the selected class or every class; opening a hit of another class
 // selects that class and inspects the image; a run without a text tower still offers "more like
 // this" and says why text search needs a model. The confusion matrix counts the run's labels and
 // predictions per split, and a cell shows exactly its images in the gallery, selecting the
-// class when it is another one. Screenshots at 1024×700 and 1920×1080.
+// class when it is another one. The map is the PCA of the class's embeddings, stored in the
+// project and read back on reopening; a box on it is a subset of the gallery. Screenshots at
+// 1024×700 and 1920×1080.
 
 #include "CaptionsDock.h"
 #include "DockScreenshot.h"
@@ -19,6 +21,9 @@
 #include "interpret/RunImages.h"
 #include "retrieval/RunSearch.h"
 #include "search/SearchDock.h"
+#include "map/EmbeddingMapDock.h"
+#include "analysis/PcaProjection.h"
+#include "QCustomPlotInclude.h"
 #include "confusion/ConfusionDock.h"
 #include "confusion/ConfusionTableModel.h"
 #include "interpret/RunConfusion.h"
@@ -103,8 +108,8 @@ private Q_SLOTS:
     {
         ProjectSession session;
         MainWindow window(&session);
-        window.resize(1920, 1080);
         window.show();
+        window.resize(1920, 1080); // after show(): another test's saved geometry is restored at show
         openCat(session, window, m_project.root);
         SearchDock *dock = window.searchDock();
         ProjectStore store(m_project.projectPath());
@@ -143,8 +148,8 @@ private Q_SLOTS:
     {
         ProjectSession session;
         MainWindow window(&session);
-        window.resize(1024, 700);
         window.show();
+        window.resize(1024, 700);
         openCat(session, window, m_project.imported);
         SearchDock *dock = window.searchDock();
         QTRY_VERIFY_WITH_TIMEOUT(window.textModel()->state() == RunTextModel::State::NoCheckpoint, kTimeout);
@@ -163,8 +168,8 @@ private Q_SLOTS:
     {
         ProjectSession session;
         MainWindow window(&session);
-        window.resize(1024, 700);
         window.show();
+        window.resize(1024, 700);
         openCat(session, window, m_project.root);
         ConfusionDock *dock = window.confusionDock();
         dock->show();
@@ -202,6 +207,58 @@ private Q_SLOTS:
         window.resize(1920, 1080);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("confusion-1920x1080.png")));
         settle(window);
+    }
+
+    void mapIsThePcaAndSelectsInTheGallery()
+    {
+        for (int start = 0; start < 2; ++start) {
+            ProjectSession session;
+            MainWindow window(&session);
+            window.show();
+            window.resize(start == 0 ? 1920 : 1024, start == 0 ? 1080 : 700);
+            EmbeddingMapDock *map = window.mapDock();
+            QSignalSpy shown(map, &EmbeddingMapDock::mapShown);
+            openCat(session, window, m_project.root);
+            map->show();
+            map->raise();
+            QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeout);
+            const RunClassImages &images = *session.selected().images;
+            QCOMPARE(map->pointCount(), int(images.size()));
+            if (start == 1)
+                QVERIFY(map->storedMap()); // read back from the project, not computed again
+            const PcaProjection pca = pcaProjection(images.embeddings.data(), images.size(), images.dim);
+            QCOMPARE(int(map->coordinates().size()), int(pca.xy.size()));
+            for (size_t i = 0; i < pca.xy.size(); ++i)
+                QVERIFY(std::abs(map->coordinates()[i] - pca.xy[i]) < 1e-5f);
+            std::vector<float> stored;
+            QCOMPARE(ProjectStore(m_project.projectPath()).loadProjection(1, QStringLiteral("pca"), QStringLiteral("cat"), &stored).size(),
+                     images.size());
+
+            // a box over the left half of the map: exactly those images in the gallery
+            float x0 = pca.xy[0], x1 = pca.xy[0];
+            for (size_t i = 0; i < pca.xy.size(); i += 2)
+                x0 = std::min(x0, pca.xy[i]), x1 = std::max(x1, pca.xy[i]);
+            const double middle = (x0 + x1) / 2;
+            QSet<qint64> expected;
+            for (qsizetype i = 0; i < images.size(); ++i)
+                if (pca.xy[size_t(i) * 2] <= middle)
+                    expected.insert(images.imageIds[size_t(i)]);
+            map->selectRect(x0 - 1, -1e9, middle, 1e9);
+            QVERIFY(window.galleryView()->subsetTitle().contains(QLatin1String("selected on the map")));
+            QSet<qint64> shownIds;
+            for (GalleryModel *model : {window.galleryView()->hardestModel()})
+                for (int row = 0; row < model->rowCount(); ++row)
+                    shownIds.insert(model->itemAt(row).imageId);
+            QCOMPARE(shownIds, expected);
+
+            // colourings: a legend entry per decision-value bin; the current image is ringed
+            map->setColouring(EmbeddingMapDock::Colouring::DecisionValue);
+            QCOMPARE(map->pointCount(), int(images.size()));
+            map->setColouring(EmbeddingMapDock::Colouring::Correctness);
+            QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(),
+                                            start == 0 ? QStringLiteral("map-1920x1080.png") : QStringLiteral("map-1024x700.png")));
+            settle(window);
+        }
     }
 };
 

@@ -48,6 +48,8 @@ QStringList rawQuery(const QString &dbPath, const QString &sql)
 void downgradeToSchema12(const QString &dbPath)
 {
     for (const char *sql : {
+             // 15 → 14
+             "DROP TABLE run_projections",
              // 14 → 13
              "DROP TABLE concept_embeddings",
              "ALTER TABLE run_scores DROP COLUMN hardness",

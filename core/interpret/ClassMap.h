@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QString>
+#include <vector>
+
+namespace faultline {
+
+class ProjectStore;
+struct RunClassImages;
+
+// The 2-D map of a class's images for the embedding map: PCA of the run's embeddings of the
+// class (every split), computed once and stored in the project (run_projections), so reopening
+// the map reads it back. xy is aligned with the images' order.
+struct ClassMap
+{
+    std::vector<float> xy;  // images.size() × 2
+    bool fromStore = false; // read back rather than computed
+};
+
+// Reads the stored map of `images` (run `runId`) or computes and stores it; images whose
+// coordinates are missing from a stored map (the class changed) recompute the whole map.
+ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &images);
+
+} // namespace faultline

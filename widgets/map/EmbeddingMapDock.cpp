@@ -1,0 +1,336 @@
+#include "map/EmbeddingMapDock.h"
+
+#include "JobLauncher.h"
+#include "QCustomPlotInclude.h"
+#include "appearance/Appearance.h"
+#include "common/JobControl.h"
+#include "interpret/ClassMap.h"
+#include "interpret/RunImages.h"
+#include "store/ProjectStore.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <utility>
+#include <cmath>
+
+namespace faultline {
+
+namespace {
+
+struct Category
+{
+    QString name;
+    QColor colour;
+};
+
+constexpr int kDecisionBins = 5;
+
+} // namespace
+
+EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), parent)
+{
+    setObjectName(QStringLiteral("mapDock"));
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Colour by:")));
+    m_colouring = new QComboBox;
+    m_colouring->addItem(tr("Correct / incorrect"), int(Colouring::Correctness));
+    m_colouring->addItem(tr("Decision value"), int(Colouring::DecisionValue));
+    m_colouring->addItem(tr("Tag"), int(Colouring::Tag));
+    row->addWidget(m_colouring);
+    m_reset = new QPushButton(tr("Reset view"));
+    row->addWidget(m_reset);
+    row->addStretch(1);
+    layout->addLayout(row);
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    m_plot = new QCustomPlot;
+    m_plot->setMinimumSize(240, 180);
+    m_plot->setInteractions(QCP::iSelectPlottables | QCP::iMultiSelect | QCP::iRangeZoom);
+    m_plot->setSelectionRectMode(QCP::srmSelect);
+    m_plot->xAxis->setLabel(tr("PC 1"));
+    m_plot->yAxis->setLabel(tr("PC 2"));
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(font());
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, m_plot->legend);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    m_plot->setToolTip(tr("Drag a box to show those images in the gallery; click a dot to inspect it; the wheel zooms."));
+    followPalette(m_plot);
+    layout->addWidget(m_plot, 1);
+    setWidget(page);
+
+    connect(m_colouring, &QComboBox::currentIndexChanged, this, &EmbeddingMapDock::redraw);
+    connect(m_reset, &QPushButton::clicked, this, [this] {
+        fitView();
+        m_plot->replot();
+    });
+    connect(m_plot, &QCustomPlot::selectionChangedByUser, this, &EmbeddingMapDock::onSelectionChanged);
+    connect(m_plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *) {
+        const auto it = std::find(m_curves.begin(), m_curves.end(), plottable);
+        if (it == m_curves.end())
+            return;
+        const std::vector<int> &rows = m_rowsOfCurve[size_t(it - m_curves.begin())];
+        if (dataIndex >= 0 && dataIndex < int(rows.size()))
+            Q_EMIT imageActivated(pathOf(rows[size_t(dataIndex)]));
+    });
+    connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_pending)
+            std::exchange(m_pending, nullptr)();
+    });
+    clearClass();
+}
+
+EmbeddingMapDock::~EmbeddingMapDock() = default;
+
+QString EmbeddingMapDock::statusText() const
+{
+    return m_status->text();
+}
+
+int EmbeddingMapDock::pointCount() const
+{
+    int n = 0;
+    for (const std::vector<int> &rows : m_rowsOfCurve)
+        n += int(rows.size());
+    return n;
+}
+
+QString EmbeddingMapDock::pathOf(int row) const
+{
+    return QDir(m_root).filePath(m_images->paths[row]);
+}
+
+void EmbeddingMapDock::clearClass()
+{
+    ++m_generation;
+    m_pending = nullptr;
+    m_images.reset();
+    m_xy.clear();
+    m_fromStore = false;
+    m_plot->clearPlottables();
+    m_curves.clear();
+    m_rowsOfCurve.clear();
+    m_current = nullptr;
+    m_plot->replot();
+    m_status->setText(tr("Select a class to see its images on a map of their CLIP embeddings."));
+}
+
+void EmbeddingMapDock::showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot,
+                                 const QString &projectPath, qint64 runId)
+{
+    clearClass();
+    m_root = datasetRoot;
+    // Projected only when the map is looked at (a hidden tab costs nothing), then stored.
+    m_pending = [this, images, projectPath, runId] { project(images, projectPath, runId); };
+    if (isVisible())
+        std::exchange(m_pending, nullptr)();
+}
+
+void EmbeddingMapDock::project(std::shared_ptr<const RunClassImages> images, const QString &projectPath, qint64 runId)
+{
+    const quint64 generation = m_generation;
+    auto result = std::make_shared<ClassMap>();
+    m_status->setText(tr("Projecting %1's %n images…", nullptr, int(images->size())).arg(images->className));
+    BackgroundJob *job = launchJob(
+        this, tr("Map of %1").arg(images->className),
+        [=](JobControl &) {
+            ProjectStore store(projectPath);
+            *result = classMap(store, runId, *images);
+        },
+        [=] {
+            if (generation != m_generation)
+                return;
+            m_images = images;
+            m_xy = result->xy;
+            m_fromStore = result->fromStore;
+            redraw();
+            fitView();
+            m_plot->replot();
+            Q_EMIT mapShown();
+        },
+        [=](const QString &message) {
+            if (generation == m_generation)
+                m_status->setText(message);
+        });
+    Q_EMIT jobStarted(job);
+}
+
+void EmbeddingMapDock::setTags(const QHash<QString, QString> &tagOfPath)
+{
+    m_tags = tagOfPath;
+    if (Colouring(m_colouring->currentData().toInt()) == Colouring::Tag)
+        redraw();
+}
+
+void EmbeddingMapDock::setColouring(Colouring colouring)
+{
+    m_colouring->setCurrentIndex(m_colouring->findData(int(colouring)));
+}
+
+void EmbeddingMapDock::redraw()
+{
+    m_plot->clearPlottables();
+    m_curves.clear();
+    m_rowsOfCurve.clear();
+    m_current = nullptr;
+    if (!m_images) {
+        m_plot->replot();
+        return;
+    }
+    const RunClassImages &images = *m_images;
+    const int n = int(images.size());
+    const Colouring colouring = Colouring(m_colouring->currentData().toInt());
+    std::vector<Category> categories;
+    std::vector<int> categoryOf(static_cast<size_t>(n), 0);
+    if (colouring == Colouring::Correctness) {
+        categories = {{tr("correct"), QColor(46, 160, 67)}, {tr("incorrect"), QColor(218, 54, 51)}};
+        for (int i = 0; i < n; ++i)
+            categoryOf[size_t(i)] = images.correct[size_t(i)] ? 0 : 1;
+    } else if (colouring == Colouring::Tag) {
+        categories = {{tr("tagged hard"), QColor(218, 54, 51)}, {tr("tagged OK"), QColor(46, 160, 67)},
+                      {tr("untagged"), QColor(140, 140, 140)}};
+        for (int i = 0; i < n; ++i) {
+            const QString tag = m_tags.value(pathOf(i));
+            categoryOf[size_t(i)] = tag == QLatin1String("hard") ? 0 : tag == QLatin1String("ok") ? 1 : 2;
+        }
+    } else {
+        // Quantile bins of the decision value, hardest (red) to easiest (blue); unfitted grey.
+        std::vector<double> values;
+        for (double v : images.decisionValues)
+            if (std::isfinite(v))
+                values.push_back(v);
+        std::sort(values.begin(), values.end());
+        std::vector<double> edges;
+        for (int b = 1; b < kDecisionBins; ++b)
+            edges.push_back(values.empty() ? 0.0 : values[values.size() * size_t(b) / kDecisionBins]);
+        const QColor ramp[kDecisionBins] = {QColor(215, 48, 39), QColor(252, 141, 89), QColor(200, 200, 120),
+                                            QColor(145, 191, 219), QColor(69, 117, 180)};
+        const QLocale locale;
+        for (int b = 0; b < kDecisionBins; ++b) {
+            const QString low = b == 0 ? QStringLiteral("…") : locale.toString(edges[size_t(b - 1)], 'f', 2);
+            const QString high = b == kDecisionBins - 1 ? QStringLiteral("…") : locale.toString(edges[size_t(b)], 'f', 2);
+            categories.push_back({QStringLiteral("%1 – %2").arg(low, high), ramp[b]});
+        }
+        categories.push_back({tr("not fitted"), QColor(140, 140, 140)});
+        for (int i = 0; i < n; ++i) {
+            const double v = images.decisionValues[size_t(i)];
+            categoryOf[size_t(i)] = !std::isfinite(v) ? kDecisionBins
+                                                      : int(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
+        }
+    }
+    m_rowsOfCurve.assign(categories.size(), {});
+    for (int i = 0; i < n; ++i)
+        m_rowsOfCurve[size_t(categoryOf[size_t(i)])].push_back(i);
+    // Dots shrink as the class grows, so 100k points stay a picture rather than a blot.
+    const double dot = n > 20000 ? 3 : n > 2000 ? 5 : 7;
+    for (size_t c = 0; c < categories.size(); ++c) {
+        auto *curve = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+        curve->setName(QStringLiteral("%1 (%2)").arg(categories[c].name, QLocale().toString(int(m_rowsOfCurve[c].size()))));
+        curve->setLineStyle(QCPCurve::lsNone);
+        curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, categories[c].colour, dot));
+        curve->setSelectable(QCP::stMultipleDataRanges);
+        auto *decorator = new QCPSelectionDecorator;
+        decorator->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, m_plot->palette().color(QPalette::Highlight), dot + 2),
+                                   QCPScatterStyle::spAll);
+        curve->setSelectionDecorator(decorator);
+        QVector<double> t, x, y;
+        const std::vector<int> &rows = m_rowsOfCurve[c];
+        t.reserve(qsizetype(rows.size()));
+        for (size_t k = 0; k < rows.size(); ++k) {
+            t << double(k); // the curve keeps dots in t order: a dot's index is its place in `rows`
+            x << m_xy[size_t(rows[k]) * 2];
+            y << m_xy[size_t(rows[k]) * 2 + 1];
+        }
+        curve->setData(t, x, y, true);
+        if (rows.empty())
+            curve->removeFromLegend();
+        m_curves.push_back(curve);
+    }
+    m_current = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+    m_current->setLineStyle(QCPCurve::lsNone);
+    m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(m_plot->palette().color(QPalette::WindowText), 2),
+                                               Qt::NoBrush, 16));
+    m_current->setSelectable(QCP::stNone);
+    m_current->removeFromLegend();
+    m_status->setText(tr("%1: %n images, PCA of their CLIP embeddings%2. Drag a box to select.", nullptr, n)
+                          .arg(images.className, m_fromStore ? tr(" (stored)") : QString()));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void EmbeddingMapDock::fitView()
+{
+    if (m_xy.empty())
+        return;
+    double x0 = m_xy[0], x1 = m_xy[0], y0 = m_xy[1], y1 = m_xy[1];
+    for (size_t i = 0; i + 1 < m_xy.size(); i += 2) {
+        x0 = std::min<double>(x0, m_xy[i]), x1 = std::max<double>(x1, m_xy[i]);
+        y0 = std::min<double>(y0, m_xy[i + 1]), y1 = std::max<double>(y1, m_xy[i + 1]);
+    }
+    const double mx = std::max(1e-6, (x1 - x0) * 0.05), my = std::max(1e-6, (y1 - y0) * 0.05);
+    m_plot->xAxis->setRange(x0 - mx, x1 + mx);
+    m_plot->yAxis->setRange(y0 - my, y1 + my);
+}
+
+void EmbeddingMapDock::setCurrentImage(const QString &absolutePath)
+{
+    if (!m_current || !m_images)
+        return;
+    QVector<double> t, x, y;
+    for (qsizetype i = 0; i < m_images->size(); ++i)
+        if (pathOf(int(i)) == absolutePath) {
+            t << 0;
+            x << m_xy[size_t(i) * 2];
+            y << m_xy[size_t(i) * 2 + 1];
+            break;
+        }
+    m_current->setData(t, x, y, true);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void EmbeddingMapDock::selectRect(double x0, double y0, double x1, double y1)
+{
+    if (x0 > x1)
+        std::swap(x0, x1);
+    if (y0 > y1)
+        std::swap(y0, y1);
+    for (size_t c = 0; c < m_curves.size(); ++c) {
+        QCPDataSelection selection;
+        const std::vector<int> &rows = m_rowsOfCurve[c];
+        for (size_t k = 0; k < rows.size(); ++k) {
+            const float x = m_xy[size_t(rows[k]) * 2], y = m_xy[size_t(rows[k]) * 2 + 1];
+            if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                selection.addDataRange(QCPDataRange(int(k), int(k) + 1), false);
+        }
+        selection.simplify();
+        m_curves[c]->setSelection(selection);
+    }
+    m_plot->replot();
+    onSelectionChanged();
+}
+
+void EmbeddingMapDock::onSelectionChanged()
+{
+    if (!m_images)
+        return;
+    QSet<qint64> ids;
+    for (size_t c = 0; c < m_curves.size(); ++c) {
+        const std::vector<int> &rows = m_rowsOfCurve[c];
+        for (const QCPDataRange &range : m_curves[c]->selection().dataRanges())
+            for (int k = range.begin(); k < range.end() && k < int(rows.size()); ++k)
+                ids.insert(m_images->imageIds[size_t(rows[size_t(k)])]);
+    }
+    if (!ids.isEmpty())
+        Q_EMIT selectionChosen(tr("%n images selected on the map", nullptr, int(ids.size())), ids);
+}
+
+} // namespace faultline

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <QDockWidget>
+#include <QHash>
+#include <QSet>
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QComboBox;
+class QCPCurve;
+class QCustomPlot;
+class QLabel;
+class QPushButton;
+
+namespace faultline {
+
+class BackgroundJob;
+struct RunClassImages;
+
+// The selected class on a 2-D map of its CLIP embeddings (PCA; computed in a job once and stored
+// in the project), each image a dot coloured by correct/incorrect, decision value or tag. Drag a
+// box to select images: the gallery shows exactly them (selectionChosen); a click on a dot
+// inspects it; the gallery's current image is ringed on the map. Wheel zooms, Reset view fits.
+class EmbeddingMapDock : public QDockWidget
+{
+    Q_OBJECT
+public:
+    enum class Colouring { Correctness, DecisionValue, Tag };
+
+    explicit EmbeddingMapDock(QWidget *parent = nullptr);
+    ~EmbeddingMapDock() override;
+
+    void showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot,
+                   const QString &projectPath, qint64 runId);
+    void clearClass();
+    void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
+    void setColouring(Colouring colouring);
+    // Rings this image (absolute path) on the map; unknown paths clear the ring.
+    void setCurrentImage(const QString &absolutePath);
+    // Selects the images whose dots lie in the rectangle (map coordinates), as a box drag does.
+    void selectRect(double x0, double y0, double x1, double y1);
+
+    QCustomPlot *plot() const { return m_plot; }
+    const std::vector<float> &coordinates() const { return m_xy; } // per image of the class, x y
+    bool storedMap() const { return m_fromStore; }
+    QString statusText() const;
+    int pointCount() const; // dots drawn
+
+Q_SIGNALS:
+    void selectionChosen(const QString &title, const QSet<qint64> &imageIds);
+    void imageActivated(const QString &absolutePath);
+    void jobStarted(faultline::BackgroundJob *job);
+    void mapShown();
+
+private:
+    void project(std::shared_ptr<const RunClassImages> images, const QString &projectPath, qint64 runId);
+    void redraw();
+    void fitView();
+    void onSelectionChanged();
+    QString pathOf(int row) const;
+
+    QString m_root;
+    std::shared_ptr<const RunClassImages> m_images;
+    std::vector<float> m_xy;
+    bool m_fromStore = false;
+    std::function<void()> m_pending; // the projection to start once the dock is shown
+    QHash<QString, QString> m_tags;
+    quint64 m_generation = 0;
+    std::vector<std::vector<int>> m_rowsOfCurve; // per curve: the image row of each dot
+    std::vector<QCPCurve *> m_curves;
+    QCPCurve *m_current = nullptr;
+    QComboBox *m_colouring = nullptr;
+    QPushButton *m_reset = nullptr;
+    QLabel *m_status = nullptr;
+    QCustomPlot *m_plot = nullptr;
+};
+
+} // namespace faultline
