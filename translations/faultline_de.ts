@@ -800,6 +800,102 @@ Test</translation>
     </message>
 </context>
 <context>
+    <name>faultline::EmbeddingMapDock</name>
+    <message>
+        <source>Map</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation>Färben nach:</translation>
+    </message>
+    <message>
+        <source>Correct / incorrect</source>
+        <translation>Richtig / falsch</translation>
+    </message>
+    <message>
+        <source>Decision value</source>
+        <translation>Entscheidungswert</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Markierung</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>Ansicht zurücksetzen</translation>
+    </message>
+    <message>
+        <source>PC 1</source>
+        <translation>HK 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>HK 2</translation>
+    </message>
+    <message>
+        <source>Drag a box to show those images in the gallery; click a dot to inspect it; the wheel zooms.</source>
+        <translation>Ziehen Sie einen Rahmen, um diese Bilder in der Galerie zu zeigen; klicken Sie auf einen Punkt, um ihn anzusehen; das Mausrad zoomt.</translation>
+    </message>
+    <message>
+        <source>Select a class to see its images on a map of their CLIP embeddings.</source>
+        <translation>Wählen Sie eine Klasse, um ihre Bilder auf einer Karte ihrer CLIP-Einbettungen zu sehen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Projecting %1&apos;s %n images…</source>
+        <translation>
+            <numerusform>%n Bild von %1 wird projiziert…</numerusform>
+            <numerusform>%n Bilder von %1 werden projiziert…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Map of %1</source>
+        <translation>Karte von %1</translation>
+    </message>
+    <message>
+        <source>correct</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>incorrect</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>tagged hard</source>
+        <translation>als schwer markiert</translation>
+    </message>
+    <message>
+        <source>tagged OK</source>
+        <translation>als OK markiert</translation>
+    </message>
+    <message>
+        <source>untagged</source>
+        <translation>nicht markiert</translation>
+    </message>
+    <message>
+        <source>not fitted</source>
+        <translation>nicht angepasst</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n images, PCA of their CLIP embeddings%2. Drag a box to select.</source>
+        <translation>
+            <numerusform>%1: %n Bild, PCA seiner CLIP-Einbettung%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
+            <numerusform>%1: %n Bilder, PCA ihrer CLIP-Einbettungen%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (stored)</source>
+        <translation> (gespeichert)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n images selected on the map</source>
+        <translation>
+            <numerusform>%n Bild auf der Karte ausgewählt</numerusform>
+            <numerusform>%n Bilder auf der Karte ausgewählt</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>faultline::ExportDialog</name>
     <message>
         <source>all images (no splits)</source>
@@ -2097,6 +2193,26 @@ Teilmenge: %6
     <message>
         <source>U</source>
         <translation>U</translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation>Lauf:</translation>
+    </message>
+    <message>
+        <source>The analysis run every view shows; hover an entry for its parameters</source>
+        <translation>Der Analyselauf, den alle Ansichten zeigen; zeigen Sie auf einen Eintrag für seine Parameter</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2</source>
+        <translation>Lauf %1 · %2</translation>
+    </message>
+    <message>
+        <source>(latest)</source>
+        <translation>(neuester)</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2, finished %3</source>
+        <translation>Lauf %1 von %2, beendet %3</translation>
     </message>
 </context>
 <context>

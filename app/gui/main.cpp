@@ -1,9 +1,9 @@
 // faultline: the desktop workbench. `faultline [DATASET] [--screenshot DIR]`.
-#include "AppSettings.h"
-#include "MainWindow.h"
-#include "ProjectSession.h"
+#include "support/AppSettings.h"
+#include "window/MainWindow.h"
+#include "session/ProjectSession.h"
 #include "ScreenshotTour.h"
-#include "Translations.h"
+#include "support/Translations.h"
 #include "common/BuildInfo.h"
 #include "jobs/BackgroundJob.h"
 

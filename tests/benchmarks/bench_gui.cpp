@@ -13,11 +13,11 @@
 //   bench_gui --dataset ROOT [--opens 3] [--evict-page-cache] [--size 1360x820] [--gallery-width PX]
 //             [--step 120] [--cached-rows N] [--class C] [--screenshot FILE] [--no-scroll] [--no-slider]
 
-#include "GalleryView.h"
-#include "GalleryModel.h"
-#include "MainWindow.h"
-#include "ProjectSession.h"
-#include "ThumbnailCache.h"
+#include "gallery/GalleryView.h"
+#include "gallery/GalleryModel.h"
+#include "window/MainWindow.h"
+#include "session/ProjectSession.h"
+#include "gallery/ThumbnailCache.h"
 #include "interpret/RunImages.h"
 #include "jobs/BackgroundJob.h"
 #include "interpret/StoredFailureDirection.h"

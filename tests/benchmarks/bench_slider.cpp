@@ -9,11 +9,11 @@
 //
 //   bench_slider --dataset ROOT --checkpoint FILE [--class C] [--split test]
 
-#include "ClassesDock.h"
-#include "DifficultyDock.h"
-#include "MainWindow.h"
-#include "ProjectSession.h"
-#include "RunTextModel.h"
+#include "classes/ClassesDock.h"
+#include "interpret/DifficultyDock.h"
+#include "window/MainWindow.h"
+#include "session/ProjectSession.h"
+#include "session/RunTextModel.h"
 #include "dataset/Split.h"
 #include "interpret/RunImages.h"
 #include "store/ProjectStore.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ThumbnailCache.h"
+#include "gallery/ThumbnailCache.h"
 
 #include <QDir>
 #include <QPixmap>

@@ -1,5 +1,5 @@
 // Help ▸ About: the version line and one row per library with its licence.
-#include "AboutDialog.h"
+#include "window/AboutDialog.h"
 #include "common/BuildInfo.h"
 
 #include <QLabel>

@@ -2,9 +2,9 @@
 // the spec it builds and remembers), the analysis dialog taking a classifier instead of a CSV,
 // and ProjectSession::predict storing the classifier's predictions for a dataset without any.
 
-#include "AnalysisDialog.h"
-#include "ClassifierDialog.h"
-#include "ProjectSession.h"
+#include "dialogs/AnalysisDialog.h"
+#include "dialogs/ClassifierDialog.h"
+#include "session/ProjectSession.h"
 #include "TestImages.h"
 #include "TinyClassifiers.h"
 #include "store/ProjectStore.h"

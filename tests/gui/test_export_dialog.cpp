@@ -3,7 +3,7 @@
 // (copy, symlink, manifest, one class, into the same folder again), cancels, and shows bad input
 // in place.
 
-#include "ExportDialog.h"
+#include "dialogs/ExportDialog.h"
 #include "SyntheticDataset.h"
 #include "analysis/AnalysisJob.h"
 #include "dataset/DatasetScanner.h"

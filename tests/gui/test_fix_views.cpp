@@ -5,8 +5,8 @@
 // features() and fc (made with Debian's python3-torch), analysed through core.
 
 #include "DockScreenshot.h"
-#include "MainWindow.h"
-#include "ProjectSession.h"
+#include "window/MainWindow.h"
+#include "session/ProjectSession.h"
 #include "SyntheticDataset.h"
 #include "TinyClassifiers.h"
 #include "analysis/AnalysisJob.h"
@@ -18,7 +18,7 @@
 #include "dataset/PredictionsImporter.h"
 #include "fix/BeforeAfterChart.h"
 #include "fix/InterventionsDock.h"
-#include "GalleryModel.h"
+#include "gallery/GalleryModel.h"
 #include "store/ProjectStore.h"
 
 #include <QComboBox>

@@ -2,11 +2,11 @@
 // ThumbnailCache decoding (real PNGs, a corrupt file), GalleryView states, InspectorDock fields
 // and nearest neighbours.
 
-#include "GalleryTileDelegate.h"
-#include "GalleryView.h"
-#include "GalleryModel.h"
-#include "InspectorDock.h"
-#include "ThumbnailCache.h"
+#include "gallery/GalleryTileDelegate.h"
+#include "gallery/GalleryView.h"
+#include "gallery/GalleryModel.h"
+#include "inspector/InspectorDock.h"
+#include "gallery/ThumbnailCache.h"
 #include "TestImages.h"
 #include "interpret/RunImages.h"
 

@@ -1,7 +1,7 @@
 // The Jobs dock's rows (issue 15.6): a succeeded job's bar is full; a failed one keeps the
 // progress it reached, says it failed, and shows its whole message (wrapped, and as tooltip).
 
-#include "JobsDock.h"
+#include "jobs/JobsDock.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
 #include "jobs/BackgroundJob.h"

@@ -4,14 +4,14 @@
 // images matching its concept most and least, and a run without a text tower falls back to the
 // embedding's dimensions. Screenshots at 1024×700 and 1920×1080.
 
-#include "CaptionsDock.h"
+#include "interpret/CaptionsDock.h"
 #include "DockScreenshot.h"
-#include "GalleryModel.h"
-#include "GalleryView.h"
+#include "gallery/GalleryModel.h"
+#include "gallery/GalleryView.h"
 #include "InterpretTestProject.h"
-#include "MainWindow.h"
-#include "NeighborListModel.h"
-#include "ProjectSession.h"
+#include "window/MainWindow.h"
+#include "gallery/NeighborListModel.h"
+#include "session/ProjectSession.h"
 #include "captions/CaptionVocabulary.h"
 #include "common/Error.h"
 #include "rules/ClassFailureRules.h"

@@ -3,10 +3,10 @@
 // (errors in place), a chosen checkpoint file, and every setting round-tripping through QSettings
 // (test mode: the user's own settings are never touched).
 
-#include "AppSettings.h"
+#include "support/AppSettings.h"
 #include "FakeGenerationServer.h"
-#include "GenerationSettingsPage.h"
-#include "SettingsDialog.h"
+#include "generation/GenerationSettingsPage.h"
+#include "dialogs/SettingsDialog.h"
 #include "TestImages.h"
 #include "jobs/BackgroundJob.h"
 

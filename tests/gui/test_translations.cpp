@@ -3,14 +3,14 @@
 // from Settings, and the main window then shows German menus (one accelerator per key), split
 // names and numbers.
 
-#include "AppSettings.h"
-#include "GalleryView.h"
-#include "GalleryModel.h"
-#include "MainWindow.h"
-#include "ProjectSession.h"
-#include "SplitTitle.h"
-#include "Translations.h"
-#include "WelcomePage.h"
+#include "support/AppSettings.h"
+#include "gallery/GalleryView.h"
+#include "gallery/GalleryModel.h"
+#include "window/MainWindow.h"
+#include "session/ProjectSession.h"
+#include "support/SplitTitle.h"
+#include "support/Translations.h"
+#include "window/WelcomePage.h"
 
 #include <QApplication>
 #include <QComboBox>

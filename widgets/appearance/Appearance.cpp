@@ -1,6 +1,6 @@
 #include "appearance/Appearance.h"
 
-#include "QCustomPlotInclude.h"
+#include "support/QCustomPlotInclude.h"
 
 #include <QApplication>
 #include <QEvent>

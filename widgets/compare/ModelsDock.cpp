@@ -1,8 +1,8 @@
 #include "compare/ModelsDock.h"
 
-#include "GalleryModel.h"
-#include "ProjectSession.h"
-#include "TileStripView.h"
+#include "gallery/GalleryModel.h"
+#include "session/ProjectSession.h"
+#include "gallery/TileStripView.h"
 #include "compare/ModelComparison.h"
 
 #include <QComboBox>

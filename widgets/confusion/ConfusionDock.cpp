@@ -1,6 +1,6 @@
 #include "confusion/ConfusionDock.h"
 
-#include "JobLauncher.h"
+#include "session/JobLauncher.h"
 #include "common/JobControl.h"
 #include "confusion/ConfusionTableModel.h"
 #include "store/ProjectStore.h"

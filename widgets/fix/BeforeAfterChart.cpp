@@ -1,7 +1,7 @@
 #include "fix/BeforeAfterChart.h"
 
 #include "appearance/Appearance.h"
-#include "QCustomPlotInclude.h"
+#include "support/QCustomPlotInclude.h"
 #include "fix/HeadRetraining.h"
 
 #include <QVBoxLayout>

@@ -1,6 +1,6 @@
 #include "fix/InterventionsDock.h"
 
-#include "ProjectSession.h"
+#include "session/ProjectSession.h"
 #include "fix/BeforeAfterChart.h"
 #include "fix/HeadRetraining.h"
 #include "jobs/BackgroundJob.h"

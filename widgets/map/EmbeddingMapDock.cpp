@@ -1,7 +1,7 @@
 #include "map/EmbeddingMapDock.h"
 
-#include "JobLauncher.h"
-#include "QCustomPlotInclude.h"
+#include "session/JobLauncher.h"
+#include "support/QCustomPlotInclude.h"
 #include "appearance/Appearance.h"
 #include "common/JobControl.h"
 #include "interpret/ClassMap.h"

@@ -1,6 +1,6 @@
 #include "tags/TagCommand.h"
 
-#include "ProjectSession.h"
+#include "session/ProjectSession.h"
 
 #include <QCoreApplication>
 #include <QMap>
