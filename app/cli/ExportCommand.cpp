@@ -9,6 +9,7 @@
 #include "store/ProjectStore.h"
 
 #include <cstdio>
+#include <limits>
 
 using namespace faultline;
 
@@ -24,6 +25,9 @@ int exportCommand(const QStringList &args)
                       QStringLiteral("K")});
     parser.addOption({QStringLiteral("threshold"), QStringLiteral("Every image with decision value below T."),
                       QStringLiteral("T")});
+    parser.addOption({QStringLiteral("tag"),
+                      QStringLiteral("Only the images you tagged hard or ok (alone: every such image of the split)."),
+                      QStringLiteral("hard|ok")});
     parser.addOption({QStringLiteral("to"), QStringLiteral("Destination folder (nothing in it is overwritten)."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("mode"), QStringLiteral("copy (default), symlink or manifest."),
@@ -44,6 +48,11 @@ int exportCommand(const QStringList &args)
             if (!ok)
                 throw Error(QStringLiteral("--threshold: '%1' is not a number").arg(parser.value(QStringLiteral("threshold"))));
         }
+        const QString tag = parser.value(QStringLiteral("tag"));
+        if (parser.isSet(QStringLiteral("tag")) && tag != QLatin1String("hard") && tag != QLatin1String("ok"))
+            throw Error(QStringLiteral("--tag: '%1' is not hard or ok").arg(tag));
+        if (!tag.isEmpty() && criteria.perClass == 0 && !criteria.threshold)
+            criteria.threshold = std::numeric_limits<double>::infinity(); // every tagged image
         if ((criteria.perClass > 0) == criteria.threshold.has_value())
             throw Error(QStringLiteral("give exactly one of --per-class K and --threshold T"));
         if (!parser.isSet(QStringLiteral("to")))
@@ -57,9 +66,14 @@ int exportCommand(const QStringList &args)
         QString root;
         auto store = cli::openProject(parser, &root);
         const qint64 runId = resolveRun(*store, parser.value(QStringLiteral("run")));
-        const QVector<ScoredImage> scored = scoredImagesOfRun(*store, runId, split);
+        QVector<ScoredImage> scored = scoredImagesOfRun(*store, runId, split);
         if (scored.isEmpty())
             throw Error(QStringLiteral("run %1 scored no image in split '%2'").arg(runId).arg(splitName(split)));
+        if (!tag.isEmpty()) {
+            scored = imagesTagged(scored, store->imageTags(), tag);
+            if (scored.isEmpty())
+                throw Error(QStringLiteral("no image of split '%1' is tagged %2").arg(splitName(split), tag));
+        }
 
         const QVector<ExportItem> items = selectHardSubset(scored, criteria);
         cli::ConsoleJob job;

@@ -12,6 +12,7 @@ struct ScoredImage
     QString relativePath; // dataset-relative, '/' separated
     QString className;
     double decisionValue = 0.0;
+    qint64 imageId = 0;   // the store's id (0 when unknown): what tags are keyed by
 };
 
 // One image chosen for a hard subset.

@@ -3,6 +3,7 @@
 #include "dataset/Split.h"
 #include "export/HardSubsetSelector.h"
 
+#include <QHash>
 #include <QMap>
 #include <QVector>
 
@@ -15,5 +16,9 @@ class ProjectStore;
 QMap<Split, QVector<ScoredImage>> scoredImagesBySplit(const ProjectStore &store, qint64 runId);
 // The same for one split (empty when the run scored no image there).
 QVector<ScoredImage> scoredImagesOfRun(const ProjectStore &store, qint64 runId, Split split);
+
+// The images the user tagged `tag` ("hard" or "ok"; tags: the store's imageTags()), in order.
+QVector<ScoredImage> imagesTagged(const QVector<ScoredImage> &images, const QHash<qint64, QString> &tags,
+                                  const QString &tag);
 
 } // namespace faultline

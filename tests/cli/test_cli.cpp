@@ -389,6 +389,47 @@ private Q_SLOTS:
 
     // Issue 12 A1: a new mtime is not a new image. touch, cp -r and renames keep every
     // embedding; a really changed image keeps the vector run 1 was fitted on.
+    // Export by tag (issue 15): the images tagged hard in the pool, all of them or the K hardest.
+    void exportByTag()
+    {
+        QVector<qint64> pool;
+        QStringList poolPaths;
+        for (const RunScoreRow &row : ProjectStore(ProjectStore::defaultPath(m_root)).runScores(1))
+            if (row.split == Split::Pool && pool.size() < 3) {
+                pool << row.imageId;
+                poolPaths << row.path;
+            }
+        QCOMPARE(pool.size(), qsizetype(3));
+        ProjectStore(ProjectStore::defaultPath(m_root)).setImageTag(pool, QStringLiteral("hard"));
+        const QString dest = tmp(QStringLiteral("tagged"));
+        const QStringList base = {QStringLiteral("export"), QStringLiteral("--dataset"), m_root, QStringLiteral("--run"),
+                                  QStringLiteral("1")};
+        const Result all = cli(base + QStringList{QStringLiteral("--tag"), QStringLiteral("hard"), QStringLiteral("--to"), dest,
+                                                  QStringLiteral("--mode"), QStringLiteral("manifest")});
+        QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+        const QVector<QStringList> manifest = readCsv(QDir(dest).filePath(QStringLiteral("manifest.csv")));
+        QCOMPARE(manifest.size(), qsizetype(1 + 3));
+        QStringList exported;
+        for (int i = 1; i < manifest.size(); ++i)
+            exported << manifest[i][0];
+        exported.sort();
+        poolPaths.sort();
+        QCOMPARE(exported, poolPaths);
+        // with --per-class 1: at most one tagged image per class
+        const Result one = cli(base + QStringList{QStringLiteral("--tag"), QStringLiteral("hard"), QStringLiteral("--per-class"),
+                                                  QStringLiteral("1"), QStringLiteral("--to"), tmp(QStringLiteral("tagged1")),
+                                                  QStringLiteral("--mode"), QStringLiteral("manifest")});
+        QVERIFY2(one.exitCode == 0, qPrintable(one.err));
+        QVERIFY(readCsv(QDir(tmp(QStringLiteral("tagged1"))).filePath(QStringLiteral("manifest.csv"))).size() <= 1 + 2);
+        expectOneLineError(cli(base + QStringList{QStringLiteral("--tag"), QStringLiteral("maybe"), QStringLiteral("--to"),
+                                                  tmp(QStringLiteral("never"))}),
+                           QStringLiteral("--tag: 'maybe' is not hard or ok"));
+        expectOneLineError(cli(base + QStringList{QStringLiteral("--tag"), QStringLiteral("ok"), QStringLiteral("--to"),
+                                                  tmp(QStringLiteral("never"))}),
+                           QStringLiteral("no image of split 'pool' is tagged ok"));
+        ProjectStore(ProjectStore::defaultPath(m_root)).setImageTag(pool, QString());
+    }
+
     void newStampsKeepStoredData()
     {
         const QString data = copyOfDataset(QStringLiteral("stamps"));
