@@ -1100,6 +1100,26 @@ Test</translation>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
+    <message>
+        <source>Any image</source>
+        <translation>Jedes Bild</translation>
+    </message>
+    <message>
+        <source>Only images tagged hard</source>
+        <translation>Nur als schwer markierte Bilder</translation>
+    </message>
+    <message>
+        <source>Only images tagged OK</source>
+        <translation>Nur als OK markierte Bilder</translation>
+    </message>
+    <message>
+        <source>Your tags (H / O in the gallery): export what you marked, or the hardest among it</source>
+        <translation>Ihre Markierungen (H / O in der Galerie): exportieren Sie, was Sie markiert haben, oder das Schwerste davon</translation>
+    </message>
+    <message>
+        <source>Tagged:</source>
+        <translation>Markiert:</translation>
+    </message>
 </context>
 <context>
     <name>faultline::FileChooserRow</name>

@@ -117,6 +117,28 @@ private Q_SLOTS:
         QVERIFY(!dialog->onlyClassCheck()->isVisibleTo(dialog.get())); // no class was selected
     }
 
+    // Export by tag (issue 15): only the images tagged hard, all of them or the K hardest per class.
+    void onlyTaggedImages()
+    {
+        QVector<qint64> tagged;
+        {
+            ProjectStore store(m_storePath);
+            for (const RunScoreRow &row : store.runScores(m_runId))
+                if (row.split == Split::Pool && tagged.size() < 5)
+                    tagged << row.imageId;
+            store.setImageTag(tagged, QStringLiteral("hard"));
+        }
+        auto dialog = openDialog();
+        dialog->thresholdRadio()->setChecked(true);
+        dialog->thresholdSpin()->setValue(1e5);
+        waitForPreview(*dialog, QStringLiteral("Will export 60 image(s) of 3 class(es) from Pool"));
+        dialog->tagCombo()->setCurrentIndex(dialog->tagCombo()->findData(QStringLiteral("hard")));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->previewText().startsWith(QStringLiteral("Will export 5 image(s)")), 10000);
+        dialog->tagCombo()->setCurrentIndex(dialog->tagCombo()->findData(QStringLiteral("ok")));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->previewText().startsWith(QStringLiteral("Nothing to export")), 10000);
+        ProjectStore(m_storePath).setImageTag(tagged, QString());
+    }
+
     void exportsCopiesThenSkipsThemOnTheSecondRun()
     {
         const QString out = outDir(QStringLiteral("hard-copy"));

@@ -104,6 +104,11 @@ QWidget *ExportDialog::buildOptionsPage(const QString &selectedClass)
     criteria->addRow(m_byThreshold, m_threshold);
 
     m_onlyClass = new QCheckBox(tr("Only the class “%1”").arg(selectedClass));
+    m_tag = new QComboBox;
+    m_tag->addItem(tr("Any image"), QString());
+    m_tag->addItem(tr("Only images tagged hard"), QStringLiteral("hard"));
+    m_tag->addItem(tr("Only images tagged OK"), QStringLiteral("ok"));
+    m_tag->setToolTip(tr("Your tags (H / O in the gallery): export what you marked, or the hardest among it"));
 
     m_split = new QComboBox;
     m_split->setEnabled(false);
@@ -136,6 +141,7 @@ QWidget *ExportDialog::buildOptionsPage(const QString &selectedClass)
     form->addRow(tr("Select:"), criteria);
     form->addRow(QString(), m_onlyClass);
     form->setRowVisible(m_onlyClass, !selectedClass.isEmpty());
+    form->addRow(tr("Tagged:"), m_tag);
     form->addRow(tr("From split:"), m_split);
     form->addRow(tr("Destination:"), destination);
     form->addRow(tr("Mode:"), m_mode);
@@ -154,6 +160,7 @@ QWidget *ExportDialog::buildOptionsPage(const QString &selectedClass)
     connect(m_perClass, &QSpinBox::valueChanged, this, refresh);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, refresh);
     connect(m_onlyClass, &QCheckBox::toggled, this, refresh);
+    connect(m_tag, &QComboBox::currentIndexChanged, this, refresh);
     connect(m_split, &QComboBox::currentIndexChanged, this, refresh);
     connect(m_byCount, &QRadioButton::toggled, m_perClass, &QWidget::setEnabled);
     connect(m_byThreshold, &QRadioButton::toggled, m_threshold, &QWidget::setEnabled);
@@ -197,15 +204,18 @@ void ExportDialog::loadRun()
     m_export->setEnabled(false);
     m_preview->setText(tr("Reading run %1…").arg(m_runId));
     auto result = std::make_shared<QMap<Split, QVector<ScoredImage>>>();
+    auto tags = std::make_shared<QHash<qint64, QString>>();
     auto *job = new BackgroundJob(tr("Read run %1").arg(m_runId),
-                                  [storePath = m_storePath, runId = m_runId, result](JobControl &) {
+                                  [storePath = m_storePath, runId = m_runId, result, tags](JobControl &) {
                                       ProjectStore store(storePath); // jobs open their own connection
                                       *result = scoredImagesBySplit(store, runId);
+                                      *tags = store.imageTags();
                                   },
                                   this);
-    connect(job, &BackgroundJob::succeeded, this, [this, job, result] {
+    connect(job, &BackgroundJob::succeeded, this, [this, job, result, tags] {
         job->deleteLater();
         m_loaded = result;
+        m_tags = tags;
         onRunLoaded();
     });
     connect(job, &BackgroundJob::failed, this, [this, job](const QString &message) {
@@ -248,21 +258,21 @@ ExportDialog::Options ExportDialog::options() const
         options.criteria.threshold = m_threshold->value();
     if (m_onlyClass->isChecked())
         options.onlyClass = m_selectedClass;
+    options.tag = m_tag->currentData().toString();
     return options;
 }
 
 namespace {
 
-// The images the options select from: the split's, narrowed to one class when asked.
-QVector<ScoredImage> candidates(const QVector<ScoredImage> &split, const QString &onlyClass)
+// The images the options select from: the split's, narrowed to one class and to a tag when asked.
+QVector<ScoredImage> candidates(const QVector<ScoredImage> &split, const QString &onlyClass,
+                                const QHash<qint64, QString> &tags, const QString &tag)
 {
-    if (onlyClass.isEmpty())
-        return split;
     QVector<ScoredImage> images;
     for (const ScoredImage &image : split)
-        if (image.className == onlyClass)
+        if (onlyClass.isEmpty() || image.className == onlyClass)
             images.push_back(image);
-    return images;
+    return tag.isEmpty() ? images : imagesTagged(images, tags, tag);
 }
 
 } // namespace
@@ -276,8 +286,9 @@ void ExportDialog::updatePreview()
     const QVector<ScoredImage> splitImages = m_loaded->value(chosen.split);
     m_preview->setText(tr("Counting…"));
     auto counts = std::make_shared<QPair<int, int>>(); // images, classes
-    auto *job = new BackgroundJob(tr("Preview export"), [splitImages, chosen, counts](JobControl &) {
-        const QVector<ExportItem> items = selectHardSubset(candidates(splitImages, chosen.onlyClass), chosen.criteria);
+    auto *job = new BackgroundJob(tr("Preview export"), [splitImages, chosen, counts, tags = m_tags](JobControl &) {
+        const QVector<ExportItem> items =
+            selectHardSubset(candidates(splitImages, chosen.onlyClass, *tags, chosen.tag), chosen.criteria);
         QSet<QString> classes;
         for (const ExportItem &item : items)
             classes.insert(item.className);
@@ -350,9 +361,10 @@ void ExportDialog::startExport()
     auto summary = std::make_shared<ExportSummary>();
     auto *job = new BackgroundJob(
         tr("Export hard subset of run %1 to %2").arg(m_runId).arg(QDir::toNativeSeparators(m_exportedTo)),
-        [root = m_root, images = m_loaded->value(chosen.split), chosen, mode, destination = m_exportedTo,
+        [root = m_root, images = m_loaded->value(chosen.split), tags = m_tags, chosen, mode, destination = m_exportedTo,
          summary](JobControl &control) {
-            const QVector<ExportItem> items = selectHardSubset(candidates(images, chosen.onlyClass), chosen.criteria);
+            const QVector<ExportItem> items =
+                selectHardSubset(candidates(images, chosen.onlyClass, *tags, chosen.tag), chosen.criteria);
             *summary = exportHardSubset(root, items, destination, mode, &control);
         },
         this);

@@ -50,6 +50,7 @@ public:
     QDoubleSpinBox *thresholdSpin() const { return m_threshold; }
     QRadioButton *thresholdRadio() const { return m_byThreshold; }
     QCheckBox *onlyClassCheck() const { return m_onlyClass; }
+    QComboBox *tagCombo() const { return m_tag; }
     QLineEdit *destinationEdit() const { return m_destination; }
     QComboBox *modeCombo() const { return m_mode; }
     QPushButton *exportButton() const { return m_export; }
@@ -72,6 +73,7 @@ private:
         Split split = Split::Pool;
         HardSubsetCriteria criteria;
         QString onlyClass;
+        QString tag; // "hard" | "ok": only the images the user tagged so; empty: any
     };
 
     QWidget *buildOptionsPage(const QString &selectedClass);
@@ -93,6 +95,7 @@ private:
     QString m_selectedClass;
 
     std::shared_ptr<const QMap<Split, QVector<ScoredImage>>> m_loaded;
+    std::shared_ptr<const QHash<qint64, QString>> m_tags; // image id → the user's tag
     QPointer<BackgroundJob> m_exportJob;
     std::unique_ptr<ExportSummary> m_summary;
     QString m_exportedTo;
@@ -104,6 +107,7 @@ private:
     QSpinBox *m_perClass = nullptr;
     QDoubleSpinBox *m_threshold = nullptr;
     QCheckBox *m_onlyClass = nullptr;
+    QComboBox *m_tag = nullptr;
     QComboBox *m_split = nullptr;
     QLineEdit *m_destination = nullptr;
     QComboBox *m_mode = nullptr;
