@@ -1129,6 +1129,49 @@ Test</translation>
     </message>
 </context>
 <context>
+    <name>faultline::GalleryFilterPanel</name>
+    <message>
+        <source>any</source>
+        <translation>beliebig</translation>
+    </message>
+    <message>
+        <source>any class</source>
+        <translation>jede Klasse</translation>
+    </message>
+    <message>
+        <source>Predicted as:</source>
+        <translation>Vorhergesagt als:</translation>
+    </message>
+    <message>
+        <source>Decision value:</source>
+        <translation>Entscheidungswert:</translation>
+    </message>
+    <message>
+        <source>Hardness:</source>
+        <translation>Schwierigkeit:</translation>
+    </message>
+    <message>
+        <source>Confidence:</source>
+        <translation>Konfidenz:</translation>
+    </message>
+    <message>
+        <source>From (inclusive); the lowest value means no lower bound</source>
+        <translation>Von (einschließlich); der kleinste Wert bedeutet keine Untergrenze</translation>
+    </message>
+    <message>
+        <source>To (inclusive); the lowest value means no upper bound</source>
+        <translation>Bis (einschließlich); der kleinste Wert bedeutet keine Obergrenze</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>Filter löschen</translation>
+    </message>
+</context>
+<context>
     <name>faultline::GalleryModel</name>
     <message>
         <source>not fitted</source>
@@ -1364,6 +1407,18 @@ Teilmenge: %6
     <message>
         <source>Untagged</source>
         <translation>Nicht markiert</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Only images in a range of decision value, hardness or confidence, or predicted as a class</source>
+        <translation>Nur Bilder in einem Bereich von Entscheidungswert, Schwierigkeit oder Konfidenz, oder als eine Klasse vorhergesagt</translation>
+    </message>
+    <message>
+        <source>Filters (%1)</source>
+        <translation>Filter (%1)</translation>
     </message>
 </context>
 <context>

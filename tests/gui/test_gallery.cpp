@@ -18,6 +18,7 @@
 #include <QComboBox>
 #include <QStandardItemModel>
 #include <QTest>
+#include <QToolButton>
 
 #include <algorithm>
 #include <cmath>
@@ -375,6 +376,54 @@ private Q_SLOTS:
         dock.showClass(m_images, m_dir.path());
         QVERIFY(dock.subsetTitle().isEmpty());
         QCOMPARE(dock.hardestModel()->rowCount(), kImages);
+    }
+
+    // Issue 15 (views 2): the Filters popup's ranges and predicted class narrow both lists.
+    void rangeFiltersAndPrediction()
+    {
+        ThumbnailCache cache;
+        GalleryView view(nullptr, &cache);
+        RunClassImages images = m_images;
+        for (int i = 0; i < int(images.size()); ++i)
+            images.hardness.push_back(i < 4 ? std::numeric_limits<double>::quiet_NaN() : double(i));
+        view.showClass(images, m_dir.path());
+        view.setSplitFilter(std::nullopt);
+        QHash<QString, double> confidence;
+        for (int i = 0; i < int(images.size()); ++i)
+            confidence.insert(QDir(m_dir.path()).filePath(images.paths[i]), i / 100.0);
+        view.setConfidences(confidence);
+        const auto expected = [&](const std::function<bool(int)> &keep) {
+            int n = 0;
+            for (int i = 0; i < int(images.size()); ++i)
+                n += keep(i) ? 1 : 0;
+            return n;
+        };
+
+        GalleryRanges ranges;
+        ranges.maxDecision = -2.0;
+        view.setRanges(ranges);
+        QCOMPARE(view.hardestModel()->rowCount(), expected([&](int i) { return images.decisionValues[size_t(i)] <= -2.0; }));
+        QCOMPARE(view.easiestModel()->rowCount(), view.hardestModel()->rowCount());
+        ranges = {};
+        ranges.minHardness = 10; // images without hardness (NaN) fail a hardness range
+        view.setRanges(ranges);
+        QCOMPARE(view.hardestModel()->rowCount(), expected([&](int i) { return i >= 10; }));
+        ranges = {};
+        ranges.minConfidence = 0.05;
+        ranges.maxConfidence = 0.1;
+        ranges.prediction = QStringLiteral("Shirt");
+        view.setRanges(ranges);
+        QCOMPARE(view.hardestModel()->rowCount(), expected([&](int i) {
+            return i >= 5 && i <= 10 && images.predictions[i] == QLatin1String("Shirt");
+        }));
+        QCOMPARE(view.ranges(), ranges);
+        QVERIFY(view.findChild<QToolButton *>(QStringLiteral("GalleryFilters"))->text().contains(QLatin1String("(3)")));
+        // the filter keeps across a reload of the same class; Clear shows the whole class again
+        view.showClass(images, m_dir.path());
+        QCOMPARE(view.ranges(), ranges);
+        view.setRanges({});
+        QCOMPARE(view.hardestModel()->rowCount(), kImages);
+        QCOMPARE(view.findChild<QToolButton *>(QStringLiteral("GalleryFilters"))->text(), QStringLiteral("Filters"));
     }
 
     void inspector()

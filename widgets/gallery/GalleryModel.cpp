@@ -8,6 +8,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 
 namespace faultline {
@@ -131,6 +132,57 @@ void GalleryModel::setThumbnailSize(int size)
         Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {Qt::DecorationRole, Qt::SizeHintRole});
 }
 
+bool GalleryRanges::active() const
+{
+    return count() > 0;
+}
+
+int GalleryRanges::count() const
+{
+    int n = prediction.isEmpty() ? 0 : 1;
+    for (const std::optional<double> *bound : {&minDecision, &maxDecision, &minHardness, &maxHardness, &minConfidence, &maxConfidence})
+        n += bound->has_value() ? 1 : 0;
+    return n;
+}
+
+bool GalleryRanges::accepts(const GalleryItem &item, std::optional<double> confidence) const
+{
+    const auto inside = [](double value, const std::optional<double> &low, const std::optional<double> &high) {
+        if (!low && !high)
+            return true;
+        return !std::isnan(value) && (!low || value >= *low) && (!high || value <= *high);
+    };
+    if (!prediction.isEmpty() && item.prediction != prediction)
+        return false;
+    return inside(item.decisionValue, minDecision, maxDecision) && inside(item.hardness, minHardness, maxHardness)
+        && inside(confidence.value_or(std::numeric_limits<double>::quiet_NaN()), minConfidence, maxConfidence);
+}
+
+bool GalleryRanges::operator==(const GalleryRanges &other) const
+{
+    return minDecision == other.minDecision && maxDecision == other.maxDecision && minHardness == other.minHardness
+        && maxHardness == other.maxHardness && minConfidence == other.minConfidence
+        && maxConfidence == other.maxConfidence && prediction == other.prediction;
+}
+
+void GalleryModel::setRanges(const GalleryRanges &ranges)
+{
+    if (ranges == m_ranges)
+        return;
+    beginResetModel();
+    m_ranges = ranges;
+    rebuild();
+    endResetModel();
+}
+
+void GalleryModel::setConfidences(const QHash<QString, double> &confidenceOfPath)
+{
+    beginResetModel();
+    m_confidences = confidenceOfPath;
+    rebuild();
+    endResetModel();
+}
+
 void GalleryModel::setTags(const QHash<QString, QString> &tagOfPath)
 {
     if (m_filter == Filter::TaggedHard || m_filter == Filter::TaggedOk || m_filter == Filter::Untagged) {
@@ -170,6 +222,11 @@ void GalleryModel::rebuild()
             continue;
         if (m_subset && !m_subset->contains(item.imageId))
             continue;
+        if (m_ranges.active()) {
+            const auto confidence = m_confidences.constFind(item.path);
+            if (!m_ranges.accepts(item, confidence == m_confidences.constEnd() ? std::nullopt : std::optional<double>(*confidence)))
+                continue;
+        }
         m_rows.push_back(int(i));
     }
     const bool ascending = m_order == Order::HardestFirst;

@@ -33,6 +33,22 @@ struct GalleryItem
     int sourceRow = -1;    // index into the RunClassImages it came from
 };
 
+// Narrowing beyond the Show and Split combos: ranges of decision value, hardness and the
+// classifier's confidence (inclusive; unset = open), and one predicted class.
+struct GalleryRanges
+{
+    std::optional<double> minDecision, maxDecision;
+    std::optional<double> minHardness, maxHardness;
+    std::optional<double> minConfidence, maxConfidence;
+    QString prediction; // only images predicted as this; empty: any
+
+    bool active() const;
+    int count() const; // how many conditions are set
+    // NaN values (unfitted, no hardness) and unknown confidences fail any range on them.
+    bool accepts(const GalleryItem &item, std::optional<double> confidence) const;
+    bool operator==(const GalleryRanges &other) const;
+};
+
 // The images of one class (shared, immutable) as a list model: sorted by decision value
 // (hardest → easiest or the reverse; unfitted images last), filtered by correctness and split.
 // Virtualised: data() only computes what the view asks for (the visible rows), and the
@@ -90,6 +106,9 @@ public:
     std::optional<Split> splitFilter() const { return m_split; }
     void setThumbnailSize(int size); // device-independent pixels
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
+    void setRanges(const GalleryRanges &ranges);
+    const GalleryRanges &ranges() const { return m_ranges; }
+    void setConfidences(const QHash<QString, double> &confidenceOfPath); // absolute path → confidence
     int thumbnailSize() const { return m_thumbnailSize; }
 
     const GalleryItem &itemAt(int row) const; // row of this model (after sort and filter)
@@ -118,6 +137,8 @@ private:
     std::optional<QSet<qint64>> m_subset;
     int m_thumbnailSize = 96;
     QHash<QString, QString> m_tags;
+    GalleryRanges m_ranges;
+    QHash<QString, double> m_confidences;
 };
 
 } // namespace faultline

@@ -1,6 +1,7 @@
 #include "gallery/GalleryView.h"
 
 #include "support/SplitTitle.h"
+#include "gallery/GalleryFilterPanel.h"
 #include "gallery/ThumbnailCache.h"
 #include "interpret/RunImages.h"
 
@@ -21,6 +22,8 @@
 #include <QStandardItemModel>
 #include <QStackedWidget>
 #include <QUrl>
+#include <QToolButton>
+#include <QWidgetAction>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -83,6 +86,21 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     filterLabel->setBuddy(m_filterCombo);
     bar->addWidget(filterLabel);
     bar->addWidget(m_filterCombo);
+
+    // Ranges of decision value, hardness and confidence, and a predicted class, in a popup.
+    m_filterPanel = new GalleryFilterPanel;
+    m_filtersButton = new QToolButton(content);
+    m_filtersButton->setObjectName(QStringLiteral("GalleryFilters"));
+    m_filtersButton->setText(tr("Filters"));
+    m_filtersButton->setToolTip(tr("Only images in a range of decision value, hardness or confidence, or predicted as a class"));
+    m_filtersButton->setPopupMode(QToolButton::InstantPopup);
+    auto *filtersMenu = new QMenu(m_filtersButton);
+    auto *panelAction = new QWidgetAction(filtersMenu);
+    panelAction->setDefaultWidget(m_filterPanel);
+    filtersMenu->addAction(panelAction);
+    m_filtersButton->setMenu(filtersMenu);
+    bar->addWidget(m_filtersButton);
+    connect(m_filterPanel, &GalleryFilterPanel::rangesChanged, this, &GalleryView::applyRanges);
 
     auto *sortLabel = new QLabel(tr("So&rt:"), content);
     m_sortCombo = new QComboBox(content);
@@ -276,6 +294,12 @@ void GalleryView::showClass(const RunClassImages &images, const QString &dataset
         sortModel->item(m_sortCombo->findData(int(GalleryModel::SortKey::Hardness)))->setEnabled(hasHardness);
     if (!hasHardness && m_hardest->sortKey() == GalleryModel::SortKey::Hardness)
         setSortKey(GalleryModel::SortKey::DecisionValue);
+    QStringList predictions;
+    for (const GalleryItem &item : *items)
+        if (!item.prediction.isEmpty() && !predictions.contains(item.prediction))
+            predictions << item.prediction;
+    predictions.sort();
+    m_filterPanel->setPredictions(predictions);
     const std::shared_ptr<const GalleryModel::PathIndex> itemOfPath = GalleryModel::indexPaths(*items);
     m_subsetBar->hide(); // a subset belongs to the class it was chosen in
     m_hardest->setSubset(std::nullopt);
@@ -346,6 +370,32 @@ void GalleryView::clearClass()
     m_hardest->clear();
     m_easiest->clear();
     setWindowTitle(tr("Gallery"));
+    updateState();
+}
+
+void GalleryView::setRanges(const GalleryRanges &ranges)
+{
+    m_filterPanel->setRanges(ranges); // emits rangesChanged → applyRanges
+}
+
+GalleryRanges GalleryView::ranges() const
+{
+    return m_hardest->ranges();
+}
+
+void GalleryView::applyRanges(const GalleryRanges &ranges)
+{
+    m_hardest->setRanges(ranges);
+    m_easiest->setRanges(ranges);
+    m_filtersButton->setText(ranges.active() ? tr("Filters (%1)").arg(ranges.count()) : tr("Filters"));
+    scrollToStart();
+    updateState();
+}
+
+void GalleryView::setConfidences(const QHash<QString, double> &confidenceOfPath)
+{
+    m_hardest->setConfidences(confidenceOfPath);
+    m_easiest->setConfidences(confidenceOfPath);
     updateState();
 }
 

@@ -12,10 +12,12 @@ class QLabel;
 class QListView;
 class QSlider;
 class QStackedWidget;
+class QToolButton;
 
 namespace faultline {
 
 struct RunClassImages;
+class GalleryFilterPanel;
 class ThumbnailCache;
 
 // The gallery of one class: its hardest images (most negative decision value first) next to
@@ -49,6 +51,10 @@ public:
     void setSortKey(GalleryModel::SortKey key);
     QComboBox *sortCombo() const { return m_sortCombo; }
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → "hard" | "ok"
+    void setConfidences(const QHash<QString, double> &confidenceOfPath); // absolute path → confidence
+    // The Filters popup's ranges and predicted class (what the popup shows too).
+    void setRanges(const GalleryRanges &ranges);
+    GalleryRanges ranges() const;
     // Only these images of the class, every split, under a bar naming them (`title`) with a way
     // back; another class or clearSubset() shows the whole class again.
     void showSubset(const QString &title, const QSet<qint64> &imageIds);
@@ -73,6 +79,7 @@ Q_SIGNALS:
 private:
     QListView *makeView(GalleryModel *model);
     void updateState();
+    void applyRanges(const GalleryRanges &ranges);
     void scrollToStart();
     void showContextMenu(QListView *view, const QPoint &pos);
     QStringList pathsFor(QListView *view, const QModelIndex &clicked) const;
@@ -88,6 +95,8 @@ private:
     QComboBox *m_splitCombo = nullptr;
     QComboBox *m_filterCombo = nullptr;
     QComboBox *m_sortCombo = nullptr;
+    GalleryFilterPanel *m_filterPanel = nullptr;
+    QToolButton *m_filtersButton = nullptr;
     QSlider *m_zoom = nullptr;
     QLabel *m_summary = nullptr;
     QWidget *m_subsetBar = nullptr;

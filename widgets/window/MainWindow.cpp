@@ -354,6 +354,7 @@ void MainWindow::connectClassViews()
         m_galleryView->setTags(selected.tags);
         m_inspectorDock->showClass(selected.images, m_session->root());
         m_inspectorDock->setConfidences(selected.confidences);
+        m_galleryView->setConfidences(selected.confidences);
         m_inspectorDock->setTags(selected.tags);
         // Start on the hardest image, so the inspector is never empty next to a full gallery,
         // unless a search result of this class is waiting to be inspected.
