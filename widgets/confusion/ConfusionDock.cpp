@@ -3,6 +3,7 @@
 #include "session/JobLauncher.h"
 #include "common/JobControl.h"
 #include "confusion/ConfusionTableModel.h"
+#include "support/SplitTitle.h"
 #include "store/ProjectStore.h"
 
 #include <QComboBox>
@@ -34,7 +35,7 @@ ConfusionDock::ConfusionDock(QWidget *parent) : QDockWidget(tr("Confusion"), par
     m_split = new QComboBox;
     m_split->addItem(tr("All splits"), -1);
     for (Split s : {Split::Train, Split::Val, Split::Test})
-        m_split->addItem(splitName(s), int(s));
+        m_split->addItem(splitTitle(s), int(s));
     row->addWidget(m_split);
     m_status = new QLabel;
     m_status->setWordWrap(true);
@@ -174,7 +175,7 @@ void ConfusionDock::chooseCell(int row, int column)
     const std::optional<Split> s = split();
     const QString title = (row == column ? tr("%1 predicted correctly").arg(label)
                                          : tr("%1 predicted as %2").arg(label, prediction))
-        + (s ? QStringLiteral(" (%1)").arg(splitName(*s)) : QString());
+        + (s ? QStringLiteral(" (%1)").arg(splitTitle(*s)) : QString());
     Q_EMIT cellChosen(label, title, confusionCellImages(*m_rows, label, prediction, s));
 }
 
