@@ -14,6 +14,7 @@
 #include "gallery/GalleryView.h"
 #include "inspector/InspectorDock.h"
 #include "InterpretTestProject.h"
+#include "SettleWindow.h"
 #include "window/MainWindow.h"
 #include "gallery/NeighborListModel.h"
 #include "session/ProjectSession.h"
@@ -84,14 +85,6 @@ class TestExploreDocks : public QObject
         return out;
     }
 
-    // Lets the Captions dock's ranking (same text model) and every job finish before the window goes.
-    static void settle(MainWindow &window, bool hasTextModel = true)
-    {
-        if (hasTextModel)
-            QTRY_VERIFY_WITH_TIMEOUT(!window.captionsDock()->isBusy(), kTimeout);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeout);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -141,7 +134,7 @@ private Q_SLOTS:
         Q_EMIT dock->imageActivated(dogPath, QStringLiteral("dog"));
         QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), QStringLiteral("dog"), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(window.inspectorDock()->currentPath(), dogPath, kTimeout);
-        settle(window);
+        testing::settle(window);
     }
 
     void importedRunOffersOnlyMoreLikeThis()
@@ -161,7 +154,7 @@ private Q_SLOTS:
         const QStringList like = results(dock, [&] { dock->moreLike(first); });
         QCOMPARE(like.size(), 32);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("search-1024x700.png")));
-        settle(window, false);
+        testing::settle(window, false);
     }
 
     void confusionCellsShowTheirImages()
@@ -206,7 +199,7 @@ private Q_SLOTS:
         QCOMPARE(window.galleryView()->hardestModel()->rowCount(), 18);
         window.resize(1920, 1080);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("confusion-1920x1080.png")));
-        settle(window);
+        testing::settle(window);
     }
 
     void mapIsThePcaAndSelectsInTheGallery()
@@ -257,7 +250,7 @@ private Q_SLOTS:
             map->setColouring(EmbeddingMapDock::Colouring::Correctness);
             QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(),
                                             start == 0 ? QStringLiteral("map-1920x1080.png") : QStringLiteral("map-1024x700.png")));
-            settle(window);
+            testing::settle(window);
         }
     }
 };

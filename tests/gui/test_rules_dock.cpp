@@ -9,6 +9,7 @@
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
 #include "InterpretTestProject.h"
+#include "SettleWindow.h"
 #include "window/MainWindow.h"
 #include "gallery/NeighborListModel.h"
 #include "session/ProjectSession.h"
@@ -63,16 +64,6 @@ class TestRulesDock : public QObject
         dock->show();
         dock->raise();
         QTRY_VERIFY_WITH_TIMEOUT(dock->tree()->topLevelItemCount() == 1, kTimeout);
-    }
-
-    // The Captions dock ranks the class's captions with the same text model meanwhile: let it
-    // finish before the window (and, after the last test, the process) goes.
-    // (Without a text model — imported embeddings — it only waits for one and runs nothing.)
-    static void settle(MainWindow &window, bool hasTextModel = true)
-    {
-        if (hasTextModel)
-            QTRY_VERIFY_WITH_TIMEOUT(!window.captionsDock()->isBusy(), kTimeout);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeout);
     }
 
 private Q_SLOTS:
@@ -145,7 +136,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->subsetTitle().isEmpty(), 30000);
         QTRY_VERIFY_WITH_TIMEOUT(dock->tree()->topLevelItemCount() == 1 && dock->statusText().startsWith(QLatin1String("dog")),
                                  kTimeout);
-        settle(window);
+        testing::settle(window);
     }
 
     void depthAndEmbeddingDimensions()
@@ -164,7 +155,7 @@ private Q_SLOTS:
                                  kTimeout);
         QVERIFY(dock->leaves()->rowCount() <= 2);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("rules-1024x700.png")));
-        settle(window);
+        testing::settle(window);
     }
 
     void importedEmbeddingsFallBackToDimensions()
@@ -180,7 +171,7 @@ private Q_SLOTS:
         QVERIFY(!model->item(0)->isEnabled());
         QVERIFY(!dock->featuresCombo()->toolTip().isEmpty()); // why concepts are not offered
         QVERIFY(dock->tree()->topLevelItem(0)->child(0)->text(0).startsWith(QLatin1String("embedding[")));
-        settle(window, false);
+        testing::settle(window, false);
     }
 };
 
