@@ -894,6 +894,37 @@ Test</translation>
             <numerusform>%n Bilder auf der Karte ausgewählt</numerusform>
         </translation>
     </message>
+    <message>
+        <source>PCA</source>
+        <translation>PCA</translation>
+    </message>
+    <message>
+        <source>t-SNE</source>
+        <translation>t-SNE</translation>
+    </message>
+    <message>
+        <source>PCA: the two directions of largest variance (instant). t-SNE: neighbourhoods kept, clusters apart (exact, up to %1 images; computed once and stored)</source>
+        <translation>PCA: die zwei Richtungen größter Varianz (sofort). t-SNE: Nachbarschaften bleiben erhalten, Cluster getrennt (exakt, bis %1 Bilder; einmal berechnet und gespeichert)</translation>
+    </message>
+    <message>
+        <source>Projection:</source>
+        <translation>Projektion:</translation>
+    </message>
+    <message>
+        <source>t-SNE 1</source>
+        <translation>t-SNE 1</translation>
+    </message>
+    <message>
+        <source>t-SNE 2</source>
+        <translation>t-SNE 2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box to select.</source>
+        <translation>
+            <numerusform>%1: %n Bild, t-SNE seiner CLIP-Einbettung%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
+            <numerusform>%1: %n Bilder, t-SNE ihrer CLIP-Einbettungen%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>faultline::ExportDialog</name>

@@ -1,6 +1,7 @@
 #include "interpret/ClassMap.h"
 
 #include "analysis/PcaProjection.h"
+#include "analysis/TsneProjection.h"
 #include "interpret/RunImages.h"
 #include "store/ProjectStore.h"
 
@@ -8,15 +9,12 @@
 
 namespace faultline {
 
-namespace {
-const QString kMethod = QStringLiteral("pca");
-}
-
-ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &images)
+ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &images, MapMethod method, JobControl *control)
 {
+    const QString methodName = method == MapMethod::Tsne ? QStringLiteral("tsne") : QStringLiteral("pca");
     ClassMap map;
     std::vector<float> stored;
-    const QVector<qint64> ids = store.loadProjection(runId, kMethod, images.className, &stored);
+    const QVector<qint64> ids = store.loadProjection(runId, methodName, images.className, &stored);
     if (ids.size() == images.size()) {
         QHash<qint64, int> rowOf;
         for (qsizetype i = 0; i < ids.size(); ++i)
@@ -36,8 +34,9 @@ ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &image
             return map;
         }
     }
-    map.xy = pcaProjection(images.embeddings.data(), images.size(), images.dim).xy;
-    store.storeProjection(runId, kMethod, images.className,
+    map.xy = method == MapMethod::Tsne ? tsneProjection(images.embeddings.data(), images.size(), images.dim, {}, control)
+                                       : pcaProjection(images.embeddings.data(), images.size(), images.dim).xy;
+    store.storeProjection(runId, methodName, images.className,
                           QVector<qint64>(images.imageIds.begin(), images.imageIds.end()), map.xy);
     return map;
 }

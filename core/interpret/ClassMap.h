@@ -6,11 +6,14 @@
 namespace faultline {
 
 class ProjectStore;
+class JobControl;
 struct RunClassImages;
 
-// The 2-D map of a class's images for the embedding map: PCA of the run's embeddings of the
-// class (every split), computed once and stored in the project (run_projections), so reopening
-// the map reads it back. xy is aligned with the images' order.
+enum class MapMethod { Pca, Tsne }; // t-SNE: classes up to kMaxTsneRows images (TsneProjection.h)
+
+// The 2-D map of a class's images for the embedding map: PCA or t-SNE of the run's embeddings
+// of the class (every split), computed once and stored in the project (run_projections), so
+// reopening the map reads it back. xy is aligned with the images' order.
 struct ClassMap
 {
     std::vector<float> xy;  // images.size() × 2
@@ -19,6 +22,7 @@ struct ClassMap
 
 // Reads the stored map of `images` (run `runId`) or computes and stores it; images whose
 // coordinates are missing from a stored map (the class changed) recompute the whole map.
-ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &images);
+ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &images, MapMethod method = MapMethod::Pca,
+                  JobControl *control = nullptr);
 
 } // namespace faultline

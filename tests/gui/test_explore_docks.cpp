@@ -24,6 +24,7 @@
 #include "search/SearchDock.h"
 #include "map/EmbeddingMapDock.h"
 #include "analysis/PcaProjection.h"
+#include "analysis/TsneProjection.h"
 #include "support/QCustomPlotInclude.h"
 #include "confusion/ConfusionDock.h"
 #include "confusion/ConfusionTableModel.h"
@@ -248,6 +249,17 @@ private Q_SLOTS:
             map->setColouring(EmbeddingMapDock::Colouring::DecisionValue);
             QCOMPARE(map->pointCount(), int(images.size()));
             map->setColouring(EmbeddingMapDock::Colouring::Correctness);
+            // t-SNE (36 images: within the exact t-SNE's limit), computed once, then stored
+            QSignalSpy tsneShown(map, &EmbeddingMapDock::mapShown);
+            map->setMethod(MapMethod::Tsne);
+            QTRY_VERIFY_WITH_TIMEOUT(!tsneShown.isEmpty(), kTimeout);
+            QCOMPARE(map->storedMap(), start == 1);
+            QCOMPARE(map->coordinates(), tsneProjection(images.embeddings.data(), images.size(), images.dim));
+            QCOMPARE(map->plot()->xAxis->label(), QStringLiteral("t-SNE 1"));
+            if (start == 0)
+                QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("map-tsne-1920x1080.png")));
+            map->setMethod(MapMethod::Pca);
+            QTRY_COMPARE_WITH_TIMEOUT(map->plot()->xAxis->label(), QStringLiteral("PC 1"), kTimeout);
             QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(),
                                             start == 0 ? QStringLiteral("map-1920x1080.png") : QStringLiteral("map-1024x700.png")));
             testing::settle(window);

@@ -4,6 +4,7 @@
 #include "support/QCustomPlotInclude.h"
 #include "appearance/Appearance.h"
 #include "common/JobControl.h"
+#include "analysis/TsneProjection.h"
 #include "interpret/ClassMap.h"
 #include "interpret/RunImages.h"
 #include "store/ProjectStore.h"
@@ -14,6 +15,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QSignalBlocker>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <utility>
@@ -38,17 +41,29 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     setObjectName(QStringLiteral("mapDock"));
     auto *page = new QWidget;
     auto *layout = new QVBoxLayout(page);
+    // Two short rows: the dock often shares the bottom with the slider at a third of the width.
     auto *row = new QHBoxLayout;
+    auto *second = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Colour by:")));
     m_colouring = new QComboBox;
     m_colouring->addItem(tr("Correct / incorrect"), int(Colouring::Correctness));
     m_colouring->addItem(tr("Decision value"), int(Colouring::DecisionValue));
     m_colouring->addItem(tr("Tag"), int(Colouring::Tag));
     row->addWidget(m_colouring);
-    m_reset = new QPushButton(tr("Reset view"));
-    row->addWidget(m_reset);
+    m_method = new QComboBox;
+    m_method->addItem(tr("PCA"), int(MapMethod::Pca));
+    m_method->addItem(tr("t-SNE"), int(MapMethod::Tsne));
+    m_method->setToolTip(tr("PCA: the two directions of largest variance (instant). t-SNE: neighbourhoods kept,"
+                            " clusters apart (exact, up to %1 images; computed once and stored)")
+                             .arg(QLocale().toString(kMaxTsneRows)));
     row->addStretch(1);
+    second->addWidget(new QLabel(tr("Projection:")));
+    second->addWidget(m_method);
+    m_reset = new QPushButton(tr("Reset view"));
+    second->addWidget(m_reset);
+    second->addStretch(1);
     layout->addLayout(row);
+    layout->addLayout(second);
     m_status = new QLabel;
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
@@ -70,6 +85,10 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     setWidget(page);
 
     connect(m_colouring, &QComboBox::currentIndexChanged, this, &EmbeddingMapDock::redraw);
+    connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_shown)
+            showClass(m_shown, m_root, m_projectPath, m_runId); // the other projection (stored or computed)
+    });
     connect(m_reset, &QPushButton::clicked, this, [this] {
         fitView();
         m_plot->replot();
@@ -114,6 +133,7 @@ void EmbeddingMapDock::clearClass()
 {
     ++m_generation;
     m_pending = nullptr;
+    m_shown.reset();
     m_images.reset();
     m_xy.clear();
     m_fromStore = false;
@@ -130,6 +150,17 @@ void EmbeddingMapDock::showClass(std::shared_ptr<const RunClassImages> images, c
 {
     clearClass();
     m_root = datasetRoot;
+    m_projectPath = projectPath;
+    m_runId = runId;
+    m_shown = images;
+    // t-SNE is exact (O(n²)): offered up to kMaxTsneRows images.
+    const bool tsneFits = images->size() <= kMaxTsneRows;
+    if (auto *model = qobject_cast<QStandardItemModel *>(m_method->model()))
+        model->item(m_method->findData(int(MapMethod::Tsne)))->setEnabled(tsneFits);
+    if (!tsneFits && method() == MapMethod::Tsne) {
+        const QSignalBlocker blocker(m_method);
+        m_method->setCurrentIndex(m_method->findData(int(MapMethod::Pca)));
+    }
     // Projected only when the map is looked at (a hidden tab costs nothing), then stored.
     m_pending = [this, images, projectPath, runId] { project(images, projectPath, runId); };
     if (isVisible())
@@ -139,19 +170,24 @@ void EmbeddingMapDock::showClass(std::shared_ptr<const RunClassImages> images, c
 void EmbeddingMapDock::project(std::shared_ptr<const RunClassImages> images, const QString &projectPath, qint64 runId)
 {
     const quint64 generation = m_generation;
+    const MapMethod method = this->method();
     auto result = std::make_shared<ClassMap>();
     m_status->setText(tr("Projecting %1's %n images…", nullptr, int(images->size())).arg(images->className));
+    m_plot->replot();
     BackgroundJob *job = launchJob(
         this, tr("Map of %1").arg(images->className),
-        [=](JobControl &) {
+        [=](JobControl &control) {
             ProjectStore store(projectPath);
-            *result = classMap(store, runId, *images);
+            *result = classMap(store, runId, *images, method, &control);
         },
         [=] {
             if (generation != m_generation)
                 return;
             m_images = images;
             m_xy = result->xy;
+            const bool tsne = method == MapMethod::Tsne;
+            m_plot->xAxis->setLabel(tsne ? tr("t-SNE 1") : tr("PC 1"));
+            m_plot->yAxis->setLabel(tsne ? tr("t-SNE 2") : tr("PC 2"));
             m_fromStore = result->fromStore;
             redraw();
             fitView();
@@ -170,6 +206,16 @@ void EmbeddingMapDock::setTags(const QHash<QString, QString> &tagOfPath)
     m_tags = tagOfPath;
     if (Colouring(m_colouring->currentData().toInt()) == Colouring::Tag)
         redraw();
+}
+
+void EmbeddingMapDock::setMethod(MapMethod method)
+{
+    m_method->setCurrentIndex(m_method->findData(int(method)));
+}
+
+MapMethod EmbeddingMapDock::method() const
+{
+    return MapMethod(m_method->currentData().toInt());
 }
 
 void EmbeddingMapDock::setColouring(Colouring colouring)
@@ -262,7 +308,9 @@ void EmbeddingMapDock::redraw()
                                                Qt::NoBrush, 16));
     m_current->setSelectable(QCP::stNone);
     m_current->removeFromLegend();
-    m_status->setText(tr("%1: %n images, PCA of their CLIP embeddings%2. Drag a box to select.", nullptr, n)
+    m_status->setText((method() == MapMethod::Tsne
+                           ? tr("%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box to select.", nullptr, n)
+                           : tr("%1: %n images, PCA of their CLIP embeddings%2. Drag a box to select.", nullptr, n))
                           .arg(images.className, m_fromStore ? tr(" (stored)") : QString()));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "interpret/ClassMap.h"
+
 #include <QDockWidget>
 #include <QHash>
 #include <QSet>
@@ -36,6 +38,9 @@ public:
     void clearClass();
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
     void setColouring(Colouring colouring);
+    // PCA (default) or t-SNE (classes up to kMaxTsneRows images); the class is projected again.
+    void setMethod(MapMethod method);
+    MapMethod method() const;
     // Rings this image (absolute path) on the map; unknown paths clear the ring.
     void setCurrentImage(const QString &absolutePath);
     // Selects the images whose dots lie in the rectangle (map coordinates), as a box drag does.
@@ -60,8 +65,10 @@ private:
     void onSelectionChanged();
     QString pathOf(int row) const;
 
-    QString m_root;
-    std::shared_ptr<const RunClassImages> m_images;
+    QString m_root, m_projectPath;
+    qint64 m_runId = 0;
+    std::shared_ptr<const RunClassImages> m_shown;  // the class asked for (drawn once projected)
+    std::shared_ptr<const RunClassImages> m_images; // the class drawn
     std::vector<float> m_xy;
     bool m_fromStore = false;
     std::function<void()> m_pending; // the projection to start once the dock is shown
@@ -71,6 +78,7 @@ private:
     std::vector<QCPCurve *> m_curves;
     QCPCurve *m_current = nullptr;
     QComboBox *m_colouring = nullptr;
+    QComboBox *m_method = nullptr;
     QPushButton *m_reset = nullptr;
     QLabel *m_status = nullptr;
     QCustomPlot *m_plot = nullptr;
