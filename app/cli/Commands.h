@@ -28,3 +28,4 @@ int predictionsCommand(const QStringList &args);
 int compareCommand(const QStringList &args);
 int rulesCommand(const QStringList &args);
 int searchCommand(const QStringList &args);
+int mapCommand(const QStringList &args);

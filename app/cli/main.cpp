@@ -23,6 +23,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("captions"), {captionsCommand, "rank caption candidates along each class's failure direction"}},
         {QStringLiteral("validate-caption"), {validateCaptionCommand, "accuracy over the images nearest to a caption"}},
         {QStringLiteral("slerp"), {slerpCommand, "nearest real images along the difficulty slider"}},
+        {QStringLiteral("map"), {mapCommand, "a class's images in 2-D: PCA or t-SNE of their CLIP embeddings"}},
         {QStringLiteral("modes"), {modesCommand, "find further failure modes of a class, orthogonal to the first"}},
         {QStringLiteral("embed"), {embedCommand, "embed a dataset's images with CLIP into its project (cached)"}},
         {QStringLiteral("embed-text"), {embedTextCommand, "embed texts with CLIP's text tower"}},

@@ -1,4 +1,4 @@
-// `faultline-cli search` as a user runs it (FAULTLINE_CLI, set by CTest) on the interpretation test
+// `faultline-cli search` and `faultline-cli map` as a user runs them (FAULTLINE_CLI, set by CTest) on the interpretation test
 // project (tiny reference CLIP): "more like this" and text search, over a class and over every
 // class, checked against cosines computed here from the stored embeddings (and from embed-text's
 // vector for the text); every bad input as one line naming the option or the image.
@@ -172,6 +172,35 @@ private Q_SLOTS:
         // ... while "more like this" needs none.
         const Result r = cli(search({"--like", m_stored[0].path, "--k", "3"}, m_project.imported));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+
+    // faultline-cli map: a row per image of the class, stored the first time; bad inputs named.
+    void mapWritesAndStores()
+    {
+        const QStringList base = {QStringLiteral("map"), QStringLiteral("--dataset"), m_project.root,
+                                  QStringLiteral("--class"), QStringLiteral("dog")};
+        for (const QString method : {QStringLiteral("pca"), QStringLiteral("tsne")}) {
+            const QString out = tmp(method + QStringLiteral(".csv"));
+            Result r = cli(base + QStringList{QStringLiteral("--method"), method, QStringLiteral("--out"), out});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            const QVector<QStringList> csv = readCsv(out);
+            QCOMPARE(csv.value(0), (QStringList{"path", "x", "y"}));
+            QCOMPARE(csv.size(), qsizetype(1 + 36));
+            QVERIFY(!r.err.contains(QLatin1String("(stored)")));
+            r = cli(base + QStringList{QStringLiteral("--method"), method, QStringLiteral("--out"), out});
+            QVERIFY2(r.err.contains(QLatin1String("(stored)")), qPrintable(r.err));
+            QCOMPARE(readCsv(out), csv);
+        }
+        expectLastLineError(cli(base + QStringList{QStringLiteral("--method"), QStringLiteral("umap"), QStringLiteral("--out"),
+                                                   tmp(QStringLiteral("x.csv"))}),
+                            QStringLiteral("--method: 'umap' is not pca or tsne"));
+        expectLastLineError(cli({QStringLiteral("map"), QStringLiteral("--dataset"), m_project.root, QStringLiteral("--out"),
+                                 tmp(QStringLiteral("x.csv"))}),
+                            QStringLiteral("--class C is required"));
+        expectLastLineError(cli({QStringLiteral("map"), QStringLiteral("--dataset"), m_project.root, QStringLiteral("--class"),
+                                 QStringLiteral("horse"), QStringLiteral("--out"), tmp(QStringLiteral("x.csv"))}),
+                            QStringLiteral("'horse'"));
+        QVERIFY(!QFileInfo::exists(tmp(QStringLiteral("x.csv"))));
     }
 };
 
