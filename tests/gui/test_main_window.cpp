@@ -23,6 +23,7 @@
 #include "appearance/Appearance.h"
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
+#include "window/SavedViews.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -442,6 +443,64 @@ private Q_SLOTS:
             window.close();
         }
         // the next tests start from the default layout, not this 1024×700 one
+        QSettings().remove(QStringLiteral("mainWindow"));
+    }
+
+    // Issue 15 (views 2): a saved view brings back the class, split, Show, sort and Filters, also
+    // in a new window; damaged settings are skipped.
+    void savedViewsRoundTrip()
+    {
+        {
+            ProjectSession session;
+            MainWindow window(&session);
+            window.show();
+            window.resize(1024, 700);
+            window.openDataset(m_data.root);
+            QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(m_data.classes.size()), 20000);
+            const QString wanted = session.classes().at(1).className;
+            session.setSelectedClass(wanted);
+            QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->hardestModel()->rowCount() > 0, 20000);
+            GalleryView *gallery = window.galleryView();
+            gallery->setSplitFilter(Split::Val);
+            gallery->setFilter(GalleryModel::Filter::Incorrect);
+            GalleryRanges ranges;
+            ranges.maxDecision = 0.5;
+            gallery->setRanges(ranges);
+            window.saveCurrentView(QStringLiteral("triage"));
+            QCOMPARE(window.savedViewNames(), QStringList{QStringLiteral("triage")});
+
+            session.setSelectedClass(session.classes().at(0).className);
+            gallery->setSplitFilter(std::nullopt);
+            gallery->setFilter(GalleryModel::Filter::All);
+            gallery->setRanges({});
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            QVERIFY(window.applySavedView(QStringLiteral("triage")));
+            QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), wanted, 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            QCOMPARE(gallery->hardestModel()->splitFilter(), std::optional<Split>(Split::Val));
+            QCOMPARE(gallery->hardestModel()->filter(), GalleryModel::Filter::Incorrect);
+            QCOMPARE(gallery->ranges(), ranges);
+            for (int row = 0; row < gallery->hardestModel()->rowCount(); ++row) {
+                const GalleryItem &item = gallery->hardestModel()->itemAt(row);
+                QVERIFY(!item.correct && item.split == Split::Val && item.decisionValue <= 0.5);
+            }
+            QVERIFY(!window.applySavedView(QStringLiteral("nope")));
+        }
+        {
+            ProjectSession session;
+            MainWindow window(&session);
+            window.show();
+            window.openDataset(m_data.root);
+            QTRY_VERIFY_WITH_TIMEOUT(session.isOpen() && !session.isBusy(), 20000);
+            QCOMPARE(window.savedViewNames(), QStringList{QStringLiteral("triage")});
+            removeSavedView(m_data.root, QStringLiteral("triage"));
+            QVERIFY(window.savedViewNames().isEmpty());
+        }
+        QVERIFY(savedViewsFromJson("not json").isEmpty());
+        QCOMPARE(savedViewsFromJson(R"([{"name": ""}, 7, {"name": "a", "filter": 99, "decision": ["x", 2]}])").size(), qsizetype(1));
+        const SavedView parsed = savedViewsFromJson(R"([{"name": "a", "filter": 99, "decision": ["x", 2]}])").value(0);
+        QCOMPARE(parsed.filter, GalleryModel::Filter::All);
+        QVERIFY(!parsed.ranges.minDecision && parsed.ranges.maxDecision == 2.0);
         QSettings().remove(QStringLiteral("mainWindow"));
     }
 

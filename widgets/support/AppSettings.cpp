@@ -138,6 +138,20 @@ void setDatasetView(const QString &root, const DatasetView &view)
     settings.setValue(QStringLiteral("run"), view.runId);
 }
 
+QByteArray savedViewsJson(const QString &root)
+{
+    QSettings settings;
+    settings.beginGroup(datasetViewGroup(root));
+    return settings.value(QStringLiteral("savedViews")).toByteArray();
+}
+
+void setSavedViewsJson(const QString &root, const QByteArray &json)
+{
+    QSettings settings;
+    settings.beginGroup(datasetViewGroup(root));
+    settings.setValue(QStringLiteral("savedViews"), json);
+}
+
 GenerationBackendConfig generationBackend()
 {
     const QSettings settings;

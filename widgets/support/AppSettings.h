@@ -44,6 +44,9 @@ struct DatasetView
 };
 DatasetView datasetView(const QString &root);
 void setDatasetView(const QString &root, const DatasetView &view);
+// The dataset's saved views (window/SavedViews.h), as the JSON they are kept in.
+QByteArray savedViewsJson(const QString &root);
+void setSavedViewsJson(const QString &root, const QByteArray &json);
 
 // Where Generate sends its requests: a server (kind, URL, limits; the token too, as the user
 // typed it) or, by default, retrieval of real images.

@@ -16,6 +16,7 @@
 #include "search/SearchDock.h"
 #include "map/EmbeddingMapDock.h"
 #include "tags/TagCommand.h"
+#include "window/SavedViews.h"
 #include "confusion/ConfusionDock.h"
 #include "fix/InterventionsDock.h"
 #include "jobs/JobsDock.h"
@@ -40,6 +41,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -524,6 +526,29 @@ void MainWindow::createMenus()
     m_viewMenu->addSeparator();
     m_viewMenu->addActions(m_galleryView->actions()); // thumbnail zoom
     m_viewMenu->addSeparator();
+    // Saved views of this dataset: rebuilt each time the menu opens.
+    QMenu *saved = m_viewMenu->addMenu(tr("Saved &views"));
+    connect(saved, &QMenu::aboutToShow, this, [this, saved] {
+        saved->clear();
+        QAction *save = saved->addAction(tr("&Save current view…"), this, [this] {
+            bool ok = false;
+            const QString name = QInputDialog::getText(this, tr("Save view"), tr("Name of the view:"), QLineEdit::Normal,
+                                                       m_session->selectedClass(), &ok).trimmed();
+            if (ok && !name.isEmpty())
+                saveCurrentView(name);
+        });
+        save->setEnabled(m_session->isOpen());
+        const QStringList names = savedViewNames();
+        if (names.isEmpty())
+            return;
+        saved->addSeparator();
+        for (const QString &name : names)
+            saved->addAction(name, this, [this, name] { applySavedView(name); });
+        QMenu *remove = saved->addMenu(tr("&Delete"));
+        for (const QString &name : names)
+            remove->addAction(name, this, [this, name] { removeSavedView(m_session->root(), name); });
+    });
+    m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout);
 
     // The frequent actions one click away, with the platform's standard icons.
@@ -815,6 +840,49 @@ void MainWindow::restoreDatasetView(const QString &root)
     m_galleryView->setSplitFilter(view.split < 0 ? std::nullopt : std::optional<Split>(Split(view.split)));
     m_galleryView->setSortKey(GalleryModel::SortKey(view.sortKey));
     m_restoreClass = view.className;
+}
+
+void MainWindow::saveCurrentView(const QString &name)
+{
+    if (!m_session->isOpen())
+        return;
+    SavedView view;
+    view.name = name;
+    view.className = m_session->selectedClass();
+    view.split = m_galleryView->hardestModel()->splitFilter();
+    view.filter = m_galleryView->hardestModel()->filter();
+    view.sortKey = m_galleryView->hardestModel()->sortKey();
+    view.ranges = m_galleryView->ranges();
+    saveView(m_session->root(), view);
+    statusBar()->showMessage(tr("Saved the view “%1”").arg(name), 5000);
+}
+
+QStringList MainWindow::savedViewNames() const
+{
+    QStringList names;
+    if (m_session->isOpen())
+        for (const SavedView &view : loadSavedViews(m_session->root()))
+            names << view.name;
+    return names;
+}
+
+bool MainWindow::applySavedView(const QString &name)
+{
+    if (!m_session->isOpen())
+        return false;
+    for (const SavedView &view : loadSavedViews(m_session->root())) {
+        if (view.name != name)
+            continue;
+        // The gallery's settings first: they survive the class being loaded.
+        m_galleryView->setSplitFilter(view.split);
+        m_galleryView->setFilter(view.filter);
+        m_galleryView->setSortKey(view.sortKey);
+        m_galleryView->setRanges(view.ranges);
+        if (!view.className.isEmpty())
+            m_session->setSelectedClass(view.className);
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::tagImages(const QStringList &absolutePaths, const QString &tag)

@@ -69,6 +69,7 @@ public:
     // An action's shortcuts as the Keyboard shortcuts list shows them: "Ctrl+= or Ctrl++".
     static QString shortcutText(const QAction &action);
     QStringList recentDatasets() const;
+    QStringList savedViewNames() const; // of the open dataset
 
 public Q_SLOTS:
     void openDataset(const QString &root);
@@ -79,6 +80,9 @@ public Q_SLOTS:
     void inspectImage(const QString &absolutePath);
     // Tags these images of the selected class ("" clears), as a step of undoStack().
     void tagImages(const QStringList &absolutePaths, const QString &tag);
+    // View ▸ Saved views: the class and the gallery's split, Show, sort and Filters, by name.
+    void saveCurrentView(const QString &name);
+    bool applySavedView(const QString &name);
 
 protected:
     bool event(QEvent *event) override;
