@@ -81,12 +81,16 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&window));
         QVERIFY(window.welcomePage()->isVisible());
         QVERIFY(!window.classesDock()->isEnabled());
+        // the welcome page stands alone (issue 15.7): no empty docks around it until a dataset opens
+        for (QDockWidget *dock : window.findChildren<QDockWidget *>())
+            QVERIFY2(!dock->isVisible(), qPrintable(dock->objectName()));
 
         window.openDataset(m_data.root);
         // predictions.csv is imported on open; the embeddings are missing, so the dialog asks.
         AnalysisDialog *dialog = waitForDialog(window);
         QVERIFY(dialog);
         QVERIFY(!window.welcomePage()->isVisible());
+        QVERIFY(window.classesDock()->isVisible() && window.inspectorDock()->isVisible());
         QVERIFY(dialog->computeChoice() && dialog->importChoice());
         dialog->importChoice()->setChecked(true);
         dialog->npyEdit()->setText(m_dir.filePath(QStringLiteral("missing.npy")));

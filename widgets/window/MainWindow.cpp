@@ -152,6 +152,8 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
         rememberRecent(root);
         updateTitle();
         m_centre->setCurrentWidget(m_galleryView);
+        if (!m_layoutBeforeWelcome.isEmpty())
+            restoreState(std::exchange(m_layoutBeforeWelcome, QByteArray()), kStateVersion);
         for (QDockWidget *dock : docks())
             dock->setEnabled(true);
         m_offerSetup = true;
@@ -214,6 +216,7 @@ void MainWindow::showEvent(QShowEvent *event)
         m_restoredLayout = restoreState(QSettings().value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
         if (size() != asked)
             resize(asked);
+        hideDocksForWelcome();
     }
     QMainWindow::showEvent(event);
 }
@@ -514,6 +517,7 @@ void MainWindow::createMenus()
         m_searchDock->queryEdit()->selectAll();
     });
     search->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
+    m_searchAction = search;
     analysis->addSeparator();
     QAction *harder = analysis->addAction(tr("Slider &harder"), m_difficultyDock, &DifficultyDock::harder);
     harder->setShortcut(QKeySequence(tr("Ctrl+]")));
@@ -654,6 +658,19 @@ void MainWindow::resetLayout()
     }
     restoreState(m_defaultState, kStateVersion);
     applyDefaultDockSizes();
+    m_layoutBeforeWelcome.clear();
+    hideDocksForWelcome();
+}
+
+void MainWindow::hideDocksForWelcome()
+{
+    // The welcome page alone, not surrounded by empty grey docks (issue 15.7); the layout comes
+    // back when a dataset opens.
+    if (m_session->isOpen() || !m_layoutBeforeWelcome.isEmpty())
+        return;
+    m_layoutBeforeWelcome = saveState(kStateVersion);
+    for (QDockWidget *dock : docks())
+        dock->hide();
 }
 
 void MainWindow::nextClass()
@@ -795,6 +812,8 @@ void MainWindow::updateActions()
     m_previousClassAction->setEnabled(hasClasses);
     for (QAction *action : m_tagActions)
         action->setEnabled(hasClasses);
+    if (m_searchAction)
+        m_searchAction->setEnabled(m_session->isOpen() && m_session->runId() != 0);
 }
 
 void MainWindow::saveDatasetView()
@@ -911,7 +930,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     saveDatasetView();
     QSettings settings;
     settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
-    settings.setValue(QLatin1String(kStateKey), saveState(kStateVersion));
+    // Closed from the welcome page: the layout the docks had, not the hidden one.
+    settings.setValue(QLatin1String(kStateKey), m_layoutBeforeWelcome.isEmpty() ? saveState(kStateVersion) : m_layoutBeforeWelcome);
     QMainWindow::closeEvent(event);
 }
 

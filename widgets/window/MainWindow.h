@@ -98,6 +98,7 @@ private:
     void saveDatasetView();
     void restoreDatasetView(const QString &root);
     void createDocks();
+    void hideDocksForWelcome();
     void createModelSwitcher();
     void applyDefaultDockSizes();
     void createMenus();
@@ -149,10 +150,12 @@ private:
     QAction *m_importAction = nullptr;
     QAction *m_analyzeAction = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_searchAction = nullptr;
     QAction *m_nextClassAction = nullptr;
     QAction *m_previousClassAction = nullptr;
     QStackedWidget *m_centre = nullptr;  // the welcome page, then the gallery
     QByteArray m_defaultState;
+    QByteArray m_layoutBeforeWelcome; // the docks' layout while the welcome page hides them
     bool m_restoredLayout = false; // the user's saved layout was restored
     bool m_layoutRestoreTried = false; // at the first show, when the docks have the window's size
     QString m_viewRoot;     // the dataset whose view saveDatasetView() keeps
