@@ -2,30 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>TagCommand</name>
-    <message numerus="yes">
-        <source>Clear the tag of %n image(s)</source>
-        <translation>
-            <numerusform>Markierung von %n Bild entfernen</numerusform>
-            <numerusform>Markierung von %n Bildern entfernen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Tag %n image(s) as hard</source>
-        <translation>
-            <numerusform>%n Bild als schwer markieren</numerusform>
-            <numerusform>%n Bilder als schwer markieren</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Tag %n image(s) as OK</source>
-        <translation>
-            <numerusform>%n Bild als OK markieren</numerusform>
-            <numerusform>%n Bilder als OK markieren</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>faultline::AboutDialog</name>
     <message>
         <source>About Faultline</source>

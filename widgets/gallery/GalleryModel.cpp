@@ -177,6 +177,12 @@ void GalleryModel::setRanges(const GalleryRanges &ranges)
 
 void GalleryModel::setConfidences(const QHash<QString, double> &confidenceOfPath)
 {
+    // Only a confidence range reads them: otherwise nothing shown changes (and a reset would
+    // throw away the view's scroll position and selection on every class load).
+    if (!m_ranges.minConfidence && !m_ranges.maxConfidence) {
+        m_confidences = confidenceOfPath;
+        return;
+    }
     beginResetModel();
     m_confidences = confidenceOfPath;
     rebuild();

@@ -135,6 +135,7 @@ void EmbeddingMapDock::clearClass()
     m_pending = nullptr;
     m_shown.reset();
     m_images.reset();
+    m_rowOfPath.clear();
     m_xy.clear();
     m_fromStore = false;
     m_plot->clearPlottables();
@@ -185,6 +186,9 @@ void EmbeddingMapDock::project(std::shared_ptr<const RunClassImages> images, con
                 return;
             m_images = images;
             m_xy = result->xy;
+            m_rowOfPath.clear();
+            for (qsizetype i = 0; i < images->size(); ++i)
+                m_rowOfPath.insert(pathOf(int(i)), int(i));
             const bool tsne = method == MapMethod::Tsne;
             m_plot->xAxis->setLabel(tsne ? tr("t-SNE 1") : tr("PC 1"));
             m_plot->yAxis->setLabel(tsne ? tr("t-SNE 2") : tr("PC 2"));
@@ -333,14 +337,13 @@ void EmbeddingMapDock::setCurrentImage(const QString &absolutePath)
 {
     if (!m_current || !m_images)
         return;
+    // Called on every move of the gallery's current image: a lookup, not a scan of the class.
     QVector<double> t, x, y;
-    for (qsizetype i = 0; i < m_images->size(); ++i)
-        if (pathOf(int(i)) == absolutePath) {
-            t << 0;
-            x << m_xy[size_t(i) * 2];
-            y << m_xy[size_t(i) * 2 + 1];
-            break;
-        }
+    if (const auto it = m_rowOfPath.constFind(absolutePath); it != m_rowOfPath.constEnd()) {
+        t << 0;
+        x << m_xy[size_t(*it) * 2];
+        y << m_xy[size_t(*it) * 2 + 1];
+    }
     m_current->setData(t, x, y, true);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -70,6 +70,7 @@ private:
     std::shared_ptr<const RunClassImages> m_shown;  // the class asked for (drawn once projected)
     std::shared_ptr<const RunClassImages> m_images; // the class drawn
     std::vector<float> m_xy;
+    QHash<QString, int> m_rowOfPath; // absolute path → row of m_images
     bool m_fromStore = false;
     std::function<void()> m_pending; // the projection to start once the dock is shown
     QHash<QString, QString> m_tags;

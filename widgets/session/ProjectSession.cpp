@@ -550,16 +550,20 @@ QHash<QString, qint64> ProjectSession::selectedImageIds(const QStringList &absol
     return found;
 }
 
+QString ProjectSession::tagStepText(int images, const QString &tag)
+{
+    return tag.isEmpty()                  ? tr("Clear the tag of %n image(s)", nullptr, images)
+           : tag == QLatin1String("hard") ? tr("Tag %n image(s) as hard", nullptr, images)
+                                          : tr("Tag %n image(s) as OK", nullptr, images);
+}
+
 void ProjectSession::tagImageIds(const QVector<qint64> &ids, const QString &tag)
 {
     if (m_projectPath.isEmpty() || ids.isEmpty())
         return;
     const QString projectPath = m_projectPath;
     const quint64 generation = m_generation;
-    const QString title = tag.isEmpty()                  ? tr("Clear the tag of %n image(s)", nullptr, int(ids.size()))
-                          : tag == QLatin1String("hard") ? tr("Tag %n image(s) as hard", nullptr, int(ids.size()))
-                                                         : tr("Tag %n image(s) as OK", nullptr, int(ids.size()));
-    startJob(title,
+    startJob(tagStepText(int(ids.size()), tag),
              [projectPath, ids, tag](JobControl &) { ProjectStore(projectPath).setImageTag(ids, tag); },
              [this, generation, ids, tag] {
                  if (generation != m_generation || !m_selected.images)

@@ -102,6 +102,8 @@ public:
     const SelectedClass &selected() const { return m_selected; }
     QString absolutePath(const QString &relativePath) const;
     bool isBusy() const { return m_runningJobs > 0; }
+    // "Tag 3 image(s) as hard": the job's title and the undo step's name.
+    static QString tagStepText(int images, const QString &tag);
     // The image ids of these absolute paths among the selected class's images.
     QHash<QString, qint64> selectedImageIds(const QStringList &absolutePaths) const;
 

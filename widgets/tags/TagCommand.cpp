@@ -2,7 +2,6 @@
 
 #include "session/ProjectSession.h"
 
-#include <QCoreApplication>
 #include <QMap>
 
 namespace faultline {
@@ -10,10 +9,7 @@ namespace faultline {
 TagCommand::TagCommand(ProjectSession *session, QHash<qint64, QString> before, QString tag)
     : m_session(session), m_before(std::move(before)), m_tag(std::move(tag))
 {
-    const int n = int(m_before.size());
-    setText(m_tag.isEmpty()                  ? QCoreApplication::translate("TagCommand", "Clear the tag of %n image(s)", nullptr, n)
-            : m_tag == QLatin1String("hard") ? QCoreApplication::translate("TagCommand", "Tag %n image(s) as hard", nullptr, n)
-                                             : QCoreApplication::translate("TagCommand", "Tag %n image(s) as OK", nullptr, n));
+    setText(ProjectSession::tagStepText(int(m_before.size()), m_tag));
 }
 
 void TagCommand::redo()

@@ -365,12 +365,8 @@ void MainWindow::connectClassViews()
         // unless a search result of this class is waiting to be inspected.
         if (selected.images->size() > 0)
             m_galleryView->hardestView()->setCurrentIndex(m_galleryView->hardestModel()->index(0));
-        if (!m_pendingInspect.isEmpty())
-            inspectImage(std::exchange(m_pendingInspect, QString()));
-        if (m_pendingSubset) {
-            const auto [title, ids] = *std::exchange(m_pendingSubset, std::nullopt);
-            m_galleryView->showSubset(title, ids);
-        }
+        if (m_afterClassLoads)
+            std::exchange(m_afterClassLoads, nullptr)();
     });
     // Search follows the shown run and the selected class; a hit of another class selects it.
     connect(m_session, &ProjectSession::stateChanged, m_searchDock, [this](const DatasetState &state) {
@@ -385,21 +381,11 @@ void MainWindow::connectClassViews()
     // A confusion cell: its class, and exactly its images in the gallery.
     connect(m_confusionDock, &ConfusionDock::cellChosen, this,
             [this](const QString &label, const QString &title, const QSet<qint64> &ids) {
-                if (label == m_session->selectedClass() && m_session->selected().images) {
-                    m_galleryView->showSubset(title, ids);
-                    return;
-                }
-                m_pendingSubset = std::make_pair(title, ids);
-                m_session->setSelectedClass(label);
+                inClass(label, [this, title, ids] { m_galleryView->showSubset(title, ids); });
             });
     connect(m_session, &ProjectSession::classSelected, m_searchDock, &SearchDock::setSelectedClass);
     connect(m_searchDock, &SearchDock::imageActivated, this, [this](const QString &path, const QString &className) {
-        if (className.isEmpty() || className == m_session->selectedClass()) {
-            inspectImage(path);
-            return;
-        }
-        m_pendingInspect = path;
-        m_session->setSelectedClass(className);
+        inClass(className, [this, path] { inspectImage(path); });
     });
     connect(m_galleryView, &GalleryView::moreLikeRequested, m_searchDock, &SearchDock::moreLike);
     connect(m_session, &ProjectSession::tagsChanged, this, [this](const QHash<QString, QString> &tags) {
@@ -859,6 +845,16 @@ void MainWindow::restoreDatasetView(const QString &root)
     m_galleryView->setSplitFilter(view.split < 0 ? std::nullopt : std::optional<Split>(Split(view.split)));
     m_galleryView->setSortKey(GalleryModel::SortKey(view.sortKey));
     m_restoreClass = view.className;
+}
+
+void MainWindow::inClass(const QString &className, std::function<void()> action)
+{
+    if (className.isEmpty() || (className == m_session->selectedClass() && m_session->selected().images)) {
+        action();
+        return;
+    }
+    m_afterClassLoads = std::move(action); // a newer request replaces an older one
+    m_session->setSelectedClass(className);
 }
 
 void MainWindow::saveCurrentView(const QString &name)

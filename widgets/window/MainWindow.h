@@ -2,9 +2,7 @@
 
 #include <QByteArray>
 #include <QMainWindow>
-#include <QSet>
-#include <optional>
-#include <utility>
+#include <functional>
 
 class QLabel;
 class QMenu;
@@ -99,6 +97,9 @@ private:
     void restoreDatasetView(const QString &root);
     void createDocks();
     void hideDocksForWelcome();
+    // Runs `action` on class `className`'s views: now when it is the one shown, else after
+    // selecting it and its images have loaded (a search hit or a confusion cell of another class).
+    void inClass(const QString &className, std::function<void()> action);
     void createModelSwitcher();
     void applyDefaultDockSizes();
     void createMenus();
@@ -133,8 +134,7 @@ private:
     SearchDock *m_searchDock = nullptr;
     EmbeddingMapDock *m_mapDock = nullptr;
     ConfusionDock *m_confusionDock = nullptr;
-    std::optional<std::pair<QString, QSet<qint64>>> m_pendingSubset; // a confusion cell of another class
-    QString m_pendingInspect; // a search hit of another class, inspected once that class loads
+    std::function<void()> m_afterClassLoads; // inClass()'s action, once its class has loaded
     QUndoStack *m_undoStack = nullptr;    // the tag steps (Edit ▸ Undo/Redo)
     QList<QAction *> m_tagActions;
     QToolBar *m_mainToolBar = nullptr;   // open, analyse, export, classes, search
