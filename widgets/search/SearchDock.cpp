@@ -51,10 +51,12 @@ SearchDock::SearchDock(RunTextModel *textModel, ThumbnailCache *thumbnails, QWid
         m_count->addItem(tr("%n images", nullptr, n), n);
     m_count->setCurrentIndex(1);
     m_search = new QPushButton(tr("Search"));
-    row->addWidget(m_query, 1);
+    // The text gets the dock's whole width (it was cut to "D…" beside the combos at 1024 px).
+    layout->addWidget(m_query);
     row->addWidget(m_scope);
     row->addWidget(m_count);
     row->addWidget(m_search);
+    row->addStretch(1);
     layout->addLayout(row);
     m_status = new QLabel;
     m_status->setWordWrap(true);
