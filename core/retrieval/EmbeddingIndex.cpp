@@ -1,11 +1,13 @@
 #include "retrieval/EmbeddingIndex.h"
 
 #include "common/Error.h"
+#include "retrieval/IvfPartition.h"
 
 #include <QString>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdlib>
@@ -36,6 +38,9 @@ struct EmbeddingIndex::Data
     Precision precision = Precision::Float16;
     void *values = nullptr; // n × stride Eigen::half or float, 64-byte aligned
     std::vector<float> scale; // 1 / |stored row| (0 for zero rows)
+    std::unique_ptr<IvfPartition> ivf; // approximate search; null = exact only
+    qint64 approximateFromRows = 0;    // searches of fewer rows (subsets) stay exact
+    double ivfSeconds = 0.0;
 
     Data() = default;
     Data(const Data &) = delete;
@@ -446,7 +451,36 @@ EmbeddingIndex::EmbeddingIndex()
 {
 }
 
-EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Precision precision)
+namespace {
+
+constexpr qint64 kApproximateMinRows = 200000;
+constexpr qint64 kApproximateAlwaysMinRows = 640; // 16 lists of 40 rows
+constexpr int kCalibratedK = 32;
+
+// The stored rows as the unit vectors searches compare with, for the IVF partition's k-means.
+void decodeRows(const Data &d, qint64 begin, qint64 count, float *out)
+{
+    for (qint64 r = begin; r < begin + count; ++r) {
+        const float scale = d.scale[size_t(r)];
+        float *dst = out + (r - begin) * d.dim;
+        if (d.precision == EmbeddingIndex::Precision::Float16) {
+            const Eigen::half *src = d.halfs() + r * d.stride;
+            for (int c = 0; c < d.dim; ++c)
+                dst[c] = float(src[c]) * scale;
+        } else {
+            const float *src = d.floats() + r * d.stride;
+            for (int c = 0; c < d.dim; ++c)
+                dst[c] = src[c] * scale;
+        }
+    }
+}
+
+} // namespace
+
+qint64 EmbeddingIndex::approximateMinRows() { return kApproximateMinRows; }
+
+EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Precision precision,
+                                     Approximation approximation)
 {
     if (n < 0)
         throw Error(QStringLiteral("embedding index: negative row count %1").arg(n));
@@ -494,6 +528,23 @@ EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Preci
     if (job.badRow.load() != std::numeric_limits<qint64>::max())
         throw Error(QStringLiteral("embedding index: row %1 has a non-finite value").arg(job.badRow.load()));
 
+#ifdef FAULTLINE_HAVE_FAISS
+    const bool approximate = (approximation == Approximation::Auto && n >= kApproximateMinRows)
+        || (approximation == Approximation::Always && n >= kApproximateAlwaysMinRows);
+    if (approximate) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const Data &stored = *data;
+        IvfPartition::Options options;
+        options.calibrationK = kCalibratedK;
+        data->ivf = std::make_unique<IvfPartition>(IvfPartition::build(
+            n, dim, [&stored](qint64 begin, qint64 count, float *out) { decodeRows(stored, begin, count, out); }, options));
+        data->ivfSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        data->approximateFromRows = approximation == Approximation::Auto ? kApproximateMinRows : kApproximateAlwaysMinRows;
+    }
+#else
+    Q_UNUSED(approximation);
+#endif
+
     EmbeddingIndex index;
     index.m_data = std::move(data);
     return index;
@@ -507,48 +558,34 @@ EmbeddingIndex::Precision EmbeddingIndex::precision() const { return m_data->pre
 qint64 EmbeddingIndex::memoryBytes() const
 {
     const Data &d = *m_data;
-    return d.n * d.stride * qint64(d.valueBytes()) + d.n * qint64(sizeof(float));
+    return d.n * d.stride * qint64(d.valueBytes()) + d.n * qint64(sizeof(float)) + (d.ivf ? d.ivf->memoryBytes() : 0);
 }
 
-void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &out, SearchScratch &scratch,
-                             const std::vector<qint64> *subset) const
+const IvfPartition *EmbeddingIndex::ivfPartition() const { return m_data->ivf.get(); }
+
+EmbeddingIndex::ApproximationInfo EmbeddingIndex::approximation() const
 {
-    out.clear();
-    const Data &d = *m_data;
-    if (k < 0)
-        throw Error(QStringLiteral("nearest: k must not be negative, got %1").arg(k));
-    if (!query && d.dim > 0)
-        throw Error(QStringLiteral("nearest: no query vector"));
-
-    // The normalised query, padded with zeros to the stride (no allocation once grown).
-    scratch.m_query.resize(size_t(d.stride));
-    double sum = 0.0;
-    for (int c = 0; c < d.dim; ++c)
-        sum += double(query[c]) * double(query[c]);
-    if (!std::isfinite(sum))
-        throw Error(QStringLiteral("nearest: the query has a non-finite value"));
-    const double inv = sum > 0.0 ? 1.0 / std::sqrt(sum) : 0.0; // zero query: every cosine is 0
-    for (int c = 0; c < d.dim; ++c)
-        scratch.m_query[size_t(c)] = float(double(query[c]) * inv);
-    std::fill(scratch.m_query.begin() + d.dim, scratch.m_query.end(), 0.0f);
-
-    qint64 total = d.n;
-    if (subset) {
-        total = qint64(subset->size());
-        for (const qint64 row : *subset) {
-            if (row < 0 || row >= d.n)
-                throw Error(QStringLiteral("nearest: subset row %1 is out of range (the index has %2 rows)")
-                                .arg(row).arg(d.n));
-        }
+    ApproximationInfo info;
+    if (const IvfPartition *ivf = m_data->ivf.get()) {
+        info.active = true;
+        info.lists = ivf->lists();
+        info.probes = ivf->probes();
+        info.calibratedRecall = ivf->calibratedRecall();
+        info.buildSeconds = m_data->ivfSeconds;
+        info.memoryBytes = ivf->memoryBytes();
     }
-    const int kept = int(std::min<qint64>(k, total));
-    if (kept == 0)
-        return;
+    return info;
+}
 
+// The exact search: every row of `subset` (total rows; null = rows 0 … total − 1) scored against
+// the normalised query in scratch.m_query, the best `kept` into `out`.
+void EmbeddingIndex::scanRows(const Data &d, const qint64 *subset, qint64 total, int kept, SearchScratch &scratch,
+                              std::vector<Neighbor> &out)
+{
     SearchJob job;
     job.data = &d;
     job.query = scratch.m_query.data();
-    job.subset = subset ? subset->data() : nullptr;
+    job.subset = subset;
     job.total = total;
     job.chunk = chunkRows(d);
     job.k = kept;
@@ -587,6 +624,65 @@ void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &o
     out.resize(size_t(kept));
     for (Neighbor &n : out)
         n.cosine = std::clamp(n.cosine, -1.0f, 1.0f) + 0.0f; // + 0 turns −0 into 0
+}
+
+void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &out, SearchScratch &scratch,
+                             const std::vector<qint64> *subset) const
+{
+    out.clear();
+    const Data &d = *m_data;
+    if (k < 0)
+        throw Error(QStringLiteral("nearest: k must not be negative, got %1").arg(k));
+    if (!query && d.dim > 0)
+        throw Error(QStringLiteral("nearest: no query vector"));
+
+    // The normalised query, padded with zeros to the stride (no allocation once grown).
+    scratch.m_query.resize(size_t(d.stride));
+    double sum = 0.0;
+    for (int c = 0; c < d.dim; ++c)
+        sum += double(query[c]) * double(query[c]);
+    if (!std::isfinite(sum))
+        throw Error(QStringLiteral("nearest: the query has a non-finite value"));
+    const double inv = sum > 0.0 ? 1.0 / std::sqrt(sum) : 0.0; // zero query: every cosine is 0
+    for (int c = 0; c < d.dim; ++c)
+        scratch.m_query[size_t(c)] = float(double(query[c]) * inv);
+    std::fill(scratch.m_query.begin() + d.dim, scratch.m_query.end(), 0.0f);
+
+    if (subset) {
+        for (const qint64 row : *subset) {
+            if (row < 0 || row >= d.n)
+                throw Error(QStringLiteral("nearest: subset row %1 is out of range (the index has %2 rows)")
+                                .arg(row).arg(d.n));
+        }
+    }
+    const qint64 searched = subset ? qint64(subset->size()) : d.n;
+    const int kept = int(std::min<qint64>(k, searched));
+    if (kept == 0)
+        return;
+
+    if (d.ivf && scratch.m_approximate && inv > 0.0 && searched >= d.approximateFromRows) {
+        // The probed lists' rows, scanned exactly. More neighbours need more lists; a subset
+        // holding a fraction f of the rows needs ~1/f times as many to hold as many members.
+        const double wanted = std::max(1.0, double(kept) / double(kCalibratedK)) * double(d.n) / double(searched);
+        const int probes = int(std::min<double>(d.ivf->lists(), std::ceil(d.ivf->probes() * wanted)));
+        scratch.m_candidates.clear();
+        d.ivf->candidates(scratch.m_query.data(), probes, scratch.m_candidates, scratch.m_listScores, scratch.m_listOrder);
+        if (subset) {
+            scratch.m_members.resize(size_t((d.n + 63) / 64), 0);
+            for (const qint64 row : *subset)
+                scratch.m_members[size_t(row >> 6)] |= quint64(1) << (row & 63);
+            const auto notMember = [&](qint64 row) { return !(scratch.m_members[size_t(row >> 6)] >> (row & 63) & 1); };
+            scratch.m_candidates.erase(std::remove_if(scratch.m_candidates.begin(), scratch.m_candidates.end(), notMember),
+                                       scratch.m_candidates.end());
+            for (const qint64 row : *subset)
+                scratch.m_members[size_t(row >> 6)] = 0;
+        }
+        if (qint64(scratch.m_candidates.size()) >= kept) {
+            scanRows(d, scratch.m_candidates.data(), qint64(scratch.m_candidates.size()), kept, scratch, out);
+            return;
+        }
+    }
+    scanRows(d, subset ? subset->data() : nullptr, searched, kept, scratch, out);
 }
 
 void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &out,

@@ -8,6 +8,7 @@
 
 namespace faultline {
 
+class IvfPartition;
 class SearchScratch;
 
 // Exact cosine top-k over N embeddings, fast enough for an interactive slider (the difficulty
@@ -28,6 +29,13 @@ class SearchScratch;
 // keeps its own bounded top-k heap, merged at the end. Nothing is allocated per query beyond
 // `out` and the caller's SearchScratch (which grows only when k or the thread count grows).
 //
+// Approximate search at millions of rows: an index of ≥ approximateMinRows() rows (or any index
+// built with Approximation::Always) also holds an IvfPartition (faiss k-means lists, calibrated
+// to ≥ 99.5 % recall@32). A search then scans only the rows of the query's nearest lists, with the
+// same kernels: the cosines it reports are exact, and a true neighbour in an unprobed list is the
+// only possible miss. Subsets of fewer rows (fewer than 640 with Always) and zero queries are
+// searched exactly; where the lists hold fewer than k candidates, so is the whole search.
+//
 // Order: best first — higher cosine, then lower row index on equal cosines. The cosine with a
 // zero vector (zero query, or a row that was zero at build) is 0.
 //
@@ -38,6 +46,19 @@ class EmbeddingIndex
 {
 public:
     enum class Precision { Float16, Float32 };
+    // Never: always the exact scan. Auto: an IVF partition from approximateMinRows() rows on.
+    // Always: an IVF partition whenever the index has ≥ 640 rows (tests, benchmarks).
+    enum class Approximation { Never, Auto, Always };
+
+    struct ApproximationInfo
+    {
+        bool active = false;
+        int lists = 0;
+        int probes = 0;          // for k ≤ 32 over all rows; scaled up for larger k and subsets
+        double calibratedRecall = 0.0;
+        double buildSeconds = 0.0;
+        qint64 memoryBytes = 0;
+    };
 
     struct Neighbor
     {
@@ -49,9 +70,14 @@ public:
 
     // `rows`: n × dim floats, row-major. Each row is L2-normalised (in double); zero rows stay
     // zero. Throws Error when n < 0, dim < 1, rows is null with n > 0, or a value is not finite
-    // (naming the row).
+    // (naming the row). Without faiss in the build, every Approximation is Never.
     static EmbeddingIndex build(const float *rows, qint64 n, int dim,
-                                Precision precision = Precision::Float16);
+                                Precision precision = Precision::Float16,
+                                Approximation approximation = Approximation::Auto);
+    // 200,000: below it the exact scan meets the slider's 30 ms per step on its own.
+    static qint64 approximateMinRows();
+    ApproximationInfo approximation() const;
+    const IvfPartition *ivfPartition() const; // null when exact (benchmarks compare against it)
 
     qint64 size() const;
     int dim() const;
@@ -62,7 +88,8 @@ public:
     // The k nearest rows to `query` (dim() floats; normalised internally) by cosine, best first,
     // into `out` (cleared first; min(k, number of searched rows) entries). With `subset`, only
     // those rows are searched (e.g. one class of one split; any order; a repeated row is
-    // reported repeatedly). Throws Error when k < 0, query is null or not finite, or a subset
+    // reported repeatedly, except by an approximate search: subsets of ≥ approximateMinRows()
+    // rows of an approximate index probe its lists, reporting each row once). Throws Error when k < 0, query is null or not finite, or a subset
     // row is out of range.
     void nearest(const float *query, int k, std::vector<Neighbor> &out, SearchScratch &scratch,
                  const std::vector<qint64> *subset = nullptr) const;
@@ -85,6 +112,9 @@ public:
     struct Data; // implementation detail (EmbeddingIndex.cpp)
 
 private:
+    static void scanRows(const Data &d, const qint64 *subset, qint64 total, int kept, SearchScratch &scratch,
+                         std::vector<Neighbor> &out);
+
     std::shared_ptr<const Data> m_data;
 };
 
@@ -103,13 +133,20 @@ public:
     // every pool worker (one per further core).
     void setMaxThreads(int threads);
     int maxThreads() const { return m_maxThreads; }
+    // false: the exact scan even on an approximate index (recall checks, benchmarks).
+    void setApproximate(bool approximate) { m_approximate = approximate; }
 
 private:
     friend class EmbeddingIndex;
     std::vector<float> m_query;
     std::vector<float> m_scores;
     std::vector<std::vector<EmbeddingIndex::Neighbor>> m_heaps;
+    std::vector<qint64> m_candidates; // approximate search: the probed lists' rows
+    std::vector<float> m_listScores;
+    std::vector<int> m_listOrder;
+    std::vector<quint64> m_members;   // approximate subset search: membership bits, all zero between searches
     int m_maxThreads = 0;
+    bool m_approximate = true;
 };
 
 } // namespace faultline

@@ -245,6 +245,40 @@ private Q_SLOTS:
                     shownIds.insert(model->itemAt(row).imageId);
             QCOMPARE(shownIds, expected);
 
+            // a lasso drawn with the mouse (a quadrilateral around the upper left of the map):
+            // the gallery shows exactly the dots inside it
+            map->setTool(EmbeddingMapDock::Tool::Lasso);
+            QCPAxisRect *rect = map->plot()->axisRect();
+            const QRect area = rect->rect();
+            const QList<QPoint> corners = {area.topLeft() + QPoint(2, 2), QPoint(area.center().x(), area.top() + 2),
+                                           area.center(), QPoint(area.left() + 2, area.bottom() - 2)};
+            QPolygonF lasso;
+            QTest::mousePress(map->plot(), Qt::LeftButton, Qt::NoModifier, corners[0]);
+            for (const QPoint &corner : corners) {
+                QTest::mouseMove(map->plot(), corner);
+                lasso << QPointF(map->plot()->xAxis->pixelToCoord(corner.x()), map->plot()->yAxis->pixelToCoord(corner.y()));
+            }
+            QTest::mouseRelease(map->plot(), Qt::LeftButton, Qt::NoModifier, corners.last());
+            QSet<qint64> inLasso;
+            for (qsizetype i = 0; i < images.size(); ++i)
+                if (lasso.containsPoint(QPointF(pca.xy[size_t(i) * 2], pca.xy[size_t(i) * 2 + 1]), Qt::OddEvenFill))
+                    inLasso.insert(images.imageIds[size_t(i)]);
+            QVERIFY(!inLasso.isEmpty() && inLasso.size() < images.size());
+            QCOMPARE(map->selectedCount(), int(inLasso.size()));
+            shownIds.clear();
+            for (int row = 0; row < window.galleryView()->hardestModel()->rowCount(); ++row)
+                shownIds.insert(window.galleryView()->hardestModel()->itemAt(row).imageId);
+            QCOMPARE(shownIds, inLasso);
+            map->setTool(EmbeddingMapDock::Tool::Box);
+
+            // the other way: images selected in the gallery are highlighted on the map
+            window.galleryView()->clearSubset();
+            QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->hardestModel()->rowCount() >= 3, kTimeout);
+            QListView *hardest = window.galleryView()->hardestView();
+            hardest->selectionModel()->select(QItemSelection(hardest->model()->index(0, 0), hardest->model()->index(2, 0)),
+                                              QItemSelectionModel::ClearAndSelect);
+            QCOMPARE(map->selectedCount(), 3);
+
             // colourings: a legend entry per decision-value bin; the current image is ringed
             map->setColouring(EmbeddingMapDock::Colouring::DecisionValue);
             QCOMPARE(map->pointCount(), int(images.size()));

@@ -260,6 +260,10 @@ QListView *GalleryView::makeView(GalleryModel *model)
                     Q_EMIT currentImageChanged(model->data(current, GalleryModel::PathRole).toString(),
                                                model->data(current, GalleryModel::SourceRowRole).toInt());
             });
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this, view] {
+        m_lastFocused = view;
+        Q_EMIT selectedImagesChanged(pathsFor(view, QModelIndex()));
+    });
     connect(view, &QListView::customContextMenuRequested, this,
             [this, view](const QPoint &pos) { showContextMenu(view, pos); });
     return view;

@@ -72,6 +72,8 @@ Q_SIGNALS:
     void imageActivated(const QString &path);
     // The current image of the focused list; sourceRow indexes the RunClassImages shown.
     void currentImageChanged(const QString &path, int sourceRow);
+    // The selected images of the list the user selects in (absolute paths), e.g. for the map.
+    void selectedImagesChanged(const QStringList &paths);
     void tagRequested(const QStringList &paths, const QString &tag); // "hard", "ok" or "" (clear)
     void moreLikeRequested(const QString &path);                     // search for similar images
     void splitFilterChanged(const QString &splitName);              // "" = all splits

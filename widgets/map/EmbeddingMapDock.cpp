@@ -14,6 +14,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QMouseEvent>
+#include <QPolygonF>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QStandardItemModel>
@@ -59,6 +61,12 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     row->addStretch(1);
     second->addWidget(new QLabel(tr("Projection:")));
     second->addWidget(m_method);
+    second->addWidget(new QLabel(tr("Select:")));
+    m_tool = new QComboBox;
+    m_tool->addItem(tr("Box"), int(Tool::Box));
+    m_tool->addItem(tr("Lasso"), int(Tool::Lasso));
+    m_tool->setToolTip(tr("Box: drag a rectangle. Lasso: draw around the dots to select."));
+    second->addWidget(m_tool);
     m_reset = new QPushButton(tr("Reset view"));
     second->addWidget(m_reset);
     second->addStretch(1);
@@ -79,7 +87,8 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     m_plot->plotLayout()->addElement(0, 0, m_plot->legend);
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
-    m_plot->setToolTip(tr("Drag a box to show those images in the gallery; click a dot to inspect it; the wheel zooms."));
+    m_plot->setToolTip(tr("Drag a box or draw a lasso to show those images in the gallery; click a dot to inspect it;"
+                          " the wheel zooms."));
     followPalette(m_plot);
     layout->addWidget(m_plot, 1);
     setWidget(page);
@@ -89,6 +98,12 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
         if (m_shown)
             showClass(m_shown, m_root, m_projectPath, m_runId); // the other projection (stored or computed)
     });
+    connect(m_tool, &QComboBox::currentIndexChanged, this, [this] {
+        m_plot->setSelectionRectMode(Tool(m_tool->currentData().toInt()) == Tool::Box ? QCP::srmSelect : QCP::srmNone);
+    });
+    connect(m_plot, &QCustomPlot::mousePress, this, &EmbeddingMapDock::lassoPress);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &EmbeddingMapDock::lassoMove);
+    connect(m_plot, &QCustomPlot::mouseRelease, this, &EmbeddingMapDock::lassoRelease);
     connect(m_reset, &QPushButton::clicked, this, [this] {
         fitView();
         m_plot->replot();
@@ -142,6 +157,8 @@ void EmbeddingMapDock::clearClass()
     m_curves.clear();
     m_rowsOfCurve.clear();
     m_current = nullptr;
+    m_lasso = nullptr;
+    m_lassoPath.clear();
     m_plot->replot();
     m_status->setText(tr("Select a class to see its images on a map of their CLIP embeddings."));
 }
@@ -233,6 +250,8 @@ void EmbeddingMapDock::redraw()
     m_curves.clear();
     m_rowsOfCurve.clear();
     m_current = nullptr;
+    m_lasso = nullptr;
+    m_lassoPath.clear();
     if (!m_images) {
         m_plot->replot();
         return;
@@ -313,8 +332,8 @@ void EmbeddingMapDock::redraw()
     m_current->setSelectable(QCP::stNone);
     m_current->removeFromLegend();
     m_status->setText((method() == MapMethod::Tsne
-                           ? tr("%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box to select.", nullptr, n)
-                           : tr("%1: %n images, PCA of their CLIP embeddings%2. Drag a box to select.", nullptr, n))
+                           ? tr("%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box or a lasso to select.", nullptr, n)
+                           : tr("%1: %n images, PCA of their CLIP embeddings%2. Drag a box or a lasso to select.", nullptr, n))
                           .arg(images.className, m_fromStore ? tr(" (stored)") : QString()));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -350,23 +369,113 @@ void EmbeddingMapDock::setCurrentImage(const QString &absolutePath)
 
 void EmbeddingMapDock::selectRect(double x0, double y0, double x1, double y1)
 {
+    if (!m_images)
+        return;
     if (x0 > x1)
         std::swap(x0, x1);
     if (y0 > y1)
         std::swap(y0, y1);
+    std::vector<char> selected(m_xy.size() / 2, 0);
+    for (size_t i = 0; i < selected.size(); ++i) {
+        const float x = m_xy[i * 2], y = m_xy[i * 2 + 1];
+        selected[i] = x >= x0 && x <= x1 && y >= y0 && y <= y1;
+    }
+    setSelectedRows(selected);
+    m_plot->replot();
+    onSelectionChanged();
+}
+
+void EmbeddingMapDock::selectPolygon(const QPolygonF &polygon)
+{
+    if (!m_images || polygon.size() < 3)
+        return;
+    const QRectF bounds = polygon.boundingRect();
+    std::vector<char> selected(m_xy.size() / 2, 0);
+    for (size_t i = 0; i < selected.size(); ++i) {
+        const QPointF p(m_xy[i * 2], m_xy[i * 2 + 1]);
+        selected[i] = bounds.contains(p) && polygon.containsPoint(p, Qt::OddEvenFill);
+    }
+    setSelectedRows(selected);
+    m_plot->replot();
+    onSelectionChanged();
+}
+
+void EmbeddingMapDock::setSelectedRows(const std::vector<char> &selected)
+{
     for (size_t c = 0; c < m_curves.size(); ++c) {
         QCPDataSelection selection;
         const std::vector<int> &rows = m_rowsOfCurve[c];
-        for (size_t k = 0; k < rows.size(); ++k) {
-            const float x = m_xy[size_t(rows[k]) * 2], y = m_xy[size_t(rows[k]) * 2 + 1];
-            if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+        for (size_t k = 0; k < rows.size(); ++k)
+            if (selected[size_t(rows[k])])
                 selection.addDataRange(QCPDataRange(int(k), int(k) + 1), false);
-        }
         selection.simplify();
         m_curves[c]->setSelection(selection);
     }
-    m_plot->replot();
-    onSelectionChanged();
+}
+
+void EmbeddingMapDock::showSelectedImages(const QStringList &absolutePaths)
+{
+    if (!m_images || absolutePaths.isEmpty())
+        return;
+    std::vector<char> selected(m_xy.size() / 2, 0);
+    for (const QString &path : absolutePaths)
+        if (const auto it = m_rowOfPath.constFind(path); it != m_rowOfPath.constEnd())
+            selected[size_t(*it)] = 1;
+    setSelectedRows(selected);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int EmbeddingMapDock::selectedCount() const
+{
+    int count = 0;
+    for (const QCPCurve *curve : m_curves)
+        count += curve->selection().dataPointCount();
+    return count;
+}
+
+void EmbeddingMapDock::setTool(Tool tool)
+{
+    m_tool->setCurrentIndex(m_tool->findData(int(tool)));
+}
+
+// The lasso: a pixel path drawn while the left button is down, shown as a line, closed on release.
+void EmbeddingMapDock::lassoPress(QMouseEvent *event)
+{
+    if (Tool(m_tool->currentData().toInt()) != Tool::Lasso || event->button() != Qt::LeftButton || !m_images)
+        return;
+    m_lassoPath = QPolygonF{event->position()};
+    if (!m_lasso) {
+        m_lasso = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+        m_lasso->setPen(QPen(m_plot->palette().color(QPalette::Highlight), 1.5, Qt::DashLine));
+        m_lasso->setSelectable(QCP::stNone);
+        m_lasso->removeFromLegend();
+    }
+    m_lasso->data()->clear();
+}
+
+void EmbeddingMapDock::lassoMove(QMouseEvent *event)
+{
+    if (!m_lasso || m_lassoPath.isEmpty() || !(event->buttons() & Qt::LeftButton))
+        return;
+    m_lassoPath << event->position();
+    m_lasso->addData(double(m_lassoPath.size()), m_plot->xAxis->pixelToCoord(event->position().x()),
+                     m_plot->yAxis->pixelToCoord(event->position().y()));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void EmbeddingMapDock::lassoRelease(QMouseEvent *)
+{
+    if (!m_lasso || m_lassoPath.isEmpty())
+        return;
+    QPolygonF polygon;
+    for (const QPointF &p : std::as_const(m_lassoPath))
+        polygon << QPointF(m_plot->xAxis->pixelToCoord(p.x()), m_plot->yAxis->pixelToCoord(p.y()));
+    m_lassoPath.clear();
+    m_lasso->data()->clear();
+    if (polygon.size() >= 3)
+        selectPolygon(polygon);
+    else
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void EmbeddingMapDock::onSelectionChanged()

@@ -402,6 +402,7 @@ void MainWindow::connectClassViews()
     connect(m_galleryView, &GalleryView::currentImageChanged, m_mapDock,
             [this](const QString &path) { m_mapDock->setCurrentImage(path); });
     connect(m_mapDock, &EmbeddingMapDock::selectionChosen, m_galleryView, &GalleryView::showSubset);
+    connect(m_galleryView, &GalleryView::selectedImagesChanged, m_mapDock, &EmbeddingMapDock::showSelectedImages);
     connect(m_mapDock, &EmbeddingMapDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
     connect(m_difficultyDock, &DifficultyDock::imageActivated, this, &MainWindow::inspectImage);

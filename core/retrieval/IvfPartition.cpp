@@ -1,0 +1,191 @@
+#include "retrieval/IvfPartition.h"
+
+#include "analysis/FloatProduct.h"
+#include "common/Error.h"
+#ifdef FAULTLINE_HAVE_FAISS
+#include "retrieval/ProductFlatIndex.h"
+#endif
+
+#ifdef FAULTLINE_HAVE_FAISS
+#include <faiss/Clustering.h>
+#endif
+
+#include <QString>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+namespace faultline {
+
+namespace {
+
+[[maybe_unused]] void normalise(float *v, int dim)
+{
+    double sum = 0.0;
+    for (int c = 0; c < dim; ++c)
+        sum += double(v[c]) * double(v[c]);
+    const float inv = sum > 0.0 ? float(1.0 / std::sqrt(sum)) : 0.0f;
+    for (int c = 0; c < dim; ++c)
+        v[c] *= inv;
+}
+
+} // namespace
+
+IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, const Options &options)
+{
+#ifndef FAULTLINE_HAVE_FAISS
+    Q_UNUSED(decode);
+    Q_UNUSED(options);
+    throw Error(QStringLiteral("IVF partition of %1 × %2 rows: this build has no faiss (its k-means)").arg(n).arg(dim));
+#else
+    if (n < 16 || dim < 1)
+        throw Error(QStringLiteral("IVF partition: needs at least 16 rows of dimension ≥ 1, got %1 × %2").arg(n).arg(dim));
+    const int lists = int(std::clamp<qint64>(options.lists > 0 ? options.lists : qint64(std::lround(4.0 * std::sqrt(double(n)))),
+                                             1, std::max<qint64>(1, std::min<qint64>(4096, n / 40))));
+
+    // Training sample: evenly spaced rows (a store lists a dataset class by class, so this covers
+    // every class), at most 40 per list: faiss's k-means needs ≥ 39 for stable centroids.
+    const qint64 sampleSize = std::min<qint64>(n, qint64(lists) * 40);
+    std::vector<float> sample(size_t(sampleSize) * size_t(dim));
+    for (qint64 i = 0; i < sampleSize; ++i)
+        decode(i * n / sampleSize, 1, sample.data() + i * dim);
+
+    faiss::ClusteringParameters cp;
+    cp.niter = 10;
+    cp.spherical = true; // cosine search: centroids on the unit sphere
+    cp.max_points_per_centroid = 40;
+    cp.seed = int(options.seed);
+    faiss::Clustering clustering(dim, lists, cp);
+    ProductFlatIndex assign(dim);
+    clustering.train(faiss::Index::idx_t(sampleSize), sample.data(), assign);
+
+    IvfPartition partition;
+    partition.m_dim = dim;
+    partition.m_centroids = clustering.centroids;
+    partition.m_centroids.resize(size_t(lists) * size_t(dim));
+
+    // Calibration queries: sample rows with Gaussian noise of norm 0.5, 1 or 2.
+    const int queries = std::max(3, options.calibrationQueries);
+    const int k = int(std::min<qint64>(std::max(1, options.calibrationK), n));
+    std::vector<float> calibration(size_t(queries) * size_t(dim));
+    std::mt19937_64 rng(options.seed);
+    std::normal_distribution<float> gauss;
+    for (int q = 0; q < queries; ++q) {
+        float *v = calibration.data() + size_t(q) * size_t(dim);
+        std::vector<float> noise(static_cast<size_t>(dim));
+        for (float &x : noise)
+            x = gauss(rng);
+        normalise(noise.data(), dim);
+        const float strength = q % 3 == 0 ? 0.5f : q % 3 == 1 ? 1.0f : 2.0f;
+        const float *row = sample.data() + (qint64(q) * sampleSize / queries) * dim;
+        for (int c = 0; c < dim; ++c)
+            v[c] = row[c] + strength * noise[size_t(c)];
+        normalise(v, dim);
+    }
+    sample = {};
+
+    // One pass over all rows: each row's nearest centroid, and the calibration queries' exact top-k
+    // (a min-heap per query: front = the worst kept).
+    std::vector<int> rowList(static_cast<size_t>(n));
+    using Hit = std::pair<float, qint64>;
+    const auto worse = [](const Hit &a, const Hit &b) { return a.first > b.first || (a.first == b.first && a.second < b.second); };
+    std::vector<std::vector<Hit>> truth(static_cast<size_t>(queries));
+    constexpr qint64 kBatch = 4096;
+    std::vector<float> rows(size_t(kBatch) * size_t(dim)), toCentroids(size_t(kBatch) * size_t(lists)),
+        toQueries(size_t(queries) * size_t(kBatch));
+    for (qint64 begin = 0; begin < n; begin += kBatch) {
+        const qint64 count = std::min(kBatch, n - begin);
+        decode(begin, count, rows.data());
+        floatProductTransposed(rows.data(), int(count), partition.m_centroids.data(), lists, dim, toCentroids.data());
+        for (qint64 r = 0; r < count; ++r) {
+            const float *s = toCentroids.data() + r * lists;
+            rowList[size_t(begin + r)] = int(std::max_element(s, s + lists) - s);
+        }
+        floatProductTransposed(calibration.data(), queries, rows.data(), int(count), dim, toQueries.data());
+        for (int q = 0; q < queries; ++q) {
+            std::vector<Hit> &heap = truth[size_t(q)];
+            const float *s = toQueries.data() + size_t(q) * size_t(count);
+            for (qint64 r = 0; r < count; ++r) {
+                const Hit hit{s[r], begin + r};
+                if (heap.size() < size_t(k)) {
+                    heap.push_back(hit);
+                    std::push_heap(heap.begin(), heap.end(), worse);
+                } else if (worse(hit, heap.front())) {
+                    std::pop_heap(heap.begin(), heap.end(), worse);
+                    heap.back() = hit;
+                    std::push_heap(heap.begin(), heap.end(), worse);
+                }
+            }
+        }
+    }
+
+    // The lists as one row array grouped by list (counting sort; rows ascending within a list).
+    partition.m_offsets.assign(size_t(lists) + 1, 0);
+    for (const int l : rowList)
+        ++partition.m_offsets[size_t(l) + 1];
+    std::partial_sum(partition.m_offsets.begin(), partition.m_offsets.end(), partition.m_offsets.begin());
+    partition.m_rows.resize(static_cast<size_t>(n));
+    std::vector<qint64> fill(partition.m_offsets.begin(), partition.m_offsets.end() - 1);
+    for (qint64 r = 0; r < n; ++r)
+        partition.m_rows[size_t(fill[size_t(rowList[size_t(r)])]++)] = r;
+
+    // Calibration: for each true neighbour, the rank of its list among the query's lists; the
+    // recall of p probes is the share of neighbours whose list ranks below p.
+    std::vector<qint64> foundAtRank(size_t(lists) + 1, 0);
+    std::vector<float> scores(static_cast<size_t>(lists));
+    std::vector<int> rank(static_cast<size_t>(lists)), order(static_cast<size_t>(lists));
+    qint64 neighbours = 0;
+    for (int q = 0; q < queries; ++q) {
+        floatProductTransposed(calibration.data() + size_t(q) * size_t(dim), 1, partition.m_centroids.data(), lists, dim,
+                               scores.data());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](int a, int b) { return scores[size_t(a)] > scores[size_t(b)] || (scores[size_t(a)] == scores[size_t(b)] && a < b); });
+        for (int i = 0; i < lists; ++i)
+            rank[size_t(order[size_t(i)])] = i;
+        for (const Hit &hit : truth[size_t(q)])
+            ++foundAtRank[size_t(rank[size_t(rowList[size_t(hit.second)])])];
+        neighbours += qint64(truth[size_t(q)].size());
+    }
+    qint64 found = 0;
+    partition.m_probes = lists;
+    partition.m_recall = 1.0;
+    for (int p = 1; p <= lists; ++p) {
+        found += foundAtRank[size_t(p) - 1];
+        const double recall = neighbours > 0 ? double(found) / double(neighbours) : 1.0;
+        if (recall >= options.targetRecall) {
+            partition.m_probes = p;
+            partition.m_recall = recall;
+            break;
+        }
+    }
+    return partition;
+#endif
+}
+
+qint64 IvfPartition::memoryBytes() const
+{
+    return qint64(m_centroids.size() * sizeof(float) + m_offsets.size() * sizeof(qint64) + m_rows.size() * sizeof(qint64));
+}
+
+void IvfPartition::candidates(const float *query, int probes, std::vector<qint64> &rows, std::vector<float> &scores,
+                              std::vector<int> &order) const
+{
+    const int count = lists();
+    probes = std::clamp(probes, 1, count);
+    scores.resize(static_cast<size_t>(count));
+    order.resize(static_cast<size_t>(count));
+    floatProductTransposed(query, 1, m_centroids.data(), count, m_dim, scores.data());
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + probes, order.end(), [&](int a, int b) {
+        return scores[size_t(a)] > scores[size_t(b)] || (scores[size_t(a)] == scores[size_t(b)] && a < b);
+    });
+    for (int i = 0; i < probes; ++i) {
+        const int list = order[size_t(i)];
+        rows.insert(rows.end(), m_rows.begin() + m_offsets[size_t(list)], m_rows.begin() + m_offsets[size_t(list) + 1]);
+    }
+}
+
+} // namespace faultline

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <functional>
+#include <vector>
+
+namespace faultline {
+
+// An inverted-file (IVF) partition of an embedding index's rows, for approximate nearest-neighbour
+// search over millions of rows: k-means centroids on the unit sphere (faiss's k-means, spherical,
+// its assignments computed with oneDNN's sgemm rather than the netlib BLAS faiss links) and, per
+// centroid ("list"), the rows nearest to it. A query probes its `probes` nearest centroids and
+// the caller scans only their rows, exactly, with its own fp16 kernel: what comes back are exact
+// cosines, and the only error is a true neighbour whose list was not probed.
+//
+// `probes()` is calibrated at build: calibration queries (training rows with Gaussian noise of
+// three strengths, cosine ≈ 0.9, 0.7 and 0.45 to their row: near, middling and far queries, as
+// the slider's text-side vectors are) get their exact top-k over all rows; the smallest probe
+// count whose lists hold ≥ `targetRecall` of those neighbours, on average, is kept.
+class IvfPartition
+{
+public:
+    // Writes rows [begin, begin + count) as unit vectors, count × dim floats, to `out`.
+    using RowDecoder = std::function<void(qint64 begin, qint64 count, float *out)>;
+
+    struct Options
+    {
+        int lists = 0;              // 0: 4·√n; at most 4096 and n / 40 (k-means wants ≥ 39 rows per list)
+        int calibrationK = 32;
+        double targetRecall = 0.995;
+        int calibrationQueries = 96;
+        quint64 seed = 1;
+    };
+
+    IvfPartition() = default;
+    // Throws Error when n < 16 or dim < 1.
+    static IvfPartition build(qint64 n, int dim, const RowDecoder &decode, const Options &options);
+
+    int lists() const { return int(m_offsets.empty() ? 0 : m_offsets.size() - 1); }
+    int probes() const { return m_probes; }
+    double calibratedRecall() const { return m_recall; }
+    qint64 memoryBytes() const;
+    // lists() × dim unit centroids, row-major (e.g. a faiss IVF index's trained quantizer).
+    const std::vector<float> &centroids() const { return m_centroids; }
+
+    // Appends to `rows` the rows of the `probes` lists whose centroids are nearest to `query`
+    // (dim floats, unit length), nearest list first; `scores` and `order` are the caller's scratch.
+    void candidates(const float *query, int probes, std::vector<qint64> &rows, std::vector<float> &scores,
+                    std::vector<int> &order) const;
+
+private:
+    int m_dim = 0;
+    std::vector<float> m_centroids;  // lists × dim, unit rows
+    std::vector<qint64> m_offsets;   // lists + 1: list l holds m_rows[m_offsets[l], m_offsets[l+1])
+    std::vector<qint64> m_rows;      // every row once, grouped by list
+    int m_probes = 1;
+    double m_recall = 0.0;
+};
+
+} // namespace faultline

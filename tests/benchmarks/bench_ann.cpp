@@ -1,0 +1,336 @@
+// Retrieval at millions of images (issue 15 views 7): the slider's and the search's k nearest
+// neighbours over N clustered 512-d embeddings, side by side in one run on the same data:
+//   exact   EmbeddingIndex's fp16 scan (every row),
+//   IVF     EmbeddingIndex's approximate search (faiss k-means lists, probed lists scanned by the
+//           same fp16 kernel; what the app uses from 200,000 rows on),
+//   faiss   faiss's IndexIVFScalarQuantizer (8-bit codes, its own list scanner) over the very same
+//           lists and centroids, at the IVF's probe count and at twice it.
+// Recall@k of each against the exact top-k.
+//
+//   bench_ann [--rows 1000000,10000000] [--dim 512] [--k 32] [--queries 90] [--steps 60]
+//             [--clusters 1000] [--folder /tmp] [--faiss 1] [--seed 1]
+//
+// Data: `clusters` "classes" around random centres inside a common cone (as CLIP's image
+// embeddings sit: same-class cosines ≈ 0.55, across classes ≈ 0.3), written to a memory-mapped
+// float file in --folder (10M × 512 is 20 GB). Queries: "image" queries (a row plus noise of
+// norm 0.5, 1 or 2: "more like this" and search) and a slider drag (60 steps, difficulty 0 → −1,
+// from a text-like reference with cosine ≈ 0.3 to its class's images, along a direction between
+// two classes). Built only with -DFAULTLINE_BUILD_BENCHMARKS=ON and faiss.
+
+#include "analysis/MappedEmbeddings.h"
+#include "retrieval/EmbeddingIndex.h"
+#include "retrieval/IvfPartition.h"
+#include "retrieval/ProductFlatIndex.h"
+#include "retrieval/Slerp.h"
+
+#include <faiss/IndexScalarQuantizer.h>
+
+#include <Eigen/Core>
+#include <QDir>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace faultline;
+using Neighbor = EmbeddingIndex::Neighbor;
+
+namespace {
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// xorshift64 with approximately normal draws (sum of 4 uniforms): fast enough for 5·10⁹ values.
+struct Rng
+{
+    quint64 s;
+    explicit Rng(quint64 seed) : s(seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull) {}
+    quint64 next()
+    {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        return s;
+    }
+    float gauss()
+    {
+        float sum = 0;
+        for (int i = 0; i < 4; ++i)
+            sum += float(next() >> 40) * (1.0f / float(1 << 24)) - 0.5f;
+        return sum * 1.7320508f;
+    }
+    Eigen::VectorXf unit(int dim)
+    {
+        Eigen::VectorXf v(dim);
+        for (int c = 0; c < dim; ++c)
+            v[c] = gauss();
+        return v.normalized();
+    }
+};
+
+struct Clusters
+{
+    std::vector<Eigen::VectorXf> centres;
+    Clusters(int count, int dim, quint64 seed)
+    {
+        Rng rng(seed);
+        const Eigen::VectorXf cone = rng.unit(dim);
+        for (int c = 0; c < count; ++c)
+            centres.push_back((0.9f * cone + rng.unit(dim)).normalized());
+    }
+    // Row r: class r % count, noise of norm 0.7–1.3 around its centre.
+    void row(qint64 r, int dim, quint64 seed, float *out) const
+    {
+        Rng rng(seed * 1000003ull + quint64(r));
+        const Eigen::VectorXf &centre = centres[size_t(r % qint64(centres.size()))];
+        const float strength = 0.7f + 0.6f * float(rng.next() >> 40) / float(1 << 24);
+        Eigen::Map<Eigen::VectorXf>(out, dim) = (centre + strength * rng.unit(dim)).normalized();
+    }
+};
+
+struct Stats
+{
+    double median = 0, p95 = 0, max = 0;
+};
+
+Stats stats(std::vector<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, size_t(std::ceil(0.95 * double(ms.size()))) - 1)], ms.back()};
+}
+
+using Search = std::function<void(const Eigen::VectorXf &query, std::vector<qint64> &rows)>;
+
+struct Measured
+{
+    Stats latency;
+    double recall = 0;
+};
+
+Measured measure(const Search &search, const std::vector<Eigen::VectorXf> &queries,
+                 const std::vector<std::vector<qint64>> &truth)
+{
+    std::vector<qint64> rows;
+    for (int i = 0; i < 3; ++i)
+        search(queries[size_t(i) % queries.size()], rows);
+    std::vector<double> ms;
+    double recall = 0;
+    for (size_t q = 0; q < queries.size(); ++q) {
+        const double t0 = now();
+        search(queries[q], rows);
+        ms.push_back((now() - t0) * 1e3);
+        const std::set<qint64> want(truth[q].begin(), truth[q].end());
+        int hits = 0;
+        for (const qint64 r : rows)
+            hits += want.count(r) ? 1 : 0;
+        recall += double(hits) / double(std::max<size_t>(1, want.size()));
+    }
+    return {stats(ms), recall / double(queries.size())};
+}
+
+std::vector<qint64> parseList(const char *s)
+{
+    std::vector<qint64> values;
+    for (const char *p = s; *p;) {
+        values.push_back(std::strtoll(p, const_cast<char **>(&p), 10));
+        if (*p == ',')
+            ++p;
+    }
+    return values;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::vector<qint64> sizes = {1000000, 10000000};
+    int dim = 512, k = 32, nQueries = 90, steps = 60, clusterCount = 1000;
+    bool withFaiss = true;
+    quint64 seed = 1;
+    QString folder = QDir::tempPath();
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        if (a == "--rows") sizes = parseList(argv[i + 1]);
+        else if (a == "--dim") dim = std::atoi(argv[i + 1]);
+        else if (a == "--k") k = std::atoi(argv[i + 1]);
+        else if (a == "--queries") nQueries = std::atoi(argv[i + 1]);
+        else if (a == "--steps") steps = std::atoi(argv[i + 1]);
+        else if (a == "--clusters") clusterCount = std::atoi(argv[i + 1]);
+        else if (a == "--folder") folder = QString::fromLocal8Bit(argv[i + 1]);
+        else if (a == "--faiss") withFaiss = std::atoi(argv[i + 1]) != 0;
+        else if (a == "--seed") seed = quint64(std::atoll(argv[i + 1]));
+        else {
+            std::fprintf(stderr, "unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    const Clusters clusters(clusterCount, dim, seed);
+    std::printf("dim %d, k %d, %d image queries + %d drag steps, %d clusters, %u threads\n\n", dim, k, nQueries, steps,
+                clusterCount, std::thread::hardware_concurrency());
+
+    for (const qint64 n : sizes) {
+        double t0 = now();
+        MappedEmbeddings data(folder, n, dim);
+        {
+            const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+            std::vector<std::thread> pool;
+            for (int t = 0; t < threads; ++t)
+                pool.emplace_back([&, t] {
+                    for (qint64 r = t; r < n; r += threads)
+                        clusters.row(r, dim, seed, data.data() + r * dim);
+                });
+            for (std::thread &th : pool)
+                th.join();
+        }
+        const double generated = now() - t0;
+
+        t0 = now();
+        const EmbeddingIndex index = EmbeddingIndex::build(data.data(), n, dim, EmbeddingIndex::Precision::Float16,
+                                                           EmbeddingIndex::Approximation::Auto);
+        const double built = now() - t0;
+        const EmbeddingIndex::ApproximationInfo info = index.approximation();
+        std::printf("N = %lld: data %.1f s; index built in %.1f s, of which the IVF partition %.1f s (%d lists, %d probes, "
+                    "calibrated recall %.4f, %.1f MiB beside the %.1f MiB of fp16 rows)\n",
+                    static_cast<long long>(n), generated, built, info.buildSeconds, info.lists, info.probes,
+                    info.calibratedRecall, double(info.memoryBytes) / 1048576.0,
+                    double(index.memoryBytes() - info.memoryBytes) / 1048576.0);
+
+        // Queries: image-like, then the slider drag's steps.
+        Rng rng(seed + 77);
+        std::vector<Eigen::VectorXf> imageQueries, dragQueries;
+        std::vector<float> row(static_cast<size_t>(dim));
+        for (int q = 0; q < nQueries; ++q) {
+            clusters.row(qint64(rng.next() % quint64(n)), dim, seed, row.data());
+            const float strength = q % 3 == 0 ? 0.5f : q % 3 == 1 ? 1.0f : 2.0f;
+            imageQueries.push_back((Eigen::Map<const Eigen::VectorXf>(row.data(), dim) + strength * rng.unit(dim)).normalized());
+        }
+        const size_t from = size_t(rng.next() % quint64(clusterCount)), to = (from + 1 + size_t(rng.next() % quint64(clusterCount - 1))) % size_t(clusterCount);
+        const Eigen::VectorXf reference = (clusters.centres[from] + 2.0f * rng.unit(dim)).normalized();
+        const Eigen::VectorXf direction = (clusters.centres[from] - clusters.centres[to]).normalized();
+        for (int step = 0; step < steps; ++step)
+            dragQueries.push_back(difficultyVector(reference, direction, -double(step) / double(steps - 1)));
+
+        SearchScratch exactScratch, ivfScratch;
+        exactScratch.setApproximate(false);
+        std::vector<Neighbor> found;
+        const auto truthOf = [&](const std::vector<Eigen::VectorXf> &queries) {
+            std::vector<std::vector<qint64>> truth;
+            for (const Eigen::VectorXf &q : queries) {
+                index.nearest(q.data(), k, found, exactScratch);
+                std::vector<qint64> rows;
+                for (const Neighbor &f : found)
+                    rows.push_back(f.row);
+                truth.push_back(rows);
+            }
+            return truth;
+        };
+        const std::vector<std::vector<qint64>> imageTruth = truthOf(imageQueries), dragTruth = truthOf(dragQueries);
+
+        struct Method
+        {
+            std::string name;
+            Search search;
+        };
+        std::vector<Method> methods;
+        methods.push_back({"exact fp16 scan (EmbeddingIndex)", [&](const Eigen::VectorXf &q, std::vector<qint64> &rows) {
+                               index.nearest(q.data(), k, found, exactScratch);
+                               rows.clear();
+                               for (const Neighbor &f : found)
+                                   rows.push_back(f.row);
+                           }});
+        methods.push_back({"IVF + fp16 scan (EmbeddingIndex, the app)", [&](const Eigen::VectorXf &q, std::vector<qint64> &rows) {
+                               index.nearest(q.data(), k, found, ivfScratch);
+                               rows.clear();
+                               for (const Neighbor &f : found)
+                                   rows.push_back(f.row);
+                           }});
+
+        // faiss's own IVF index over the same lists: the IVF's centroids as its trained quantizer.
+        std::unique_ptr<ProductFlatIndex> quantizer;
+        std::unique_ptr<faiss::IndexIVFScalarQuantizer> sq8;
+        double faissBuilt = 0;
+        if (withFaiss && index.ivfPartition()) {
+            t0 = now();
+            const IvfPartition &ivf = *index.ivfPartition();
+            quantizer = std::make_unique<ProductFlatIndex>(dim);
+            quantizer->add(ivf.lists(), ivf.centroids().data());
+            sq8 = std::make_unique<faiss::IndexIVFScalarQuantizer>(quantizer.get(), size_t(dim), size_t(ivf.lists()),
+                                                                   faiss::ScalarQuantizer::QT_8bit,
+                                                                   faiss::METRIC_INNER_PRODUCT);
+            const qint64 trainRows = std::min<qint64>(n, 100000);
+            std::vector<float> train(size_t(trainRows) * size_t(dim));
+            for (qint64 i = 0; i < trainRows; ++i)
+                std::copy_n(data.data() + (i * (n / trainRows)) * dim, dim, train.data() + i * dim);
+            sq8->train(trainRows, train.data()); // the quantizer is trained: only the 8-bit ranges
+            constexpr qint64 kAdd = 65536;
+            for (qint64 b = 0; b < n; b += kAdd)
+                sq8->add(std::min(kAdd, n - b), data.data() + b * dim);
+            faissBuilt = now() - t0;
+            for (const int factor : {1, 2}) {
+                const int probes = std::min(ivf.lists(), info.probes * factor);
+                methods.push_back({"faiss IndexIVFScalarQuantizer SQ8, nprobe " + std::to_string(probes),
+                                   [&, probes](const Eigen::VectorXf &q, std::vector<qint64> &rows) {
+                                       faiss::SearchParametersIVF params;
+                                       params.nprobe = size_t(probes);
+                                       std::vector<float> distances(static_cast<size_t>(k));
+                                       std::vector<faiss::Index::idx_t> labels(static_cast<size_t>(k));
+                                       sq8->search(1, q.data(), k, distances.data(), labels.data(), &params);
+                                       rows.assign(labels.begin(), labels.end());
+                                   }});
+            }
+            std::printf("N = %lld: faiss IndexIVFScalarQuantizer (SQ8) over the same lists built in %.1f s (%.1f MiB of codes)\n",
+                        static_cast<long long>(n), faissBuilt, double(n) * dim / 1048576.0);
+        }
+
+        std::printf("\n| N | method | image query median | p95 | max | recall@%d | drag step median | p95 | max | recall@%d |\n", k, k);
+        std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+        double exactMedian = 0;
+        for (const Method &m : methods) {
+            const Measured image = measure(m.search, imageQueries, imageTruth);
+            const Measured drag = measure(m.search, dragQueries, dragTruth);
+            if (exactMedian == 0)
+                exactMedian = image.latency.median;
+            std::printf("| %lld | %s | %.2f ms | %.2f ms | %.2f ms | %.4f | %.2f ms | %.2f ms | %.2f ms | %.4f |\n",
+                        static_cast<long long>(n), m.name.c_str(), image.latency.median, image.latency.p95,
+                        image.latency.max, image.recall, drag.latency.median, drag.latency.p95, drag.latency.max,
+                        drag.recall);
+            std::fflush(stdout);
+        }
+
+        // One class of ten (10 % subset): exact below 200,000 rows, through the lists above.
+        std::vector<qint64> subset;
+        for (qint64 r = 3; r < n; r += 10)
+            subset.push_back(r);
+        std::vector<double> ms;
+        double recall = 0;
+        std::vector<Neighbor> want;
+        for (const Eigen::VectorXf &q : imageQueries) {
+            index.nearest(q.data(), k, want, exactScratch, &subset);
+            const double s0 = now();
+            index.nearest(q.data(), k, found, ivfScratch, &subset);
+            ms.push_back((now() - s0) * 1e3);
+            std::set<qint64> truth;
+            for (const Neighbor &w : want)
+                truth.insert(w.row);
+            int hits = 0;
+            for (const Neighbor &f : found)
+                hits += truth.count(f.row) ? 1 : 0;
+            recall += double(hits) / double(want.size());
+        }
+        const Stats sub = stats(ms);
+        std::printf("\nN = %lld: a 10 %% subset (%zu rows), image queries: median %.2f ms, p95 %.2f ms, max %.2f ms, recall@%d %.4f\n\n",
+                    static_cast<long long>(n), subset.size(), sub.median, sub.p95, sub.max, k, recall / double(imageQueries.size()));
+        std::fflush(stdout);
+    }
+    return 0;
+}
