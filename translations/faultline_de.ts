@@ -810,10 +810,6 @@ Test</translation>
         <translation>HK 2</translation>
     </message>
     <message>
-        <source>Drag a box to show those images in the gallery; click a dot to inspect it; the wheel zooms.</source>
-        <translation>Ziehen Sie einen Rahmen, um diese Bilder in der Galerie zu zeigen; klicken Sie auf einen Punkt, um ihn anzusehen; das Mausrad zoomt.</translation>
-    </message>
-    <message>
         <source>Select a class to see its images on a map of their CLIP embeddings.</source>
         <translation>Wählen Sie eine Klasse, um ihre Bilder auf einer Karte ihrer CLIP-Einbettungen zu sehen.</translation>
     </message>
@@ -852,13 +848,6 @@ Test</translation>
         <source>not fitted</source>
         <translation>nicht angepasst</translation>
     </message>
-    <message numerus="yes">
-        <source>%1: %n images, PCA of their CLIP embeddings%2. Drag a box to select.</source>
-        <translation>
-            <numerusform>%1: %n Bild, PCA seiner CLIP-Einbettung%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
-            <numerusform>%1: %n Bilder, PCA ihrer CLIP-Einbettungen%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
-        </translation>
-    </message>
     <message>
         <source> (stored)</source>
         <translation> (gespeichert)</translation>
@@ -894,11 +883,38 @@ Test</translation>
         <source>t-SNE 2</source>
         <translation>t-SNE 2</translation>
     </message>
+    <message>
+        <source>Select:</source>
+        <translation>Auswahl:</translation>
+    </message>
+    <message>
+        <source>Box</source>
+        <translation>Rechteck</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>Lasso</translation>
+    </message>
+    <message>
+        <source>Box: drag a rectangle. Lasso: draw around the dots to select.</source>
+        <translation>Rechteck: ein Rechteck aufziehen. Lasso: um die Punkte herum zeichnen, um sie auszuwählen.</translation>
+    </message>
+    <message>
+        <source>Drag a box or draw a lasso to show those images in the gallery; click a dot to inspect it; the wheel zooms.</source>
+        <translation>Rechteck aufziehen oder Lasso zeichnen, um diese Bilder in der Galerie zu zeigen; ein Klick auf einen Punkt untersucht ihn; das Mausrad zoomt.</translation>
+    </message>
     <message numerus="yes">
-        <source>%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box to select.</source>
+        <source>%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box or a lasso to select.</source>
         <translation>
-            <numerusform>%1: %n Bild, t-SNE seiner CLIP-Einbettung%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
-            <numerusform>%1: %n Bilder, t-SNE ihrer CLIP-Einbettungen%2. Ziehen Sie einen Rahmen zum Auswählen.</numerusform>
+            <numerusform>%1: %n Bild, t-SNE seiner CLIP-Einbettung%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
+            <numerusform>%1: %n Bilder, t-SNE ihrer CLIP-Einbettungen%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n images, PCA of their CLIP embeddings%2. Drag a box or a lasso to select.</source>
+        <translation>
+            <numerusform>%1: %n Bild, PCA seiner CLIP-Einbettung%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
+            <numerusform>%1: %n Bilder, PCA ihrer CLIP-Einbettungen%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
         </translation>
     </message>
 </context>

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "retrieval/IvfPartition.h"
+#include "retrieval/ProjectionSketch.h"
 
 #include <QString>
 
@@ -38,9 +39,11 @@ struct EmbeddingIndex::Data
     Precision precision = Precision::Float16;
     void *values = nullptr; // n × stride Eigen::half or float, 64-byte aligned
     std::vector<float> scale; // 1 / |stored row| (0 for zero rows)
-    std::unique_ptr<IvfPartition> ivf; // approximate search; null = exact only
+    // Approximate search: at most one of the two candidate generators; neither = exact only.
+    std::unique_ptr<IvfPartition> ivf;
+    std::unique_ptr<ProjectionSketch> sketch;
     qint64 approximateFromRows = 0;    // searches of fewer rows (subsets) stay exact
-    double ivfSeconds = 0.0;
+    EmbeddingIndex::ApproximationInfo approximation;
 
     Data() = default;
     Data(const Data &) = delete;
@@ -333,6 +336,7 @@ struct BuildJob
     const float *src = nullptr;
     Data *data = nullptr;
     StoreHalfFn storeHalf = nullptr;
+    bool normalise = true; // false: rows stored as given, scale 1 (buildDotProduct)
     qint64 chunk = 0;
     std::atomic<qint64> next{0};
     std::atomic<qint64> badRow{std::numeric_limits<qint64>::max()};
@@ -365,7 +369,7 @@ void buildChunks(void *ctx, int)
                 }
                 sum = 0.0;
             }
-            const double inv = sum > 0.0 ? 1.0 / std::sqrt(sum) : 0.0;
+            const double inv = !job.normalise ? 1.0 : sum > 0.0 ? 1.0 / std::sqrt(sum) : 0.0;
             for (int j = 0; j < d.dim; ++j)
                 tmp[size_t(j)] = float(double(in[j]) * inv);
             double stored = 0.0;
@@ -378,7 +382,7 @@ void buildChunks(void *ctx, int)
                 for (int j = 0; j < d.dim; ++j)
                     stored += double(tmp[size_t(j)]) * double(tmp[size_t(j)]);
             }
-            d.scale[size_t(row)] = stored > 0.0 ? float(1.0 / std::sqrt(stored)) : 0.0f;
+            d.scale[size_t(row)] = !job.normalise ? 1.0f : stored > 0.0 ? float(1.0 / std::sqrt(stored)) : 0.0f;
         }
     }
 }
@@ -479,8 +483,75 @@ void decodeRows(const Data &d, qint64 begin, qint64 count, float *out)
 
 qint64 EmbeddingIndex::approximateMinRows() { return kApproximateMinRows; }
 
-EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Precision precision,
-                                     Approximation approximation)
+void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximation)
+{
+    // Both generators are calibrated on the rows as stored; the one reading fewer bytes per
+    // search is kept if it reads at most kMaxBytesShare of what the exact scan reads.
+    const auto t0 = std::chrono::steady_clock::now();
+    const Data &stored = data;
+    const RowDecoder decode = [&stored](qint64 begin, qint64 count, float *out) { decodeRows(stored, begin, count, out); };
+    ApproximationInfo &info = data.approximation;
+    const double exactBytes = double(data.n) * double(data.stride) * double(data.valueBytes());
+    double ivfBytes = std::numeric_limits<double>::infinity(), sketchBytes = ivfBytes;
+    std::unique_ptr<IvfPartition> ivf;
+#ifdef FAULTLINE_HAVE_FAISS
+    IvfPartition::Options listOptions;
+    listOptions.calibrationK = kCalibratedK;
+    ivf = std::make_unique<IvfPartition>(IvfPartition::build(data.n, data.dim, decode, listOptions));
+    info.lists = ivf->lists();
+    info.probes = ivf->probes();
+    info.listsScannedShare = ivf->scannedShare();
+    info.listsRecall = ivf->calibratedRecall();
+    ivfBytes = ivf->scannedShare() * exactBytes;
+#endif
+    std::unique_ptr<ProjectionSketch> sketch;
+    if (data.dim >= 64) { // sketches of dim / 8 or dim / 4 dimensions (at least 16) can pay off
+        EmbeddingIndex exact;
+        exact.m_data = std::shared_ptr<const Data>(&data, [](const Data *) {}); // exact: nothing attached yet
+        SearchScratch scratch;
+        std::vector<Neighbor> hits;
+        ProjectionSketch::Options sketchOptions;
+        sketchOptions.calibrationK = kCalibratedK;
+        sketch = std::make_unique<ProjectionSketch>(ProjectionSketch::build(
+            data.n, data.dim, decode,
+            [&](const float *query, int k, std::vector<qint64> &rows) {
+                exact.nearest(query, k, hits, scratch);
+                rows.clear();
+                for (const Neighbor &hit : hits)
+                    rows.push_back(hit.row);
+            },
+            sketchOptions));
+        info.sketchDims = sketch->dims();
+        info.sketchPool = sketch->pool();
+        info.sketchRecall = sketch->calibratedRecall();
+        if (sketch->pool() > 0)
+            sketchBytes = double(data.n) * double((sketch->dims() + 15) / 16 * 16) * 2.0
+                + double(sketch->pool()) * double(data.stride) * double(data.valueBytes());
+    }
+    const double best = std::min(ivfBytes, sketchBytes);
+    info.declined = !(best <= kMaxBytesShare * exactBytes);
+    if (!info.declined) {
+        info.bytesShare = best / exactBytes;
+        if (ivfBytes <= sketchBytes) {
+            info.method = Method::InvertedLists;
+            info.memoryBytes = ivf->memoryBytes();
+            data.ivf = std::move(ivf);
+        } else {
+            info.method = Method::Sketch;
+            info.memoryBytes = sketch->memoryBytes();
+            data.sketch = std::move(sketch);
+        }
+    }
+    data.approximateFromRows = approximation == Approximation::Auto ? kApproximateMinRows : kApproximateAlwaysMinRows;
+    info.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+
+
+namespace {
+
+// The rows in the index's layout (normalised unless `normalise` is false).
+std::shared_ptr<Data> storeRows(const float *rows, qint64 n, int dim, EmbeddingIndex::Precision precision, bool normalise)
 {
     if (n < 0)
         throw Error(QStringLiteral("embedding index: negative row count %1").arg(n));
@@ -516,6 +587,7 @@ EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Preci
     job.src = rows;
     job.data = data.get();
     job.storeHalf = storeHalfKernel();
+    job.normalise = normalise;
     job.chunk = chunkRows(*data);
     const qint64 chunks = (n + job.chunk - 1) / job.chunk;
     int participants = 1;
@@ -527,23 +599,26 @@ EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Preci
         buildChunks(&job, 0);
     if (job.badRow.load() != std::numeric_limits<qint64>::max())
         throw Error(QStringLiteral("embedding index: row %1 has a non-finite value").arg(job.badRow.load()));
+    return data;
+}
 
-#ifdef FAULTLINE_HAVE_FAISS
+} // namespace
+
+EmbeddingIndex EmbeddingIndex::buildDotProduct(const float *rows, qint64 n, int dim)
+{
+    EmbeddingIndex index;
+    index.m_data = storeRows(rows, n, dim, Precision::Float16, false);
+    return index;
+}
+
+EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Precision precision,
+                                     Approximation approximation)
+{
+    std::shared_ptr<Data> data = storeRows(rows, n, dim, precision, true);
     const bool approximate = (approximation == Approximation::Auto && n >= kApproximateMinRows)
         || (approximation == Approximation::Always && n >= kApproximateAlwaysMinRows);
-    if (approximate) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const Data &stored = *data;
-        IvfPartition::Options options;
-        options.calibrationK = kCalibratedK;
-        data->ivf = std::make_unique<IvfPartition>(IvfPartition::build(
-            n, dim, [&stored](qint64 begin, qint64 count, float *out) { decodeRows(stored, begin, count, out); }, options));
-        data->ivfSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        data->approximateFromRows = approximation == Approximation::Auto ? kApproximateMinRows : kApproximateAlwaysMinRows;
-    }
-#else
-    Q_UNUSED(approximation);
-#endif
+    if (approximate)
+        calibrateApproximation(*data, approximation);
 
     EmbeddingIndex index;
     index.m_data = std::move(data);
@@ -565,16 +640,7 @@ const IvfPartition *EmbeddingIndex::ivfPartition() const { return m_data->ivf.ge
 
 EmbeddingIndex::ApproximationInfo EmbeddingIndex::approximation() const
 {
-    ApproximationInfo info;
-    if (const IvfPartition *ivf = m_data->ivf.get()) {
-        info.active = true;
-        info.lists = ivf->lists();
-        info.probes = ivf->probes();
-        info.calibratedRecall = ivf->calibratedRecall();
-        info.buildSeconds = m_data->ivfSeconds;
-        info.memoryBytes = ivf->memoryBytes();
-    }
-    return info;
+    return m_data->approximation;
 }
 
 // The exact search: every row of `subset` (total rows; null = rows 0 … total − 1) scored against
@@ -677,6 +743,20 @@ void EmbeddingIndex::nearest(const float *query, int k, std::vector<Neighbor> &o
             for (const qint64 row : *subset)
                 scratch.m_members[size_t(row >> 6)] = 0;
         }
+        if (qint64(scratch.m_candidates.size()) >= kept) {
+            scanRows(d, scratch.m_candidates.data(), qint64(scratch.m_candidates.size()), kept, scratch, out);
+            return;
+        }
+    }
+    if (d.sketch && scratch.m_approximate && inv > 0.0 && searched >= d.approximateFromRows) {
+        // The sketch's best candidates (of the subset, if any), re-scored exactly; more
+        // neighbours, more candidates.
+        const double wanted = std::max(1.0, double(kept) / double(kCalibratedK));
+        const int pool = int(std::min<double>(double(searched), std::ceil(d.sketch->pool() * wanted)));
+        if (!scratch.m_inner)
+            scratch.m_inner = std::make_unique<SearchScratch>();
+        scratch.m_inner->setMaxThreads(scratch.m_maxThreads);
+        d.sketch->candidates(scratch.m_query.data(), pool, scratch.m_candidates, *scratch.m_inner, subset);
         if (qint64(scratch.m_candidates.size()) >= kept) {
             scanRows(d, scratch.m_candidates.data(), qint64(scratch.m_candidates.size()), kept, scratch, out);
             return;

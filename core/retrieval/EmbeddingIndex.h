@@ -30,11 +30,15 @@ class SearchScratch;
 // `out` and the caller's SearchScratch (which grows only when k or the thread count grows).
 //
 // Approximate search at millions of rows: an index of ≥ approximateMinRows() rows (or any index
-// built with Approximation::Always) also holds an IvfPartition (faiss k-means lists, calibrated
-// to ≥ 99.5 % recall@32). A search then scans only the rows of the query's nearest lists, with the
-// same kernels: the cosines it reports are exact, and a true neighbour in an unprobed list is the
-// only possible miss. Subsets of fewer rows (fewer than 640 with Always) and zero queries are
-// searched exactly; where the lists hold fewer than k candidates, so is the whole search.
+// built with Approximation::Always) calibrates two candidate generators on its own rows — an
+// IvfPartition (faiss k-means lists: clustered embeddings) and a ProjectionSketch (the rows'
+// leading principal components in fp16: embeddings without clusters) — each to ≥ 99.5 % recall@32
+// on four kinds of query, and keeps the one that reads fewer bytes per search if that is at most
+// half of what the exact scan reads (otherwise it stays exact: approximation().declined). A
+// search then re-scores only the candidates, with the same kernels: the cosines it reports are
+// exact, and a true neighbour that was not a candidate is the only possible miss. Subsets of
+// fewer rows (fewer than 640 with Always) and zero queries are searched exactly; where there
+// are fewer than k candidates, so is the whole search.
 //
 // Order: best first — higher cosine, then lower row index on equal cosines. The cosine with a
 // zero vector (zero query, or a row that was zero at build) is 0.
@@ -50,15 +54,28 @@ public:
     // Always: an IVF partition whenever the index has ≥ 640 rows (tests, benchmarks).
     enum class Approximation { Never, Auto, Always };
 
+    enum class Method { Exact, InvertedLists, Sketch };
+
     struct ApproximationInfo
     {
-        bool active = false;
+        Method method = Method::Exact; // what searches use
+        bool declined = false;   // calibrated, but neither generator halves the exact scan's bytes
+        // Inverted lists (when faiss is built in): lists, probes for k ≤ 32 over all rows (more
+        // for larger k and subsets), the share of rows they scan, the recall calibrated.
         int lists = 0;
-        int probes = 0;          // for k ≤ 32 over all rows; scaled up for larger k and subsets
-        double calibratedRecall = 0.0;
+        int probes = 0;
+        double listsScannedShare = 1.0;
+        double listsRecall = 0.0;
+        // Projection sketch: its dimensions, candidates for k ≤ 32, the recall calibrated.
+        int sketchDims = 0;
+        int sketchPool = 0;
+        double sketchRecall = 0.0;
+        double bytesShare = 1.0;  // bytes the chosen method reads per search / the exact scan's
         double buildSeconds = 0.0;
-        qint64 memoryBytes = 0;
+        qint64 memoryBytes = 0;   // of the chosen method, beside the rows
+        bool active() const { return method != Method::Exact; }
     };
+    static constexpr double kMaxBytesShare = 0.5;
 
     struct Neighbor
     {
@@ -74,10 +91,13 @@ public:
     static EmbeddingIndex build(const float *rows, qint64 n, int dim,
                                 Precision precision = Precision::Float16,
                                 Approximation approximation = Approximation::Auto);
+    // Rows stored as given (not normalised): nearest() ranks them by their dot product with the
+    // normalised query, and reports it as `cosine`. For sketches (ProjectionSketch). Exact only.
+    static EmbeddingIndex buildDotProduct(const float *rows, qint64 n, int dim);
     // 200,000: below it the exact scan meets the slider's 30 ms per step on its own.
     static qint64 approximateMinRows();
     ApproximationInfo approximation() const;
-    const IvfPartition *ivfPartition() const; // null when exact (benchmarks compare against it)
+    const IvfPartition *ivfPartition() const; // null unless searches use it (benchmarks compare)
 
     qint64 size() const;
     int dim() const;
@@ -114,6 +134,7 @@ public:
 private:
     static void scanRows(const Data &d, const qint64 *subset, qint64 total, int kept, SearchScratch &scratch,
                          std::vector<Neighbor> &out);
+    static void calibrateApproximation(Data &data, Approximation approximation);
 
     std::shared_ptr<const Data> m_data;
 };
@@ -145,6 +166,7 @@ private:
     std::vector<float> m_listScores;
     std::vector<int> m_listOrder;
     std::vector<quint64> m_members;   // approximate subset search: membership bits, all zero between searches
+    std::unique_ptr<SearchScratch> m_inner; // the sketch's own search
     int m_maxThreads = 0;
     bool m_approximate = true;
 };

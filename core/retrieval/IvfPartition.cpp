@@ -2,6 +2,7 @@
 
 #include "analysis/FloatProduct.h"
 #include "common/Error.h"
+#include "retrieval/Calibration.h"
 #ifdef FAULTLINE_HAVE_FAISS
 #include "retrieval/ProductFlatIndex.h"
 #endif
@@ -16,23 +17,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <random>
 
 namespace faultline {
-
-namespace {
-
-[[maybe_unused]] void normalise(float *v, int dim)
-{
-    double sum = 0.0;
-    for (int c = 0; c < dim; ++c)
-        sum += double(v[c]) * double(v[c]);
-    const float inv = sum > 0.0 ? float(1.0 / std::sqrt(sum)) : 0.0f;
-    for (int c = 0; c < dim; ++c)
-        v[c] *= inv;
-}
-
-} // namespace
 
 IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, const Options &options)
 {
@@ -43,7 +29,7 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
 #else
     if (n < 16 || dim < 1)
         throw Error(QStringLiteral("IVF partition: needs at least 16 rows of dimension ≥ 1, got %1 × %2").arg(n).arg(dim));
-    const int lists = int(std::clamp<qint64>(options.lists > 0 ? options.lists : qint64(std::lround(4.0 * std::sqrt(double(n)))),
+    const int lists = int(std::clamp<qint64>(options.lists > 0 ? options.lists : qint64(std::lround(2.0 * std::sqrt(double(n)))),
                                              1, std::max<qint64>(1, std::min<qint64>(4096, n / 40))));
 
     // Training sample: evenly spaced rows (a store lists a dataset class by class, so this covers
@@ -67,24 +53,15 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
     partition.m_centroids = clustering.centroids;
     partition.m_centroids.resize(size_t(lists) * size_t(dim));
 
-    // Calibration queries: sample rows with Gaussian noise of norm 0.5, 1 or 2.
-    const int queries = std::max(3, options.calibrationQueries);
-    const int k = int(std::min<qint64>(std::max(1, options.calibrationK), n));
-    std::vector<float> calibration(size_t(queries) * size_t(dim));
-    std::mt19937_64 rng(options.seed);
-    std::normal_distribution<float> gauss;
-    for (int q = 0; q < queries; ++q) {
-        float *v = calibration.data() + size_t(q) * size_t(dim);
-        std::vector<float> noise(static_cast<size_t>(dim));
-        for (float &x : noise)
-            x = gauss(rng);
-        normalise(noise.data(), dim);
-        const float strength = q % 3 == 0 ? 0.5f : q % 3 == 1 ? 1.0f : 2.0f;
-        const float *row = sample.data() + (qint64(q) * sampleSize / queries) * dim;
-        for (int c = 0; c < dim; ++c)
-            v[c] = row[c] + strength * noise[size_t(c)];
-        normalise(v, dim);
-    }
+    // Calibration queries from rows outside the k-means sample where there are any: the
+    // centroids are fitted to the sample, so its rows would find their neighbours in fewer lists.
+    std::vector<char> inSample(static_cast<size_t>(n), 0);
+    for (qint64 i = 0; i < sampleSize; ++i)
+        inSample[size_t(i * n / sampleSize)] = 1;
+    const CalibrationQueries calibration =
+        makeCalibrationQueries(n, dim, decode, options.calibrationQueries, options.seed, &inSample);
+    const int queries = calibration.count();
+    const int k = int(std::min<qint64>(std::max(1, options.calibrationK), n - 1));
     sample = {};
 
     // One pass over all rows: each row's nearest centroid, and the calibration queries' exact top-k
@@ -104,11 +81,13 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
             const float *s = toCentroids.data() + r * lists;
             rowList[size_t(begin + r)] = int(std::max_element(s, s + lists) - s);
         }
-        floatProductTransposed(calibration.data(), queries, rows.data(), int(count), dim, toQueries.data());
+        floatProductTransposed(calibration.vectors.data(), queries, rows.data(), int(count), dim, toQueries.data());
         for (int q = 0; q < queries; ++q) {
             std::vector<Hit> &heap = truth[size_t(q)];
             const float *s = toQueries.data() + size_t(q) * size_t(count);
             for (qint64 r = 0; r < count; ++r) {
+                if (begin + r == calibration.leftOut[size_t(q)])
+                    continue;
                 const Hit hit{s[r], begin + r};
                 if (heap.size() < size_t(k)) {
                     heap.push_back(hit);
@@ -132,35 +111,33 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
     for (qint64 r = 0; r < n; ++r)
         partition.m_rows[size_t(fill[size_t(rowList[size_t(r)])]++)] = r;
 
-    // Calibration: for each true neighbour, the rank of its list among the query's lists; the
-    // recall of p probes is the share of neighbours whose list ranks below p.
-    std::vector<qint64> foundAtRank(size_t(lists) + 1, 0);
+    // Calibration: for each true neighbour, the rank of its list among the query's lists; every
+    // kind of query must find the target share of its neighbours within the probed lists.
+    std::vector<std::vector<qint64>> ranks(static_cast<size_t>(queries));
     std::vector<float> scores(static_cast<size_t>(lists));
     std::vector<int> rank(static_cast<size_t>(lists)), order(static_cast<size_t>(lists));
-    qint64 neighbours = 0;
+    std::vector<std::vector<int>> orders(static_cast<size_t>(queries));
     for (int q = 0; q < queries; ++q) {
-        floatProductTransposed(calibration.data() + size_t(q) * size_t(dim), 1, partition.m_centroids.data(), lists, dim,
-                               scores.data());
+        floatProductTransposed(calibration.vectors.data() + size_t(q) * size_t(dim), 1, partition.m_centroids.data(),
+                               lists, dim, scores.data());
         std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](int a, int b) { return scores[size_t(a)] > scores[size_t(b)] || (scores[size_t(a)] == scores[size_t(b)] && a < b); });
+        std::sort(order.begin(), order.end(), [&](int a, int b) {
+            return scores[size_t(a)] > scores[size_t(b)] || (scores[size_t(a)] == scores[size_t(b)] && a < b);
+        });
         for (int i = 0; i < lists; ++i)
             rank[size_t(order[size_t(i)])] = i;
         for (const Hit &hit : truth[size_t(q)])
-            ++foundAtRank[size_t(rank[size_t(rowList[size_t(hit.second)])])];
-        neighbours += qint64(truth[size_t(q)].size());
+            ranks[size_t(q)].push_back(rank[size_t(rowList[size_t(hit.second)])]);
+        orders[size_t(q)] = order;
     }
-    qint64 found = 0;
-    partition.m_probes = lists;
-    partition.m_recall = 1.0;
-    for (int p = 1; p <= lists; ++p) {
-        found += foundAtRank[size_t(p) - 1];
-        const double recall = neighbours > 0 ? double(found) / double(neighbours) : 1.0;
-        if (recall >= options.targetRecall) {
-            partition.m_probes = p;
-            partition.m_recall = recall;
-            break;
-        }
-    }
+    partition.m_probes = smallestBudget(ranks, lists, options.targetRecall, &partition.m_recall);
+    if (partition.m_probes == 0) // unreachable: all lists hold every neighbour
+        partition.m_probes = lists;
+    qint64 scanned = 0;
+    for (const std::vector<int> &queryOrder : orders)
+        for (int i = 0; i < partition.m_probes; ++i)
+            scanned += partition.m_offsets[size_t(queryOrder[size_t(i)]) + 1] - partition.m_offsets[size_t(queryOrder[size_t(i)])];
+    partition.m_scannedShare = double(scanned) / (double(queries) * double(n));
     return partition;
 #endif
 }

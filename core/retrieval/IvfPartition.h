@@ -1,8 +1,7 @@
 #pragma once
 
-#include <QtGlobal>
+#include "retrieval/Calibration.h"
 
-#include <functional>
 #include <vector>
 
 namespace faultline {
@@ -14,22 +13,18 @@ namespace faultline {
 // the caller scans only their rows, exactly, with its own fp16 kernel: what comes back are exact
 // cosines, and the only error is a true neighbour whose list was not probed.
 //
-// `probes()` is calibrated at build: calibration queries (training rows with Gaussian noise of
-// three strengths, cosine ≈ 0.9, 0.7 and 0.45 to their row: near, middling and far queries, as
-// the slider's text-side vectors are) get their exact top-k over all rows; the smallest probe
-// count whose lists hold ≥ `targetRecall` of those neighbours, on average, is kept.
+// `probes()` is calibrated at build (retrieval/Calibration): the smallest probe count whose lists
+// hold ≥ `targetRecall` of the exact neighbours of every kind of calibration query, drawn from
+// rows outside the k-means sample.
 class IvfPartition
 {
 public:
-    // Writes rows [begin, begin + count) as unit vectors, count × dim floats, to `out`.
-    using RowDecoder = std::function<void(qint64 begin, qint64 count, float *out)>;
-
     struct Options
     {
-        int lists = 0;              // 0: 4·√n; at most 4096 and n / 40 (k-means wants ≥ 39 rows per list)
+        int lists = 0;              // 0: 2·√n; at most 4096 and n / 40 (k-means wants ≥ 39 rows per list)
         int calibrationK = 32;
         double targetRecall = 0.995;
-        int calibrationQueries = 96;
+        int calibrationQueries = 128; // 32 of each kind
         quint64 seed = 1;
     };
 
@@ -39,6 +34,9 @@ public:
 
     int lists() const { return int(m_offsets.empty() ? 0 : m_offsets.size() - 1); }
     int probes() const { return m_probes; }
+    // The share of all rows that `probes()` lists hold on average over the calibration queries:
+    // what a search scans (the exact scan: 1).
+    double scannedShare() const { return m_scannedShare; }
     double calibratedRecall() const { return m_recall; }
     qint64 memoryBytes() const;
     // lists() × dim unit centroids, row-major (e.g. a faiss IVF index's trained quantizer).
@@ -56,6 +54,7 @@ private:
     std::vector<qint64> m_rows;      // every row once, grouped by list
     int m_probes = 1;
     double m_recall = 0.0;
+    double m_scannedShare = 1.0;
 };
 
 } // namespace faultline
