@@ -67,10 +67,18 @@ constexpr int kBlock = 128;                         // rows scored per kernel ca
 constexpr qint64 kChunkBytes = qint64(2) << 20;     // stored bytes per unit of work (2 MiB)
 constexpr qint64 kParallelMinBytes = qint64(4) << 20; // smaller searches stay on the caller
 
-bool better(const Neighbor &a, const Neighbor &b)
+// A function object, not a function: the heap and selection algorithms inline it.
+struct Better
 {
-    return a.cosine > b.cosine || (a.cosine == b.cosine && a.row < b.row);
-}
+    bool operator()(const Neighbor &a, const Neighbor &b) const
+    {
+        return a.cosine > b.cosine || (a.cosine == b.cosine && a.row < b.row);
+    }
+};
+constexpr Better better{};
+// Above this k (a sketch's candidate pool) a thread keeps a buffer of up to 2k candidates and
+// selects the best k when it fills (amortised O(1) per candidate) instead of a k-entry heap.
+constexpr size_t kHeapMaxK = 256;
 
 // ---------------------------------------------------------------------------------------------
 // A persistent pool: hardware_concurrency() − 1 workers; the caller is participant 0 and does
@@ -428,7 +436,14 @@ void searchChunks(void *ctx, int participant)
                 if (cosine < threshold)
                     continue;
                 const Neighbor candidate{row, cosine};
-                if (heap.size() < k) {
+                if (k > kHeapMaxK) {
+                    heap.push_back(candidate);
+                    if (heap.size() == 2 * k) {
+                        std::nth_element(heap.begin(), heap.begin() + qint64(k) - 1, heap.end(), better);
+                        heap.resize(k);
+                        threshold = heap.back().cosine; // the k-th best so far
+                    }
+                } else if (heap.size() < k) {
                     heap.push_back(candidate);
                     std::push_heap(heap.begin(), heap.end(), better); // front = the worst kept
                     if (heap.size() == k)
@@ -633,7 +648,8 @@ EmbeddingIndex::Precision EmbeddingIndex::precision() const { return m_data->pre
 qint64 EmbeddingIndex::memoryBytes() const
 {
     const Data &d = *m_data;
-    return d.n * d.stride * qint64(d.valueBytes()) + d.n * qint64(sizeof(float)) + (d.ivf ? d.ivf->memoryBytes() : 0);
+    return d.n * d.stride * qint64(d.valueBytes()) + d.n * qint64(sizeof(float)) + (d.ivf ? d.ivf->memoryBytes() : 0)
+        + (d.sketch ? d.sketch->memoryBytes() : 0);
 }
 
 const IvfPartition *EmbeddingIndex::ivfPartition() const { return m_data->ivf.get(); }
@@ -669,7 +685,7 @@ void EmbeddingIndex::scanRows(const Data &d, const qint64 *subset, qint64 total,
         scratch.m_heaps.resize(size_t(participants));
     for (int p = 0; p < participants; ++p) {
         scratch.m_heaps[size_t(p)].clear(); // a participant may never run (WorkerPool::run)
-        scratch.m_heaps[size_t(p)].reserve(size_t(kept));
+        scratch.m_heaps[size_t(p)].reserve(size_t(kept) > kHeapMaxK ? 2 * size_t(kept) : size_t(kept));
     }
     if (scratch.m_scores.size() < size_t(participants) * kBlock)
         scratch.m_scores.resize(size_t(participants) * kBlock);
@@ -681,13 +697,16 @@ void EmbeddingIndex::scanRows(const Data &d, const qint64 *subset, qint64 total,
     else
         searchChunks(&job, 0);
 
-    // Merge: at most participants × k candidates.
+    // Merge: at most participants × 2k candidates; the best k, sorted.
     for (int p = 0; p < participants; ++p) {
         const std::vector<Neighbor> &heap = scratch.m_heaps[size_t(p)];
         out.insert(out.end(), heap.begin(), heap.end());
     }
+    if (out.size() > size_t(kept)) {
+        std::nth_element(out.begin(), out.begin() + kept - 1, out.end(), better);
+        out.resize(size_t(kept));
+    }
     std::sort(out.begin(), out.end(), better);
-    out.resize(size_t(kept));
     for (Neighbor &n : out)
         n.cosine = std::clamp(n.cosine, -1.0f, 1.0f) + 0.0f; // + 0 turns −0 into 0
 }

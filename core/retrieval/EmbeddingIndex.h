@@ -103,7 +103,7 @@ public:
     int dim() const;
     int stride() const;    // values per stored row (dim rounded up to a multiple of 16)
     Precision precision() const;
-    qint64 memoryBytes() const; // stored rows + per-row scales
+    qint64 memoryBytes() const; // stored rows + per-row scales + lists or sketch
 
     // The k nearest rows to `query` (dim() floats; normalised internally) by cosine, best first,
     // into `out` (cleared first; min(k, number of searched rows) entries). With `subset`, only
