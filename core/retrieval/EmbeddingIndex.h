@@ -11,8 +11,9 @@ namespace faultline {
 class IvfPartition;
 class SearchScratch;
 
-// Exact cosine top-k over N embeddings, fast enough for an interactive slider (the difficulty
-// slider of the GUI: for any slerp(reference, ±direction, α), the nearest real images).
+// Cosine top-k over N embeddings (exact; approximate from 200,000 rows, below), fast enough for an
+// interactive slider (the difficulty slider of the GUI: for any slerp(reference, ±direction, α),
+// the nearest real images).
 //
 // Storage: every row is L2-normalised at build time and stored row-major in one contiguous,
 // 64-byte-aligned block, each row padded with zeros to a multiple of 16 values (stride()), as
