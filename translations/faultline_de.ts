@@ -798,10 +798,6 @@ Test</translation>
         <translation>Markierung</translation>
     </message>
     <message>
-        <source>Reset view</source>
-        <translation>Ansicht zurücksetzen</translation>
-    </message>
-    <message>
         <source>PC 1</source>
         <translation>HK 1</translation>
     </message>
@@ -916,6 +912,14 @@ Test</translation>
             <numerusform>%1: %n Bild, PCA seiner CLIP-Einbettung%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
             <numerusform>%1: %n Bilder, PCA ihrer CLIP-Einbettungen%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Reset view: fit the whole class</source>
+        <translation>Ansicht zurücksetzen: die ganze Klasse einpassen</translation>
     </message>
 </context>
 <context>

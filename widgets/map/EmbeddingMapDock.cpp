@@ -16,7 +16,7 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPolygonF>
-#include <QPushButton>
+#include <QToolButton>
 #include <QSignalBlocker>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
@@ -58,6 +58,11 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     m_method->setToolTip(tr("PCA: the two directions of largest variance (instant). t-SNE: neighbourhoods kept,"
                             " clusters apart (exact, up to %1 images; computed once and stored)")
                              .arg(QLocale().toString(kMaxTsneRows)));
+    // Reset view sits beside the colouring, so neither row is wider than a third of 1024 px.
+    m_reset = new QToolButton;
+    m_reset->setText(tr("Fit"));
+    m_reset->setToolTip(tr("Reset view: fit the whole class"));
+    row->addWidget(m_reset);
     row->addStretch(1);
     second->addWidget(new QLabel(tr("Projection:")));
     second->addWidget(m_method);
@@ -67,8 +72,6 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     m_tool->addItem(tr("Lasso"), int(Tool::Lasso));
     m_tool->setToolTip(tr("Box: drag a rectangle. Lasso: draw around the dots to select."));
     second->addWidget(m_tool);
-    m_reset = new QPushButton(tr("Reset view"));
-    second->addWidget(m_reset);
     second->addStretch(1);
     layout->addLayout(row);
     layout->addLayout(second);
@@ -104,7 +107,7 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     connect(m_plot, &QCustomPlot::mousePress, this, &EmbeddingMapDock::lassoPress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &EmbeddingMapDock::lassoMove);
     connect(m_plot, &QCustomPlot::mouseRelease, this, &EmbeddingMapDock::lassoRelease);
-    connect(m_reset, &QPushButton::clicked, this, [this] {
+    connect(m_reset, &QToolButton::clicked, this, [this] {
         fitView();
         m_plot->replot();
     });

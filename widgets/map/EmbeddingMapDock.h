@@ -15,7 +15,7 @@ class QCustomPlot;
 class QLabel;
 class QMouseEvent;
 class QPolygonF;
-class QPushButton;
+class QToolButton;
 
 namespace faultline {
 
@@ -26,7 +26,7 @@ struct RunClassImages;
 // in the project), each image a dot coloured by correct/incorrect, decision value or tag. Drag a
 // box, or draw a lasso, to select images: the gallery shows exactly them (selectionChosen); a
 // click on a dot inspects it; the gallery's current image is ringed and the images selected in
-// the gallery are highlighted on the map. Wheel zooms, Reset view fits.
+// the gallery are highlighted on the map. Wheel zooms, Fit resets the view.
 class EmbeddingMapDock : public QDockWidget
 {
     Q_OBJECT
@@ -99,7 +99,7 @@ private:
     QComboBox *m_colouring = nullptr;
     QComboBox *m_method = nullptr;
     QComboBox *m_tool = nullptr;
-    QPushButton *m_reset = nullptr;
+    QToolButton *m_reset = nullptr;
     QLabel *m_status = nullptr;
     QCustomPlot *m_plot = nullptr;
 };
