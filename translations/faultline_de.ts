@@ -3091,6 +3091,18 @@ Generator: %3, Seed %4
         <source>Appearance:</source>
         <translation>Darstellung:</translation>
     </message>
+    <message>
+        <source>asking…</source>
+        <translation>wird erfragt…</translation>
+    </message>
+    <message>
+        <source>As the download server reports it</source>
+        <translation>Wie der Download-Server sie meldet</translation>
+    </message>
+    <message>
+        <source>Ask model sizes</source>
+        <translation>Modellgrößen erfragen</translation>
+    </message>
 </context>
 <context>
     <name>faultline::SplitTitle</name>

@@ -290,6 +290,44 @@ QString ModelManager::ensure(const QString &nameOrPath, JobControl *control) con
     return download(nameOrPath, control);
 }
 
+qint64 ModelManager::remoteSize(const QString &name, int timeoutMs) const
+{
+    const ModelEntry &e = entry(name);
+    if (e.sizeBytes > 0)
+        return e.sizeBytes;
+    const QString url = ModelCatalog::downloadUrl(e, m_mirror);
+    const QUrl parsed(url);
+    if (parsed.isLocalFile()) {
+        const QFileInfo file(parsed.toLocalFile());
+        if (!file.isFile())
+            throw Error(QStringLiteral("%1: %2 does not exist").arg(e.name, QDir::toNativeSeparators(file.filePath())));
+        return file.size();
+    }
+    // HEAD: the headers only, redirects followed as a download would follow them.
+    QNetworkAccessManager network;
+    QNetworkRequest request{parsed};
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("Faultline"));
+    request.setRawHeader("Accept-Encoding", "identity");
+    request.setTransferTimeout(timeoutMs);
+    QNetworkReply *reply = network.head(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const qint64 length = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+    const QNetworkReply::NetworkError networkError = reply->error();
+    const QString errorText = reply->errorString();
+    reply->deleteLater();
+    if (networkError != QNetworkReply::NoError && status == 0)
+        throw Error(QStringLiteral("%1: cannot reach %2 (%3; offline?)").arg(e.name, url, errorText));
+    if (status != 200)
+        throw Error(QStringLiteral("%1: %2 answered HTTP %3").arg(e.name, url).arg(status));
+    if (length <= 0)
+        throw Error(QStringLiteral("%1: %2 did not report a size").arg(e.name, url));
+    return length;
+}
+
 QString ModelManager::download(const QString &name, JobControl *control) const
 {
     const ModelEntry &e = entry(name);

@@ -72,6 +72,12 @@ public:
     // stall, a size or SHA-256 mismatch (the .part is deleted; expected and actual are named).
     QString download(const QString &name, JobControl *control = nullptr) const;
 
+    // The size of a catalogue model's file: the catalogue's when it records one, else what its
+    // server reports for a HEAD request (Content-Length, after redirects; a local file's size for
+    // file URLs). Blocks like download(), at most `timeoutMs`. Throws Error naming the model and
+    // the URL when the server cannot be reached, answers other than 200 or reports no size.
+    qint64 remoteSize(const QString &name, int timeoutMs = 10000) const;
+
     // Installs a file obtained elsewhere (offline machines): checks size and SHA-256 against the
     // catalogue, then copies it atomically into the model directory. Returns the installed path.
     QString importFile(const QString &name, const QString &path, JobControl *control = nullptr) const;

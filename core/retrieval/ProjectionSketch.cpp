@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <unordered_map>
 
 namespace faultline {
 
@@ -51,7 +50,8 @@ ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &de
         for (const int divisor : {8, 4})
             if (const int d = std::max(16, dim / divisor / 16 * 16); choices.empty() || choices.back() != d)
                 choices.push_back(d);
-    const qint64 maxPool = std::clamp<qint64>(options.maxPool > 0 ? options.maxPool : n / 8, k, n);
+    const qint64 maxPool =
+        std::clamp<qint64>(options.maxPool > 0 ? options.maxPool : std::min<qint64>(n / 8, qint64(1) << 18), k, n);
     ProjectionSketch best;
     double bestBytes = std::numeric_limits<double>::infinity();
     for (const int dims : choices) {
@@ -75,20 +75,21 @@ ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &de
         sketch.m_rows = EmbeddingIndex::buildDotProduct(projected.data(), n, dims);
         projected = {};
 
-        // The rank of each exact neighbour among the sketch's candidates.
+        // The rank of each exact neighbour among the sketch's candidates (one pass over them,
+        // looking each up among the k sorted neighbours).
         std::vector<std::vector<qint64>> ranks(size_t(calibration.count()));
         SearchScratch scratch;
-        std::vector<qint64> candidates;
-        std::unordered_map<qint64, qint64> position;
+        std::vector<qint64> candidates, wanted;
         for (int q = 0; q < calibration.count(); ++q) {
             sketch.candidates(calibration.vectors.data() + size_t(q) * size_t(dim), int(maxPool), candidates, scratch);
-            position.clear();
+            wanted = truth[size_t(q)];
+            std::sort(wanted.begin(), wanted.end());
+            std::vector<qint64> &found = ranks[size_t(q)];
+            found.assign(wanted.size(), maxPool);
             for (size_t i = 0; i < candidates.size(); ++i)
-                position.emplace(candidates[i], qint64(i));
-            for (const qint64 row : truth[size_t(q)]) {
-                const auto it = position.find(row);
-                ranks[size_t(q)].push_back(it == position.end() ? maxPool : it->second);
-            }
+                if (const auto it = std::lower_bound(wanted.begin(), wanted.end(), candidates[i]);
+                    it != wanted.end() && *it == candidates[i])
+                    found[size_t(it - wanted.begin())] = qint64(i);
         }
         sketch.m_pool = smallestBudget(ranks, maxPool, options.targetRecall, &sketch.m_recall);
         if (sketch.m_pool == 0)

@@ -31,7 +31,7 @@ public:
         int calibrationK = 32;
         double targetRecall = 0.995;
         int calibrationQueries = 128; // 32 of each kind
-        qint64 maxPool = 0;    // 0: n / 8
+        qint64 maxPool = 0;    // 0: n / 8, at most 262,144
         quint64 seed = 1;
     };
 

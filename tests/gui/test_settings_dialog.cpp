@@ -14,7 +14,9 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPointer>
 #include <QPushButton>
 #include <QSettings>
@@ -45,9 +47,11 @@ public:
                     m_request += socket->readAll();
                     if (!m_request.contains("\r\n\r\n"))
                         return;
+                    const bool headOnly = m_request.startsWith("HEAD "); // headers only, as HTTP says
                     m_request.clear();
                     socket->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(m_body.size())
-                                  + "\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n" + m_body);
+                                  + "\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
+                                  + (headOnly ? QByteArray() : m_body));
                     socket->disconnectFromHost();
                 });
                 connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -73,12 +77,14 @@ QString sha256(const QByteArray &bytes)
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 
-QString entryJson(const QString &name, const QString &file, const QString &url, const QByteArray &bytes)
+// size: the catalogue's recorded size (−1: the file's; 0: not recorded).
+QString entryJson(const QString &name, const QString &file, const QString &url, const QByteArray &bytes,
+                  qint64 size = -1)
 {
     return QStringLiteral(R"({"name": "%1", "file": "%2", "url": "%3", "sha256": "%4", "size": %5,
                               "kind": "clip-checkpoint", "description": "test model"})")
         .arg(name, file, url, sha256(bytes))
-        .arg(bytes.size());
+        .arg(size < 0 ? bytes.size() : size);
 }
 
 } // namespace
@@ -116,12 +122,14 @@ private Q_SLOTS:
         const QString served = QStringLiteral("http://127.0.0.1:%1/served.safetensors").arg(m_server->serverPort());
         const QString offline = QStringLiteral("http://127.0.0.1:%1/offline.safetensors").arg(closedPort);
         QVERIFY(testing::writeText(QDir(m_modelDir).filePath(QStringLiteral("catalog.json")),
-                                   QStringLiteral(R"({"models": [%1, %2, %3, %4]})")
+                                   QStringLiteral(R"({"models": [%1, %2, %3, %4, %5]})")
                                        .arg(entryJson(QStringLiteral("Served"), QStringLiteral("served.safetensors"), served, m_served),
                                             entryJson(QStringLiteral("Imported"), QStringLiteral("imported.safetensors"), offline, m_imported),
                                             entryJson(QStringLiteral("Offline"), QStringLiteral("offline.safetensors"), offline, m_served),
                                             entryJson(QStringLiteral("Served later"), QStringLiteral("served-later.safetensors"),
-                                                      served, m_served))));
+                                                      served, m_served),
+                                            entryJson(QStringLiteral("Unsized"), QStringLiteral("unsized.safetensors"),
+                                                      served, m_served, 0))));
     }
 
     void listsTheCatalogue()
@@ -140,6 +148,27 @@ private Q_SLOTS:
         QVERIFY(dialog.importButton()->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.deviceHelpText().contains(QStringLiteral("Checking")), 20000);
         QVERIFY(dialog.deviceHelpText().startsWith(QStringLiteral("auto uses CUDA when this build's libtorch")));
+    }
+
+    void sizesTheCatalogueLacksComeFromTheServer()
+    {
+        // Not asked while the dialog is not shown; once shown, a HEAD request per model without a
+        // recorded size (in a job): the served file's size; an unreachable host says why.
+        SettingsDialog dialog;
+        const auto sizeOf = [&](const QString &name) {
+            for (int i = 0; i < dialog.modelList()->topLevelItemCount(); ++i)
+                if (dialog.modelList()->topLevelItem(i)->text(0) == name)
+                    return dialog.modelList()->topLevelItem(i);
+            return static_cast<QTreeWidgetItem *>(nullptr);
+        };
+        QCOMPARE(sizeOf(QStringLiteral("Unsized"))->text(1), QStringLiteral("unknown"));
+        dialog.show();
+        QTRY_COMPARE_WITH_TIMEOUT(sizeOf(QStringLiteral("Unsized"))->text(1), QLocale().formattedDataSize(m_served.size()),
+                                  20000);
+        QCOMPARE(sizeOf(QStringLiteral("Unsized"))->toolTip(1), QStringLiteral("As the download server reports it"));
+        QCOMPARE(sizeOf(QStringLiteral("Served"))->text(1), QLocale().formattedDataSize(m_served.size())); // recorded
+        QVERIFY(!QFileInfo::exists(QDir(m_modelDir).filePath(QStringLiteral("unsized.safetensors"))));
+        dialog.close();
     }
 
     void downloadsFromALocalServer()

@@ -90,6 +90,7 @@ private:
         const QList<QByteArray> lines = buffer.left(end).split('\n');
         m_pending.remove(socket);
         const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+        const bool headOnly = requestLine.value(0) == "HEAD"; // the headers a GET would get, no body
         const QByteArray path = requestLine.value(1);
         QByteArray range;
         for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -103,7 +104,7 @@ private:
             if (!range.isEmpty())
                 m_ranges << QString::fromLatin1(range);
         }
-        respond(socket, path, range);
+        respond(socket, path, range, headOnly);
     }
 
     static QByteArray head(int status, const char *reason, qint64 length, const QByteArray &extra = {})
@@ -113,12 +114,17 @@ private:
             + "\r\n";
     }
 
-    void respond(QTcpSocket *socket, const QByteArray &path, const QByteArray &range)
+    void respond(QTcpSocket *socket, const QByteArray &path, const QByteArray &range, bool headOnly)
     {
         const Mode mode = this->mode();
         if (!path.endsWith('/' + kFileName.toLatin1()) || mode == Mode::NotFound) {
             const QByteArray page = "not here\n";
-            socket->write(head(404, "Not Found", page.size()) + page);
+            socket->write(head(404, "Not Found", page.size()) + (headOnly ? QByteArray() : page));
+            socket->disconnectFromHost();
+            return;
+        }
+        if (headOnly && mode == Mode::Normal) {
+            socket->write(head(200, "OK", m_body.size()));
             socket->disconnectFromHost();
             return;
         }
@@ -499,6 +505,32 @@ private Q_SLOTS:
         QVERIFY2(serverError.contains(QStringLiteral("HTTP 500")), qPrintable(serverError));
         QVERIFY2(serverError.contains(tinyEntry().url), qPrintable(serverError));
         QVERIFY(!QFileInfo::exists(target()));
+    }
+
+    void remoteSizeAsksTheServer()
+    {
+        // A catalogue size wins; without one the server's Content-Length for HEAD (no body sent).
+        QCOMPARE(manager(tinyEntry(4242)).remoteSize(QStringLiteral("tiny-clip")), qint64(4242));
+        m_server->clearLog();
+        QCOMPARE(manager(tinyEntry(0)).remoteSize(QStringLiteral("tiny-clip")), qint64(m_model.size()));
+        QCOMPARE(m_server->requests(), 1);
+        QVERIFY(!QFileInfo::exists(target()) && !QFileInfo::exists(part())); // nothing downloaded
+        // Errors name the model and the URL: 404, and a refused connection ("offline?").
+        m_server->setMode(HttpTestServer::Mode::NotFound);
+        const QString missing = errorOf([&] { manager(tinyEntry(0)).remoteSize(QStringLiteral("tiny-clip")); });
+        m_server->setMode(HttpTestServer::Mode::Normal);
+        QVERIFY2(missing.contains(QStringLiteral("HTTP 404")) && missing.contains(tinyEntry().url), qPrintable(missing));
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        ModelEntry entry = tinyEntry(0);
+        entry.url = QStringLiteral("http://127.0.0.1:%1/models/%2").arg(port).arg(kFileName);
+        const QString offline = errorOf([&] { manager(entry).remoteSize(QStringLiteral("tiny-clip")); });
+        QVERIFY2(offline.contains(QStringLiteral("offline?")) && offline.contains(QStringLiteral("tiny-clip")), qPrintable(offline));
+        // A file URL: the file's size.
+        entry.url = QUrl::fromLocalFile(m_modelPath).toString();
+        QCOMPARE(manager(entry).remoteSize(QStringLiteral("tiny-clip")), qint64(m_model.size()));
     }
 
     void refusedConnectionSaysOfflineAndHowToImport()

@@ -5,6 +5,8 @@
 #include "support/Translations.h"
 #include "clip/ClipModel.h"
 #include "jobs/BackgroundJob.h"
+#include "common/Error.h"
+#include "common/JobControl.h"
 #include "models/ModelManager.h"
 
 #include <QComboBox>
@@ -25,6 +27,7 @@
 #include <QTabWidget>
 #include <QThread>
 #include <QTreeWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <memory>
@@ -223,21 +226,84 @@ void SettingsDialog::refreshModels()
         if (!m_models->topLevelItem(i)->data(NameColumn, kIsFileRole).toBool())
             delete m_models->takeTopLevelItem(i);
     int row = 0;
+    QStringList unsized;
     for (const ModelStatus &status : ModelManager().list()) {
         if (status.entry.kind != ModelEntry::Kind::ClipCheckpoint)
             continue;
-        auto *item = new QTreeWidgetItem({status.entry.name,
-                                          sizeText(status.installed ? status.fileBytes : status.entry.sizeBytes),
-                                          statusText(status)});
-        item->setData(NameColumn, kModelRole, status.entry.name);
+        const QString &name = status.entry.name;
+        const qint64 bytes = status.installed ? status.fileBytes
+            : status.entry.sizeBytes > 0     ? status.entry.sizeBytes
+                                             : m_remoteSizes.value(name, 0);
+        const bool unasked = bytes == 0 && !m_sizeErrors.contains(name);
+        const bool asking = unasked && isVisible();
+        auto *item = new QTreeWidgetItem({name, asking ? tr("asking…") : sizeText(bytes), statusText(status)});
+        item->setData(NameColumn, kModelRole, name);
         item->setData(NameColumn, kInstalledRole, status.installed);
         item->setToolTip(NameColumn, status.entry.description);
         item->setToolTip(StatusColumn, QDir::toNativeSeparators(status.path));
+        if (m_remoteSizes.contains(name) && !status.installed)
+            item->setToolTip(SizeColumn, tr("As the download server reports it"));
+        else if (m_sizeErrors.contains(name))
+            item->setToolTip(SizeColumn, m_sizeErrors.value(name));
+        if (unasked)
+            unsized << name;
         m_models->insertTopLevelItem(row++, item);
     }
+    if (!unsized.isEmpty() && isVisible()) // asked once the dialog is on screen, not for every construction
+        askModelSizes(unsized);
     if (!selected.isEmpty())
         selectModel(selected);
     updateModelButtons();
+}
+
+void SettingsDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    if (!m_sizesAsked) {
+        m_sizesAsked = true;
+        refreshModels(); // now visible: asks the servers for the sizes the catalogue lacks
+    }
+}
+
+void SettingsDialog::askModelSizes(const QStringList &names)
+{
+    if (m_sizeJob)
+        return;
+    auto sizes = std::make_shared<QHash<QString, qint64>>();
+    auto errors = std::make_shared<QHash<QString, QString>>();
+    // One HEAD request per model, in a job (never on the GUI thread); a host found unreachable
+    // is not asked again (offline: each request would wait for its timeout).
+    auto *job = new BackgroundJob(tr("Ask model sizes"), [names, sizes, errors](JobControl &control) {
+        const ModelManager models;
+        QHash<QString, QString> unreachable; // host → the error
+        for (const QString &name : names) {
+            control.checkCancelled();
+            const QString host = QUrl(ModelCatalog::downloadUrl(models.entry(name), models.mirror())).host();
+            if (unreachable.contains(host)) {
+                errors->insert(name, unreachable.value(host));
+                continue;
+            }
+            try {
+                sizes->insert(name, models.remoteSize(name, 8000));
+            } catch (const Error &error) {
+                errors->insert(name, error.message());
+                if (error.message().contains(QLatin1String("offline?")))
+                    unreachable.insert(host, error.message());
+            }
+        }
+    });
+    m_sizeJob = job;
+    // Not parented to the dialog: closing it while the job runs cancels it (deleteLater), without waiting.
+    connect(this, &QObject::destroyed, job, &QObject::deleteLater);
+    connect(job, &BackgroundJob::succeeded, this, [this, job, sizes, errors] {
+        job->deleteLater();
+        m_remoteSizes.insert(*sizes);
+        m_sizeErrors.insert(*errors);
+        refreshModels();
+    });
+    connect(job, &BackgroundJob::failed, job, &QObject::deleteLater);
+    connect(job, &BackgroundJob::cancelled, job, &QObject::deleteLater);
+    job->start();
 }
 
 QString SettingsDialog::selectedModel() const

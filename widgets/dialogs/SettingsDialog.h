@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 #include <QPointer>
 #include <functional>
 
@@ -60,6 +61,9 @@ Q_SIGNALS:
     // A download or import, when it starts, for the Jobs dock.
     void jobStarted(faultline::BackgroundJob *job);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     QWidget *buildModelGroup();
     QWidget *buildEngineGroup();
@@ -72,6 +76,7 @@ private:
                      const QString &doneText);
     void finishTransfer(const QString &text, bool error);
     void checkCuda();
+    void askModelSizes(const QStringList &names);
 
     QTreeWidget *m_models = nullptr;
     QPushButton *m_download = nullptr;
@@ -87,6 +92,11 @@ private:
     QComboBox *m_appearance = nullptr;
     GenerationSettingsPage *m_generation = nullptr;
     QPointer<BackgroundJob> m_job;
+    // Catalogue models without a recorded size: what their servers report (HEAD), or why not.
+    QPointer<BackgroundJob> m_sizeJob;
+    QHash<QString, qint64> m_remoteSizes;
+    QHash<QString, QString> m_sizeErrors;
+    bool m_sizesAsked = false;
 };
 
 } // namespace faultline
