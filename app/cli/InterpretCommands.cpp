@@ -237,7 +237,10 @@ int slerpCommand(const QStringList &args)
         const std::vector<float> text = embedOne(*model, reference);
         const Eigen::VectorXf query = difficultyVector(Eigen::Map<const Eigen::VectorXf>(text.data(), Eigen::Index(text.size())),
                                                        direction.clipSpaceDirection(), alpha);
-        const EmbeddingIndex index = EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim);
+        // One query: the exact scan (calibrating an approximate search would take longer).
+        const EmbeddingIndex index = EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim,
+                                                           EmbeddingIndex::Precision::Float16,
+                                                           EmbeddingIndex::Approximation::Never);
         std::vector<EmbeddingIndex::Neighbor> nearest;
         index.nearest(query, k, nearest);
         std::printf("%4s  %8s  %9s  %7s  %s\n", "rank", "cosine", "decision", "correct", "path");

@@ -7,7 +7,8 @@
 namespace faultline {
 
 RetrievalBackend::RetrievalBackend(const RunClassImages &images, TextEncoder encodeText)
-    : m_index(EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim)),
+    : m_index(EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim, EmbeddingIndex::Precision::Float16,
+                                    EmbeddingIndex::Approximation::Never)), // a few queries per class: exact
       m_paths(images.paths),
       m_dim(images.dim),
       m_encodeText(std::move(encodeText)),

@@ -472,7 +472,7 @@ EmbeddingIndex::EmbeddingIndex()
 
 namespace {
 
-constexpr qint64 kApproximateMinRows = 200000;
+constexpr qint64 kApproximateMinRows = 500000;
 constexpr qint64 kApproximateAlwaysMinRows = 640; // 16 lists of 40 rows
 constexpr int kCalibratedK = 32;
 
@@ -498,7 +498,7 @@ void decodeRows(const Data &d, qint64 begin, qint64 count, float *out)
 
 qint64 EmbeddingIndex::approximateMinRows() { return kApproximateMinRows; }
 
-void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximation)
+void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximation, const JobControl *control)
 {
     // Both generators are calibrated on the rows as stored; the one reading fewer bytes per
     // search is kept if it reads at most kMaxBytesShare of what the exact scan reads.
@@ -512,6 +512,7 @@ void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximat
 #ifdef FAULTLINE_HAVE_FAISS
     IvfPartition::Options listOptions;
     listOptions.calibrationK = kCalibratedK;
+    listOptions.control = control;
     ivf = std::make_unique<IvfPartition>(IvfPartition::build(data.n, data.dim, decode, listOptions));
     info.lists = ivf->lists();
     info.probes = ivf->probes();
@@ -527,6 +528,7 @@ void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximat
         std::vector<Neighbor> hits;
         ProjectionSketch::Options sketchOptions;
         sketchOptions.calibrationK = kCalibratedK;
+        sketchOptions.control = control;
         sketch = std::make_unique<ProjectionSketch>(ProjectionSketch::build(
             data.n, data.dim, decode,
             [&](const float *query, int k, std::vector<qint64> &rows) {
@@ -627,13 +629,13 @@ EmbeddingIndex EmbeddingIndex::buildDotProduct(const float *rows, qint64 n, int 
 }
 
 EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Precision precision,
-                                     Approximation approximation)
+                                     Approximation approximation, const JobControl *control)
 {
     std::shared_ptr<Data> data = storeRows(rows, n, dim, precision, true);
     const bool approximate = (approximation == Approximation::Auto && n >= kApproximateMinRows)
         || (approximation == Approximation::Always && n >= kApproximateAlwaysMinRows);
     if (approximate)
-        calibrateApproximation(*data, approximation);
+        calibrateApproximation(*data, approximation, control);
 
     EmbeddingIndex index;
     index.m_data = std::move(data);

@@ -9,9 +9,10 @@
 namespace faultline {
 
 class IvfPartition;
+class JobControl;
 class SearchScratch;
 
-// Cosine top-k over N embeddings (exact; approximate from 200,000 rows, below), fast enough for an
+// Cosine top-k over N embeddings (exact; approximate from 500,000 rows, below), fast enough for an
 // interactive slider (the difficulty slider of the GUI: for any slerp(reference, ±direction, α),
 // the nearest real images).
 //
@@ -88,14 +89,18 @@ public:
 
     // `rows`: n × dim floats, row-major. Each row is L2-normalised (in double); zero rows stay
     // zero. Throws Error when n < 0, dim < 1, rows is null with n > 0, or a value is not finite
-    // (naming the row). Without faiss in the build, every Approximation is Never.
+    // (naming the row). Without faiss in the build there are no lists (the sketch remains).
+    // `control`: the approximate search's calibration (minutes at 10M rows) stops with
+    // JobCancelled when it is cancelled.
     static EmbeddingIndex build(const float *rows, qint64 n, int dim,
                                 Precision precision = Precision::Float16,
-                                Approximation approximation = Approximation::Auto);
+                                Approximation approximation = Approximation::Auto,
+                                const JobControl *control = nullptr);
     // Rows stored as given (not normalised): nearest() ranks them by their dot product with the
     // normalised query, and reports it as `cosine`. For sketches (ProjectionSketch). Exact only.
     static EmbeddingIndex buildDotProduct(const float *rows, qint64 n, int dim);
-    // 200,000: below it the exact scan meets the slider's 30 ms per step on its own.
+    // 500,000: below it the exact scan answers within ~35 ms (~7 ms per 100,000 rows at 512-d)
+    // and calibrating (a minute at 1M rows) would cost more waiting than it saves.
     static qint64 approximateMinRows();
     ApproximationInfo approximation() const;
     const IvfPartition *ivfPartition() const; // null unless searches use it (benchmarks compare)
@@ -135,7 +140,7 @@ public:
 private:
     static void scanRows(const Data &d, const qint64 *subset, qint64 total, int kept, SearchScratch &scratch,
                          std::vector<Neighbor> &out);
-    static void calibrateApproximation(Data &data, Approximation approximation);
+    static void calibrateApproximation(Data &data, Approximation approximation, const JobControl *control);
 
     std::shared_ptr<const Data> m_data;
 };

@@ -2,6 +2,7 @@
 
 #include "analysis/FloatProduct.h"
 #include "common/Error.h"
+#include "common/JobControl.h"
 #include "retrieval/Calibration.h"
 #ifdef FAULTLINE_HAVE_FAISS
 #include "retrieval/ProductFlatIndex.h"
@@ -44,6 +45,8 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
     cp.spherical = true; // cosine search: centroids on the unit sphere
     cp.max_points_per_centroid = 40;
     cp.seed = int(options.seed);
+    if (options.control)
+        options.control->checkCancelled();
     faiss::Clustering clustering(dim, lists, cp);
     ProductFlatIndex assign(dim);
     clustering.train(faiss::Index::idx_t(sampleSize), sample.data(), assign);
@@ -74,6 +77,8 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
     std::vector<float> rows(size_t(kBatch) * size_t(dim)), toCentroids(size_t(kBatch) * size_t(lists)),
         toQueries(size_t(queries) * size_t(kBatch));
     for (qint64 begin = 0; begin < n; begin += kBatch) {
+        if (options.control)
+            options.control->checkCancelled();
         const qint64 count = std::min(kBatch, n - begin);
         decode(begin, count, rows.data());
         floatProductTransposed(rows.data(), int(count), partition.m_centroids.data(), lists, dim, toCentroids.data());

@@ -6,6 +6,8 @@
 
 namespace faultline {
 
+class JobControl;
+
 // An inverted-file (IVF) partition of an embedding index's rows, for approximate nearest-neighbour
 // search over millions of rows: k-means centroids on the unit sphere (faiss's k-means, spherical,
 // its assignments computed with oneDNN's sgemm rather than the netlib BLAS faiss links) and, per
@@ -26,6 +28,7 @@ public:
         double targetRecall = 0.995;
         int calibrationQueries = 128; // 32 of each kind
         quint64 seed = 1;
+        const JobControl *control = nullptr; // checked between passes and batches
     };
 
     IvfPartition() = default;

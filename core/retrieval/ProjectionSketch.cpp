@@ -2,6 +2,7 @@
 
 #include "analysis/FloatProduct.h"
 #include "common/Error.h"
+#include "common/JobControl.h"
 
 #include <Eigen/Eigenvalues>
 #include <QString>
@@ -34,7 +35,12 @@ ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &de
     const CalibrationQueries calibration = makeCalibrationQueries(n, dim, decode, options.calibrationQueries, options.seed);
     const int k = int(std::min<qint64>(std::max(1, options.calibrationK), n - 1));
     std::vector<std::vector<qint64>> truth(size_t(calibration.count()));
+    const auto checkCancelled = [&options] {
+        if (options.control)
+            options.control->checkCancelled();
+    };
     for (int q = 0; q < calibration.count(); ++q) {
+        checkCancelled();
         std::vector<qint64> &rows = truth[size_t(q)];
         exact(calibration.vectors.data() + size_t(q) * size_t(dim), k + 1, rows);
         rows.erase(std::remove(rows.begin(), rows.end(), calibration.leftOut[size_t(q)]), rows.end());
@@ -65,6 +71,7 @@ ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &de
         std::vector<float> projected(size_t(n) * size_t(dims));
         std::vector<float> rows(size_t(kBatch) * size_t(dim));
         for (qint64 begin = 0; begin < n; begin += kBatch) {
+            checkCancelled();
             const qint64 count = std::min(kBatch, n - begin);
             decode(begin, count, rows.data());
             float *out = projected.data() + begin * dims;
@@ -81,6 +88,7 @@ ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &de
         SearchScratch scratch;
         std::vector<qint64> candidates, wanted;
         for (int q = 0; q < calibration.count(); ++q) {
+            checkCancelled();
             sketch.candidates(calibration.vectors.data() + size_t(q) * size_t(dim), int(maxPool), candidates, scratch);
             wanted = truth[size_t(q)];
             std::sort(wanted.begin(), wanted.end());

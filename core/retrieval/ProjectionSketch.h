@@ -33,6 +33,7 @@ public:
         int calibrationQueries = 128; // 32 of each kind
         qint64 maxPool = 0;    // 0: n / 8, at most 262,144
         quint64 seed = 1;
+        const JobControl *control = nullptr; // checked between queries and batches
     };
 
     ProjectionSketch() = default;

@@ -46,9 +46,10 @@ std::shared_ptr<const RunSearchSpace> RunSearchSpace::load(const ProjectStore &s
     if (space->m_hits.empty())
         throw Error(QStringLiteral("run %1 has no images to search").arg(runId));
     // float32: cosines as exact as the stored embeddings (fp16 would move them by ~1e-3, enough
-    // to reorder near-ties that a user compares against the inspector's numbers).
+    // to reorder near-ties that a user compares against the inspector's numbers). Exact: a
+    // search is one query, typed; calibrating an approximate index would cost minutes.
     space->m_index = EmbeddingIndex::build(embeddings.data(), qint64(space->m_hits.size()), dim,
-                                           EmbeddingIndex::Precision::Float32);
+                                           EmbeddingIndex::Precision::Float32, EmbeddingIndex::Approximation::Never);
     if (control)
         control->report(classes.size(), classes.size(), QStringLiteral("search index"));
     return space;

@@ -1,7 +1,7 @@
 // Retrieval at millions of images (issue 15 views 7): the slider's and the search's k nearest
 // neighbours over N CLIP-like 512-d embeddings, side by side in one run on the same data:
 //   exact      EmbeddingIndex's fp16 scan (every row),
-//   the app    EmbeddingIndex's approximate search (from 200,000 rows on): candidates from faiss
+//   the app    EmbeddingIndex's approximate search (from 500,000 rows on): candidates from faiss
 //              k-means lists or from a PCA sketch, whichever its calibration finds cheaper,
 //              re-scored exactly by the same fp16 kernel,
 //   faiss      faiss's IndexIVFScalarQuantizer (8-bit codes, its own list scanner) over the very
@@ -22,6 +22,7 @@
 #include "retrieval/IvfPartition.h"
 #include "retrieval/ProductFlatIndex.h"
 #include "retrieval/Slerp.h"
+#include "BenchStats.h"
 
 #include <faiss/IndexScalarQuantizer.h>
 
@@ -41,14 +42,10 @@
 #include <vector>
 
 using namespace faultline;
+using namespace faultline::bench;
 using Neighbor = EmbeddingIndex::Neighbor;
 
 namespace {
-
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // xorshift64 with approximately normal draws (sum of 4 uniforms): fast enough for 5·10⁹ values.
 struct Rng
@@ -116,17 +113,6 @@ struct Clusters
     Eigen::VectorXf text(size_t cls, Rng &rng) const { return (modality + centres[cls] + shaped(rng)).normalized(); }
 };
 
-struct Stats
-{
-    double median = 0, p95 = 0, max = 0;
-};
-
-Stats stats(std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, size_t(std::ceil(0.95 * double(ms.size()))) - 1)], ms.back()};
-}
-
 using Search = std::function<void(const Eigen::VectorXf &query, std::vector<qint64> &rows)>;
 
 struct Measured
@@ -154,17 +140,6 @@ Measured measure(const Search &search, const std::vector<Eigen::VectorXf> &queri
         recall += double(hits) / double(std::max<size_t>(1, want.size()));
     }
     return {stats(ms), recall / double(queries.size())};
-}
-
-std::vector<qint64> parseList(const char *s)
-{
-    std::vector<qint64> values;
-    for (const char *p = s; *p;) {
-        values.push_back(std::strtoll(p, const_cast<char **>(&p), 10));
-        if (*p == ',')
-            ++p;
-    }
-    return values;
 }
 
 } // namespace
@@ -336,7 +311,7 @@ int main(int argc, char **argv)
             std::fflush(stdout);
         }
 
-        // One class of ten (10 % subset): exact below 200,000 rows, through the lists above.
+        // One class of ten (10 % subset): exact below 500,000 rows, through the lists or sketch above.
         std::vector<qint64> subset;
         for (qint64 r = 3; r < n; r += 10)
             subset.push_back(r);

@@ -13,6 +13,7 @@
 
 #include "retrieval/EmbeddingIndex.h"
 #include "retrieval/Slerp.h"
+#include "BenchStats.h"
 
 #include <Eigen/Core>
 
@@ -29,15 +30,11 @@
 #include <vector>
 
 using namespace faultline;
+using namespace faultline::bench;
 using Neighbor = EmbeddingIndex::Neighbor;
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 namespace {
-
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 struct Rng
 {
@@ -76,21 +73,6 @@ std::vector<float> randomUnitRows(qint64 n, int dim, quint64 seed)
             row[c] *= inv;
     }
     return rows;
-}
-
-struct Stats
-{
-    double median = 0, p95 = 0, max = 0;
-};
-
-Stats stats(std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    Stats s;
-    s.median = ms[ms.size() / 2];
-    s.p95 = ms[std::min(ms.size() - 1, size_t(std::ceil(0.95 * double(ms.size()))) - 1)];
-    s.max = ms.back();
-    return s;
 }
 
 // The baseline: what one writes first.
@@ -140,17 +122,6 @@ Stats timeDrag(const Search &search, const Eigen::VectorXf &reference, const Eig
         ms.push_back((now() - t0) * 1e3);
     }
     return stats(ms);
-}
-
-std::vector<qint64> parseList(const char *s)
-{
-    std::vector<qint64> values;
-    for (const char *p = s; *p;) {
-        values.push_back(std::strtoll(p, const_cast<char **>(&p), 10));
-        if (*p == ',')
-            ++p;
-    }
-    return values;
 }
 
 } // namespace

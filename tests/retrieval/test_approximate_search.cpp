@@ -3,6 +3,8 @@
 // returns, subsets, larger k, the exact fallbacks, determinism. Built without faiss, the index
 // must say it is exact and answer exactly.
 
+#include "common/Error.h"
+#include "common/JobControl.h"
 #include "retrieval/EmbeddingIndex.h"
 #include "retrieval/ProjectionSketch.h"
 
@@ -46,6 +48,12 @@ std::vector<float> rowsAround(qint64 n, int dim, int clusters, quint32 seed)
                                                      : noise[size_t(c)];
     }
     return rows;
+}
+
+// An fp16 index of the first n rows.
+EmbeddingIndex indexOf(const std::vector<float> &rows, qint64 n, int dim, Approximation approximation)
+{
+    return EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16, approximation);
 }
 
 // Queries near, middling and far from a row (noise of norm 0.5, 1, 2 around it).
@@ -104,6 +112,7 @@ private Q_SLOTS:
     void sketchWithoutClusters();
     void exactFallbacks();
     void deterministic();
+    void cancelStopsTheCalibration();
 };
 
 void TestApproximateSearch::clusteredRecall()
@@ -111,10 +120,8 @@ void TestApproximateSearch::clusteredRecall()
     const int dim = 48;
     const qint64 n = 30000;
     const std::vector<float> rows = rowsAround(n, dim, 300, 7);
-    const EmbeddingIndex exact = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Never);
-    const EmbeddingIndex index = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Always);
+    const EmbeddingIndex exact = indexOf(rows, n, dim, Approximation::Never);
+    const EmbeddingIndex index = indexOf(rows, n, dim, Approximation::Always);
     QVERIFY(!exact.approximation().active());
     const EmbeddingIndex::ApproximationInfo info = index.approximation();
 #ifdef FAULTLINE_HAVE_FAISS
@@ -149,10 +156,8 @@ void TestApproximateSearch::structurelessRecall()
     for (const int dim : {16, 128}) {
         const qint64 n = 8000;
         const std::vector<float> rows = rowsAround(n, dim, 0, 3);
-        const EmbeddingIndex exact = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                           Approximation::Never);
-        const EmbeddingIndex index = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                           Approximation::Always);
+        const EmbeddingIndex exact = indexOf(rows, n, dim, Approximation::Never);
+        const EmbeddingIndex index = indexOf(rows, n, dim, Approximation::Always);
         const EmbeddingIndex::ApproximationInfo info = index.approximation();
         const double recall = recallAgainst(index, exact, queriesNear(rows, dim, 90, 5), 32);
         QVERIFY2(recall >= 0.99, qPrintable(QStringLiteral("%1-d: %2").arg(dim).arg(recall)));
@@ -173,10 +178,8 @@ void TestApproximateSearch::subsets()
     const int dim = 32;
     const qint64 n = 20000;
     const std::vector<float> rows = rowsAround(n, dim, 200, 9);
-    const EmbeddingIndex exact = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Never);
-    const EmbeddingIndex index = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Always);
+    const EmbeddingIndex exact = indexOf(rows, n, dim, Approximation::Never);
+    const EmbeddingIndex index = indexOf(rows, n, dim, Approximation::Always);
     const std::vector<Eigen::VectorXf> queries = queriesNear(rows, dim, 60, 13);
     // One "class": every third row (6,667 rows, searched through the lists, members only).
     std::vector<qint64> third;
@@ -207,15 +210,13 @@ void TestApproximateSearch::exactFallbacks()
     const int dim = 16;
     const qint64 n = 2000;
     const std::vector<float> rows = rowsAround(n, dim, 20, 21);
-    const EmbeddingIndex exact = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Never);
-    const EmbeddingIndex index = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Always);
+    const EmbeddingIndex exact = indexOf(rows, n, dim, Approximation::Never);
+    const EmbeddingIndex index = indexOf(rows, n, dim, Approximation::Always);
     // Auto stays exact below approximateMinRows(); Always below 640 rows.
     QVERIFY(!EmbeddingIndex::build(rows.data(), n, dim).approximation().active());
-    QVERIFY(!EmbeddingIndex::build(rows.data(), 600, dim, EmbeddingIndex::Precision::Float16, Approximation::Always)
+    QVERIFY(!indexOf(rows, 600, dim, Approximation::Always)
                  .approximation().active());
-    QVERIFY(EmbeddingIndex::approximateMinRows() == 200000);
+    QVERIFY(EmbeddingIndex::approximateMinRows() == 500000);
     std::vector<Neighbor> got, want;
     // Zero query: every cosine 0, rows 0, 1, 2, … as the exact scan orders ties.
     const Eigen::VectorXf zero = Eigen::VectorXf::Zero(dim);
@@ -264,8 +265,7 @@ void TestApproximateSearch::sketchWithoutClusters()
     const int dim = 128;
     const qint64 n = 20000, unseen = 60;
     const std::vector<float> all = powerLawRows(n + unseen, dim, 17);
-    const EmbeddingIndex exact = EmbeddingIndex::build(all.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Never);
+    const EmbeddingIndex exact = indexOf(all, n, dim, Approximation::Never);
     const auto decode = [&](qint64 begin, qint64 count, float *out) {
         for (qint64 r = begin; r < begin + count; ++r)
             Eigen::Map<Eigen::VectorXf>(out + (r - begin) * dim, dim) = exact.storedRow(r);
@@ -308,8 +308,7 @@ void TestApproximateSearch::sketchWithoutClusters()
 
     // The index calibrates both generators and keeps the cheaper; whichever it is, searches find
     // ≥ 99 % of the exact neighbours with exact cosines.
-    const EmbeddingIndex index = EmbeddingIndex::build(all.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                       Approximation::Always);
+    const EmbeddingIndex index = indexOf(all, n, dim, Approximation::Always);
     const EmbeddingIndex::ApproximationInfo info = index.approximation();
     QCOMPARE(info.sketchDims, sketch.dims());
     QCOMPARE(info.sketchPool, sketch.pool());
@@ -333,10 +332,8 @@ void TestApproximateSearch::deterministic()
     const int dim = 24;
     const qint64 n = 12000;
     const std::vector<float> rows = rowsAround(n, dim, 100, 31);
-    const EmbeddingIndex a = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                   Approximation::Always);
-    const EmbeddingIndex b = EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
-                                                   Approximation::Always);
+    const EmbeddingIndex a = indexOf(rows, n, dim, Approximation::Always);
+    const EmbeddingIndex b = indexOf(rows, n, dim, Approximation::Always);
     QCOMPARE(a.approximation().lists, b.approximation().lists);
     QCOMPARE(a.approximation().probes, b.approximation().probes);
     std::vector<Neighbor> ga, gb;
@@ -347,6 +344,28 @@ void TestApproximateSearch::deterministic()
         for (size_t i = 0; i < ga.size(); ++i)
             QCOMPARE(ga[i].row, gb[i].row);
     }
+}
+
+void TestApproximateSearch::cancelStopsTheCalibration()
+{
+    // The slider calibrates in a job that is cancelled when the class changes: the calibration
+    // (lists and sketch) stops with JobCancelled instead of running on for minutes.
+    const int dim = 64;
+    const qint64 n = 4000;
+    const std::vector<float> rows = powerLawRows(n, dim, 5);
+    JobControl control;
+    control.requestCancel();
+    QVERIFY_THROWS_EXCEPTION(JobCancelled, EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16,
+                                                                 Approximation::Always, &control));
+    // Not cancelled: the same build completes; exact builds never look at the control.
+    JobControl running;
+    const EmbeddingIndex::ApproximationInfo done =
+        EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16, Approximation::Always, &running)
+            .approximation();
+    QVERIFY(done.active() || done.declined); // calibrated to the end either way
+    QCOMPARE(EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16, Approximation::Never, &control)
+                 .size(),
+             n);
 }
 
 QTEST_GUILESS_MAIN(TestApproximateSearch)

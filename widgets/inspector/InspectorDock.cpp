@@ -186,9 +186,11 @@ void InspectorDock::showClass(std::shared_ptr<const RunClassImages> images, cons
         auto result = std::make_shared<std::shared_ptr<const EmbeddingIndex>>();
         const QString title = tr("Indexing %1").arg(images->className);
         m_indexJob = std::make_unique<BackgroundJob>(title, [images, result](JobControl &) {
-            // Float32: classes are small, and exact cosines read better in the inspector.
-            *result = std::make_shared<const EmbeddingIndex>(EmbeddingIndex::build(
-                images->embeddings.data(), images->size(), images->dim, EmbeddingIndex::Precision::Float32));
+            // Float32: exact cosines read better in the inspector. Exact search: one query per
+            // image inspected, not worth calibrating an approximate one for.
+            *result = std::make_shared<const EmbeddingIndex>(
+                EmbeddingIndex::build(images->embeddings.data(), images->size(), images->dim,
+                                      EmbeddingIndex::Precision::Float32, EmbeddingIndex::Approximation::Never));
         });
         connect(m_indexJob.get(), &BackgroundJob::succeeded, this, [this, result, generation] {
             if (generation != m_classGeneration)

@@ -547,7 +547,7 @@ void CaptionsDock::tryCaption()
                 set->images = validationImages(*images, Split::Test);
                 set->items = GalleryModel::itemsFrom(set->images, root);
                 set->index = EmbeddingIndex::build(set->images.embeddings.data(), set->images.size(), set->images.dim,
-                                                   EmbeddingIndex::Precision::Float32);
+                                                   EmbeddingIndex::Precision::Float32, EmbeddingIndex::Approximation::Never);
                 result->validation = set;
             }
             const CaptionValidationSet &set = *result->validation;

@@ -198,6 +198,7 @@ void DifficultyDock::clearClass()
 {
     ++m_generation;
     delete m_spaceJob;
+    delete m_approximateJob;
     delete m_queryJob;
     resetReference();
     m_queryPending = false;
@@ -269,6 +270,7 @@ void DifficultyDock::prepareSpace()
 {
     const quint64 generation = ++m_generation;
     delete m_spaceJob;
+    delete m_approximateJob;
     delete m_queryJob;
     m_queryPending = false;
     m_space.reset();
@@ -288,18 +290,46 @@ void DifficultyDock::prepareSpace()
             space->direction = direction.clipSpaceDirection();
             space->images = imagesOfSplit(*images, split);
             space->items = GalleryModel::itemsFrom(space->images, root);
+            // Exact first: the slider works at once; a large class gets its approximate index next.
             space->index = EmbeddingIndex::build(space->images.embeddings.data(), space->images.size(),
-                                                 space->images.dim);
+                                                 space->images.dim, EmbeddingIndex::Precision::Float16,
+                                                 EmbeddingIndex::Approximation::Never);
         },
         [=] {
             if (generation != m_generation)
                 return;
             m_space = space;
             requestQuery();
+            if (space->images.size() >= EmbeddingIndex::approximateMinRows())
+                approximateSpace(space, generation);
         },
         [=](const QString &message) {
             if (generation == m_generation)
                 showMessage(message);
+        });
+}
+
+// The same space with an approximate index (calibrated in a job: a minute at 1M images, minutes at
+// 10M; cancelled with the class). Queries already running keep the exact space they started with.
+void DifficultyDock::approximateSpace(std::shared_ptr<const SliderSpace> exact, quint64 generation)
+{
+    auto faster = std::make_shared<SliderSpace>();
+    m_approximateJob = launchJob(
+        this, tr("Approximate index of %1's %n images", nullptr, int(exact->images.size())).arg(exact->images.className),
+        [=](JobControl &control) {
+            faster->index = EmbeddingIndex::build(exact->images.embeddings.data(), exact->images.size(), exact->images.dim,
+                                                  EmbeddingIndex::Precision::Float16,
+                                                  EmbeddingIndex::Approximation::Auto, &control);
+            faster->items = exact->items;
+            faster->direction = exact->direction; // the images themselves are needed no longer
+        },
+        [=] {
+            if (generation == m_generation && faster->index.approximation().active())
+                m_space = faster;
+        },
+        [=](const QString &message) {
+            if (generation == m_generation)
+                showMessage(tr("No approximate index (%1): the slider searches exactly.").arg(message));
         });
 }
 

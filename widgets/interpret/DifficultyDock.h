@@ -79,6 +79,7 @@ Q_SIGNALS:
 private:
     void buildUi();
     void prepareSpace();
+    void approximateSpace(std::shared_ptr<const SliderSpace> exact, quint64 generation);
     void resetReference();
     void embedReference();
     void requestQuery();
@@ -98,6 +99,7 @@ private:
     quint64 m_generation = 0;          // class, split or run changes: older results are dropped
     quint64 m_referenceGeneration = 0; // class, run or checkpoint changes
     QPointer<BackgroundJob> m_spaceJob;
+    QPointer<BackgroundJob> m_approximateJob; // large classes: the approximate index, swapped in when calibrated
     QPointer<BackgroundJob> m_referenceJob;
     QPointer<BackgroundJob> m_queryJob;
     bool m_queryPending = false;
