@@ -774,6 +774,17 @@ Test</translation>
         <source>Make new images at this slider position with the generation backend of Settings ▸ Generation (without a server: the nearest real images), and check them with the classifier</source>
         <translation>Neue Bilder an dieser Reglerposition mit dem Generator aus Einstellungen ▸ Erzeugung machen (ohne Server: die nächsten echten Bilder) und mit dem Klassifikator prüfen</translation>
     </message>
+    <message numerus="yes">
+        <source>Approximate index of %1&apos;s %n images</source>
+        <translation>
+            <numerusform>Näherungsindex des %n Bildes von %1</numerusform>
+            <numerusform>Näherungsindex der %n Bilder von %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No approximate index (%1): the slider searches exactly.</source>
+        <translation>Kein Näherungsindex (%1): der Regler sucht exakt.</translation>
+    </message>
 </context>
 <context>
     <name>faultline::EmbeddingMapDock</name>
