@@ -13,7 +13,7 @@
 
 #include "retrieval/EmbeddingIndex.h"
 #include "retrieval/Slerp.h"
-#include "BenchStats.h"
+#include "BenchSupport.h"
 
 #include <Eigen/Core>
 
@@ -35,27 +35,6 @@ using Neighbor = EmbeddingIndex::Neighbor;
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 namespace {
-
-struct Rng
-{
-    quint64 s;
-    explicit Rng(quint64 seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-    quint64 next()
-    {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s;
-    }
-    // Approximately normal (sum of 4 uniforms), enough for random directions.
-    float gauss()
-    {
-        float sum = 0;
-        for (int i = 0; i < 4; ++i)
-            sum += float(next() >> 40) * (1.0f / float(1 << 24)) - 0.5f;
-        return sum * 1.7320508f;
-    }
-};
 
 std::vector<float> randomUnitRows(qint64 n, int dim, quint64 seed)
 {
