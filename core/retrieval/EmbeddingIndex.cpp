@@ -473,6 +473,7 @@ EmbeddingIndex::EmbeddingIndex()
 namespace {
 
 constexpr qint64 kApproximateMinRows = 500000;
+std::atomic<qint64> g_approximateMinRows{kApproximateMinRows}; // tests lower it
 constexpr qint64 kApproximateAlwaysMinRows = 640; // 16 lists of 40 rows
 constexpr int kCalibratedK = 32;
 
@@ -496,7 +497,12 @@ void decodeRows(const Data &d, qint64 begin, qint64 count, float *out)
 
 } // namespace
 
-qint64 EmbeddingIndex::approximateMinRows() { return kApproximateMinRows; }
+qint64 EmbeddingIndex::approximateMinRows() { return g_approximateMinRows.load(std::memory_order_relaxed); }
+
+void EmbeddingIndex::setApproximateMinRowsForTesting(qint64 rows)
+{
+    g_approximateMinRows.store(rows > 0 ? rows : kApproximateMinRows, std::memory_order_relaxed);
+}
 
 void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximation, const JobControl *control)
 {
@@ -559,7 +565,7 @@ void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximat
             data.sketch = std::move(sketch);
         }
     }
-    data.approximateFromRows = approximation == Approximation::Auto ? kApproximateMinRows : kApproximateAlwaysMinRows;
+    data.approximateFromRows = approximation == Approximation::Auto ? approximateMinRows() : kApproximateAlwaysMinRows;
     info.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -632,7 +638,7 @@ EmbeddingIndex EmbeddingIndex::build(const float *rows, qint64 n, int dim, Preci
                                      Approximation approximation, const JobControl *control)
 {
     std::shared_ptr<Data> data = storeRows(rows, n, dim, precision, true);
-    const bool approximate = (approximation == Approximation::Auto && n >= kApproximateMinRows)
+    const bool approximate = (approximation == Approximation::Auto && n >= approximateMinRows())
         || (approximation == Approximation::Always && n >= kApproximateAlwaysMinRows);
     if (approximate)
         calibrateApproximation(*data, approximation, control);

@@ -102,6 +102,8 @@ public:
     // 500,000: below it the exact scan answers within ~35 ms (~7 ms per 100,000 rows at 512-d)
     // and calibrating (a minute at 1M rows) would cost more waiting than it saves.
     static qint64 approximateMinRows();
+    // Tests: Auto from this many rows (process-wide; ≤ 0 restores 500,000).
+    static void setApproximateMinRowsForTesting(qint64 rows);
     ApproximationInfo approximation() const;
     const IvfPartition *ivfPartition() const; // null unless searches use it (benchmarks compare)
 

@@ -36,6 +36,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <random>
+
 #include <cmath>
 
 using namespace faultline;
@@ -187,6 +189,50 @@ private Q_SLOTS:
         QTest::keyClick(m_dock->slider(), Qt::Key_Right); // right = harder
         QCOMPARE(m_dock->difficulty(), -0.1);
         QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), -0.1, kTimeout);
+    }
+
+    void largeClassesGetAnApproximateIndexInTheBackground()
+    {
+        // A class at or above approximateMinRows() (lowered here; 500,000 in the app): the slider
+        // answers from the exact index at once, then the approximate one is calibrated in a job
+        // and swapped in when it pays (or the exact one kept); the slider keeps answering.
+        RunClassImages large = *m_cat;
+        std::mt19937 rng(3);
+        std::normal_distribution<float> noise(0.0f, 0.01f);
+        for (int copy = 1; copy < 40; ++copy)
+            for (qsizetype i = 0; i < m_cat->size(); ++i) {
+                large.imageIds.push_back(m_cat->imageIds[size_t(i)] + copy * 100000);
+                large.paths << m_cat->paths[i];
+                large.splits.push_back(m_cat->splits[size_t(i)]);
+                large.correct.push_back(m_cat->correct[size_t(i)]);
+                if (!m_cat->predictions.isEmpty())
+                    large.predictions << m_cat->predictions[i];
+                large.decisionValues.push_back(m_cat->decisionValues[size_t(i)]);
+                if (!m_cat->hardness.empty())
+                    large.hardness.push_back(m_cat->hardness[size_t(i)]);
+                for (int c = 0; c < m_cat->dim; ++c)
+                    large.embeddings.push_back(m_cat->embeddings[size_t(i) * size_t(m_cat->dim) + size_t(c)] + noise(rng));
+            }
+        EmbeddingIndex::setApproximateMinRowsForTesting(100);
+        QSignalSpy ready(m_dock, &DifficultyDock::approximateIndexReady);
+        m_dock->showClass(std::make_shared<const RunClassImages>(large), m_project.root, m_project.projectPath(), 1);
+        QVERIFY(ready.wait(kTimeout));
+        EmbeddingIndex::setApproximateMinRowsForTesting(0);
+        QCOMPARE(m_dock->searchesApproximately(), ready.first().first().toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->isCalibrating(), kTimeout); // the finished job goes at the next event loop turn
+        m_dock->setDifficulty(-0.5);
+        QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), -0.5, kTimeout);
+        QCOMPARE(m_dock->nearestModel()->rowCount(), kNearest);
+        for (int row = 1; row < kNearest; ++row)
+            QVERIFY(m_dock->nearestModel()->cosineAt(row - 1) >= m_dock->nearestModel()->cosineAt(row));
+        // Another class while calibrating: the job is cancelled, nothing arrives for the old class.
+        EmbeddingIndex::setApproximateMinRowsForTesting(100);
+        m_dock->showClass(std::make_shared<const RunClassImages>(large), m_project.root, m_project.projectPath(), 1);
+        m_dock->showClass(m_cat, m_project.root, m_project.projectPath(), 1);
+        EmbeddingIndex::setApproximateMinRowsForTesting(0);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->isCalibrating(), kTimeout);
+        QVERIFY(!m_dock->searchesApproximately());
+        QTRY_VERIFY_WITH_TIMEOUT(m_dock->nearestModel()->rowCount() > 0, kTimeout);
     }
 
     void splitChoice()

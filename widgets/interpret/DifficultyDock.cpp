@@ -324,13 +324,27 @@ void DifficultyDock::approximateSpace(std::shared_ptr<const SliderSpace> exact, 
             faster->direction = exact->direction; // the images themselves are needed no longer
         },
         [=] {
-            if (generation == m_generation && faster->index.approximation().active())
+            if (generation != m_generation)
+                return;
+            const bool active = faster->index.approximation().active();
+            if (active)
                 m_space = faster;
+            Q_EMIT approximateIndexReady(active);
         },
         [=](const QString &message) {
             if (generation == m_generation)
                 showMessage(tr("No approximate index (%1): the slider searches exactly.").arg(message));
         });
+}
+
+bool DifficultyDock::isCalibrating() const
+{
+    return m_approximateJob != nullptr;
+}
+
+bool DifficultyDock::searchesApproximately() const
+{
+    return m_space && m_space->index.approximation().active();
 }
 
 void DifficultyDock::resetReference()

@@ -73,8 +73,14 @@ public Q_SLOTS:
     void harder();
     void easier();
 
+    // A large class's approximate index is being calibrated (the slider searches exactly meanwhile).
+    bool isCalibrating() const;
+    bool searchesApproximately() const;
+
 Q_SIGNALS:
     void imageActivated(const QString &absolutePath);
+    // A large class's calibration ended: `active` when the slider now searches approximately.
+    void approximateIndexReady(bool active);
 
 private:
     void buildUi();
