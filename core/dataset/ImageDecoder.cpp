@@ -38,9 +38,16 @@ cv::Mat decodeImage(const QByteArray &bytes, const QString &name, qint64 maxPixe
     // here (nor for Pillow, which the reference reads images with).
     if (bytes.size() >= 132 && bytes.mid(128, 4) == "DICM")
         throw Error(QStringLiteral("%1: a DICOM file, not a supported image format").arg(name));
-    if (const std::optional<ImageDimensions> header = imageHeaderDimensions(bytes);
-        header && header->pixels() > maxPixels)
+    const std::optional<ImageDimensions> header = imageHeaderDimensions(bytes);
+    if (header && header->pixels() > maxPixels)
         throw tooManyPixels(name, header->width, header->height, maxPixels);
+    // OpenCV decodes "P1"–"P7"/"PF" + whitespace as PNM and reads any non-digit as a separator, so
+    // a header the size check cannot read could still claim gigapixels (fuzz_image_decoder: a
+    // 3 GB allocation from 44 bytes). Netpbm separates its numbers with whitespace and comments.
+    if (!header && bytes.size() >= 3 && bytes[0] == 'P' && QByteArray("1234567Ff").contains(bytes[1])
+        && QByteArray(" \t\r\n\v\f").contains(bytes[2]))
+        throw Error(QStringLiteral("%1: a PNM header whose width and height cannot be read (numbers separated by "
+                                   "whitespace expected)").arg(name));
     static std::once_flag quiet;
     // Faultline reports corrupt files with their path; OpenCV's own stderr noise adds nothing.
     std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });

@@ -113,6 +113,22 @@ private Q_SLOTS:
         // Two 32-bit sizes: their product overflows 64 bits (fuzz_image_decoder found it).
         QTest::newRow("png 2^32²") << pngClaiming(0xFFFFFFFF, 0xFFFFFFFF) << QStringLiteral("4294967295 × 4294967295");
     }
+    void unreadablePnmHeadersAreRefused()
+    {
+        // fuzz_image_decoder (2026-12-04): "P6 00010000\x88 00010000A…" — OpenCV took the bytes
+        // between the digits as separators and allocated 3 GB; the size check could not read it.
+        const QByteArray bomb("P6 00010000\x88" "00010000A000005 400000005 4 2\x1b\x1f/", 44);
+        QVERIFY(!imageHeaderDimensions(bomb));
+        QCOMPARE(errorOf([&] { decodeImage(bomb, QStringLiteral("bomb.ppm")); }),
+                 QStringLiteral("bomb.ppm: a PNM header whose width and height cannot be read (numbers separated by "
+                                "whitespace expected)"));
+        // A well-formed PPM still decodes.
+        const QByteArray ppm = QByteArray("P6\n# comment\n2 1\n255\n") + QByteArray("\x01\x02\x03\x04\x05\x06", 6);
+        const cv::Mat image = decodeImage(ppm, QStringLiteral("ok.ppm"));
+        QCOMPARE(image.cols, 2);
+        QCOMPARE(image.rows, 1);
+    }
+
     void pixelBombsAreRefusedInOneLine()
     {
         QFETCH(QByteArray, bytes);
