@@ -237,6 +237,21 @@ Test</translation>
     </message>
 </context>
 <context>
+    <name>faultline::CaptionMatcher</name>
+    <message>
+        <source>Matching captions waits for the CLIP text model to load.</source>
+        <translation>Der Beschreibungsabgleich wartet, bis das CLIP-Textmodell geladen ist.</translation>
+    </message>
+    <message>
+        <source>Matching “%1”…</source>
+        <translation>Abgleich mit „%1“…</translation>
+    </message>
+    <message>
+        <source>Match the caption “%1”</source>
+        <translation>Abgleich mit der Beschreibung „%1“</translation>
+    </message>
+</context>
+<context>
     <name>faultline::CaptionsDock</name>
     <message>
         <source>Score</source>
@@ -875,14 +890,6 @@ Test</translation>
         <translation>t-SNE</translation>
     </message>
     <message>
-        <source>PCA: the two directions of largest variance (instant). t-SNE: neighbourhoods kept, clusters apart (exact, up to %1 images; computed once and stored)</source>
-        <translation>PCA: die zwei Richtungen größter Varianz (sofort). t-SNE: Nachbarschaften bleiben erhalten, Cluster getrennt (exakt, bis %1 Bilder; einmal berechnet und gespeichert)</translation>
-    </message>
-    <message>
-        <source>Projection:</source>
-        <translation>Projektion:</translation>
-    </message>
-    <message>
         <source>t-SNE 1</source>
         <translation>t-SNE 1</translation>
     </message>
@@ -891,46 +898,81 @@ Test</translation>
         <translation>t-SNE 2</translation>
     </message>
     <message>
-        <source>Select:</source>
-        <translation>Auswahl:</translation>
-    </message>
-    <message>
-        <source>Box</source>
-        <translation>Rechteck</translation>
-    </message>
-    <message>
         <source>Lasso</source>
         <translation>Lasso</translation>
     </message>
     <message>
-        <source>Box: drag a rectangle. Lasso: draw around the dots to select.</source>
-        <translation>Rechteck: ein Rechteck aufziehen. Lasso: um die Punkte herum zeichnen, um sie auszuwählen.</translation>
-    </message>
-    <message>
         <source>Drag a box or draw a lasso to show those images in the gallery; click a dot to inspect it; the wheel zooms.</source>
         <translation>Rechteck aufziehen oder Lasso zeichnen, um diese Bilder in der Galerie zu zeigen; ein Klick auf einen Punkt untersucht ihn; das Mausrad zoomt.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box or a lasso to select.</source>
-        <translation>
-            <numerusform>%1: %n Bild, t-SNE seiner CLIP-Einbettung%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
-            <numerusform>%1: %n Bilder, t-SNE ihrer CLIP-Einbettungen%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1: %n images, PCA of their CLIP embeddings%2. Drag a box or a lasso to select.</source>
-        <translation>
-            <numerusform>%1: %n Bild, PCA seiner CLIP-Einbettung%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
-            <numerusform>%1: %n Bilder, PCA ihrer CLIP-Einbettungen%2. Zum Auswählen ein Rechteck oder Lasso ziehen.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Fit</source>
         <translation>Einpassen</translation>
     </message>
     <message>
-        <source>Reset view: fit the whole class</source>
-        <translation>Ansicht zurücksetzen: die ganze Klasse einpassen</translation>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>This class</source>
+        <translation>Diese Klasse</translation>
+    </message>
+    <message>
+        <source>All classes</source>
+        <translation>Alle Klassen</translation>
+    </message>
+    <message>
+        <source>The selected class&apos;s images, or every image of the run on one map</source>
+        <translation>Die Bilder der gewählten Klasse oder alle Bilder des Laufs auf einer Karte</translation>
+    </message>
+    <message>
+        <source>PCA: the two directions of largest variance (instant). t-SNE: neighbourhoods kept, clusters apart (exact up to %1 images, Barnes–Hut up to %2; computed once and stored)</source>
+        <translation>PCA: die zwei Richtungen größter Varianz (sofort). t-SNE: Nachbarschaften bleiben erhalten, Gruppen getrennt (exakt bis %1 Bilder, Barnes–Hut bis %2; einmal berechnet und gespeichert)</translation>
+    </message>
+    <message>
+        <source>Reset view: fit the whole map</source>
+        <translation>Ansicht zurücksetzen: die ganze Karte einpassen</translation>
+    </message>
+    <message>
+        <source>Lasso: draw around the dots to select them. Off: drag a box.</source>
+        <translation>Lasso: um die Punkte zeichnen, um sie auszuwählen. Aus: ein Rechteck aufziehen.</translation>
+    </message>
+    <message>
+        <source>Projecting every class&apos;s images…</source>
+        <translation>Bilder aller Klassen werden projiziert…</translation>
+    </message>
+    <message>
+        <source>Map of every class</source>
+        <translation>Karte aller Klassen</translation>
+    </message>
+    <message>
+        <source>Every class</source>
+        <translation>Alle Klassen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n images, t-SNE of their CLIP embeddings%2.</source>
+        <translation>
+            <numerusform>%1: %n Bild, t-SNE seiner CLIP-Einbettung%2.</numerusform>
+            <numerusform>%1: %n Bilder, t-SNE ihrer CLIP-Einbettungen%2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n images, PCA of their CLIP embeddings%2.</source>
+        <translation>
+            <numerusform>%1: %n Bild, PCA seiner CLIP-Einbettung%2.</numerusform>
+            <numerusform>%1: %n Bilder, PCA ihrer CLIP-Einbettungen%2.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Gallery: %1.</source>
+        <translation>Galerie: %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the %n images selected on the map (the others are of other classes)</source>
+        <translation>
+            <numerusform>%1 des %n auf der Karte gewählten Bildes (die übrigen gehören zu anderen Klassen)</numerusform>
+            <numerusform>%1 der %n auf der Karte gewählten Bilder (die übrigen gehören zu anderen Klassen)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1208,6 +1250,30 @@ Test</translation>
         <source>Clear filters</source>
         <translation>Filter löschen</translation>
     </message>
+    <message>
+        <source>e.g. a photo of a dark boot</source>
+        <translation>z. B. a photo of a dark boot</translation>
+    </message>
+    <message>
+        <source>Only the images closest to this text in CLIP space (embedded with the run&apos;s text model)</source>
+        <translation>Nur die Bilder, die diesem Text im CLIP-Raum am nächsten sind (eingebettet mit dem Textmodell des Laufs)</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>How much of the class counts as matching: the closest part, by cosine to the caption</source>
+        <translation>Wie viel der Klasse als passend gilt: der nächste Anteil nach Kosinus zur Beschreibung</translation>
+    </message>
+    <message>
+        <source>closest</source>
+        <translation>nächste</translation>
+    </message>
+    <message>
+        <source>Caption:</source>
+        <translation>Beschreibung:</translation>
+    </message>
 </context>
 <context>
     <name>faultline::GalleryModel</name>
@@ -1451,12 +1517,12 @@ Teilmenge: %6
         <translation>Filter</translation>
     </message>
     <message>
-        <source>Only images in a range of decision value, hardness or confidence, or predicted as a class</source>
-        <translation>Nur Bilder in einem Bereich von Entscheidungswert, Schwierigkeit oder Konfidenz, oder als eine Klasse vorhergesagt</translation>
-    </message>
-    <message>
         <source>Filters (%1)</source>
         <translation>Filter (%1)</translation>
+    </message>
+    <message>
+        <source>Only images in a range of decision value, hardness or confidence, predicted as a class, or matching a caption</source>
+        <translation>Nur Bilder in einem Bereich von Entscheidungswert, Schwierigkeit oder Konfidenz, als eine Klasse vorhergesagt oder passend zu einer Beschreibung</translation>
     </message>
 </context>
 <context>
@@ -2351,6 +2417,10 @@ Teilmenge: %6
         <source>Saved the view “%1”</source>
         <translation>Ansicht „%1“ gespeichert</translation>
     </message>
+    <message>
+        <source>Open the &amp;demo dataset</source>
+        <translation>&amp;Demo-Datensatz öffnen</translation>
+    </message>
 </context>
 <context>
     <name>faultline::MessageBar</name>
@@ -2620,6 +2690,14 @@ Entscheidungswert: %2
     <message>
         <source>the model of run %1 has no classifier file to retrain: classify the dataset with a TorchScript model first (Analysis ▸ Run classifier…)</source>
         <translation>das Modell von Lauf %1 hat keine Klassifikatordatei zum Neutrainieren: Klassifizieren Sie den Datensatz zuerst mit einem TorchScript-Modell (Analyse ▸ Klassifikator ausführen…)</translation>
+    </message>
+    <message>
+        <source>This installation has no demo dataset.</source>
+        <translation>Diese Installation enthält keinen Demo-Datensatz.</translation>
+    </message>
+    <message>
+        <source>Copy the demo dataset</source>
+        <translation>Demo-Datensatz kopieren</translation>
     </message>
 </context>
 <context>
@@ -3193,6 +3271,14 @@ Generator: %3, Seed %4
     <message>
         <source>None yet</source>
         <translation>Noch keine</translation>
+    </message>
+    <message>
+        <source>Open the demo dataset</source>
+        <translation>Demo-Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>8,000 Fashion-MNIST images with two planted failure modes (rotated bags and sneakers), a classifier&apos;s predictions and embeddings: copied to your data folder and analysed at once</source>
+        <translation>8.000 Fashion-MNIST-Bilder mit zwei eingebauten Fehlermodi (gedrehte Taschen und Sneaker), den Vorhersagen eines Klassifikators und Einbettungen: in Ihren Datenordner kopiert und sofort analysiert</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,7 @@
 #include "analysis/HardnessRanking.h"
 
-#include "analysis/FloatProduct.h"
+#include "analysis/NearestRows.h"
 
-#include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -11,11 +10,7 @@ namespace faultline {
 
 namespace {
 
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-constexpr int kBlockRows = 256;      // query rows per similarity block (256 × |P| doubles)
-constexpr int kCandidateMargin = 8;  // float candidates re-ranked in double beyond k
-constexpr int kScanChunk = 32;       // similarities skipped together when none can enter the heap
+using RowMatrix = DoubleRows;
 
 // Unit rows of (x − mean) / scale (scale null: no division); zero rows stay zero.
 RowMatrix unitRows(const EmbeddingRows &embeddings, const std::vector<int> &rows, const Eigen::VectorXd &mean,
@@ -34,89 +29,6 @@ RowMatrix unitRows(const EmbeddingRows &embeddings, const std::vector<int> &rows
     return out;
 }
 
-// The largest of n values; eight independent lanes, so the compiler emits packed max
-// instructions (one running maximum is a serial dependency chain it may not reorder).
-float chunkMaximum(const float *values, int n)
-{
-    float lane[8];
-    int i = 0;
-    if (n >= 8) {
-        std::copy(values, values + 8, lane);
-        for (i = 8; i + 8 <= n; i += 8)
-            for (int l = 0; l < 8; ++l)
-                lane[l] = lane[l] > values[i + l] ? lane[l] : values[i + l];
-    } else {
-        std::fill(lane, lane + 8, values[0]);
-    }
-    for (; i < n; ++i)
-        lane[0] = lane[0] > values[i] ? lane[0] : values[i];
-    return *std::max_element(lane, lane + 8);
-}
-
-// For each query row, the k pool rows with the largest dot product (equal values: the lower pool
-// index first), excluding the query's own pool index (self[q], −1 for none). Similarities are
-// computed in float by blocks, then the best k + margin candidates are re-ranked in double.
-std::vector<std::vector<int>> nearestInPool(const RowMatrix &queries, const std::vector<int> &self,
-                                            const RowMatrix &pool, int k)
-{
-    using FloatRows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const FloatRows poolF = pool.cast<float>();
-    const int q = int(queries.rows()), p = int(pool.rows()), dim = int(pool.cols());
-    std::vector<std::vector<int>> neighbours(static_cast<size_t>(q));
-    std::vector<int> blocks((q + kBlockRows - 1) / kBlockRows);
-    std::iota(blocks.begin(), blocks.end(), 0);
-    QtConcurrent::blockingMap(blocks, [&](int block) {
-        const int first = block * kBlockRows, count = std::min(kBlockRows, q - first);
-        const FloatRows queriesF = queries.middleRows(first, count).cast<float>();
-        std::vector<float> similarity(static_cast<size_t>(count) * static_cast<size_t>(p));
-        floatProductTransposed(queriesF.data(), count, poolF.data(), p, dim, similarity.data());
-        std::vector<std::pair<float, int>> heap; // the best `wanted` so far, the worst on top
-        for (int r = 0; r < count; ++r) {
-            const int query = first + r;
-            const int skip = self[size_t(query)];
-            const int wanted = std::min<int>(p - (skip >= 0 && skip < p ? 1 : 0), k + kCandidateMargin);
-            // Larger similarity first, equal ones by lower pool index: a strict order, so the
-            // best `wanted` are one set whichever way they are picked.
-            const auto better = [](const std::pair<float, int> &a, const std::pair<float, int> &b) {
-                return a.first != b.first ? a.first > b.first : a.second < b.second;
-            };
-            heap.clear();
-            const float *row = similarity.data() + static_cast<size_t>(r) * static_cast<size_t>(p);
-            for (int start = 0; start < p && wanted > 0; start += kScanChunk) {
-                const int end = std::min(p, start + kScanChunk);
-                // Once the heap is full almost every chunk holds nothing better than its worst:
-                // skip it on its maximum (a reduction the compiler vectorises) instead of
-                // comparing each value. Strictly less only: an equal value may still win on index.
-                if (int(heap.size()) == wanted && chunkMaximum(row + start, end - start) < heap.front().first)
-                    continue;
-                for (int j = start; j < end; ++j) {
-                    if (j == skip)
-                        continue;
-                    const std::pair<float, int> candidate{row[j], j};
-                    if (int(heap.size()) < wanted) {
-                        heap.push_back(candidate);
-                        std::push_heap(heap.begin(), heap.end(), better);
-                    } else if (row[j] >= heap.front().first && better(candidate, heap.front())) {
-                        std::pop_heap(heap.begin(), heap.end(), better);
-                        heap.back() = candidate;
-                        std::push_heap(heap.begin(), heap.end(), better);
-                    }
-                }
-            }
-            std::vector<std::pair<double, int>> exact;
-            exact.reserve(heap.size());
-            for (const auto &entry : heap)
-                exact.push_back({queries.row(query).dot(pool.row(entry.second)), entry.second});
-            std::sort(exact.begin(), exact.end(),
-                      [](const auto &a, const auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-            std::vector<int> &mine = neighbours[size_t(query)];
-            for (int i = 0; i < std::min<int>(k, int(exact.size())); ++i)
-                mine.push_back(exact[size_t(i)].second);
-        }
-    });
-    return neighbours;
-}
-
 // One space's diffused, z-scored decision values for every row of the class (steps 1–4).
 std::vector<double> diffusedScores(const RowMatrix &space, const std::vector<int> &poolRows,
                                    const std::vector<int> &outsideRows, const std::vector<double> &decision,
@@ -129,7 +41,7 @@ std::vector<double> diffusedScores(const RowMatrix &space, const std::vector<int
         pool.row(i) = space.row(poolRows[size_t(i)]);
     std::vector<int> self(static_cast<size_t>(p));
     std::iota(self.begin(), self.end(), 0);
-    const std::vector<std::vector<int>> poolNeighbours = nearestInPool(pool, self, pool, k);
+    const std::vector<std::vector<int>> poolNeighbours = nearestByProduct(pool, self, pool, k);
 
     std::vector<double> d(static_cast<size_t>(p)), x(static_cast<size_t>(p)), next(static_cast<size_t>(p));
     for (int i = 0; i < p; ++i)
@@ -154,7 +66,7 @@ std::vector<double> diffusedScores(const RowMatrix &space, const std::vector<int
         for (size_t i = 0; i < outsideRows.size(); ++i)
             outside.row(Eigen::Index(i)) = space.row(outsideRows[i]);
         const std::vector<std::vector<int>> outsideNeighbours =
-            nearestInPool(outside, std::vector<int>(outsideRows.size(), -1), pool, k);
+            nearestByProduct(outside, std::vector<int>(outsideRows.size(), -1), pool, k);
         for (size_t i = 0; i < outsideRows.size(); ++i)
             out[size_t(outsideRows[i])] = (1 - options.alpha) * decision[size_t(outsideRows[i])]
                                           + options.alpha * neighbourMean(outsideNeighbours[i], x);

@@ -48,6 +48,10 @@ cv::Mat decodeImage(const QByteArray &bytes, const QString &name, qint64 maxPixe
         && QByteArray(" \t\r\n\v\f").contains(bytes[2]))
         throw Error(QStringLiteral("%1: a PNM header whose width and height cannot be read (numbers separated by "
                                    "whitespace expected)").arg(name));
+    // The same for a JPEG whose frame header ImageHeader cannot find: libjpeg would need it too,
+    // so nothing decodable is refused, and nothing unchecked reaches its allocation.
+    if (!header && bytes.startsWith("\xFF\xD8"))
+        throw Error(QStringLiteral("%1: a JPEG without a readable frame header (width and height)").arg(name));
     static std::once_flag quiet;
     // Faultline reports corrupt files with their path; OpenCV's own stderr noise adds nothing.
     std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });

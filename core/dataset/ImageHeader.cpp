@@ -53,19 +53,24 @@ std::optional<ImageDimensions> jpeg(const Bytes &b)
     if (!b.has(0, 2) || b.u8(0) != 0xFF || b.u8(1) != 0xD8)
         return std::nullopt;
     qsizetype i = 2;
-    while (b.has(i, 4)) {
-        if (b.u8(i) != 0xFF)
+    for (;;) {
+        // As libjpeg's next_marker(), which OpenCV decodes with: bytes other than 0xFF before a
+        // marker are skipped (libjpeg only warns), and so are fill bytes (FF FF) and stuffed
+        // zeros (FF 00) — a stricter reader would miss the frame header libjpeg then finds.
+        while (b.has(i, 1) && b.u8(i) != 0xFF)
+            ++i;
+        while (b.has(i + 1, 1) && b.u8(i + 1) == 0xFF)
+            ++i;
+        if (!b.has(i, 2))
             return std::nullopt;
         const std::uint32_t marker = b.u8(i + 1);
-        if (marker == 0xFF) { // fill byte
-            ++i;
-            continue;
-        }
-        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // no length
+        if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // no length
             i += 2;
             continue;
         }
         if (marker == 0xDA || marker == 0xD9) // scan data or the end before any frame header
+            return std::nullopt;
+        if (!b.has(i + 2, 2))
             return std::nullopt;
         const qsizetype length = b.be16(i + 2);
         // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
@@ -75,7 +80,6 @@ std::optional<ImageDimensions> jpeg(const Bytes &b)
             return std::nullopt;
         i += 2 + length;
     }
-    return std::nullopt;
 }
 
 std::optional<ImageDimensions> bmp(const Bytes &b)

@@ -12,9 +12,11 @@ namespace faultline {
 ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &images, MapMethod method, JobControl *control)
 {
     const QString methodName = method == MapMethod::Tsne ? QStringLiteral("tsne") : QStringLiteral("pca");
+    // The whole run's map is kept as class '' (an empty, not a null, string: a null binds NULL).
+    const QString key = images.labels.isEmpty() ? images.className : QStringLiteral("");
     ClassMap map;
     std::vector<float> stored;
-    const QVector<qint64> ids = store.loadProjection(runId, methodName, images.className, &stored);
+    const QVector<qint64> ids = store.loadProjection(runId, methodName, key, &stored);
     if (ids.size() == images.size()) {
         QHash<qint64, int> rowOf;
         for (qsizetype i = 0; i < ids.size(); ++i)
@@ -36,7 +38,7 @@ ClassMap classMap(ProjectStore &store, qint64 runId, const RunClassImages &image
     }
     map.xy = method == MapMethod::Tsne ? tsneProjection(images.embeddings.data(), images.size(), images.dim, {}, control)
                                        : pcaProjection(images.embeddings.data(), images.size(), images.dim).xy;
-    store.storeProjection(runId, methodName, images.className,
+    store.storeProjection(runId, methodName, key,
                           QVector<qint64>(images.imageIds.begin(), images.imageIds.end()), map.xy);
     return map;
 }

@@ -9,11 +9,12 @@ class ProjectStore;
 class JobControl;
 struct RunClassImages;
 
-enum class MapMethod { Pca, Tsne }; // t-SNE: classes up to kMaxTsneRows images (TsneProjection.h)
+enum class MapMethod { Pca, Tsne }; // t-SNE: up to kMaxTsneRows images (TsneProjection.h)
 
-// The 2-D map of a class's images for the embedding map: PCA or t-SNE of the run's embeddings
-// of the class (every split), computed once and stored in the project (run_projections), so
-// reopening the map reads it back. xy is aligned with the images' order.
+// The 2-D map of a class's images — or of the whole run's (loadRunImages) — for the embedding
+// map: PCA or t-SNE of the run's embeddings (every split), computed once and stored in the
+// project (run_projections; class '' for the whole run), so reopening the map reads it back.
+// xy is aligned with the images' order.
 struct ClassMap
 {
     std::vector<float> xy;  // images.size() × 2

@@ -1,6 +1,7 @@
 #include "interpret/RunImages.h"
 
 #include "common/Error.h"
+#include "common/JobControl.h"
 #include "store/ProjectStore.h"
 
 #include <limits>
@@ -37,6 +38,33 @@ RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const
         throw Error(QStringLiteral("run %1: %2 images of class '%3' lost their embedding since the run")
                         .arg(runId).arg(missing.size()).arg(className));
     return images;
+}
+
+RunClassImages loadRunImages(const ProjectStore &store, qint64 runId, JobControl *control)
+{
+    const QVector<RunClassRow> classes = store.runClasses(runId);
+    RunClassImages all;
+    for (qsizetype c = 0; c < classes.size(); ++c) {
+        if (control) {
+            control->checkCancelled();
+            control->report(c, classes.size(), QStringLiteral("images"));
+        }
+        RunClassImages images = loadRunClassImages(store, runId, classes[c].className);
+        all.dim = images.dim;
+        all.imageIds.insert(all.imageIds.end(), images.imageIds.begin(), images.imageIds.end());
+        all.paths += images.paths;
+        for (qsizetype i = 0; i < images.size(); ++i)
+            all.labels << images.className;
+        all.splits.insert(all.splits.end(), images.splits.begin(), images.splits.end());
+        all.correct.insert(all.correct.end(), images.correct.begin(), images.correct.end());
+        all.predictions += images.predictions;
+        all.decisionValues.insert(all.decisionValues.end(), images.decisionValues.begin(), images.decisionValues.end());
+        all.hardness.insert(all.hardness.end(), images.hardness.begin(), images.hardness.end());
+        all.embeddings.insert(all.embeddings.end(), images.embeddings.begin(), images.embeddings.end());
+    }
+    if (all.imageIds.empty())
+        throw Error(QStringLiteral("run %1 has no classes").arg(runId));
+    return all;
 }
 
 RunClassImages imagesOfSplit(const RunClassImages &images, Split split)

@@ -9,6 +9,7 @@
 
 namespace faultline {
 
+class JobControl;
 class ProjectStore;
 
 // The images of one class of a stored run (optionally one split), with their raw embeddings
@@ -16,7 +17,8 @@ class ProjectStore;
 struct RunClassImages
 {
     int dim = 0;
-    QString className;                   // the class (the images' label)
+    QString className;                   // the class (the images' label); empty: every class
+    QStringList labels;                  // per image where the images span classes (loadRunImages)
     std::vector<qint64> imageIds;
     QStringList paths;
     std::vector<Split> splits;
@@ -30,6 +32,16 @@ struct RunClassImages
 
 RunClassImages loadRunClassImages(const ProjectStore &store, qint64 runId, const QString &className,
                                   std::optional<Split> split = std::nullopt);
+
+// Every class's images of the run, class by class (in the run's class order), with their labels:
+// the whole-run map. Polls `control` between classes (may be null).
+RunClassImages loadRunImages(const ProjectStore &store, qint64 runId, JobControl *control = nullptr);
+
+// The label of image `row`: its entry in labels, or the class they all belong to.
+inline QString labelOf(const RunClassImages &images, qsizetype row)
+{
+    return images.labels.isEmpty() ? images.className : images.labels.at(row);
+}
 
 // The images of `images` in `split`, in the same order.
 RunClassImages imagesOfSplit(const RunClassImages &images, Split split);

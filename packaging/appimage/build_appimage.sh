@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Faultline-<version>-x86_64.AppImage from source, offline (packaging/README.md):
 #   bash packaging/appimage/build_appimage.sh [OUT_DIR]      (OUT_DIR defaults to the repo root)
-# 1. configure a build for the AppDir (rpath $ORIGIN/../lib as DT_RPATH, which also covers the
+# 1. make the demo dataset; configure a build for the AppDir (rpath $ORIGIN/../lib as DT_RPATH, which also covers the
 #    libraries and plugins they load) and `cmake --install` it into an AppDir;
 # 2. add the Qt plugins, qt.conf, AppRun, .DirIcon and the top-level .desktop and icon;
 # 3. copy the runtime libraries (BundleLibraries.cmake), drop those never used
@@ -18,7 +18,18 @@ qt_plugins=/usr/lib/x86_64-linux-gnu/qt6/plugins
 app_id=io.github.faultline.Faultline
 
 mkdir -p "$build"
+# The demo dataset the welcome page opens: the repo's demo-data (made by `bash .ci/run demo`) or a
+# fresh one, without the project store an earlier analysis left in it.
+demo=$build/demo/fashion-mnist
+rm -rf "$demo"; mkdir -p "$(dirname "$demo")"
+if [ -f "$root/demo-data/fashion-mnist/predictions.csv" ]; then
+  cp -r "$root/demo-data/fashion-mnist" "$demo"
+  rm -rf "$demo/.faultline"
+else
+  /usr/bin/python3 "$root/resources/demo/make_demo_dataset.py" --out "$demo" > "$build/demo.log"
+fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLINE_BUILD_TESTS=OFF \
+  "-DFAULTLINE_DEMO_DATASET=$demo" \
   -DCMAKE_INSTALL_PREFIX=/usr '-DCMAKE_INSTALL_RPATH=$ORIGIN/../lib' \
   -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags > "$build/configure.log"
 cmake --build "$build" -j"$(nproc)" --target faultline faultline-cli

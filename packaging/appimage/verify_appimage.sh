@@ -35,10 +35,13 @@ gcc -O1 -o "$work/check_appimage" "$here/check_appimage.c" $(pkg-config --cflags
   || { echo "cannot build check_appimage (libappimage-dev)"; exit 1; }
 check "libappimage: type 2 and AppRun, .DirIcon, the .desktop, both executables listed" \
   "$work/check_appimage" "$appimage" AppRun .DirIcon "$app_id.desktop" usr/bin/faultline usr/bin/faultline-cli \
-  "usr/share/metainfo/$app_id.metainfo.xml"
+  "usr/share/metainfo/$app_id.metainfo.xml" usr/share/faultline/demo/fashion-mnist/predictions.csv \
+  usr/share/faultline/demo/fashion-mnist/embeddings.npy usr/share/faultline/demo/fashion-mnist/embeddings.paths.txt
 offset=$("$appimage" --appimage-offset)
 check "unsquashfs -o $offset -l lists AppRun" \
   bash -c "unsquashfs -o '$offset' -l '$appimage' | grep -qx 'squashfs-root/AppRun'"
+check "the bundled demo dataset holds no project store" \
+  bash -c "! unsquashfs -o '$offset' -l '$appimage' | grep -q 'demo/fashion-mnist/.faultline'"
 check "magic bytes AI\\x02 at offset 8" bash -c "[ \"\$(od -An -tx1 -j8 -N3 '$appimage' | tr -d ' ')\" = 414902 ]"
 
 # --- 2. the clean room ----------------------------------------------------------------------

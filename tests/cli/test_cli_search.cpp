@@ -184,19 +184,37 @@ private Q_SLOTS:
             Result r = cli(base + QStringList{QStringLiteral("--method"), method, QStringLiteral("--out"), out});
             QVERIFY2(r.exitCode == 0, qPrintable(r.err));
             const QVector<QStringList> csv = readCsv(out);
-            QCOMPARE(csv.value(0), (QStringList{"path", "x", "y"}));
+            QCOMPARE(csv.value(0), (QStringList{"path", "label", "x", "y"}));
             QCOMPARE(csv.size(), qsizetype(1 + 36));
+            QCOMPARE(csv.value(1).value(1), QStringLiteral("dog"));
             QVERIFY(!r.err.contains(QLatin1String("(stored)")));
             r = cli(base + QStringList{QStringLiteral("--method"), method, QStringLiteral("--out"), out});
             QVERIFY2(r.err.contains(QLatin1String("(stored)")), qPrintable(r.err));
             QCOMPARE(readCsv(out), csv);
         }
+        // --all: both classes on one map, each row labelled, stored apart from the classes' maps.
+        const QString all = tmp(QStringLiteral("all.csv"));
+        const QStringList allArgs = {QStringLiteral("map"), QStringLiteral("--dataset"), m_project.root, QStringLiteral("--all"),
+                                     QStringLiteral("--out"), all};
+        Result r = cli(allArgs);
+        QVERIFY2(r.exitCode == 0 && !r.err.contains(QLatin1String("(stored)")), qPrintable(r.err));
+        const QVector<QStringList> every = readCsv(all);
+        QCOMPARE(every.size(), qsizetype(1 + 72));
+        QSet<QString> labels;
+        for (qsizetype i = 1; i < every.size(); ++i)
+            labels << every[i].value(1);
+        QCOMPARE(labels, (QSet<QString>{QStringLiteral("cat"), QStringLiteral("dog")}));
+        r = cli(allArgs);
+        QVERIFY2(r.err.contains(QLatin1String("every class")) && r.err.contains(QLatin1String("(stored)")), qPrintable(r.err));
+        QCOMPARE(readCsv(all), every);
+        expectLastLineError(cli(base + QStringList{QStringLiteral("--all"), QStringLiteral("--out"), tmp(QStringLiteral("x.csv"))}),
+                            QStringLiteral("give one of --class C and --all"));
         expectLastLineError(cli(base + QStringList{QStringLiteral("--method"), QStringLiteral("umap"), QStringLiteral("--out"),
                                                    tmp(QStringLiteral("x.csv"))}),
                             QStringLiteral("--method: 'umap' is not pca or tsne"));
         expectLastLineError(cli({QStringLiteral("map"), QStringLiteral("--dataset"), m_project.root, QStringLiteral("--out"),
                                  tmp(QStringLiteral("x.csv"))}),
-                            QStringLiteral("--class C is required"));
+                            QStringLiteral("give one of --class C and --all"));
         expectLastLineError(cli({QStringLiteral("map"), QStringLiteral("--dataset"), m_project.root, QStringLiteral("--class"),
                                  QStringLiteral("horse"), QStringLiteral("--out"), tmp(QStringLiteral("x.csv"))}),
                             QStringLiteral("'horse'"));

@@ -129,6 +129,33 @@ private Q_SLOTS:
         QCOMPARE(image.rows, 1);
     }
 
+    void jpegMarkersAreFoundAsLibjpegFindsThem()
+    {
+        // fuzz_image_decoder (2026-12-04): an APP0 segment whose length ends inside junk bytes;
+        // libjpeg skips them to the next marker (a warning), finds a 60000 × 16480 frame and
+        // allocated 3 GB, while ImageHeader gave up at the first byte that was not 0xFF.
+        QByteArray bomb = encoded(QStringLiteral("jpg"), 16, 16);
+        const qsizetype app0 = bomb.indexOf(QByteArray("\xff\xe0", 2));
+        QVERIFY(app0 >= 0);
+        bomb.insert(app0 + 4 + 14, QByteArray("2222222z222222222")); // after APP0's 16 bytes: junk
+        const qsizetype sof = bomb.indexOf(QByteArray("\xff\xc0", 2));
+        bomb[sof + 5] = char(0x40), bomb[sof + 6] = char(0x60), bomb[sof + 7] = char(0xea), bomb[sof + 8] = char(0x60);
+        const std::optional<ImageDimensions> claimed = imageHeaderDimensions(bomb);
+        QVERIFY(claimed);
+        QCOMPARE(claimed->width, qint64(60000));
+        QCOMPARE(claimed->height, qint64(16480));
+        const QString refused = errorOf([&] { decodeImage(bomb, QStringLiteral("bomb.jpg")); });
+        QVERIFY2(refused.contains(QStringLiteral("60000 × 16480")), qPrintable(refused));
+        // The same junk before a real frame: still decodes (libjpeg skips it too).
+        QByteArray junk = encoded(QStringLiteral("jpg"), 16, 16);
+        junk.insert(junk.indexOf(QByteArray("\xff\xe0", 2)) + 4 + 14, QByteArray("2222222z222222222"));
+        QCOMPARE(imageHeaderDimensions(junk)->width, qint64(16));
+        QCOMPARE(decodeImage(junk, QStringLiteral("junk.jpg")).cols, 16);
+        // A JPEG whose frame header cannot be found is refused before OpenCV.
+        QCOMPARE(errorOf([&] { decodeImage(QByteArray("\xff\xd8\xff\xe0\x00\x04zz", 8), QStringLiteral("cut.jpg")); }),
+                 QStringLiteral("cut.jpg: a JPEG without a readable frame header (width and height)"));
+    }
+
     void pixelBombsAreRefusedInOneLine()
     {
         QFETCH(QByteArray, bytes);

@@ -10,6 +10,7 @@
 
 #include "interpret/CaptionsDock.h"
 #include "DockScreenshot.h"
+#include "gallery/GalleryFilterPanel.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
 #include "inspector/InspectorDock.h"
@@ -33,6 +34,8 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QMenu>
+#include <QToolButton>
 #include <QListWidget>
 #include <QTableView>
 #include <QSettings>
@@ -40,6 +43,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace faultline;
 
@@ -155,7 +160,78 @@ private Q_SLOTS:
         const QStringList like = results(dock, [&] { dock->moreLike(first); });
         QCOMPARE(like.size(), 32);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("search-1024x700.png")));
+        // The gallery's caption filter needs the text tower too: it says so instead of matching.
+        GalleryRanges captioned;
+        captioned.caption = QStringLiteral("a cat");
+        window.galleryView()->setRanges(captioned);
+        QCOMPARE(window.galleryView()->hardestModel()->rowCount(), 0);
+        QCOMPARE(window.galleryView()->emptyStateText(), window.textModel()->statusText());
+        window.galleryView()->setRanges({});
+        QVERIFY(window.galleryView()->hardestModel()->rowCount() > 0);
         testing::settle(window, false);
+    }
+
+    // Issue 15 views 2: the Filters popup's caption keeps the class's images closest to a text
+    // in CLIP space — exactly the nearest ones core's search finds — per class, as it changes.
+    void captionFilterKeepsTheClosestImages()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.show();
+        window.resize(1024, 700);
+        openCat(session, window, m_project.root);
+        QTRY_VERIFY_WITH_TIMEOUT(window.textModel()->state() == RunTextModel::State::Ready, kTimeout);
+        GalleryView *gallery = window.galleryView();
+        gallery->setSplitFilter(std::nullopt);
+        ProjectStore store(m_project.projectPath());
+        const QString caption = QStringLiteral("a photo of a red cat");
+        const auto closest = [&](const QString &className, int percent) {
+            const auto space = RunSearchSpace::load(store, 1, className);
+            const int k = int(std::ceil(space->size() * percent / 100.0));
+            QStringList expected = paths(space->nearestToText(caption, window.textModel()->encoder(), k));
+            expected.sort();
+            return expected;
+        };
+        const auto shown = [&] {
+            QStringList out;
+            for (int row = 0; row < gallery->hardestModel()->rowCount(); ++row)
+                out << gallery->hardestModel()->itemAt(row).relativePath;
+            out.sort();
+            return out;
+        };
+
+        QLineEdit *edit = gallery->filterPanel()->captionEdit();
+        edit->setText(caption); // as typed: nothing happens before Return
+        QCOMPARE(gallery->hardestModel()->rowCount(), 36);
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(gallery->ranges().caption, caption);
+        const QStringList cats = closest(QStringLiteral("cat"), 25);
+        QCOMPARE(cats.size(), 9);
+        QTRY_COMPARE_WITH_TIMEOUT(shown(), cats, kTimeout);
+        QCOMPARE(gallery->easiestModel()->rowCount(), 9);
+        QVERIFY(gallery->findChild<QToolButton *>(QStringLiteral("GalleryFilters"))->text().contains(QLatin1String("(1)")));
+        QVERIFY(testing::saveScreenshot(&window, gallery->thumbnailCache(), QStringLiteral("caption-filter-1024x700.png")));
+        auto *filters = gallery->findChild<QToolButton *>(QStringLiteral("GalleryFilters"));
+        filters->menu()->popup(filters->mapToGlobal(QPoint(0, filters->height())));
+        QVERIFY(testing::saveScreenshot(filters->menu(), gallery->thumbnailCache(), QStringLiteral("caption-filter-popup.png")));
+        filters->menu()->hide();
+
+        // A narrower share: no new embedding, at once.
+        GalleryRanges ranges = gallery->ranges();
+        ranges.captionPercent = 10;
+        gallery->setRanges(ranges);
+        QCOMPARE(shown(), closest(QStringLiteral("cat"), 10));
+        // Another class: its own closest images.
+        session.setSelectedClass(QStringLiteral("dog"));
+        QTRY_COMPARE_WITH_TIMEOUT(shown(), closest(QStringLiteral("dog"), 10), kTimeout);
+        QCOMPARE(gallery->ranges().caption, caption);
+        window.resize(1920, 1080);
+        QVERIFY(testing::saveScreenshot(&window, gallery->thumbnailCache(), QStringLiteral("caption-filter-1920x1080.png")));
+        // Clearing the field (its clear button) shows the whole class again.
+        edit->clear();
+        QCOMPARE(gallery->ranges().caption, QString());
+        QCOMPARE(gallery->hardestModel()->rowCount(), 36);
+        testing::settle(window);
     }
 
     void confusionCellsShowTheirImages()
@@ -200,6 +276,77 @@ private Q_SLOTS:
         QCOMPARE(window.galleryView()->hardestModel()->rowCount(), 18);
         window.resize(1920, 1080);
         QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("confusion-1920x1080.png")));
+        testing::settle(window);
+    }
+
+    // The whole run on one map: every image, coloured by class, stored as class ''; it stays as
+    // the selected class changes; a box picks the class most of its dots belong to.
+    void mapOfEveryClass()
+    {
+        ProjectSession session;
+        MainWindow window(&session);
+        window.show();
+        window.resize(1024, 700);
+        EmbeddingMapDock *map = window.mapDock();
+        QSignalSpy shown(map, &EmbeddingMapDock::mapShown);
+        openCat(session, window, m_project.root);
+        map->show();
+        map->raise();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeout);
+        shown.clear();
+        map->setScope(EmbeddingMapDock::Scope::WholeRun);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeout);
+        const RunClassImages all = loadRunImages(ProjectStore(m_project.projectPath()), 1);
+        QCOMPARE(map->pointCount(), 72);
+        QCOMPARE(map->mapImages()->labels, all.labels);
+        const PcaProjection pca = pcaProjection(all.embeddings.data(), all.size(), all.dim);
+        for (size_t i = 0; i < pca.xy.size(); ++i)
+            QVERIFY(std::abs(map->coordinates()[i] - pca.xy[i]) < 1e-5f);
+        std::vector<float> stored;
+        QCOMPARE(ProjectStore(m_project.projectPath()).loadProjection(1, QStringLiteral("pca"), QStringLiteral(""), &stored).size(),
+                 qsizetype(72));
+        map->setColouring(EmbeddingMapDock::Colouring::Class);
+        QCOMPARE(map->plot()->legend->itemCount(), 2); // cat, dog
+        QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("map-all-1024x700.png")));
+
+        // Another class selected: the same map, not projected again.
+        shown.clear();
+        session.setSelectedClass(QStringLiteral("dog"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.galleryView()->hardestModel()->items()->empty()
+                                     && window.galleryView()->hardestModel()->items()->front().label == QLatin1String("dog"), kTimeout);
+        QCOMPARE(map->pointCount(), 72);
+        QVERIFY(shown.isEmpty());
+        QVERIFY2(map->statusText().contains(QLatin1String("dog")), qPrintable(map->statusText()));
+
+        // A box over the left half: the gallery shows the majority class's images in it.
+        float x0 = pca.xy[0], x1 = pca.xy[0];
+        for (size_t i = 0; i < pca.xy.size(); i += 2)
+            x0 = std::min(x0, pca.xy[i]), x1 = std::max(x1, pca.xy[i]);
+        const double middle = (x0 + x1) / 2;
+        QHash<QString, QSet<qint64>> inBox;
+        for (qsizetype i = 0; i < all.size(); ++i)
+            if (pca.xy[size_t(i) * 2] <= middle)
+                inBox[all.labels[i]].insert(all.imageIds[size_t(i)]);
+        const QString majority = inBox.value(QStringLiteral("cat")).size() > inBox.value(QStringLiteral("dog")).size()
+            ? QStringLiteral("cat") : QStringLiteral("dog"); // a tie keeps the selected class, dog
+        map->selectRect(x0 - 1, -1e9, middle, 1e9);
+        QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), majority, kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->subsetTitle().contains(QLatin1String("selected on the map")), kTimeout);
+        QSet<qint64> shownIds;
+        for (int row = 0; row < window.galleryView()->hardestModel()->rowCount(); ++row)
+            shownIds.insert(window.galleryView()->hardestModel()->itemAt(row).imageId);
+        QCOMPARE(shownIds, inBox.value(majority));
+
+        // A dot of the other class: that class, and the image inspected.
+        const QString other = majority == QLatin1String("cat") ? QStringLiteral("dog") : QStringLiteral("cat");
+        const QString otherPath = QDir(m_project.root).filePath(all.paths.at(all.labels.indexOf(other)));
+        Q_EMIT map->imageActivated(otherPath, other);
+        QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), other, kTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(window.inspectorDock()->currentPath(), otherPath, kTimeout);
+        window.resize(1920, 1080);
+        QVERIFY(testing::saveScreenshot(&window, window.galleryView()->thumbnailCache(), QStringLiteral("map-all-1920x1080.png")));
+        map->setScope(EmbeddingMapDock::Scope::SelectedClass);
+        QTRY_COMPARE_WITH_TIMEOUT(map->pointCount(), 36, kTimeout);
         testing::settle(window);
     }
 

@@ -245,7 +245,7 @@ private Q_SLOTS:
         // In a view: only the visible rows are decoded.
         GalleryView dock(nullptr, &cache);
         dock.resize(900, 600);
-        dock.showClass(images, QStringLiteral("/nonexistent-faultline-root"));
+        dock.showClass(std::make_shared<const RunClassImages>(images), QStringLiteral("/nonexistent-faultline-root"));
         dock.setSplitFilter(std::nullopt);
         QCOMPARE(dock.hardestModel()->rowCount(), n);
         dock.show();
@@ -264,7 +264,7 @@ private Q_SLOTS:
         dock.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dock));
 
-        dock.showClass(m_images, m_dir.path());
+        dock.showClass(std::make_shared<const RunClassImages>(m_images), m_dir.path());
         QVERIFY(dock.emptyStateText().isEmpty());
         QCOMPARE(dock.hardestModel()->rowCount(), kImages / 4); // test split by default
         QCOMPARE(dock.easiestModel()->rowCount(), kImages / 4);
@@ -317,7 +317,7 @@ private Q_SLOTS:
         RunClassImages testOnly = m_images;
         for (Split &split : testOnly.splits)
             split = Split::Test;
-        dock.showClass(testOnly, m_dir.path());
+        dock.showClass(std::make_shared<const RunClassImages>(testOnly), m_dir.path());
         dock.setSplitFilter(Split::Train);
         QVERIFY(dock.emptyStateText().contains(QStringLiteral("No image")));
         dock.clearClass();
@@ -350,7 +350,7 @@ private Q_SLOTS:
         RunClassImages images = m_images;
         for (int i = 0; i < int(images.size()); ++i)
             images.hardness.push_back(-images.decisionValues[size_t(i)]); // the reverse order
-        dock.showClass(images, m_dir.path());
+        dock.showClass(std::make_shared<const RunClassImages>(images), m_dir.path());
         dock.setSplitFilter(std::nullopt);
         auto *sortModel = qobject_cast<QStandardItemModel *>(dock.sortCombo()->model());
         QVERIFY(sortModel->item(1)->isEnabled());
@@ -360,7 +360,7 @@ private Q_SLOTS:
         QCOMPARE(dock.easiestModel()->index(0).data(GalleryModel::PathRole).toString(), hardestByDecision);
         QVERIFY(dock.hardestModel()->index(0).data().toString().startsWith(QLatin1String("h ")));
         // a run without hardness: back to the decision value, the choice greyed out
-        dock.showClass(m_images, m_dir.path());
+        dock.showClass(std::make_shared<const RunClassImages>(m_images), m_dir.path());
         QVERIFY(!sortModel->item(1)->isEnabled());
         QCOMPARE(dock.hardestModel()->sortKey(), GalleryModel::SortKey::DecisionValue);
         QCOMPARE(dock.sortCombo()->currentIndex(), 0);
@@ -373,7 +373,7 @@ private Q_SLOTS:
         QVERIFY(dock.subsetTitle().isEmpty());
         QCOMPARE(dock.hardestModel()->rowCount(), kImages);
         dock.showSubset(QStringLiteral("leaf"), {1});
-        dock.showClass(m_images, m_dir.path());
+        dock.showClass(std::make_shared<const RunClassImages>(m_images), m_dir.path());
         QVERIFY(dock.subsetTitle().isEmpty());
         QCOMPARE(dock.hardestModel()->rowCount(), kImages);
     }
@@ -386,7 +386,7 @@ private Q_SLOTS:
         RunClassImages images = m_images;
         for (int i = 0; i < int(images.size()); ++i)
             images.hardness.push_back(i < 4 ? std::numeric_limits<double>::quiet_NaN() : double(i));
-        view.showClass(images, m_dir.path());
+        view.showClass(std::make_shared<const RunClassImages>(images), m_dir.path());
         view.setSplitFilter(std::nullopt);
         QHash<QString, double> confidence;
         for (int i = 0; i < int(images.size()); ++i)
@@ -419,7 +419,7 @@ private Q_SLOTS:
         QCOMPARE(view.ranges(), ranges);
         QVERIFY(view.findChild<QToolButton *>(QStringLiteral("GalleryFilters"))->text().contains(QLatin1String("(3)")));
         // the filter keeps across a reload of the same class; Clear shows the whole class again
-        view.showClass(images, m_dir.path());
+        view.showClass(std::make_shared<const RunClassImages>(images), m_dir.path());
         QCOMPARE(view.ranges(), ranges);
         view.setRanges({});
         QCOMPARE(view.hardestModel()->rowCount(), kImages);

@@ -24,6 +24,7 @@
 #include "jobs/BackgroundJob.h"
 #include "store/ProjectStore.h"
 #include "window/SavedViews.h"
+#include "dataset/DemoDataset.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -505,6 +506,12 @@ private Q_SLOTS:
         const SavedView parsed = savedViewsFromJson(R"([{"name": "a", "filter": 99, "decision": ["x", 2]}])").value(0);
         QCOMPARE(parsed.filter, GalleryModel::Filter::All);
         QVERIFY(!parsed.ranges.minDecision && parsed.ranges.maxDecision == 2.0);
+        SavedView captioned;
+        captioned.name = QStringLiteral("boots");
+        captioned.ranges.caption = QStringLiteral("a photo of a dark boot");
+        captioned.ranges.captionPercent = 10;
+        QCOMPARE(savedViewsFromJson(savedViewsToJson({captioned})).value(0).ranges, captioned.ranges);
+        QCOMPARE(savedViewsFromJson(R"([{"name": "a", "caption": " x ", "captionPercent": 900}])").value(0).ranges.captionPercent, 100);
         QSettings().remove(QStringLiteral("mainWindow"));
     }
 
@@ -578,6 +585,64 @@ private Q_SLOTS:
             listed += keys.size() > 1;
         }
         QVERIFY(listed > 0); // some actions do have more than one key
+    }
+
+    // Issue 15.7: the welcome page opens the demo an installation ships: copied to the user's data
+    // folder (the installed one is read-only), opened and analysed without a question.
+    void demoButtonCopiesOpensAndAnalyses()
+    {
+        const QString bundled = m_dir.filePath(QStringLiteral("installed/share/faultline/demo/fashion-mnist"));
+        testing::SyntheticDataset demo;
+        QVERIFY(testing::writeSyntheticDataset(demo, bundled, 3, 12));
+        qputenv("FAULTLINE_DEMO_DATASET", bundled.toUtf8());
+        const QString copy = demoWorkingCopyPath(bundled);
+        QDir(copy).removeRecursively();
+        {
+            ProjectSession session;
+            MainWindow window(&session);
+            window.show();
+            window.resize(1024, 700); // after show(): another test's saved geometry is restored at show
+            QPushButton *button = window.welcomePage()->demoButton();
+            QVERIFY(button->isVisible());
+            QTest::mouseClick(button, Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(3), 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            QVERIFY(!window.findChild<AnalysisDialog *>()); // nothing was asked
+            QCOMPARE(session.root(), QFileInfo(copy).canonicalFilePath());
+            QVERIFY(session.isDemo());
+            QVERIFY(session.state().latestRun != 0);
+            QVERIFY(window.classesDock()->isVisible() && !window.welcomePage()->isVisible());
+            // ... and shows its strongest failure mode: the highest CV score.
+            QString strongest;
+            double best = -1;
+            for (const ClassSummary &c : session.classes())
+                if (c.cv.value_or(0) > best)
+                    best = c.cv.value_or(0), strongest = c.className;
+            QTRY_COMPARE_WITH_TIMEOUT(session.selectedClass(), strongest, 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.galleryView()->hardestModel()->rowCount() > 0, 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("demo-opened-1024x700.png")));
+            window.close();
+        }
+        QVERIFY(!QFileInfo::exists(QDir(bundled).filePath(QStringLiteral(".faultline")))); // the installed copy untouched
+        QVERIFY(QFileInfo::exists(ProjectStore::defaultPath(copy)));
+        {
+            // A second click opens the analysed copy as it is: no copy, no new run.
+            ProjectSession session;
+            MainWindow window(&session);
+            window.show();
+            const qint64 run = ProjectStore(ProjectStore::defaultPath(copy)).latestCompletedRun();
+            QTest::mouseClick(window.welcomePage()->demoButton(), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(session.classes().size(), qsizetype(3), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+            QCOMPARE(session.state().latestRun, run);
+            window.close();
+        }
+        qunsetenv("FAULTLINE_DEMO_DATASET");
+        ProjectSession session;
+        MainWindow window(&session);
+        QVERIFY(!window.welcomePage()->demoButton()->isVisibleTo(&window)); // an installation without one
+        QSettings().remove(QStringLiteral("datasets"));
     }
 
     void onlyADroppedFolderOpens()

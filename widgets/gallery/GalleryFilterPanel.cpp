@@ -5,8 +5,10 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalBlocker>
+#include <QSpinBox>
 
 namespace faultline {
 
@@ -60,6 +62,35 @@ GalleryFilterPanel::GalleryFilterPanel(QWidget *parent) : QWidget(parent)
         }
         form->addRow(tr(rows[r].label), line);
     }
+    m_caption = new QLineEdit;
+    m_caption->setObjectName(QStringLiteral("CaptionMatch"));
+    m_caption->setPlaceholderText(tr("e.g. a photo of a dark boot"));
+    m_caption->setClearButtonEnabled(true);
+    m_caption->setToolTip(tr("Only the images closest to this text in CLIP space (embedded with the run's text model)"));
+    m_captionPercent = new QSpinBox;
+    m_captionPercent->setRange(1, 100);
+    m_captionPercent->setValue(GalleryRanges().captionPercent);
+    m_captionPercent->setSuffix(tr(" %"));
+    m_captionPercent->setToolTip(tr("How much of the class counts as matching: the closest part, by cosine to the caption"));
+    auto *captionLine = new QHBoxLayout;
+    captionLine->addWidget(m_caption, 1);
+    captionLine->addWidget(new QLabel(tr("closest")));
+    captionLine->addWidget(m_captionPercent);
+    form->addRow(tr("Caption:"), captionLine);
+    m_captionStatus = new QLabel;
+    m_captionStatus->setWordWrap(true);
+    m_captionStatus->hide();
+    form->addRow(QString(), m_captionStatus);
+    connect(m_caption, &QLineEdit::editingFinished, this, [this] { Q_EMIT rangesChanged(ranges()); });
+    connect(m_caption, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty()) // the clear button: no Return needed
+            Q_EMIT rangesChanged(ranges());
+    });
+    connect(m_captionPercent, &QSpinBox::valueChanged, this, [this] {
+        if (!m_caption->text().trimmed().isEmpty())
+            Q_EMIT rangesChanged(ranges());
+    });
+
     auto *clear = new QPushButton(tr("Clear filters"));
     form->addRow(QString(), clear);
     connect(clear, &QPushButton::clicked, this, [this] { setRanges({}); });
@@ -90,6 +121,8 @@ GalleryRanges GalleryFilterPanel::ranges() const
     r.maxHardness = boundOf(m_bounds[3]);
     r.minConfidence = boundOf(m_bounds[4]);
     r.maxConfidence = boundOf(m_bounds[5]);
+    r.caption = m_caption->text().trimmed();
+    r.captionPercent = m_captionPercent->value();
     return r;
 }
 
@@ -101,6 +134,10 @@ void GalleryFilterPanel::setRanges(const GalleryRanges &ranges)
         for (QDoubleSpinBox *spin : m_bounds)
             spins.emplace_back(spin);
         const QSignalBlocker combo(m_prediction);
+        const QSignalBlocker caption(m_caption);
+        const QSignalBlocker percent(m_captionPercent);
+        m_caption->setText(ranges.caption);
+        m_captionPercent->setValue(ranges.captionPercent);
         const int index = m_prediction->findData(ranges.prediction);
         m_prediction->setCurrentIndex(index >= 0 ? index : 0);
         setBound(m_bounds[0], ranges.minDecision);
@@ -111,6 +148,12 @@ void GalleryFilterPanel::setRanges(const GalleryRanges &ranges)
         setBound(m_bounds[5], ranges.maxConfidence);
     }
     Q_EMIT rangesChanged(this->ranges());
+}
+
+void GalleryFilterPanel::setCaptionStatus(const QString &status)
+{
+    m_captionStatus->setText(status);
+    m_captionStatus->setVisible(!status.isEmpty());
 }
 
 } // namespace faultline

@@ -122,6 +122,20 @@ void GalleryModel::setSubset(std::optional<QSet<qint64>> imageIds)
     endResetModel();
 }
 
+void GalleryModel::setCaptionMatch(std::optional<QSet<qint64>> imageIds)
+{
+    if (imageIds == m_captionMatch)
+        return;
+    const bool shown = !m_ranges.caption.isEmpty(); // otherwise nothing shown changes
+    if (shown)
+        beginResetModel();
+    m_captionMatch = std::move(imageIds);
+    if (shown) {
+        rebuild();
+        endResetModel();
+    }
+}
+
 void GalleryModel::setThumbnailSize(int size)
 {
     size = std::clamp(size, 16, 1024);
@@ -139,7 +153,7 @@ bool GalleryRanges::active() const
 
 int GalleryRanges::count() const
 {
-    int n = prediction.isEmpty() ? 0 : 1;
+    int n = (prediction.isEmpty() ? 0 : 1) + (caption.isEmpty() ? 0 : 1);
     for (const std::optional<double> *bound : {&minDecision, &maxDecision, &minHardness, &maxHardness, &minConfidence, &maxConfidence})
         n += bound->has_value() ? 1 : 0;
     return n;
@@ -162,7 +176,8 @@ bool GalleryRanges::operator==(const GalleryRanges &other) const
 {
     return minDecision == other.minDecision && maxDecision == other.maxDecision && minHardness == other.minHardness
         && maxHardness == other.maxHardness && minConfidence == other.minConfidence
-        && maxConfidence == other.maxConfidence && prediction == other.prediction;
+        && maxConfidence == other.maxConfidence && prediction == other.prediction && caption == other.caption
+        && (caption.isEmpty() || captionPercent == other.captionPercent);
 }
 
 void GalleryModel::setRanges(const GalleryRanges &ranges)
@@ -227,6 +242,8 @@ void GalleryModel::rebuild()
         if (m_split && item.split != *m_split)
             continue;
         if (m_subset && !m_subset->contains(item.imageId))
+            continue;
+        if (!m_ranges.caption.isEmpty() && (!m_captionMatch || !m_captionMatch->contains(item.imageId)))
             continue;
         if (m_ranges.active()) {
             const auto confidence = m_confidences.constFind(item.path);

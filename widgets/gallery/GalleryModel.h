@@ -34,13 +34,16 @@ struct GalleryItem
 };
 
 // Narrowing beyond the Show and Split combos: ranges of decision value, hardness and the
-// classifier's confidence (inclusive; unset = open), and one predicted class.
+// classifier's confidence (inclusive; unset = open), one predicted class, and a caption the
+// images must match (the closest captionPercent % of the class by CLIP cosine; CaptionMatcher).
 struct GalleryRanges
 {
     std::optional<double> minDecision, maxDecision;
     std::optional<double> minHardness, maxHardness;
     std::optional<double> minConfidence, maxConfidence;
     QString prediction; // only images predicted as this; empty: any
+    QString caption;    // empty: any
+    int captionPercent = 25;
 
     bool active() const;
     int count() const; // how many conditions are set
@@ -103,6 +106,8 @@ public:
     void setSplitFilter(std::optional<Split> split); // nullopt: every split
     // Only these images (e.g. a rule's leaf); nullopt: all of the class.
     void setSubset(std::optional<QSet<qint64>> imageIds);
+    // The images that match the ranges' caption; nullopt while they are being found (none shown).
+    void setCaptionMatch(std::optional<QSet<qint64>> imageIds);
     std::optional<Split> splitFilter() const { return m_split; }
     void setThumbnailSize(int size); // device-independent pixels
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
@@ -135,6 +140,7 @@ private:
     Filter m_filter = Filter::All;
     std::optional<Split> m_split;
     std::optional<QSet<qint64>> m_subset;
+    std::optional<QSet<qint64>> m_captionMatch;
     int m_thumbnailSize = 96;
     QHash<QString, QString> m_tags;
     GalleryRanges m_ranges;

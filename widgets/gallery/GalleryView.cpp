@@ -1,9 +1,11 @@
 #include "gallery/GalleryView.h"
 
 #include "support/SplitTitle.h"
+#include "gallery/CaptionMatcher.h"
 #include "gallery/GalleryFilterPanel.h"
 #include "gallery/ThumbnailCache.h"
 #include "interpret/RunImages.h"
+#include "jobs/BackgroundJob.h"
 
 #include <QAction>
 #include <QApplication>
@@ -92,7 +94,7 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     m_filtersButton = new QToolButton(content);
     m_filtersButton->setObjectName(QStringLiteral("GalleryFilters"));
     m_filtersButton->setText(tr("Filters"));
-    m_filtersButton->setToolTip(tr("Only images in a range of decision value, hardness or confidence, or predicted as a class"));
+    m_filtersButton->setToolTip(tr("Only images in a range of decision value, hardness or confidence, predicted as a class, or matching a caption"));
     m_filtersButton->setPopupMode(QToolButton::InstantPopup);
     auto *filtersMenu = new QMenu(m_filtersButton);
     auto *panelAction = new QWidgetAction(filtersMenu);
@@ -101,6 +103,13 @@ GalleryView::GalleryView(QWidget *parent, ThumbnailCache *cache)
     m_filtersButton->setMenu(filtersMenu);
     bar->addWidget(m_filtersButton);
     connect(m_filterPanel, &GalleryFilterPanel::rangesChanged, this, &GalleryView::applyRanges);
+    m_captionMatcher = new CaptionMatcher(this);
+    connect(m_captionMatcher, &CaptionMatcher::jobStarted, this, &GalleryView::jobStarted);
+    connect(m_captionMatcher, &CaptionMatcher::changed, this, [this] {
+        applyCaptionMatch(ranges());
+        scrollToStart();
+        updateState();
+    });
 
     auto *sortLabel = new QLabel(tr("So&rt:"), content);
     m_sortCombo = new QComboBox(content);
@@ -269,11 +278,18 @@ QListView *GalleryView::makeView(GalleryModel *model)
     return view;
 }
 
-void GalleryView::showClass(const RunClassImages &images, const QString &datasetRoot)
+void GalleryView::setTextModel(RunTextModel *model)
 {
-    m_className = images.className;
+    m_captionMatcher->setTextModel(model);
+}
+
+void GalleryView::showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot)
+{
+    m_className = images->className;
     m_hasClass = true;
-    std::shared_ptr<const GalleryModel::Items> items = GalleryModel::itemsFrom(images, datasetRoot);
+    std::shared_ptr<const GalleryModel::Items> items = GalleryModel::itemsFrom(*images, datasetRoot);
+    m_captionMatcher->setImages(images);
+    applyCaptionMatch(ranges());
     // Keep the chosen split if the class has images there, else show every split.
     const int value = m_splitCombo->currentData().toInt();
     if (value >= 0) {
@@ -368,6 +384,7 @@ void GalleryView::clearClass()
 {
     m_hasClass = false;
     m_className.clear();
+    m_captionMatcher->setImages(nullptr);
     m_subsetBar->hide();
     m_hardest->setSubset(std::nullopt);
     m_easiest->setSubset(std::nullopt);
@@ -389,11 +406,23 @@ GalleryRanges GalleryView::ranges() const
 
 void GalleryView::applyRanges(const GalleryRanges &ranges)
 {
+    m_captionMatcher->request(ranges.caption);
+    applyCaptionMatch(ranges);
     m_hardest->setRanges(ranges);
     m_easiest->setRanges(ranges);
     m_filtersButton->setText(ranges.active() ? tr("Filters (%1)").arg(ranges.count()) : tr("Filters"));
     scrollToStart();
     updateState();
+}
+
+void GalleryView::applyCaptionMatch(const GalleryRanges &ranges)
+{
+    std::optional<QSet<qint64>> match;
+    if (!ranges.caption.isEmpty() && m_captionMatcher->has(ranges.caption))
+        match = m_captionMatcher->closest(ranges.captionPercent);
+    m_hardest->setCaptionMatch(match);
+    m_easiest->setCaptionMatch(match);
+    m_filterPanel->setCaptionStatus(ranges.caption.isEmpty() ? QString() : m_captionMatcher->status());
 }
 
 void GalleryView::setConfidences(const QHash<QString, double> &confidenceOfPath)
@@ -423,6 +452,8 @@ void GalleryView::updateState()
     if (shown == 0) {
         if (!items || items->empty())
             m_emptyLabel->setText(tr("The class \u201c%1\u201d has no images in this run.").arg(m_className));
+        else if (!ranges().caption.isEmpty() && !m_captionMatcher->status().isEmpty())
+            m_emptyLabel->setText(m_captionMatcher->status()); // matching, or why it cannot
         else
             m_emptyLabel->setText(tr("No image of \u201c%1\u201d matches the split and filter chosen above.")
                                       .arg(m_className));

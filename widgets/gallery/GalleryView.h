@@ -17,7 +17,10 @@ class QToolButton;
 namespace faultline {
 
 struct RunClassImages;
+class BackgroundJob;
+class CaptionMatcher;
 class GalleryFilterPanel;
+class RunTextModel;
 class ThumbnailCache;
 
 // The gallery of one class: its hardest images (most negative decision value first) next to
@@ -33,7 +36,9 @@ public:
     ~GalleryView() override;
 
     // Shows the images of a class; relative paths are resolved against datasetRoot.
-    void showClass(const RunClassImages &images, const QString &datasetRoot);
+    void showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot);
+    // The run's CLIP text tower, which embeds the Filters popup's caption.
+    void setTextModel(RunTextModel *model);
     // Back to the "select a class" state.
     void clearClass();
 
@@ -55,6 +60,7 @@ public:
     // The Filters popup's ranges and predicted class (what the popup shows too).
     void setRanges(const GalleryRanges &ranges);
     GalleryRanges ranges() const;
+    GalleryFilterPanel *filterPanel() const { return m_filterPanel; }
     // Only these images of the class, every split, under a bar naming them (`title`) with a way
     // back; another class or clearSubset() shows the whole class again.
     void showSubset(const QString &title, const QSet<qint64> &imageIds);
@@ -77,11 +83,13 @@ Q_SIGNALS:
     void tagRequested(const QStringList &paths, const QString &tag); // "hard", "ok" or "" (clear)
     void moreLikeRequested(const QString &path);                     // search for similar images
     void splitFilterChanged(const QString &splitName);              // "" = all splits
+    void jobStarted(faultline::BackgroundJob *job);                  // matching a caption
 
 private:
     QListView *makeView(GalleryModel *model);
     void updateState();
     void applyRanges(const GalleryRanges &ranges);
+    void applyCaptionMatch(const GalleryRanges &ranges);
     void scrollToStart();
     void showContextMenu(QListView *view, const QPoint &pos);
     QStringList pathsFor(QListView *view, const QModelIndex &clicked) const;
@@ -98,6 +106,7 @@ private:
     QComboBox *m_filterCombo = nullptr;
     QComboBox *m_sortCombo = nullptr;
     GalleryFilterPanel *m_filterPanel = nullptr;
+    CaptionMatcher *m_captionMatcher = nullptr;
     QToolButton *m_filtersButton = nullptr;
     QSlider *m_zoom = nullptr;
     QLabel *m_summary = nullptr;

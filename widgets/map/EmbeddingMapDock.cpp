@@ -36,6 +36,16 @@ struct Category
 
 constexpr int kDecisionBins = 5;
 
+// Ten distinguishable hues (Tableau 10) for the classes; more classes reuse them darker.
+QColor classColour(int index)
+{
+    static const QColor hues[] = {QColor(78, 121, 167), QColor(242, 142, 43), QColor(225, 87, 89), QColor(118, 183, 178),
+                                  QColor(89, 161, 79), QColor(237, 201, 72), QColor(176, 122, 161), QColor(255, 157, 167),
+                                  QColor(156, 117, 95), QColor(186, 176, 172)};
+    const QColor hue = hues[index % 10];
+    return index < 10 ? hue : hue.darker(100 + 40 * (index / 10));
+}
+
 } // namespace
 
 EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), parent)
@@ -51,27 +61,33 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     m_colouring->addItem(tr("Correct / incorrect"), int(Colouring::Correctness));
     m_colouring->addItem(tr("Decision value"), int(Colouring::DecisionValue));
     m_colouring->addItem(tr("Tag"), int(Colouring::Tag));
+    m_colouring->addItem(tr("Class"), int(Colouring::Class));
     row->addWidget(m_colouring);
+    m_scope = new QComboBox;
+    m_scope->setObjectName(QStringLiteral("MapScope"));
+    m_scope->addItem(tr("This class"), int(Scope::SelectedClass));
+    m_scope->addItem(tr("All classes"), int(Scope::WholeRun));
+    m_scope->setToolTip(tr("The selected class's images, or every image of the run on one map"));
     m_method = new QComboBox;
     m_method->addItem(tr("PCA"), int(MapMethod::Pca));
     m_method->addItem(tr("t-SNE"), int(MapMethod::Tsne));
     m_method->setToolTip(tr("PCA: the two directions of largest variance (instant). t-SNE: neighbourhoods kept,"
-                            " clusters apart (exact, up to %1 images; computed once and stored)")
-                             .arg(QLocale().toString(kMaxTsneRows)));
+                            " clusters apart (exact up to %1 images, Barnes–Hut up to %2; computed once and stored)")
+                             .arg(QLocale().toString(kMaxExactTsneRows), QLocale().toString(kMaxTsneRows)));
     // Reset view sits beside the colouring, so neither row is wider than a third of 1024 px.
     m_reset = new QToolButton;
     m_reset->setText(tr("Fit"));
-    m_reset->setToolTip(tr("Reset view: fit the whole class"));
+    m_reset->setToolTip(tr("Reset view: fit the whole map"));
     row->addWidget(m_reset);
     row->addStretch(1);
-    second->addWidget(new QLabel(tr("Projection:")));
+    second->addWidget(m_scope);
     second->addWidget(m_method);
-    second->addWidget(new QLabel(tr("Select:")));
-    m_tool = new QComboBox;
-    m_tool->addItem(tr("Box"), int(Tool::Box));
-    m_tool->addItem(tr("Lasso"), int(Tool::Lasso));
-    m_tool->setToolTip(tr("Box: drag a rectangle. Lasso: draw around the dots to select."));
-    second->addWidget(m_tool);
+    // One toggle rather than a labelled combo: the row stays within a third of 1024 px.
+    m_lassoTool = new QToolButton;
+    m_lassoTool->setText(tr("Lasso"));
+    m_lassoTool->setCheckable(true);
+    m_lassoTool->setToolTip(tr("Lasso: draw around the dots to select them. Off: drag a box."));
+    second->addWidget(m_lassoTool);
     second->addStretch(1);
     layout->addLayout(row);
     layout->addLayout(second);
@@ -97,12 +113,10 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
     setWidget(page);
 
     connect(m_colouring, &QComboBox::currentIndexChanged, this, &EmbeddingMapDock::redraw);
-    connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
-        if (m_shown)
-            showClass(m_shown, m_root, m_projectPath, m_runId); // the other projection (stored or computed)
-    });
-    connect(m_tool, &QComboBox::currentIndexChanged, this, [this] {
-        m_plot->setSelectionRectMode(Tool(m_tool->currentData().toInt()) == Tool::Box ? QCP::srmSelect : QCP::srmNone);
+    connect(m_method, &QComboBox::currentIndexChanged, this, &EmbeddingMapDock::reproject);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &EmbeddingMapDock::reproject);
+    connect(m_lassoTool, &QToolButton::toggled, this, [this](bool lasso) {
+        m_plot->setSelectionRectMode(lasso ? QCP::srmNone : QCP::srmSelect);
     });
     connect(m_plot, &QCustomPlot::mousePress, this, &EmbeddingMapDock::lassoPress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &EmbeddingMapDock::lassoMove);
@@ -118,7 +132,7 @@ EmbeddingMapDock::EmbeddingMapDock(QWidget *parent) : QDockWidget(tr("Map"), par
             return;
         const std::vector<int> &rows = m_rowsOfCurve[size_t(it - m_curves.begin())];
         if (dataIndex >= 0 && dataIndex < int(rows.size()))
-            Q_EMIT imageActivated(pathOf(rows[size_t(dataIndex)]));
+            Q_EMIT imageActivated(pathOf(rows[size_t(dataIndex)]), labelOf(*m_images, rows[size_t(dataIndex)]));
     });
     connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible && m_pending)
@@ -151,6 +165,7 @@ void EmbeddingMapDock::clearClass()
 {
     ++m_generation;
     m_pending = nullptr;
+    m_wholeRunAsked = false;
     m_shown.reset();
     m_images.reset();
     m_rowOfPath.clear();
@@ -169,13 +184,27 @@ void EmbeddingMapDock::clearClass()
 void EmbeddingMapDock::showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot,
                                  const QString &projectPath, qint64 runId)
 {
+    // The whole run's map stays as another of its classes is selected.
+    if (scope() == Scope::WholeRun && m_wholeRunAsked && runId == m_runId && projectPath == m_projectPath) {
+        m_shown = std::move(images);
+        updateStatus();
+        return;
+    }
     clearClass();
     m_root = datasetRoot;
     m_projectPath = projectPath;
     m_runId = runId;
     m_shown = images;
-    // t-SNE is exact (O(n²)): offered up to kMaxTsneRows images.
-    const bool tsneFits = images->size() <= kMaxTsneRows;
+    // Class colours belong to the whole-run map.
+    if (auto *model = qobject_cast<QStandardItemModel *>(m_colouring->model()))
+        model->item(m_colouring->findData(int(Colouring::Class)))->setEnabled(scope() == Scope::WholeRun);
+    if (scope() == Scope::SelectedClass && Colouring(m_colouring->currentData().toInt()) == Colouring::Class) {
+        const QSignalBlocker blocker(m_colouring);
+        m_colouring->setCurrentIndex(m_colouring->findData(int(Colouring::Correctness)));
+    }
+    // t-SNE is offered up to kMaxTsneRows images (the whole run's size is known once it is
+    // loaded: a larger one says so instead of a map).
+    const bool tsneFits = scope() == Scope::WholeRun || images->size() <= kMaxTsneRows;
     if (auto *model = qobject_cast<QStandardItemModel *>(m_method->model()))
         model->item(m_method->findData(int(MapMethod::Tsne)))->setEnabled(tsneFits);
     if (!tsneFits && method() == MapMethod::Tsne) {
@@ -184,30 +213,44 @@ void EmbeddingMapDock::showClass(std::shared_ptr<const RunClassImages> images, c
     }
     // Projected only when the map is looked at (a hidden tab costs nothing), then stored.
     m_pending = [this, images, projectPath, runId] { project(images, projectPath, runId); };
+    m_wholeRunAsked = scope() == Scope::WholeRun;
     if (isVisible())
         std::exchange(m_pending, nullptr)();
+}
+
+void EmbeddingMapDock::reproject()
+{
+    if (!m_shown)
+        return;
+    m_wholeRunAsked = false; // another projection or scope: not the map drawn or asked for now
+    showClass(m_shown, m_root, m_projectPath, m_runId);
 }
 
 void EmbeddingMapDock::project(std::shared_ptr<const RunClassImages> images, const QString &projectPath, qint64 runId)
 {
     const quint64 generation = m_generation;
     const MapMethod method = this->method();
+    const bool wholeRun = scope() == Scope::WholeRun;
     auto result = std::make_shared<ClassMap>();
-    m_status->setText(tr("Projecting %1's %n images…", nullptr, int(images->size())).arg(images->className));
+    auto mapped = std::make_shared<std::shared_ptr<const RunClassImages>>(images);
+    m_status->setText(wholeRun ? tr("Projecting every class's images…")
+                               : tr("Projecting %1's %n images…", nullptr, int(images->size())).arg(images->className));
     m_plot->replot();
     BackgroundJob *job = launchJob(
-        this, tr("Map of %1").arg(images->className),
+        this, wholeRun ? tr("Map of every class") : tr("Map of %1").arg(images->className),
         [=](JobControl &control) {
             ProjectStore store(projectPath);
-            *result = classMap(store, runId, *images, method, &control);
+            if (wholeRun)
+                *mapped = std::make_shared<const RunClassImages>(loadRunImages(store, runId, &control));
+            *result = classMap(store, runId, **mapped, method, &control);
         },
         [=] {
             if (generation != m_generation)
                 return;
-            m_images = images;
+            m_images = *mapped;
             m_xy = result->xy;
             m_rowOfPath.clear();
-            for (qsizetype i = 0; i < images->size(); ++i)
+            for (qsizetype i = 0; i < m_images->size(); ++i)
                 m_rowOfPath.insert(pathOf(int(i)), int(i));
             const bool tsne = method == MapMethod::Tsne;
             m_plot->xAxis->setLabel(tsne ? tr("t-SNE 1") : tr("PC 1"));
@@ -242,6 +285,16 @@ MapMethod EmbeddingMapDock::method() const
     return MapMethod(m_method->currentData().toInt());
 }
 
+void EmbeddingMapDock::setScope(Scope scope)
+{
+    m_scope->setCurrentIndex(m_scope->findData(int(scope)));
+}
+
+EmbeddingMapDock::Scope EmbeddingMapDock::scope() const
+{
+    return Scope(m_scope->currentData().toInt());
+}
+
 void EmbeddingMapDock::setColouring(Colouring colouring)
 {
     m_colouring->setCurrentIndex(m_colouring->findData(int(colouring)));
@@ -264,7 +317,18 @@ void EmbeddingMapDock::redraw()
     const Colouring colouring = Colouring(m_colouring->currentData().toInt());
     std::vector<Category> categories;
     std::vector<int> categoryOf(static_cast<size_t>(n), 0);
-    if (colouring == Colouring::Correctness) {
+    if (colouring == Colouring::Class && !images.labels.isEmpty()) {
+        QHash<QString, int> indexOf; // the run's class order (loadRunImages)
+        for (int i = 0; i < n; ++i) {
+            const QString &label = images.labels[i];
+            auto it = indexOf.constFind(label);
+            if (it == indexOf.constEnd()) {
+                it = indexOf.insert(label, int(categories.size()));
+                categories.push_back({label, classColour(int(categories.size()))});
+            }
+            categoryOf[size_t(i)] = *it;
+        }
+    } else if (colouring == Colouring::Correctness || colouring == Colouring::Class) {
         categories = {{tr("correct"), QColor(46, 160, 67)}, {tr("incorrect"), QColor(218, 54, 51)}};
         for (int i = 0; i < n; ++i)
             categoryOf[size_t(i)] = images.correct[size_t(i)] ? 0 : 1;
@@ -334,11 +398,23 @@ void EmbeddingMapDock::redraw()
                                                Qt::NoBrush, 16));
     m_current->setSelectable(QCP::stNone);
     m_current->removeFromLegend();
-    m_status->setText((method() == MapMethod::Tsne
-                           ? tr("%1: %n images, t-SNE of their CLIP embeddings%2. Drag a box or a lasso to select.", nullptr, n)
-                           : tr("%1: %n images, PCA of their CLIP embeddings%2. Drag a box or a lasso to select.", nullptr, n))
-                          .arg(images.className, m_fromStore ? tr(" (stored)") : QString()));
+    updateStatus();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void EmbeddingMapDock::updateStatus()
+{
+    if (!m_images)
+        return;
+    const int n = int(m_images->size());
+    const QString what = m_images->labels.isEmpty() ? m_images->className : tr("Every class");
+    QString text = (method() == MapMethod::Tsne
+                        ? tr("%1: %n images, t-SNE of their CLIP embeddings%2.", nullptr, n)
+                        : tr("%1: %n images, PCA of their CLIP embeddings%2.", nullptr, n))
+                       .arg(what, m_fromStore ? tr(" (stored)") : QString());
+    if (!m_images->labels.isEmpty() && m_shown)
+        text += QLatin1Char(' ') + tr("Gallery: %1.").arg(m_shown->className);
+    m_status->setText(text);
 }
 
 void EmbeddingMapDock::fitView()
@@ -438,13 +514,13 @@ int EmbeddingMapDock::selectedCount() const
 
 void EmbeddingMapDock::setTool(Tool tool)
 {
-    m_tool->setCurrentIndex(m_tool->findData(int(tool)));
+    m_lassoTool->setChecked(tool == Tool::Lasso);
 }
 
 // The lasso: a pixel path drawn while the left button is down, shown as a line, closed on release.
 void EmbeddingMapDock::lassoPress(QMouseEvent *event)
 {
-    if (Tool(m_tool->currentData().toInt()) != Tool::Lasso || event->button() != Qt::LeftButton || !m_images)
+    if (!m_lassoTool->isChecked() || event->button() != Qt::LeftButton || !m_images)
         return;
     m_lassoPath = QPolygonF{event->position()};
     if (!m_lasso) {
@@ -486,14 +562,29 @@ void EmbeddingMapDock::onSelectionChanged()
     if (!m_images)
         return;
     QSet<qint64> ids;
+    QHash<QString, int> perClass;
     for (size_t c = 0; c < m_curves.size(); ++c) {
         const std::vector<int> &rows = m_rowsOfCurve[c];
         for (const QCPDataRange &range : m_curves[c]->selection().dataRanges())
-            for (int k = range.begin(); k < range.end() && k < int(rows.size()); ++k)
+            for (int k = range.begin(); k < range.end() && k < int(rows.size()); ++k) {
                 ids.insert(m_images->imageIds[size_t(rows[size_t(k)])]);
+                perClass[labelOf(*m_images, rows[size_t(k)])] += 1;
+            }
     }
-    if (!ids.isEmpty())
-        Q_EMIT selectionChosen(tr("%n images selected on the map", nullptr, int(ids.size())), ids);
+    if (ids.isEmpty())
+        return;
+    // The gallery shows one class: the one most of the selection belongs to (the selected class
+    // on a tie), which it then selects.
+    QString className = m_shown ? m_shown->className : QString();
+    for (auto it = perClass.constBegin(); it != perClass.constEnd(); ++it)
+        if (it.value() > perClass.value(className) || (it.value() == perClass.value(className) && className.isEmpty()))
+            className = it.key();
+    const int inClass = perClass.value(className);
+    const QString title = inClass == int(ids.size())
+        ? tr("%n images selected on the map", nullptr, int(ids.size()))
+        : tr("%1 of the %n images selected on the map (the others are of other classes)", nullptr, int(ids.size()))
+              .arg(inClass);
+    Q_EMIT selectionChosen(className, title, ids);
 }
 
 } // namespace faultline

@@ -22,17 +22,20 @@ namespace faultline {
 class BackgroundJob;
 struct RunClassImages;
 
-// The selected class on a 2-D map of its CLIP embeddings (PCA; computed in a job once and stored
-// in the project), each image a dot coloured by correct/incorrect, decision value or tag. Drag a
-// box, or draw a lasso, to select images: the gallery shows exactly them (selectionChosen); a
-// click on a dot inspects it; the gallery's current image is ringed and the images selected in
-// the gallery are highlighted on the map. Wheel zooms, Fit resets the view.
+// The selected class — or every class of the run — on a 2-D map of its CLIP embeddings (PCA or
+// t-SNE; computed in a job once and stored in the project), each image a dot coloured by
+// correct/incorrect, decision value, tag or (every class) class. Drag a box, or draw a lasso, to
+// select images: the gallery shows exactly them (selectionChosen; on the whole-run map, those of
+// the class most of them belong to, which becomes the selected class); a click on a dot inspects
+// it; the gallery's current image is ringed and the images selected in the gallery are
+// highlighted on the map. Wheel zooms, Fit resets the view.
 class EmbeddingMapDock : public QDockWidget
 {
     Q_OBJECT
 public:
-    enum class Colouring { Correctness, DecisionValue, Tag };
+    enum class Colouring { Correctness, DecisionValue, Tag, Class }; // Class: the whole-run map only
     enum class Tool { Box, Lasso };
+    enum class Scope { SelectedClass, WholeRun };
 
     explicit EmbeddingMapDock(QWidget *parent = nullptr);
     ~EmbeddingMapDock() override;
@@ -42,9 +45,13 @@ public:
     void clearClass();
     void setTags(const QHash<QString, QString> &tagOfPath); // absolute path → tag
     void setColouring(Colouring colouring);
-    // PCA (default) or t-SNE (classes up to kMaxTsneRows images); the class is projected again.
+    // PCA (default) or t-SNE (up to kMaxTsneRows images); the map is projected again.
     void setMethod(MapMethod method);
     MapMethod method() const;
+    // The selected class (default) or every class of the run on one map, which stays as the
+    // selected class changes.
+    void setScope(Scope scope);
+    Scope scope() const;
     // Rings this image (absolute path) on the map; unknown paths clear the ring.
     void setCurrentImage(const QString &absolutePath);
     // Selects the images whose dots lie in the rectangle (map coordinates), as a box drag does.
@@ -59,20 +66,24 @@ public:
     int selectedCount() const; // dots selected (highlighted) now
 
     QCustomPlot *plot() const { return m_plot; }
-    const std::vector<float> &coordinates() const { return m_xy; } // per image of the class, x y
+    const std::vector<float> &coordinates() const { return m_xy; } // per image drawn (mapImages()), x y
+    const std::shared_ptr<const RunClassImages> &mapImages() const { return m_images; }
     bool storedMap() const { return m_fromStore; }
     QString statusText() const;
     int pointCount() const; // dots drawn
 
 Q_SIGNALS:
-    void selectionChosen(const QString &title, const QSet<qint64> &imageIds);
-    void imageActivated(const QString &absolutePath);
+    // The images selected on the map, to show in the gallery of `className`.
+    void selectionChosen(const QString &className, const QString &title, const QSet<qint64> &imageIds);
+    void imageActivated(const QString &absolutePath, const QString &className);
     void jobStarted(faultline::BackgroundJob *job);
     void mapShown();
 
 private:
     void project(std::shared_ptr<const RunClassImages> images, const QString &projectPath, qint64 runId);
+    void reproject();
     void redraw();
+    void updateStatus();
     void fitView();
     void onSelectionChanged();
     void lassoPress(QMouseEvent *event);
@@ -83,12 +94,13 @@ private:
 
     QString m_root, m_projectPath;
     qint64 m_runId = 0;
-    std::shared_ptr<const RunClassImages> m_shown;  // the class asked for (drawn once projected)
-    std::shared_ptr<const RunClassImages> m_images; // the class drawn
+    std::shared_ptr<const RunClassImages> m_shown;  // the selected class (drawn once projected)
+    std::shared_ptr<const RunClassImages> m_images; // the images drawn: the class or the whole run
     std::vector<float> m_xy;
     QHash<QString, int> m_rowOfPath; // absolute path → row of m_images
     bool m_fromStore = false;
     std::function<void()> m_pending; // the projection to start once the dock is shown
+    bool m_wholeRunAsked = false;    // the whole run's map is drawn, being made or pending
     QHash<QString, QString> m_tags;
     quint64 m_generation = 0;
     std::vector<std::vector<int>> m_rowsOfCurve; // per curve: the image row of each dot
@@ -98,7 +110,8 @@ private:
     QCPCurve *m_current = nullptr;
     QComboBox *m_colouring = nullptr;
     QComboBox *m_method = nullptr;
-    QComboBox *m_tool = nullptr;
+    QComboBox *m_scope = nullptr;
+    QToolButton *m_lassoTool = nullptr; // checked: lasso, else box
     QToolButton *m_reset = nullptr;
     QLabel *m_status = nullptr;
     QCustomPlot *m_plot = nullptr;

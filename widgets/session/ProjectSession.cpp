@@ -12,6 +12,7 @@
 #include "common/Error.h"
 #include "common/JobControl.h"
 #include "dataset/DatasetScanner.h"
+#include "dataset/DemoDataset.h"
 #include "dataset/EmbeddingImporter.h"
 #include "dataset/PredictionsImporter.h"
 #include "embedding/DatasetEmbedder.h"
@@ -256,6 +257,33 @@ void ProjectSession::scan(bool storedStateShown)
                  if (!storedStateShown || *changed)
                      reloadClasses();
              });
+}
+
+void ProjectSession::openDemo(const QString &bundled)
+{
+    if (bundled.isEmpty()) {
+        Q_EMIT errorOccurred(tr("This installation has no demo dataset."));
+        return;
+    }
+    const QString target = demoWorkingCopyPath(bundled);
+    startJob(tr("Copy the demo dataset"),
+             [bundled, target](JobControl &control) { prepareDemoDataset(bundled, target, &control); },
+             [this, target] { open(target); });
+}
+
+bool ProjectSession::isDemo() const
+{
+    const QString bundled = bundledDemoDataset();
+    return isOpen() && !bundled.isEmpty() && m_root == QFileInfo(demoWorkingCopyPath(bundled)).canonicalFilePath();
+}
+
+AnalysisSetup ProjectSession::demoSetup(const QString &root)
+{
+    AnalysisSetup setup;
+    setup.embeddings = AnalysisSetup::Embeddings::ImportNpy;
+    setup.npyPath = QDir(root).filePath(QStringLiteral("embeddings.npy"));
+    setup.pathsFile = QDir(root).filePath(QStringLiteral("embeddings.paths.txt"));
+    return setup;
 }
 
 void ProjectSession::importEmbeddings(const QString &npyPath, const QString &pathsFile)

@@ -102,6 +102,10 @@ public:
     const SelectedClass &selected() const { return m_selected; }
     QString absolutePath(const QString &relativePath) const;
     bool isBusy() const { return m_runningJobs > 0; }
+    // The open dataset is the working copy of the installed demo: its analysis needs no questions.
+    bool isDemo() const;
+    // The demo's analysis: its predictions.csv (imported on open) and its embeddings.npy.
+    static AnalysisSetup demoSetup(const QString &root);
     // "Tag 3 image(s) as hard": the job's title and the undo step's name.
     static QString tagStepText(int images, const QString &tag);
     // The image ids of these absolute paths among the selected class's images.
@@ -112,6 +116,9 @@ public Q_SLOTS:
     // loads the latest run's classes; a project with a completed run shows its stored state
     // and classes first and scans afterwards. A folder that does not exist is reported, not opened.
     void open(const QString &root);
+    // Copies the installed demo dataset (dataset/DemoDataset) to the user's data folder on first
+    // use, in a job, then opens the copy.
+    void openDemo(const QString &bundled);
     void importEmbeddings(const QString &npyPath, const QString &pathsFile);
     // One job: predictions, then embeddings (computed with CLIP or imported), then the analysis.
     void analyze(const faultline::AnalysisSetup &setup);

@@ -26,6 +26,7 @@
 #include "dialogs/SettingsDialog.h"
 #include "gallery/ThumbnailCache.h"
 #include "window/WelcomePage.h"
+#include "dataset/DemoDataset.h"
 #include "interpret/RunImages.h"
 #include "store/StoreAccess.h"
 
@@ -64,6 +65,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <utility>
 
 namespace faultline {
@@ -120,6 +122,8 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     m_welcome = new WelcomePage;
     connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseDataset);
     connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openDataset);
+    connect(m_welcome, &WelcomePage::demoRequested, this, [this] { m_session->openDemo(bundledDemoDataset()); });
+    m_welcome->setDemoAvailable(!bundledDemoDataset().isEmpty());
     m_undoStack = new QUndoStack(this);
     m_galleryView = new GalleryView(nullptr, m_thumbnails);
     m_galleryView->setThumbnailSize(AppSettings::thumbnailSize());
@@ -174,8 +178,14 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
             m_messageBar->dismiss();
         updateActions();
         // A freshly opened dataset without results: ask for what it lacks right away.
-        if (std::exchange(m_offerSetup, false) && state.latestRun == 0)
-            runAnalysis();
+        if (std::exchange(m_offerSetup, false) && state.latestRun == 0) {
+            if (m_session->isDemo()) { // the demo has everything: analyse it at once (issue 15.7)
+                m_selectStrongest = true;
+                m_session->analyze(ProjectSession::demoSetup(state.root));
+            } else {
+                runAnalysis();
+            }
+        }
     });
     connect(session, &ProjectSession::busyChanged, this, &MainWindow::updateActions);
     connect(session, &ProjectSession::classesLoaded, this, &MainWindow::updateActions);
@@ -183,7 +193,14 @@ MainWindow::MainWindow(ProjectSession *session, QWidget *parent) : QMainWindow(p
     connect(session, &ProjectSession::classesLoaded, this, [this](const QVector<ClassSummary> &classes) {
         if (classes.isEmpty())
             return; // the run's classes are still to come
-        const QString wanted = std::exchange(m_restoreClass, QString());
+        QString wanted = std::exchange(m_restoreClass, QString());
+        if (std::exchange(m_selectStrongest, false)) {
+            // The highest CV score: the failure mode the demo is there to show.
+            const auto strongest = std::max_element(classes.begin(), classes.end(), [](const ClassSummary &a, const ClassSummary &b) {
+                return a.cv.value_or(0) < b.cv.value_or(0);
+            });
+            wanted = strongest->className;
+        }
         if (wanted.isEmpty() || !m_session->selectedClass().isEmpty())
             return;
         for (const ClassSummary &c : classes)
@@ -278,6 +295,8 @@ void MainWindow::createDocks()
         dock->setWidget(scroll);
     }
     connect(m_textModel, &RunTextModel::jobStarted, m_jobsDock, &JobsDock::addJob);
+    m_galleryView->setTextModel(m_textModel);
+    connect(m_galleryView, &GalleryView::jobStarted, m_jobsDock, &JobsDock::addJob);
     for (QDockWidget *dock : docks())
         dock->setEnabled(m_session->isOpen());
 }
@@ -355,7 +374,7 @@ void MainWindow::connectClassViews()
         m_rulesDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
         m_mapDock->setTags(selected.tags);
         m_mapDock->showClass(selected.images, root, m_session->projectPath(), m_session->runId());
-        m_galleryView->showClass(*selected.images, m_session->root());
+        m_galleryView->showClass(selected.images, m_session->root());
         m_galleryView->setTags(selected.tags);
         m_inspectorDock->showClass(selected.images, m_session->root());
         m_inspectorDock->setConfidences(selected.confidences);
@@ -401,9 +420,14 @@ void MainWindow::connectClassViews()
     // gallery's current image is ringed on the map, a dot inspects its image.
     connect(m_galleryView, &GalleryView::currentImageChanged, m_mapDock,
             [this](const QString &path) { m_mapDock->setCurrentImage(path); });
-    connect(m_mapDock, &EmbeddingMapDock::selectionChosen, m_galleryView, &GalleryView::showSubset);
+    connect(m_mapDock, &EmbeddingMapDock::selectionChosen, this,
+            [this](const QString &className, const QString &title, const QSet<qint64> &ids) {
+                inClass(className, [this, title, ids] { m_galleryView->showSubset(title, ids); });
+            });
     connect(m_galleryView, &GalleryView::selectedImagesChanged, m_mapDock, &EmbeddingMapDock::showSelectedImages);
-    connect(m_mapDock, &EmbeddingMapDock::imageActivated, this, &MainWindow::inspectImage);
+    connect(m_mapDock, &EmbeddingMapDock::imageActivated, this, [this](const QString &path, const QString &className) {
+        inClass(className, [this, path] { inspectImage(path); });
+    });
     connect(m_inspectorDock, &InspectorDock::neighbourActivated, m_inspectorDock, &InspectorDock::setCurrentImage);
     connect(m_difficultyDock, &DifficultyDock::imageActivated, this, &MainWindow::inspectImage);
     connect(m_captionsDock, &CaptionsDock::imageActivated, this, &MainWindow::inspectImage);
@@ -457,6 +481,8 @@ void MainWindow::createMenus()
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
+    if (!bundledDemoDataset().isEmpty())
+        file->addAction(tr("Open the &demo dataset"), this, [this] { m_session->openDemo(bundledDemoDataset()); });
     m_importAction = file->addAction(tr("&Import embeddings…"), this, &MainWindow::chooseEmbeddings);
     m_exportAction = file->addAction(tr("&Export hard subset…"), this, &MainWindow::exportHardSubset);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));

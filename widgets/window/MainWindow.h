@@ -160,6 +160,7 @@ private:
     bool m_layoutRestoreTried = false; // at the first show, when the docks have the window's size
     QString m_viewRoot;     // the dataset whose view saveDatasetView() keeps
     QString m_restoreClass; // selected once the classes of the dataset just opened are loaded
+    bool m_selectStrongest = false; // the demo's analysis: select its strongest failure mode once in
     bool m_sizedDocks = false;
     bool m_sizedForClass = false;   // the default dock sizes were applied to a shown class
     bool m_offerSetup = false;     // the next state of a just-opened dataset may open the analysis dialog

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace faultline {
 
 namespace {
@@ -37,6 +39,8 @@ QByteArray savedViewsToJson(const QVector<SavedView> &views)
             {QStringLiteral("decision"), QJsonArray{bound(r.minDecision), bound(r.maxDecision)}},
             {QStringLiteral("hardness"), QJsonArray{bound(r.minHardness), bound(r.maxHardness)}},
             {QStringLiteral("confidence"), QJsonArray{bound(r.minConfidence), bound(r.maxConfidence)}},
+            {QStringLiteral("caption"), r.caption},
+            {QStringLiteral("captionPercent"), r.captionPercent},
         });
     }
     return QJsonDocument(array).toJson(QJsonDocument::Compact);
@@ -66,6 +70,8 @@ QVector<SavedView> savedViewsFromJson(const QByteArray &json)
         v.ranges.minDecision = boundFrom(d.at(0)), v.ranges.maxDecision = boundFrom(d.at(1));
         v.ranges.minHardness = boundFrom(h.at(0)), v.ranges.maxHardness = boundFrom(h.at(1));
         v.ranges.minConfidence = boundFrom(c.at(0)), v.ranges.maxConfidence = boundFrom(c.at(1));
+        v.ranges.caption = o.value(QStringLiteral("caption")).toString().trimmed();
+        v.ranges.captionPercent = std::clamp(o.value(QStringLiteral("captionPercent")).toInt(v.ranges.captionPercent), 1, 100);
         views << v;
     }
     return views;

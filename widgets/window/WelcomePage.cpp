@@ -23,6 +23,19 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     open->setMinimumHeight(open->sizeHint().height() + 8);
     connect(open, &QPushButton::clicked, this, &WelcomePage::openRequested);
 
+    m_demo = new QPushButton(tr("Open the demo dataset"));
+    m_demo->setObjectName(QStringLiteral("OpenDemo"));
+    m_demo->setToolTip(tr("8,000 Fashion-MNIST images with two planted failure modes (rotated bags and "
+                          "sneakers), a classifier's predictions and embeddings: copied to your data "
+                          "folder and analysed at once"));
+    m_demo->setMinimumHeight(open->minimumHeight());
+    m_demo->hide();
+    connect(m_demo, &QPushButton::clicked, this, &WelcomePage::demoRequested);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(open);
+    buttons->addWidget(m_demo);
+    buttons->addStretch(1);
+
     auto *needs = new QLabel(tr(
         "<p>A dataset folder holds images as <tt>ROOT/&lt;split&gt;/&lt;class&gt;/&lt;file&gt;</tt> or "
         "<tt>ROOT/&lt;class&gt;/&lt;file&gt;</tt> and the classifier's predictions as "
@@ -47,7 +60,7 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     column->addWidget(title);
     column->addWidget(subtitle);
     column->addSpacing(16);
-    column->addWidget(open, 0, Qt::AlignLeft);
+    column->addLayout(buttons);
     column->addSpacing(8);
     column->addWidget(needs);
     column->addSpacing(8);
@@ -62,6 +75,11 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     outer->addStretch(1);
     outer->addWidget(centred, 4);
     outer->addStretch(1);
+}
+
+void WelcomePage::setDemoAvailable(bool available)
+{
+    m_demo->setVisible(available);
 }
 
 void WelcomePage::setRecentDatasets(const QStringList &roots)

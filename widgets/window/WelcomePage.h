@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QListWidget;
+class QPushButton;
 
 namespace faultline {
 
@@ -15,14 +16,19 @@ public:
     explicit WelcomePage(QWidget *parent = nullptr);
 
     void setRecentDatasets(const QStringList &roots);
+    // Shows the demo button (the installation ships a demo dataset).
+    void setDemoAvailable(bool available);
+    QPushButton *demoButton() const { return m_demo; }
     QListWidget *recentList() const { return m_recent; }
 
 Q_SIGNALS:
     void openRequested();                    // the "Open dataset folder…" button
     void recentRequested(const QString &root);
+    void demoRequested();                    // the "Open the demo dataset" button
 
 private:
     QListWidget *m_recent = nullptr;
+    QPushButton *m_demo = nullptr;
 };
 
 } // namespace faultline
