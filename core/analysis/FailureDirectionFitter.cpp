@@ -49,11 +49,6 @@ struct FitTask
     int fold;
 };
 
-double estimatedKernelBytes(size_t n)
-{
-    return n <= size_t(LinearSvmProblem::kPrecomputedKernelLimit) ? 16.0 * double(n) * double(n + 2) : 0.0;
-}
-
 QString skipReason(int nFit, int errors, int folds)
 {
     const int correct = nFit - errors;
@@ -124,7 +119,7 @@ void FailureDirectionFitter::run(JobControl *control, const ClassDoneHandler &on
         double bytes = 0;
         while (next < classCount) {
             ClassJob &job = jobs[size_t(next)];
-            const double cost = job.result.skipReason.isEmpty() ? estimatedKernelBytes(job.fitRows.size()) : 0;
+            const double cost = job.result.skipReason.isEmpty() ? LinearSvmProblem::kernelBytes(static_cast<long long>(job.fitRows.size())) : 0;
             if (!group.empty() && bytes + cost > kKernelMemoryBudget)
                 break;
             bytes += cost;

@@ -1,5 +1,7 @@
 #include "analysis/LinearSvm.h"
 
+#include "analysis/DenseSmo.h"
+#include "analysis/FloatProduct.h"
 #include "analysis/StratifiedKFold.h"
 #include "common/Error.h"
 
@@ -25,18 +27,34 @@ void silenceLibsvmOnce()
 
 struct LinearSvmProblem::Nodes
 {
+    Kernel kernel = Kernel::LibsvmPrecomputed;
     bool precomputed = false;
-    std::vector<svm_node> storage;
+    std::vector<svm_node> storage; // LIBSVM's rows
     std::vector<svm_node *> rows;
+    std::vector<float> gram;       // DenseGram: n × n
+    std::vector<double> diagonal;  // DenseGram: K(i, i) in double
 };
 
-LinearSvmProblem::LinearSvmProblem(Eigen::MatrixXd features, std::vector<int> targets)
+LinearSvmProblem::LinearSvmProblem(Eigen::MatrixXd features, std::vector<int> targets, std::optional<Kernel> kernel)
     : m_features(std::move(features)), m_targets(std::move(targets)), m_nodes(std::make_unique<Nodes>())
 {
     silenceLibsvmOnce();
     const Eigen::Index n = m_features.rows();
     const Eigen::Index d = m_features.cols();
-    m_nodes->precomputed = n <= kPrecomputedKernelLimit;
+    m_nodes->kernel = kernel ? *kernel
+        : n <= kPrecomputedKernelLimit ? Kernel::LibsvmPrecomputed
+        : n <= kDenseGramLimit         ? Kernel::DenseGram
+                                       : Kernel::LibsvmLinear;
+    if (m_nodes->kernel == Kernel::DenseGram) {
+        const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = m_features.cast<float>();
+        m_nodes->gram.resize(size_t(n) * size_t(n));
+        floatProductTransposed(rows.data(), int(n), rows.data(), int(n), int(d), m_nodes->gram.data());
+        m_nodes->diagonal.resize(size_t(n));
+        for (Eigen::Index i = 0; i < n; ++i)
+            m_nodes->diagonal[size_t(i)] = m_features.row(i).squaredNorm();
+        return;
+    }
+    m_nodes->precomputed = m_nodes->kernel == Kernel::LibsvmPrecomputed;
     const Eigen::Index width = m_nodes->precomputed ? n + 2 : d + 1;
     m_nodes->storage.resize(size_t(n * width));
     m_nodes->rows.resize(size_t(n));
@@ -73,9 +91,16 @@ LinearSvmProblem::LinearSvmProblem(Eigen::MatrixXd features, std::vector<int> ta
 
 LinearSvmProblem::~LinearSvmProblem() = default;
 
-bool LinearSvmProblem::usesPrecomputedKernel() const
+LinearSvmProblem::Kernel LinearSvmProblem::kernel() const
 {
-    return m_nodes->precomputed;
+    return m_nodes->kernel;
+}
+
+double LinearSvmProblem::kernelBytes(long long n)
+{
+    return n <= kPrecomputedKernelLimit ? 16.0 * double(n) * double(n + 2)
+        : n <= kDenseGramLimit          ? 4.0 * double(n) * double(n)
+                                        : 0.0;
 }
 
 LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C) const
@@ -87,20 +112,21 @@ LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C)
     std::vector<int> ordered(subset);
     std::stable_partition(ordered.begin(), ordered.end(), [&](int row) { return m_targets[size_t(row)] == 0; });
     const int l = int(ordered.size());
-    std::vector<double> y(static_cast<size_t>(l));
-    std::vector<svm_node *> x(static_cast<size_t>(l));
-    int positives = 0;
-    for (int i = 0; i < l; ++i) {
-        y[size_t(i)] = m_targets[size_t(ordered[size_t(i)])];
-        x[size_t(i)] = m_nodes->rows[size_t(ordered[size_t(i)])];
-        positives += m_targets[size_t(ordered[size_t(i)])] == 1;
-    }
+    const int positives = int(std::count_if(ordered.begin(), ordered.end(), [&](int row) { return m_targets[size_t(row)] == 1; }));
     const int negatives = l - positives;
     if (positives == 0 || negatives == 0)
         throw Error(QStringLiteral("SVM training needs both correct and incorrect samples"));
-
     int weightLabels[2] = {0, 1};
     double weights[2] = {double(l) / (2.0 * negatives), double(l) / (2.0 * positives)};
+    if (m_nodes->kernel == Kernel::DenseGram)
+        return trainDense(ordered, C * weights[0], C * weights[1]);
+
+    std::vector<double> y(static_cast<size_t>(l));
+    std::vector<svm_node *> x(static_cast<size_t>(l));
+    for (int i = 0; i < l; ++i) {
+        y[size_t(i)] = m_targets[size_t(ordered[size_t(i)])];
+        x[size_t(i)] = m_nodes->rows[size_t(ordered[size_t(i)])];
+    }
 
     svm_parameter param{};
     param.svm_type = C_SVC;
@@ -132,6 +158,30 @@ LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C)
         result.bias = -result.bias;
     }
     svm_free_and_destroy_model(&model);
+    return result;
+}
+
+LinearSvmModel LinearSvmProblem::trainDense(const std::vector<int> &ordered, double Cp, double Cn) const
+{
+    // As svm_train sees the rows: the first label (0, the errors: they come first) is +1.
+    DenseSmoProblem problem;
+    problem.gram = m_nodes->gram.data();
+    problem.stride = m_features.rows();
+    problem.rows = ordered;
+    for (int row : ordered) {
+        problem.labels.push_back(m_targets[size_t(row)] == 0 ? +1 : -1);
+        problem.diagonal.push_back(m_nodes->diagonal[size_t(row)]);
+    }
+    problem.Cp = Cp;
+    problem.Cn = Cn;
+    const DenseSmoSolution solution = solveDenseSmo(problem);
+    // decision_0(x) = Σ α_i y_i x_i·x − rho is positive for the errors; the model's for target 1.
+    LinearSvmModel result;
+    result.normal = Eigen::VectorXd::Zero(m_features.cols());
+    for (size_t i = 0; i < ordered.size(); ++i)
+        if (solution.alpha[i] != 0)
+            result.normal -= solution.alpha[i] * problem.labels[i] * m_features.row(ordered[i]).transpose();
+    result.bias = solution.rho;
     return result;
 }
 

@@ -4,6 +4,8 @@
 #include "retrieval/IvfPartition.h"
 #include "retrieval/ProjectionSketch.h"
 
+#include <QDataStream>
+#include <QIODevice>
 #include <QString>
 
 #include <algorithm>
@@ -43,6 +45,7 @@ struct EmbeddingIndex::Data
     std::unique_ptr<IvfPartition> ivf;
     std::unique_ptr<ProjectionSketch> sketch;
     qint64 approximateFromRows = 0;    // searches of fewer rows (subsets) stay exact
+    bool calibrated = false;           // approximation was calibrated (or restored)
     EmbeddingIndex::ApproximationInfo approximation;
 
     Data() = default;
@@ -566,6 +569,7 @@ void EmbeddingIndex::calibrateApproximation(Data &data, Approximation approximat
         }
     }
     data.approximateFromRows = approximation == Approximation::Auto ? approximateMinRows() : kApproximateAlwaysMinRows;
+    data.calibrated = true;
     info.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -626,6 +630,85 @@ std::shared_ptr<Data> storeRows(const float *rows, qint64 n, int dim, EmbeddingI
 }
 
 } // namespace
+
+namespace {
+
+constexpr quint32 kSavedMagic = 0x464C4158; // "FLAX"
+constexpr quint32 kSavedVersion = 1;
+
+// FNV-1a over the stored bytes of up to 1,024 evenly spaced rows and the shape: saved lists or a
+// sketch belong to these rows, not merely to as many.
+quint64 rowsFingerprint(const Data &d)
+{
+    quint64 hash = 1469598103934665603ULL;
+    const auto mix = [&hash](const void *bytes, size_t count) {
+        for (size_t i = 0; i < count; ++i)
+            hash = (hash ^ static_cast<const unsigned char *>(bytes)[i]) * 1099511628211ULL;
+    };
+    mix(&d.n, sizeof d.n);
+    mix(&d.dim, sizeof d.dim);
+    const size_t rowBytes = size_t(d.stride) * d.valueBytes();
+    const qint64 samples = std::min<qint64>(d.n, 1024);
+    for (qint64 s = 0; s < samples; ++s)
+        mix(static_cast<const char *>(d.values) + size_t(s * d.n / samples) * rowBytes, rowBytes);
+    return hash;
+}
+
+} // namespace
+
+QByteArray EmbeddingIndex::savedApproximation() const
+{
+    const Data &d = *m_data;
+    if (!d.calibrated)
+        return {};
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_0);
+    const ApproximationInfo &a = d.approximation;
+    out << kSavedMagic << kSavedVersion << d.n << qint32(d.dim) << qint32(d.precision) << rowsFingerprint(d)
+        << d.approximateFromRows << qint32(a.method) << a.declined << qint32(a.lists) << qint32(a.probes)
+        << a.listsScannedShare << a.listsRecall << qint32(a.sketchDims) << qint32(a.sketchPool) << a.sketchRecall
+        << a.bytesShare << a.buildSeconds << a.memoryBytes;
+    if (d.ivf)
+        d.ivf->save(out);
+    if (d.sketch)
+        d.sketch->save(out);
+    return bytes;
+}
+
+EmbeddingIndex EmbeddingIndex::restore(const float *rows, qint64 n, int dim, Precision precision, const QByteArray &saved,
+                                       const JobControl *control)
+{
+    std::shared_ptr<Data> data = storeRows(rows, n, dim, precision, true);
+    QDataStream in(saved);
+    in.setVersion(QDataStream::Qt_6_0);
+    quint32 magic = 0, version = 0;
+    qint64 savedN = -1;
+    qint32 savedDim = 0, savedPrecision = -1, method = -1, lists = 0, probes = 0, sketchDims = 0, sketchPool = 0;
+    quint64 fingerprint = 0;
+    ApproximationInfo &a = data->approximation;
+    in >> magic >> version >> savedN >> savedDim >> savedPrecision >> fingerprint >> data->approximateFromRows >> method
+        >> a.declined >> lists >> probes >> a.listsScannedShare >> a.listsRecall >> sketchDims >> sketchPool >> a.sketchRecall
+        >> a.bytesShare >> a.buildSeconds >> a.memoryBytes;
+    if (in.status() != QDataStream::Ok || magic != kSavedMagic || version != kSavedVersion || method < 0 || method > 2)
+        throw Error(QStringLiteral("saved search index: damaged or of another version"));
+    if (savedN != n || savedDim != dim || savedPrecision != qint32(precision) || fingerprint != rowsFingerprint(*data))
+        throw Error(QStringLiteral("saved search index: made for other rows (%1 × %2 saved, %3 × %4 here)")
+                        .arg(savedN).arg(savedDim).arg(n).arg(dim));
+    a.method = Method(method);
+    a.lists = lists, a.probes = probes, a.sketchDims = sketchDims, a.sketchPool = sketchPool;
+    if (a.method == Method::InvertedLists)
+        data->ivf = std::make_unique<IvfPartition>(IvfPartition::restore(in, n, dim));
+    if (a.method == Method::Sketch) {
+        const Data &stored = *data;
+        const RowDecoder decode = [&stored](qint64 begin, qint64 count, float *out) { decodeRows(stored, begin, count, out); };
+        data->sketch = std::make_unique<ProjectionSketch>(ProjectionSketch::restore(in, n, dim, decode, control));
+    }
+    data->calibrated = true;
+    EmbeddingIndex index;
+    index.m_data = std::move(data);
+    return index;
+}
 
 EmbeddingIndex EmbeddingIndex::buildDotProduct(const float *rows, qint64 n, int dim)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <QByteArray>
 #include <QtGlobal>
 
 #include <memory>
@@ -96,6 +97,16 @@ public:
                                 Precision precision = Precision::Float16,
                                 Approximation approximation = Approximation::Auto,
                                 const JobControl *control = nullptr);
+    // The calibrated approximation — its lists or sketch, or the finding that neither pays — as
+    // bytes to keep beside the rows it was calibrated on (the project store); empty when the index
+    // was never calibrated.
+    QByteArray savedApproximation() const;
+    // An index of these rows that takes its approximation from savedApproximation()'s bytes
+    // instead of calibrating (minutes at millions of rows; restored lists cost nothing, a sketch
+    // one projection pass). Throws Error when the bytes are damaged or were saved for other rows
+    // (count, size, precision or a fingerprint of the stored rows differ).
+    static EmbeddingIndex restore(const float *rows, qint64 n, int dim, Precision precision, const QByteArray &saved,
+                                  const JobControl *control = nullptr);
     // Rows stored as given (not normalised): nearest() ranks them by their dot product with the
     // normalised query, and reports it as `cosine`. For sketches (ProjectionSketch). Exact only.
     static EmbeddingIndex buildDotProduct(const float *rows, qint64 n, int dim);

@@ -3,6 +3,7 @@
 #include "analysis/FloatProduct.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
+#include "io/BinaryArrays.h"
 #include "retrieval/Calibration.h"
 #ifdef FAULTLINE_HAVE_FAISS
 #include "retrieval/ProductFlatIndex.h"
@@ -145,6 +146,36 @@ IvfPartition IvfPartition::build(qint64 n, int dim, const RowDecoder &decode, co
     partition.m_scannedShare = double(scanned) / (double(queries) * double(n));
     return partition;
 #endif
+}
+
+void IvfPartition::save(QDataStream &out) const
+{
+    out << qint32(m_dim) << qint32(m_probes) << m_recall << m_scannedShare;
+    writeArray(out, m_centroids);
+    writeArray(out, m_offsets);
+    writeArray(out, m_rows);
+}
+
+IvfPartition IvfPartition::restore(QDataStream &in, qint64 n, int dim)
+{
+    IvfPartition p;
+    qint32 savedDim = 0, probes = 0;
+    in >> savedDim >> probes >> p.m_recall >> p.m_scannedShare;
+    const bool read = in.status() == QDataStream::Ok && readArray(in, p.m_centroids, qint64(4096) * dim)
+        && readArray(in, p.m_offsets, 4097) && readArray(in, p.m_rows, n);
+    const qint64 lists = qint64(p.m_offsets.size()) - 1;
+    bool valid = read && savedDim == dim && lists >= 1 && probes >= 1 && probes <= lists
+        && qint64(p.m_centroids.size()) == lists * dim && qint64(p.m_rows.size()) == n && p.m_offsets.front() == 0
+        && p.m_offsets.back() == n;
+    for (qint64 l = 0; valid && l < lists; ++l)
+        valid = p.m_offsets[size_t(l)] <= p.m_offsets[size_t(l) + 1];
+    for (qint64 r = 0; valid && r < n; ++r)
+        valid = p.m_rows[size_t(r)] >= 0 && p.m_rows[size_t(r)] < n;
+    if (!valid)
+        throw Error(QStringLiteral("saved IVF partition: damaged, or not of these %1 × %2 rows").arg(n).arg(dim));
+    p.m_dim = dim;
+    p.m_probes = probes;
+    return p;
 }
 
 qint64 IvfPartition::memoryBytes() const

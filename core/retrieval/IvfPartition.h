@@ -4,6 +4,8 @@
 
 #include <vector>
 
+class QDataStream;
+
 namespace faultline {
 
 class JobControl;
@@ -44,6 +46,12 @@ public:
     qint64 memoryBytes() const;
     // lists() × dim unit centroids, row-major (e.g. a faiss IVF index's trained quantizer).
     const std::vector<float> &centroids() const { return m_centroids; }
+
+    // The partition and its calibration as bytes (kept in the project store beside the run) and
+    // back: restoring skips the k-means and the calibration. restore() throws Error when the bytes
+    // are damaged or do not partition n rows of dim.
+    void save(QDataStream &out) const;
+    static IvfPartition restore(QDataStream &in, qint64 n, int dim);
 
     // Appends to `rows` the rows of the `probes` lists whose centroids are nearest to `query`
     // (dim floats, unit length), nearest list first; `scores` and `order` are the caller's scratch.

@@ -3,6 +3,7 @@
 #include "analysis/FloatProduct.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
+#include "io/BinaryArrays.h"
 
 #include <Eigen/Eigenvalues>
 #include <QString>
@@ -11,6 +12,51 @@
 #include <limits>
 
 namespace faultline {
+
+void ProjectionSketch::project(qint64 n, int dim, const RowDecoder &decode, const JobControl *control)
+{
+    // Rank by q·P(x − mean) = q·Px − q·P mean (a constant per query).
+    const int dims = int(m_basis.rows());
+    constexpr qint64 kBatch = 4096;
+    std::vector<float> projected(size_t(n) * size_t(dims));
+    std::vector<float> rows(size_t(kBatch) * size_t(dim));
+    for (qint64 begin = 0; begin < n; begin += kBatch) {
+        if (control)
+            control->checkCancelled();
+        const qint64 count = std::min(kBatch, n - begin);
+        decode(begin, count, rows.data());
+        float *out = projected.data() + begin * dims;
+        floatProductTransposed(rows.data(), int(count), m_basis.data(), dims, dim, out);
+        for (qint64 r = 0; r < count; ++r)
+            Eigen::Map<Eigen::VectorXf>(out + r * dims, dims) -= m_offset;
+    }
+    m_rows = EmbeddingIndex::buildDotProduct(projected.data(), n, dims);
+}
+
+void ProjectionSketch::save(QDataStream &out) const
+{
+    out << qint32(m_basis.rows()) << qint32(m_basis.cols()) << qint32(m_pool) << m_recall;
+    writeArray(out, m_basis.data(), m_basis.size());
+    writeArray(out, m_offset.data(), m_offset.size());
+}
+
+ProjectionSketch ProjectionSketch::restore(QDataStream &in, qint64 n, int dim, const RowDecoder &decode,
+                                           const JobControl *control)
+{
+    ProjectionSketch sketch;
+    qint32 dims = 0, savedDim = 0, pool = 0;
+    in >> dims >> savedDim >> pool >> sketch.m_recall;
+    std::vector<float> basis, offset;
+    const bool read = in.status() == QDataStream::Ok && savedDim == dim && dims >= 1 && dims <= dim
+        && readArray(in, basis, qint64(dims) * dim) && readArray(in, offset, dims);
+    if (!read || qint64(basis.size()) != qint64(dims) * dim || qint64(offset.size()) != dims || pool < 1 || pool > n)
+        throw Error(QStringLiteral("saved projection sketch: damaged, or not of rows of %1 values").arg(dim));
+    sketch.m_basis = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(basis.data(), dims, dim);
+    sketch.m_offset = Eigen::Map<const Eigen::VectorXf>(offset.data(), dims);
+    sketch.m_pool = pool;
+    sketch.project(n, dim, decode, control);
+    return sketch;
+}
 
 ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &decode, const ExactSearch &exact,
                                          const Options &options)
@@ -65,22 +111,8 @@ ProjectionSketch ProjectionSketch::build(qint64 n, int dim, const RowDecoder &de
         sketch.m_basis.resize(dims, dim);
         for (int j = 0; j < dims; ++j) // eigenvalues ascending: the leading directions are the last columns
             sketch.m_basis.row(j) = solver.eigenvectors().col(dim - 1 - j).cast<float>().transpose();
-        // Every row's projection, centred: rank by q·P(x − mean) = q·Px − q·P mean (a constant).
-        const Eigen::VectorXf offset = sketch.m_basis * mean.transpose();
-        constexpr qint64 kBatch = 4096;
-        std::vector<float> projected(size_t(n) * size_t(dims));
-        std::vector<float> rows(size_t(kBatch) * size_t(dim));
-        for (qint64 begin = 0; begin < n; begin += kBatch) {
-            checkCancelled();
-            const qint64 count = std::min(kBatch, n - begin);
-            decode(begin, count, rows.data());
-            float *out = projected.data() + begin * dims;
-            floatProductTransposed(rows.data(), int(count), sketch.m_basis.data(), dims, dim, out);
-            for (qint64 r = 0; r < count; ++r)
-                Eigen::Map<Eigen::VectorXf>(out + r * dims, dims) -= offset;
-        }
-        sketch.m_rows = EmbeddingIndex::buildDotProduct(projected.data(), n, dims);
-        projected = {};
+        sketch.m_offset = sketch.m_basis * mean.transpose();
+        sketch.project(n, dim, decode, options.control);
 
         // The rank of each exact neighbour among the sketch's candidates (one pass over them,
         // looking each up among the k sorted neighbours).

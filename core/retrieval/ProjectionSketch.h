@@ -7,7 +7,11 @@
 
 #include <vector>
 
+class QDataStream;
+
 namespace faultline {
+
+class JobControl;
 
 // A low-dimensional sketch of an index's rows for approximate search where the rows have no
 // cluster structure for inverted lists to exploit: each row's projection on the `dims` leading
@@ -46,6 +50,13 @@ public:
     double calibratedRecall() const { return m_recall; }
     qint64 memoryBytes() const;
 
+    // The basis and calibration as bytes (kept in the project store) and back; restoring projects
+    // the rows again (one pass) but skips the eigen-decomposition and the calibration. restore()
+    // throws Error when the bytes are damaged or not of rows of dim values.
+    void save(QDataStream &out) const;
+    static ProjectionSketch restore(QDataStream &in, qint64 n, int dim, const RowDecoder &decode,
+                                    const JobControl *control = nullptr);
+
     // The `pool` rows (of `subset`, when given) whose sketches score highest for `query` (dim
     // floats, unit), best first, into `rows` (cleared first). `scratch`: the caller's, not the one
     // of the search this serves.
@@ -53,7 +64,11 @@ public:
                     const std::vector<qint64> *subset = nullptr) const;
 
 private:
+    // Every row's projection on the basis, centred (minus the projected mean, m_offset).
+    void project(qint64 n, int dim, const RowDecoder &decode, const JobControl *control);
+
     Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m_basis; // dims × dim
+    Eigen::VectorXf m_offset; // dims: the basis times the rows' mean
     EmbeddingIndex m_rows; // n × dims projections of the centred rows, ranked by dot product
     int m_pool = 0;
     double m_recall = 0.0;

@@ -192,6 +192,13 @@ const char *const kMigrations[][16] = {
         " PRIMARY KEY(run_id, method, class, image_id)) WITHOUT ROWID",
         nullptr,
     },
+    // 16: the slider's calibrated approximate search (EmbeddingIndex::savedApproximation) per run,
+    // class and split
+    {
+        "CREATE TABLE run_search_indexes(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+        " class TEXT NOT NULL, split TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY(run_id, class, split)) WITHOUT ROWID",
+        nullptr,
+    },
 };
 constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == ProjectStore::kSchemaVersion, "one migration per schema version");

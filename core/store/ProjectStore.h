@@ -27,7 +27,7 @@ struct ClassResult;
 class ProjectStore
 {
 public:
-    static constexpr int kSchemaVersion = 15;
+    static constexpr int kSchemaVersion = 16;
 
     // ROOT/.faultline/project.sqlite
     static QString defaultPath(const QString &datasetRoot);
@@ -144,13 +144,19 @@ public:
     // returned and their rows left untouched.
     QStringList loadConceptEmbeddings(qint64 modelId, const QStringList &texts, float *out, int dim) const;
 
-    // --- 2-D maps of a run's images per method and class (ProjectStoreProjections.cpp) ----
+    // --- 2-D maps of a run's images per method and class (ProjectStoreViewCaches.cpp) ----
     // Replaces the stored map; xy holds x, y per image id.
     void storeProjection(qint64 runId, const QString &method, const QString &className,
                          const QVector<qint64> &imageIds, const std::vector<float> &xy);
     // The stored map (ids in id order, xy beside them); empty when none is stored.
     QVector<qint64> loadProjection(qint64 runId, const QString &method, const QString &className,
                                    std::vector<float> *xy) const;
+
+    // --- the slider's calibrated approximate search per run, class and split ----------
+    // (ProjectStoreViewCaches.cpp): EmbeddingIndex::savedApproximation()'s bytes, so a class of
+    // millions of images reopens without minutes of calibration. Replaces what is stored.
+    void storeSearchIndex(qint64 runId, const QString &className, const QString &split, const QByteArray &state);
+    QByteArray loadSearchIndex(qint64 runId, const QString &className, const QString &split) const; // empty: none
 
     // --- the user's tags ("hard" / "ok"; one per image, empty clears) ------------------
     void setImageTag(const QVector<qint64> &imageIds, const QString &tag);

@@ -1,6 +1,7 @@
 #include "analysis/AnalysisJob.h"
 #include "analysis/EmbeddingWhitener.h"
 #include "analysis/FailureDirectionFitter.h"
+#include "analysis/LinearSvm.h"
 #include "analysis/StratifiedKFold.h"
 #include "common/Error.h"
 #include "common/JobControl.h"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -367,6 +369,42 @@ private Q_SLOTS:
         QCOMPARE(a.cvScores, c.cvScores);
         QCOMPARE(a.C, c.C);
         QCOMPARE(a.decisionValues, c.decisionValues);
+    }
+
+    // Above LIBSVM's precomputed-kernel limit the float-Gram SMO (DenseSmo) takes over: on the
+    // same rows, forced both ways, its solution equals LIBSVM's up to the solver's tolerance.
+    void denseGramSolverMatchesLibsvm()
+    {
+        const int n = 1500, d = 24;
+        std::mt19937 rng(9);
+        std::normal_distribution<double> normal;
+        Eigen::MatrixXd x(n, d);
+        std::vector<int> targets(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            targets[size_t(i)] = i % 4 == 0 ? 0 : 1;
+            for (int c = 0; c < d; ++c)
+                x(i, c) = normal(rng) + (c == 0 && targets[size_t(i)] == 0 ? 1.0 : 0.0); // overlapping classes
+            x.row(i).normalize();
+        }
+        const LinearSvmProblem libsvm(x, targets, LinearSvmProblem::Kernel::LibsvmPrecomputed);
+        const LinearSvmProblem dense(x, targets, LinearSvmProblem::Kernel::DenseGram);
+        QCOMPARE(dense.kernel(), LinearSvmProblem::Kernel::DenseGram);
+        std::vector<int> all(static_cast<size_t>(n)), fold = stratifiedTestFolds(targets, 5);
+        std::iota(all.begin(), all.end(), 0);
+        for (double C : {1e-4, 1e-2, 1e-1, 1.0}) {
+            const LinearSvmModel a = libsvm.train(all, C), b = dense.train(all, C);
+            const Eigen::VectorXd da = (x * a.normal).array() + a.bias, db = (x * b.normal).array() + b.bias;
+            const double spread = da.maxCoeff() - da.minCoeff();
+            const double worst = (da - db).cwiseAbs().maxCoeff();
+            QVERIFY2(worst <= 0.002 * spread, qPrintable(QStringLiteral("C=%1: max |Δ| %2 of a spread of %3").arg(C).arg(worst).arg(spread)));
+            int agree = 0;
+            for (int i = 0; i < n; ++i)
+                agree += (da[i] >= 0) == (db[i] >= 0) ? 1 : 0;
+            QVERIFY2(agree >= n * 995 / 1000, qPrintable(QStringLiteral("C=%1: %2 of %3 signs agree").arg(C).arg(agree).arg(n)));
+            for (int f = 0; f < 5; ++f)
+                QVERIFY(std::abs(libsvm.foldBalancedAccuracy(fold, f, C) - dense.foldBalancedAccuracy(fold, f, C)) <= 0.01);
+        }
+        QCOMPARE(LinearSvmProblem::kernelBytes(20000), 4.0 * 20000 * 20000);
     }
 
     void badParametersAreErrors()

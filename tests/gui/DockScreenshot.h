@@ -15,7 +15,7 @@ inline bool saveScreenshot(QWidget *widget, ThumbnailCache *cache, const QString
 {
     widget->show();
     widget->grab();
-    if (!QTest::qWaitFor([cache] { return cache->pendingCount() == 0; }, 10000))
+    if (!QTest::qWaitFor([cache] { return !cache || cache->pendingCount() == 0; }, 10000))
         return false;
     QTest::qWait(50); // the decoded thumbnails' dataChanged
     const QPixmap shot = widget->grab();

@@ -22,6 +22,7 @@
 #include "interpret/RunImages.h"
 #include "interpret/StoredFailureDirection.h"
 #include "retrieval/EmbeddingIndex.h"
+#include "store/ProjectStore.h"
 #include "retrieval/Slerp.h"
 
 #include <QApplication>
@@ -219,7 +220,19 @@ private Q_SLOTS:
         QVERIFY(ready.wait(kTimeout));
         EmbeddingIndex::setApproximateMinRowsForTesting(0);
         QCOMPARE(m_dock->searchesApproximately(), ready.first().first().toBool());
+        QVERIFY(!ready.first().at(1).toBool()); // calibrated, then kept in the project
         QTRY_VERIFY_WITH_TIMEOUT(!m_dock->isCalibrating(), kTimeout); // the finished job goes at the next event loop turn
+        const QByteArray kept = ProjectStore(m_project.projectPath()).loadSearchIndex(1, QStringLiteral("cat"), splitName(Split::Test));
+        QVERIFY(!kept.isEmpty());
+        // The same class again (a reopening): read back, not calibrated again.
+        EmbeddingIndex::setApproximateMinRowsForTesting(100);
+        ready.clear();
+        m_dock->showClass(std::make_shared<const RunClassImages>(large), m_project.root, m_project.projectPath(), 1);
+        QVERIFY(ready.wait(kTimeout));
+        EmbeddingIndex::setApproximateMinRowsForTesting(0);
+        QVERIFY(ready.first().at(1).toBool());
+        QCOMPARE(m_dock->searchesApproximately(), ready.first().first().toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_dock->isCalibrating(), kTimeout);
         m_dock->setDifficulty(-0.5);
         QTRY_COMPARE_WITH_TIMEOUT(m_dock->shownDifficulty(), -0.5, kTimeout);
         QCOMPARE(m_dock->nearestModel()->rowCount(), kNearest);

@@ -8,6 +8,7 @@
 #include "generation/GenerationSettingsPage.h"
 #include "dialogs/SettingsDialog.h"
 #include "TestImages.h"
+#include "DockScreenshot.h"
 #include "jobs/BackgroundJob.h"
 
 #include <QApplication>
@@ -168,6 +169,18 @@ private Q_SLOTS:
         QCOMPARE(sizeOf(QStringLiteral("Unsized"))->toolTip(1), QStringLiteral("As the download server reports it"));
         QCOMPARE(sizeOf(QStringLiteral("Served"))->text(1), QLocale().formattedDataSize(m_served.size())); // recorded
         QVERIFY(!QFileInfo::exists(QDir(m_modelDir).filePath(QStringLiteral("unsized.safetensors"))));
+        // Issue 15.7: the size column shows every size in full, on a laptop screen too.
+        for (const QSize size : {QSize(1024, 700), QSize(1920, 1080)}) {
+            dialog.resize(dialog.sizeHint().expandedTo(QSize(640, 480)).boundedTo(size));
+            QVERIFY(dialog.width() <= size.width() && dialog.height() <= size.height());
+            QApplication::processEvents();
+            QTreeWidget *list = dialog.modelList();
+            for (int i = 0; i < list->topLevelItemCount(); ++i)
+                QVERIFY2(list->columnWidth(1) >= list->fontMetrics().horizontalAdvance(list->topLevelItem(i)->text(1)),
+                         qPrintable(list->topLevelItem(i)->text(1)));
+            QVERIFY(testing::saveScreenshot(&dialog, nullptr,
+                                            QStringLiteral("settings-models-%1x%2.png").arg(size.width()).arg(size.height())));
+        }
         dialog.close();
     }
 

@@ -113,6 +113,7 @@ private Q_SLOTS:
     void exactFallbacks();
     void deterministic();
     void cancelStopsTheCalibration();
+    void savedApproximationRestores();
 };
 
 void TestApproximateSearch::clusteredRecall()
@@ -366,6 +367,60 @@ void TestApproximateSearch::cancelStopsTheCalibration()
     QCOMPARE(EmbeddingIndex::build(rows.data(), n, dim, EmbeddingIndex::Precision::Float16, Approximation::Never, &control)
                  .size(),
              n);
+}
+
+// The calibration kept in the project store comes back whole: the same lists or sketch, the same
+// answers; bytes of other rows or damaged ones are refused, not half-used.
+void TestApproximateSearch::savedApproximationRestores()
+{
+    struct Case
+    {
+        std::vector<float> rows;
+        qint64 n;
+        int dim;
+        EmbeddingIndex::Method method;
+    };
+    const Case cases[] = {{rowsAround(30000, 48, 300, 7), 30000, 48, EmbeddingIndex::Method::InvertedLists},
+                          {powerLawRows(20000, 128, 17), 20000, 128, EmbeddingIndex::Method::Sketch}};
+    for (const Case &c : cases) {
+        const EmbeddingIndex built = indexOf(c.rows, c.n, c.dim, Approximation::Always);
+        QCOMPARE(built.approximation().method, c.method);
+        const QByteArray saved = built.savedApproximation();
+        QVERIFY(!saved.isEmpty());
+        const EmbeddingIndex restored =
+            EmbeddingIndex::restore(c.rows.data(), c.n, c.dim, EmbeddingIndex::Precision::Float16, saved);
+        QCOMPARE(restored.approximation().method, c.method);
+        QCOMPARE(restored.approximation().probes, built.approximation().probes);
+        QCOMPARE(restored.approximation().sketchPool, built.approximation().sketchPool);
+        QCOMPARE(restored.memoryBytes(), built.memoryBytes());
+        std::vector<Neighbor> a, b;
+        for (const Eigen::VectorXf &q : queriesNear(c.rows, c.dim, 30, 5)) {
+            built.nearest(q, 32, a);
+            restored.nearest(q, 32, b);
+            QCOMPARE(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); ++i) {
+                QCOMPARE(a[i].row, b[i].row);
+                QCOMPARE(a[i].cosine, b[i].cosine);
+            }
+        }
+        // Other rows (row 0 is among those fingerprinted), fewer rows, cut bytes: refused.
+        std::vector<float> other = c.rows;
+        other[0] += 0.5f;
+        const auto refused = [&](const float *rows, qint64 n, const QByteArray &bytes) {
+            try {
+                EmbeddingIndex::restore(rows, n, c.dim, EmbeddingIndex::Precision::Float16, bytes);
+            } catch (const Error &e) {
+                return QString::fromUtf8(e.what());
+            }
+            return QString();
+        };
+        QVERIFY(refused(other.data(), c.n, saved).contains(QLatin1String("other rows")));
+        QVERIFY(refused(c.rows.data(), c.n - 1, saved).contains(QLatin1String("other rows")));
+        QVERIFY(!refused(c.rows.data(), c.n, saved.left(saved.size() / 2)).isEmpty());
+        QVERIFY(refused(c.rows.data(), c.n, QByteArray("not an index")).contains(QLatin1String("damaged")));
+    }
+    // An index that was never calibrated has nothing to save.
+    QVERIFY(indexOf(cases[0].rows, cases[0].n, cases[0].dim, Approximation::Never).savedApproximation().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestApproximateSearch)

@@ -48,6 +48,8 @@ QStringList rawQuery(const QString &dbPath, const QString &sql)
 void downgradeToSchema12(const QString &dbPath)
 {
     for (const char *sql : {
+             // 16 → 15
+             "DROP TABLE run_search_indexes",
              // 15 → 14
              "DROP TABLE run_projections",
              // 14 → 13
@@ -880,6 +882,14 @@ private Q_SLOTS:
         QCOMPARE(counts[1].className, QStringLiteral("dog"));
         QCOMPARE(counts[1].images, 2);
         QCOMPARE(counts[1].errors, 0);
+
+        // The slider's calibrated search, per class and split: replaced, not added to.
+        QVERIFY(store.loadSearchIndex(runId, QStringLiteral("cat"), QStringLiteral("test")).isEmpty());
+        store.storeSearchIndex(runId, QStringLiteral("cat"), QStringLiteral("test"), QByteArray("first"));
+        store.storeSearchIndex(runId, QStringLiteral("cat"), QStringLiteral("test"), QByteArray("\0second", 7));
+        QCOMPARE(store.loadSearchIndex(runId, QStringLiteral("cat"), QStringLiteral("test")), QByteArray("\0second", 7));
+        QVERIFY(store.loadSearchIndex(runId, QStringLiteral("cat"), QStringLiteral("val")).isEmpty());
+        QVERIFY(store.loadSearchIndex(runId, QStringLiteral("dog"), QStringLiteral("test")).isEmpty());
 
         // Later prediction imports do not rewrite the run.
         store.replacePredictions({}, QStringLiteral("empty.csv"));

@@ -11,6 +11,7 @@
 #include "gallery/TileStripView.h"
 #include "captions/CaptionCandidates.h"
 #include "captions/CaptionVocabulary.h"
+#include "common/Error.h"
 #include "interpret/RunImages.h"
 #include "interpret/StoredFailureDirection.h"
 #include "retrieval/EmbeddingIndex.h"
@@ -310,16 +311,38 @@ void DifficultyDock::prepareSpace()
 }
 
 // The same space with an approximate index (calibrated in a job: a minute at 1M images, minutes at
-// 10M; cancelled with the class). Queries already running keep the exact space they started with.
+// 10M; cancelled with the class), kept in the project store per run, class and split, so the
+// next time it is read back instead. Queries already running keep the exact space they started with.
 void DifficultyDock::approximateSpace(std::shared_ptr<const SliderSpace> exact, quint64 generation)
 {
     auto faster = std::make_shared<SliderSpace>();
+    auto stored = std::make_shared<bool>(false);
+    const QString projectPath = m_projectPath, split = splitName(m_split);
+    const qint64 runId = m_runId;
     m_approximateJob = launchJob(
         this, tr("Approximate index of %1's %n images", nullptr, int(exact->images.size())).arg(exact->images.className),
         [=](JobControl &control) {
-            faster->index = EmbeddingIndex::build(exact->images.embeddings.data(), exact->images.size(), exact->images.dim,
-                                                  EmbeddingIndex::Precision::Float16,
-                                                  EmbeddingIndex::Approximation::Auto, &control);
+            const RunClassImages &images = exact->images;
+            ProjectStore store(projectPath);
+            if (const QByteArray saved = store.loadSearchIndex(runId, images.className, split); !saved.isEmpty()) {
+                try {
+                    faster->index = EmbeddingIndex::restore(images.embeddings.data(), images.size(), images.dim,
+                                                            EmbeddingIndex::Precision::Float16, saved, &control);
+                    *stored = true;
+                } catch (const Error &) {
+                    // damaged or of other rows: calibrated again below and replaced
+                }
+            }
+            if (!*stored) {
+                faster->index = EmbeddingIndex::build(images.embeddings.data(), images.size(), images.dim,
+                                                      EmbeddingIndex::Precision::Float16,
+                                                      EmbeddingIndex::Approximation::Auto, &control);
+                try {
+                    store.storeSearchIndex(runId, images.className, split, faster->index.savedApproximation());
+                } catch (const Error &) {
+                    // a read-only project: the index serves this session only
+                }
+            }
             faster->items = exact->items;
             faster->direction = exact->direction; // the images themselves are needed no longer
         },
@@ -329,7 +352,7 @@ void DifficultyDock::approximateSpace(std::shared_ptr<const SliderSpace> exact, 
             const bool active = faster->index.approximation().active();
             if (active)
                 m_space = faster;
-            Q_EMIT approximateIndexReady(active);
+            Q_EMIT approximateIndexReady(active, *stored);
         },
         [=](const QString &message) {
             if (generation == m_generation)

@@ -79,8 +79,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void imageActivated(const QString &absolutePath);
-    // A large class's calibration ended: `active` when the slider now searches approximately.
-    void approximateIndexReady(bool active);
+    // A large class's approximate index is there: `active` when the slider now searches
+    // approximately, `stored` when it was read from the project store instead of calibrated.
+    void approximateIndexReady(bool active, bool stored);
 
 private:
     void buildUi();

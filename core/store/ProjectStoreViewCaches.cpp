@@ -1,5 +1,6 @@
-// ProjectStore: the embedding map's coordinates (issue 15), per run, method and class, so the map
-// reopens without computing the projection again.
+// ProjectStore: what the views compute once per run and keep — the embedding map's coordinates
+// (per method and class) and the slider's calibrated approximate search (per class and split) —
+// so reopening does not compute them again.
 #include "store/ProjectStore.h"
 
 #include "common/Error.h"
@@ -48,6 +49,29 @@ QVector<qint64> ProjectStore::loadProjection(qint64 runId, const QString &method
         xy->push_back(float(query.value(2).toDouble()));
     }
     return ids;
+}
+
+void ProjectStore::storeSearchIndex(qint64 runId, const QString &className, const QString &split, const QByteArray &state)
+{
+    transaction([&] {
+        QSqlQuery insert = prepare(m_db, QStringLiteral(
+            "INSERT OR REPLACE INTO run_search_indexes(run_id, class, split, state) VALUES (?, ?, ?, ?)"));
+        insert.addBindValue(runId);
+        insert.addBindValue(className);
+        insert.addBindValue(split);
+        insert.addBindValue(state);
+        exec(insert);
+    });
+}
+
+QByteArray ProjectStore::loadSearchIndex(qint64 runId, const QString &className, const QString &split) const
+{
+    QSqlQuery query = prepare(m_db, QStringLiteral("SELECT state FROM run_search_indexes WHERE run_id=? AND class=? AND split=?"));
+    query.addBindValue(runId);
+    query.addBindValue(className);
+    query.addBindValue(split);
+    exec(query);
+    return query.next() ? query.value(0).toByteArray() : QByteArray();
 }
 
 } // namespace faultline
