@@ -1,4 +1,4 @@
-// The Faultline side of bench_tsne.py: tsneProjection() (exact up to 3,000 rows, Barnes–Hut above)
+// The Faultline side of bench_tsne.py: tsneProjection() (exact up to 1,000 rows, Barnes–Hut above)
 // on the rows of an .npy matrix, timed; the coordinates are written as an .npy matrix.
 //   bench_tsne IN.npy OUT.npy        prints "seconds <wall time of the projection>"
 

@@ -6,8 +6,8 @@
 
 Data per shape N x D (seed 0): 20 Gaussian clusters of CLIP-like rows (unit centres, noise 0.6 /
 sqrt(D) per dimension, so clusters touch), float32. Faultline: bench_tsne (tsneProjection: exact
-up to 3,000 rows, Barnes–Hut above). Reference: sklearn.manifold.TSNE(2, init="pca",
-learning_rate="auto", perplexity=30, random_state=0), method "exact" up to 3,000 rows and
+up to 1,000 rows, Barnes–Hut above). Reference: sklearn.manifold.TSNE(2, init="pca",
+learning_rate="auto", perplexity=30, random_state=0), method "exact" up to 1,000 rows and
 "barnes_hut" (angle 0.5) above, n_jobs = --threads. Reported: wall seconds of each, the ratio, and
 trustworthiness at k = 10 of each map (skipped above 20,000 rows: it needs the N x N distances).
 """
@@ -49,7 +49,7 @@ def main():
                 sys.exit(p.stderr)
             ours_s = float(p.stdout.split()[1])
             ours = np.load(out)
-            method = "exact" if n <= 3000 else "barnes_hut"
+            method = "exact" if n <= 1000 else "barnes_hut"
             start = time.perf_counter()
             ref = TSNE(2, method=method, init="pca", learning_rate="auto", perplexity=30, random_state=0,
                        n_jobs=a.threads).fit_transform(X)

@@ -41,6 +41,9 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QLabel>
+#include <QApplication>
+#include <QScrollArea>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QHeaderView>
@@ -291,6 +294,23 @@ private Q_SLOTS:
             QVERIFY2(header->sectionViewportPosition(column) + header->sectionSize(column) <= table->viewport()->width(),
                      qPrintable(QStringLiteral("column %1 cut").arg(column)));
         QVERIFY(header->sectionViewportPosition(ClassesTableModel::ErrorRateColumn) + 40 < table->viewport()->width());
+        // the inspector's values show in full in its narrow dock, under their captions where
+        // they do not fit beside them (issue 15.5: "Decision value: −1.3", "Result: ✗ incor")
+        QTRY_VERIFY_WITH_TIMEOUT(!window.inspectorDock()->fieldText(QStringLiteral("decision")).isEmpty(), 20000);
+        QApplication::processEvents();
+        auto *inspectorArea = qobject_cast<QScrollArea *>(window.inspectorDock()->widget());
+        QVERIFY(inspectorArea);
+        for (const char *key : {"label", "prediction", "correct", "decision", "hardness", "split"}) {
+            const QLabel *value = nullptr;
+            for (QLabel *label : window.inspectorDock()->findChildren<QLabel *>())
+                if (label->text() == window.inspectorDock()->fieldText(QLatin1String(key)) && !label->text().isEmpty())
+                    value = label;
+            QVERIFY2(value, key);
+            const QPoint right = value->mapTo(inspectorArea->viewport(), QPoint(value->fontMetrics().horizontalAdvance(value->text()), 0));
+            QVERIFY2(value->width() >= value->fontMetrics().horizontalAdvance(value->text())
+                         && right.x() <= inspectorArea->viewport()->width(),
+                     qPrintable(QStringLiteral("%1: \"%2\" cut").arg(QLatin1String(key), value->text())));
+        }
         QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("laptop-1024x700.png")));
     }
 

@@ -17,6 +17,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline {
@@ -99,11 +100,13 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight);
+    // A value that does not fit beside its caption in a narrow dock goes under it, not cut
+    // ("Decision value: −1.3…" at 1024 × 700; issue 15.5).
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     auto addField = [&](const QString &key, const QString &caption) {
         auto *value = new QLabel(page);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         value->setTextFormat(Qt::PlainText);
-        value->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         auto *captionLabel = new QLabel(caption, page);
         form->addRow(captionLabel, value);
         m_fields.insert(key, value);
@@ -119,11 +122,14 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
     addField(QStringLiteral("tag"), tr("Tag:"));
     addField(QStringLiteral("path"), tr("Path:"));
     // long values wrap rather than being cut in a narrow dock (German's tag hint; issue 15.5)
-    m_fields.value(QStringLiteral("path"))->setWordWrap(true);
-    m_fields.value(QStringLiteral("tag"))->setWordWrap(true);
+    for (const char *key : {"path", "tag"}) {
+        m_fields.value(QLatin1String(key))->setWordWrap(true);
+        m_fields.value(QLatin1String(key))->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    }
     layout->addLayout(form);
 
     auto *heading = new QLabel(tr("Nearest neighbours in the class"), page);
+    heading->setWordWrap(true);
     QFont bold = heading->font();
     bold.setBold(true);
     heading->setFont(bold);
@@ -132,8 +138,8 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
     m_neighboursStatus->setForegroundRole(QPalette::PlaceholderText);
     m_neighboursStatus->setWordWrap(true);
     layout->addWidget(m_neighboursStatus);
-    auto *grid = new QGridLayout;
-    grid->setSpacing(2);
+    m_neighbourGrid = new QGridLayout;
+    m_neighbourGrid->setSpacing(2);
     for (int i = 0; i < kNeighbours; ++i) {
         auto *button = new QToolButton(page);
         button->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
@@ -147,10 +153,10 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
             Q_EMIT neighbourActivated(path);
             setCurrentImage(path);
         });
-        grid->addWidget(button, i / 4, i % 4);
         m_neighbourButtons.push_back(button);
     }
-    layout->addLayout(grid);
+    layoutNeighbours();
+    layout->addLayout(m_neighbourGrid);
     m_stack->addWidget(page);
     setWidget(m_stack);
 
@@ -164,6 +170,27 @@ InspectorDock::InspectorDock(QWidget *parent, ThumbnailCache *cache)
 }
 
 InspectorDock::~InspectorDock() = default;
+
+void InspectorDock::resizeEvent(QResizeEvent *event)
+{
+    QDockWidget::resizeEvent(event);
+    layoutNeighbours();
+}
+
+// The neighbour tiles in as many columns as the dock is wide for (four at most), so a narrow
+// dock shows them in rows instead of cutting the right-hand ones off (issue 15.5).
+void InspectorDock::layoutNeighbours()
+{
+    const int tile = m_neighbourButtons.front()->sizeHint().width() + m_neighbourGrid->spacing();
+    const int columns = std::clamp((width() - 24) / std::max(1, tile), 1, 4);
+    if (columns == m_neighbourColumns)
+        return;
+    m_neighbourColumns = columns;
+    for (QToolButton *button : m_neighbourButtons)
+        m_neighbourGrid->removeWidget(button);
+    for (int i = 0; i < int(m_neighbourButtons.size()); ++i)
+        m_neighbourGrid->addWidget(m_neighbourButtons[size_t(i)], i / columns, i % columns);
+}
 
 void InspectorDock::showClass(std::shared_ptr<const RunClassImages> images, const QString &datasetRoot)
 {

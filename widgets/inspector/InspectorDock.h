@@ -11,8 +11,8 @@
 #include <vector>
 
 class QFormLayout;
-class QLabel;
 class QGridLayout;
+class QLabel;
 class QStackedWidget;
 class QToolButton;
 
@@ -79,7 +79,11 @@ Q_SIGNALS:
     void neighbourActivated(const QString &path);
     void imageActivated(const QString &path);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void layoutNeighbours();
     void updateFields();
     void updatePreview();
     void searchNeighbours();
@@ -109,6 +113,8 @@ private:
     QLabel *m_hardnessCaption = nullptr;
     QLabel *m_neighboursStatus = nullptr;
     std::vector<QToolButton *> m_neighbourButtons;
+    QGridLayout *m_neighbourGrid = nullptr;
+    int m_neighbourColumns = 0; // as many as the dock's width holds, 1 to 4
 };
 
 } // namespace faultline
