@@ -311,6 +311,18 @@ private Q_SLOTS:
                          && right.x() <= inspectorArea->viewport()->width(),
                      qPrintable(QStringLiteral("%1: \"%2\" cut").arg(QLatin1String(key), value->text())));
         }
+        // the message bar is as tall as its wrapped lines, not as at its narrowest (it was 90 px
+        // for two lines)
+        auto *bar = window.findChild<MessageBar *>();
+        QVERIFY(bar && bar->isVisible());
+        const QLabel *message = nullptr;
+        for (QLabel *label : bar->findChildren<QLabel *>())
+            if (label->wordWrap())
+                message = label;
+        QVERIFY(message);
+        const int lines = message->heightForWidth(message->width()) / message->fontMetrics().lineSpacing();
+        QVERIFY2(bar->height() <= (lines + 1) * message->fontMetrics().lineSpacing() + 16,
+                 qPrintable(QStringLiteral("%1 px for %2 line(s)").arg(bar->height()).arg(lines)));
         QVERIFY(testing::saveScreenshot(&window, window.findChild<ThumbnailCache *>(), QStringLiteral("laptop-1024x700.png")));
     }
 

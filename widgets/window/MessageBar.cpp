@@ -2,6 +2,8 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLayout>
+#include <QResizeEvent>
 #include <QStyle>
 #include <QToolButton>
 
@@ -53,11 +55,28 @@ void MessageBar::showMessage(const QString &text, Kind kind)
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
     m_icon->setPixmap(style()->standardIcon(icon).pixmap(size, size));
     m_label->setText(text);
+    fitHeight();
     setToolTip(m_history.size() > 1 ? tr("%n earlier message(s):\n", nullptr, int(m_history.size() - 1))
                                           + m_history.mid(0, m_history.size() - 1).join(QLatin1Char('\n'))
                                     : QString());
     show();
     Q_EMIT shownChanged(true);
+}
+
+void MessageBar::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    fitHeight();
+}
+
+// The bar sits in a toolbar, whose layout ignores height-for-width: left alone, the wrapped text
+// is measured at its narrowest and the bar stood 90 px tall for two lines at 1024 px. Its height
+// follows the lines the text takes at the bar's width instead.
+void MessageBar::fitHeight()
+{
+    const int wanted = layout()->heightForWidth(width());
+    if (wanted > 0 && wanted != height())
+        setFixedHeight(wanted);
 }
 
 void MessageBar::dismiss()

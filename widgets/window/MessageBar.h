@@ -26,7 +26,12 @@ public Q_SLOTS:
 Q_SIGNALS:
     void shownChanged(bool shown); // a message appeared or was dismissed
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitHeight();
+
     QLabel *m_icon = nullptr;
     QLabel *m_label = nullptr;
     QStringList m_history;
