@@ -25,5 +25,6 @@ fi
 mkdir -p docs/images
 shoot() { XDG_CONFIG_HOME="$work/config-$1" xvfb-run -a -s '-screen 0 1600x1000x24' ./build/app/gui/faultline "${@:2}"; }
 shoot tour "$work/dataset" --screenshot docs/images
-shoot welcome --screenshot docs/images   # no dataset: the welcome page
+# No dataset: the welcome page, with the demo button an installation that ships the demo shows.
+FAULTLINE_DEMO_DATASET=$PWD/$dataset shoot welcome --screenshot docs/images
 ls -1 docs/images

@@ -3277,8 +3277,8 @@ Generator: %3, Seed %4
         <translation>Demo-Datensatz öffnen</translation>
     </message>
     <message>
-        <source>8,000 Fashion-MNIST images with two planted failure modes (rotated bags and sneakers), a classifier&apos;s predictions and embeddings: copied to your data folder and analysed at once</source>
-        <translation>8.000 Fashion-MNIST-Bilder mit zwei eingebauten Fehlermodi (gedrehte Taschen und Sneaker), den Vorhersagen eines Klassifikators und Einbettungen: in Ihren Datenordner kopiert und sofort analysiert</translation>
+        <source>9,000 Fashion-MNIST images with two planted failure modes (rotated bags and sneakers), a classifier&apos;s predictions and embeddings: copied to your data folder and analysed at once</source>
+        <translation>9.000 Fashion-MNIST-Bilder mit zwei eingebauten Fehlermodi (gedrehte Taschen und Sneaker), den Vorhersagen eines Klassifikators und Einbettungen: in Ihren Datenordner kopiert und sofort analysiert</translation>
     </message>
 </context>
 <context>

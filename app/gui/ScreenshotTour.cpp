@@ -11,6 +11,7 @@
 #include "generation/GeneratedSamplesPanel.h"
 #include "generation/GenerationSettingsPage.h"
 #include "gallery/GalleryView.h"
+#include "interpret/RunImages.h"
 #include "inspector/InspectorDock.h"
 #include "window/MainWindow.h"
 #include "gallery/NeighborListModel.h"
@@ -233,7 +234,33 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString dataset, QString outp
                        [this, idle] { return idle() && m_window.mapDock()->pointCount() > 0; },
                        [this] {
                            save(m_window.mapDock(), QStringLiteral("map.png"));
+                           m_window.mapDock()->setScope(EmbeddingMapDock::Scope::WholeRun);
+                           m_window.mapDock()->setColouring(EmbeddingMapDock::Colouring::Class);
+                       }});
+    // The whole run on one map, coloured by class; then the gallery narrowed to a caption.
+    m_steps.push_back({QStringLiteral("map of every class"),
+                       [this, idle] {
+                           const auto &images = m_window.mapDock()->mapImages();
+                           return idle() && images && !images->labels.isEmpty();
+                       },
+                       [this] {
+                           save(m_window.mapDock(), QStringLiteral("map-all.png"));
+                           m_window.mapDock()->setColouring(EmbeddingMapDock::Colouring::Correctness);
+                           m_window.mapDock()->setScope(EmbeddingMapDock::Scope::SelectedClass);
                            m_window.mapDock()->setFloating(false);
+                           GalleryRanges ranges;
+                           ranges.caption = QStringLiteral("a photo of a dark boot");
+                           m_window.galleryView()->setSplitFilter(std::nullopt);
+                           m_window.galleryView()->setRanges(ranges);
+                       }});
+    m_steps.push_back({QStringLiteral("caption filter"),
+                       [this, idle] {
+                           return idle() && (m_window.galleryView()->hardestModel()->rowCount() > 0 || m_waitedMs >= 5000);
+                       },
+                       [] {}});
+    m_steps.push_back({QStringLiteral("caption filter thumbnails"), [this] { return m_waitedMs >= 1000; }, [this] {
+                           save(m_window.galleryView(), QStringLiteral("caption-filter.png"));
+                           m_window.galleryView()->setRanges({});
                        }});
 }
 

@@ -20,7 +20,7 @@ inline bool saveScreenshot(QWidget *widget, ThumbnailCache *cache, const QString
     QTest::qWait(50); // the decoded thumbnails' dataChanged
     const QPixmap shot = widget->grab();
     const QString dir = qEnvironmentVariable("FAULTLINE_GUI_SHOTS");
-    return !shot.isNull() && (dir.isEmpty() || shot.save(QDir(dir).filePath(name)));
+    return !shot.isNull() && (dir.isEmpty() || (QDir().mkpath(dir) && shot.save(QDir(dir).filePath(name))));
 }
 
 } // namespace faultline::testing

@@ -11,6 +11,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -392,6 +393,12 @@ void EmbeddingMapDock::redraw()
             curve->removeFromLegend();
         m_curves.push_back(curve);
     }
+    // As many legend entries per row as fit whole (ten classes in one row cut their names).
+    const QFontMetrics metrics(m_plot->legend->font());
+    int widest = 1;
+    for (const QCPCurve *curve : m_curves)
+        widest = std::max(widest, metrics.horizontalAdvance(curve->name()) + 40); // + the dot and padding
+    m_plot->legend->setWrap(std::max(1, (m_plot->width() - 16) / widest));
     m_current = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
     m_current->setLineStyle(QCPCurve::lsNone);
     m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(m_plot->palette().color(QPalette::WindowText), 2),

@@ -25,7 +25,7 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
 
     m_demo = new QPushButton(tr("Open the demo dataset"));
     m_demo->setObjectName(QStringLiteral("OpenDemo"));
-    m_demo->setToolTip(tr("8,000 Fashion-MNIST images with two planted failure modes (rotated bags and "
+    m_demo->setToolTip(tr("9,000 Fashion-MNIST images with two planted failure modes (rotated bags and "
                           "sneakers), a classifier's predictions and embeddings: copied to your data "
                           "folder and analysed at once"));
     m_demo->setMinimumHeight(open->minimumHeight());
