@@ -250,6 +250,10 @@ Test</translation>
         <source>Match the caption “%1”</source>
         <translation>Abgleich mit der Beschreibung „%1“</translation>
     </message>
+    <message>
+        <source>The text model gives %1 values per caption, the run&apos;s embeddings have %2</source>
+        <translation>Das Textmodell liefert %1 Werte je Beschreibung, die Einbettungen des Laufs haben %2</translation>
+    </message>
 </context>
 <context>
     <name>faultline::CaptionsDock</name>

@@ -28,7 +28,6 @@ void silenceLibsvmOnce()
 struct LinearSvmProblem::Nodes
 {
     Kernel kernel = Kernel::LibsvmPrecomputed;
-    bool precomputed = false;
     std::vector<svm_node> storage; // LIBSVM's rows
     std::vector<svm_node *> rows;
     std::vector<float> gram;       // DenseGram: n × n
@@ -54,12 +53,12 @@ LinearSvmProblem::LinearSvmProblem(Eigen::MatrixXd features, std::vector<int> ta
             m_nodes->diagonal[size_t(i)] = m_features.row(i).squaredNorm();
         return;
     }
-    m_nodes->precomputed = m_nodes->kernel == Kernel::LibsvmPrecomputed;
-    const Eigen::Index width = m_nodes->precomputed ? n + 2 : d + 1;
+    const bool precomputed = m_nodes->kernel == Kernel::LibsvmPrecomputed;
+    const Eigen::Index width = precomputed ? n + 2 : d + 1;
     m_nodes->storage.resize(size_t(n * width));
     m_nodes->rows.resize(size_t(n));
 
-    if (m_nodes->precomputed) {
+    if (precomputed) {
         // LIBSVM's precomputed format: node 0 holds the sample's 1-based serial number,
         // node j holds K(i, j-1). Serial numbers index this full table, so any subset of rows
         // (a CV fold) can share it.
@@ -130,7 +129,7 @@ LinearSvmModel LinearSvmProblem::train(const std::vector<int> &subset, double C)
 
     svm_parameter param{};
     param.svm_type = C_SVC;
-    param.kernel_type = m_nodes->precomputed ? PRECOMPUTED : LINEAR;
+    param.kernel_type = m_nodes->kernel == Kernel::LibsvmPrecomputed ? PRECOMPUTED : LINEAR;
     param.cache_size = 200; // scikit-learn's default
     param.eps = 1e-3;
     param.C = C;

@@ -1,6 +1,7 @@
 #include "retrieval/EmbeddingIndex.h"
 
 #include "common/Error.h"
+#include "common/Fnv1a.h"
 #include "retrieval/IvfPartition.h"
 #include "retrieval/ProjectionSketch.h"
 
@@ -636,21 +637,16 @@ namespace {
 constexpr quint32 kSavedMagic = 0x464C4158; // "FLAX"
 constexpr quint32 kSavedVersion = 1;
 
-// FNV-1a over the stored bytes of up to 1,024 evenly spaced rows and the shape: saved lists or a
+// FNV-1a over the shape and the stored bytes of up to 1,024 evenly spaced rows: saved lists or a
 // sketch belong to these rows, not merely to as many.
 quint64 rowsFingerprint(const Data &d)
 {
-    quint64 hash = 1469598103934665603ULL;
-    const auto mix = [&hash](const void *bytes, size_t count) {
-        for (size_t i = 0; i < count; ++i)
-            hash = (hash ^ static_cast<const unsigned char *>(bytes)[i]) * 1099511628211ULL;
-    };
-    mix(&d.n, sizeof d.n);
-    mix(&d.dim, sizeof d.dim);
+    quint64 hash = fnv1a(&d.n, sizeof d.n);
+    hash = fnv1a(&d.dim, sizeof d.dim, hash);
     const size_t rowBytes = size_t(d.stride) * d.valueBytes();
     const qint64 samples = std::min<qint64>(d.n, 1024);
     for (qint64 s = 0; s < samples; ++s)
-        mix(static_cast<const char *>(d.values) + size_t(s * d.n / samples) * rowBytes, rowBytes);
+        hash = fnv1a(static_cast<const char *>(d.values) + size_t(s * d.n / samples) * rowBytes, rowBytes, hash);
     return hash;
 }
 

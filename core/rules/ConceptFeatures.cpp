@@ -30,8 +30,6 @@ QStringList conceptTexts(const CaptionVocabulary *vocabulary, const QString &cla
     return texts;
 }
 
-namespace {
-
 void normaliseRows(float *values, size_t rows, int dim)
 {
     for (size_t r = 0; r < rows; ++r) {
@@ -45,8 +43,6 @@ void normaliseRows(float *values, size_t rows, int dim)
                 row[i] = float(row[i] / norm);
     }
 }
-
-} // namespace
 
 std::vector<float> conceptEmbeddings(ProjectStore &store, qint64 embeddingModelId, int dim, const QStringList &texts,
                                      const TextEncoder &encode)

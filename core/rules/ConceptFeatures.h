@@ -16,6 +16,9 @@ class ProjectStore;
 // class name; repeats left out, order kept. Either source may be absent.
 QStringList conceptTexts(const CaptionVocabulary *vocabulary, const QString &className, const QStringList &userConcepts);
 
+// Scales each of `rows` rows of dim floats to unit length (in double); zero rows stay zero.
+void normaliseRows(float *values, size_t rows, int dim);
+
 // Unit-length text embeddings of `texts` (dim floats each): those the project holds for this
 // embedding model are read, the rest embedded with `encode` (called once, only when needed) and
 // stored, so a project's concepts cost the text tower once.

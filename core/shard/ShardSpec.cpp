@@ -1,6 +1,7 @@
 #include "shard/ShardSpec.h"
 
 #include "common/Error.h"
+#include "common/Fnv1a.h"
 
 #include <QStringList>
 
@@ -28,13 +29,8 @@ ShardSpec ShardSpec::parse(const QString &text, const QString &option)
 
 int ShardSpec::shardOfPath(const QString &relativePath, int count)
 {
-    // 64-bit FNV-1a over the UTF-8 bytes: defined byte for byte, unlike qHash (seeded per process).
-    quint64 hash = 14695981039346656037ULL;
-    for (const char byte : relativePath.toUtf8()) {
-        hash ^= quint8(byte);
-        hash *= 1099511628211ULL;
-    }
-    return int(hash % quint64(count));
+    const QByteArray utf8 = relativePath.toUtf8();
+    return int(fnv1a(utf8.constData(), size_t(utf8.size())) % quint64(count));
 }
 
 QString ShardSpec::fileStem(const QString &kind) const

@@ -1,5 +1,6 @@
 #include "gallery/CaptionMatcher.h"
 
+#include "common/Error.h"
 #include "interpret/RunImages.h"
 #include "rules/ConceptFeatures.h"
 #include "session/JobLauncher.h"
@@ -29,26 +30,26 @@ void CaptionMatcher::setImages(std::shared_ptr<const RunClassImages> images)
     if (images == m_images)
         return;
     m_images = std::move(images);
-    ++m_generation;
-    if (m_job)
-        m_job->cancel();
-    m_job = nullptr;
-    m_cosines.clear();
-    if (!m_caption.isEmpty())
-        start();
+    restart();
 }
 
 void CaptionMatcher::request(const QString &caption)
 {
     if (caption == m_caption && (!m_cosines.empty() || m_job))
         return;
+    m_caption = caption;
+    restart();
+}
+
+// The images or the caption changed: what was scored, or is being scored, is of the old pair.
+void CaptionMatcher::restart()
+{
     ++m_generation;
     if (m_job)
         m_job->cancel();
     m_job = nullptr;
-    m_caption = caption;
     m_cosines.clear();
-    if (!caption.isEmpty())
+    if (!m_caption.isEmpty())
         start();
 }
 
@@ -72,12 +73,10 @@ void CaptionMatcher::start()
         this, tr("Match the caption \u201c%1\u201d").arg(caption),
         [images, caption, encode, cosines](JobControl &) {
             std::vector<float> text = encode({caption});
-            double norm = 0;
-            for (float v : text)
-                norm += double(v) * v;
-            const float scale = norm > 0 ? float(1.0 / std::sqrt(norm)) : 0.f;
-            for (float &v : text)
-                v *= scale;
+            if (text.size() != size_t(images->dim))
+                throw Error(tr("The text model gives %1 values per caption, the run's embeddings have %2")
+                                .arg(text.size()).arg(images->dim));
+            normaliseRows(text.data(), 1, images->dim);
             *cosines = std::move(conceptFeatures(images->embeddings, images->dim, {caption}, text).values.values);
         },
         [this, generation, cosines] {

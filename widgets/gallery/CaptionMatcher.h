@@ -42,6 +42,7 @@ Q_SIGNALS:
     void jobStarted(faultline::BackgroundJob *job);
 
 private:
+    void restart();
     void start();
     void setStatus(const QString &status);
 
